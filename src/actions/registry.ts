@@ -1,0 +1,9 @@
+// Every action kind the runbook format knows. Adding a kind: its folder under src/actions/ and one line here.
+import type { ActionKind } from './types.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: kinds have different spec types; each kind checks its own.
+type AnyActionKind = ActionKind<any>;
+
+const kinds: AnyActionKind[] = [];
+
+export const actionKinds: ReadonlyMap<string, AnyActionKind> = new Map(kinds.map((k) => [k.kind, k]));

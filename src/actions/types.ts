@@ -1,0 +1,131 @@
+// The contract every action kind implements. Adding a kind = one folder under src/actions/ + one registry line.
+import type { z } from 'zod';
+import type { ActionBlock, Runbook, Safety, TargetName } from '../runbook/model.js';
+
+export interface CheckResult {
+  ok: boolean;
+  /** What was checked, e.g. "redis-1 master_link_status". */
+  description: string;
+  expected: string;
+  actual: string;
+  /** Node, Sentinel or resource the result is about. */
+  where?: string;
+}
+
+export interface ActionOutcome {
+  ok: boolean;
+  /** One short line for the screen. */
+  summary: string;
+  /** Structured result, stored under the action's id (and any names the action publishes). */
+  data?: unknown;
+  checks?: CheckResult[];
+  /** What went wrong, where, and what to do next — when ok is false. */
+  error?: string;
+  /** Hint for the UI on how to render data: 'droplets', 'replication', 'sentinels', 'checks', 'table' ... */
+  view?: string;
+}
+
+/** Problems found while parsing a block; line is 1-based within the body (0 = the info string). */
+export interface BlockProblem {
+  message: string;
+  hint?: string;
+  line?: number;
+  column?: number;
+}
+
+export interface ConfirmRequest {
+  step: string;
+  safety: Safety;
+  /** What will happen, e.g. "creates 5 droplets (s-1vcpu-1gb), $0.045/hour". */
+  message: string;
+  /** For destructive actions: the operator must type this (the resource name) to proceed. */
+  typeToConfirm?: string;
+}
+
+export interface PromptRequest {
+  step: string;
+  kind: 'value' | 'checklist' | 'choice';
+  question: string;
+  /** Variable the answer fills, when it fills one. */
+  variable?: string;
+  secret?: boolean;
+  choices?: string[];
+  default?: string;
+}
+
+export interface PromptAnswer {
+  /** For checklists: 'done' or 'skipped'. */
+  value: string;
+  /** Wall clock, ISO 8601. */
+  at: string;
+}
+
+/** How the engine talks to the operator; the TUI and the headless runner each implement it. */
+export interface Interaction {
+  confirm(request: ConfirmRequest, signal: AbortSignal): Promise<boolean>;
+  ask(request: PromptRequest, signal: AbortSignal): Promise<PromptAnswer>;
+}
+
+/** Run-scoped shared things (connection pools, API clients, background probes), all closed at run end. */
+export interface RunResources {
+  get<T>(key: string, create: () => T, dispose: (value: T) => Promise<void> | void): T;
+  closeAll(): Promise<void>;
+}
+
+export interface TargetInfo {
+  name: TargetName;
+  /** DigitalOcean API base URL, including /v2. */
+  apiUrl: string;
+  /** API token (a secret: never print it). */
+  token: string;
+  /** Set for the lab target. */
+  lab?: { stateDir: string };
+}
+
+export interface ActionContext {
+  runId: string;
+  runbook: Runbook;
+  step: { id: string; title: string };
+  action: ActionBlock;
+  /** Index of the action within its step. */
+  actionIndex: number;
+  dryRun: boolean;
+  signal: AbortSignal;
+  /** Monotonic ms since the run started; the same axis as event timestamps. */
+  now(): number;
+  /** Resolved variables (secrets included; never print them). */
+  vars: Readonly<Record<string, string>>;
+  /** Renders {{ path }} references; throws TemplateError naming the missing path. */
+  render(text: string): string;
+  /** Looks up a path over vars, run info and earlier results; throws TemplateError when missing. */
+  resolve(path: string): unknown;
+  /** Replaces every secret value in text with a mask. */
+  redact(text: string): string;
+  /** Variables as environment variables for shell blocks (names documented in docs/runbook-format.md). */
+  env(): Record<string, string>;
+  output(line: string, stream?: 'stdout' | 'stderr' | 'info'): void;
+  progress(message: string, done?: number, total?: number): void;
+  /** Puts a result on the drill's time axis (faults, Sentinel events, probe milestones). */
+  timeline(source: string, name: string, detail: string, seenBy?: string[]): void;
+  /** Makes a value addressable by later steps under a path (e.g. "probe.app"). */
+  publish(path: string, value: unknown): void;
+  interaction: Interaction;
+  resources: RunResources;
+  /** Resolved on first use, so runbooks without cloud steps never start the lab emulator. */
+  target(): Promise<TargetInfo>;
+}
+
+export interface ActionKind<Spec = unknown> {
+  kind: string;
+  /** One line for help and docs. */
+  description: string;
+  /** Kind-specific info-string attributes (values are strings as written). */
+  attributes: z.ZodType<Record<string, string | undefined>>;
+  /** Safety when the block does not say; may depend on the spec (e.g. sentinel FAILOVER is destructive). */
+  defaultSafety(spec: Spec): Safety;
+  /** Validates body + attributes; returns undefined after reporting problems. */
+  parse(input: { attrs: Record<string, string>; body: string }, report: (problem: BlockProblem) => void): Spec | undefined;
+  /** The lines shown before it runs and in --dry-run: what it will do, with variables resolved. */
+  preview(spec: Spec, ctx: ActionContext): string[];
+  run(spec: Spec, ctx: ActionContext): Promise<ActionOutcome>;
+}

@@ -125,6 +125,13 @@ export interface ActionKind<Spec = unknown> {
   defaultSafety(spec: Spec): Safety;
   /** Validates body + attributes; returns undefined after reporting problems. */
   parse(input: { attrs: Record<string, string>; body: string }, report: (problem: BlockProblem) => void): Spec | undefined;
+  /**
+   * Result paths the spec reads (e.g. "nodes.droplets.redis-1.private_ip"), for check-time validation.
+   * When absent, the parser collects the {{ path }} references in the body and attributes.
+   */
+  references?(spec: Spec): string[];
+  /** Paths this action makes addressable besides its id (e.g. "probe.app" for `probe start name=app`). */
+  publishes?(spec: Spec): string[];
   /** The lines shown before it runs and in --dry-run: what it will do, with variables resolved. */
   preview(spec: Spec, ctx: ActionContext): string[];
   run(spec: Spec, ctx: ActionContext): Promise<ActionOutcome>;

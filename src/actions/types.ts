@@ -107,8 +107,12 @@ export interface ActionContext {
   progress(message: string, done?: number, total?: number): void;
   /** Puts a result on the drill's time axis (faults, Sentinel events, probe milestones). */
   timeline(source: string, name: string, detail: string, seenBy?: string[]): void;
-  /** Makes a value addressable by later steps under a path (e.g. "probe.app"). */
-  publish(path: string, value: unknown): void;
+  /**
+   * Makes a value addressable by later steps under a path (e.g. "probe.app").
+   * options.secret: the value is a secret (e.g. a `prompt secret=true` answer published as vars.NAME);
+   * the engine adds it to the values it redacts, even when the runbook never declared it secret.
+   */
+  publish(path: string, value: unknown, options?: { secret?: boolean }): void;
   interaction: Interaction;
   resources: RunResources;
   /** Resolved on first use, so runbooks without cloud steps never start the lab emulator. */

@@ -80,6 +80,19 @@ export interface TargetInfo {
   token: string;
   /** Set for the lab target. */
   lab?: { stateDir: string };
+  /** Where the token came from (e.g. "DIGITALOCEAN_ACCESS_TOKEN"), for error messages; never the token itself. */
+  tokenSource?: string;
+  /** API-layer tuning; the lab sets short intervals because its droplets boot in about a second. */
+  api?: ApiTuning;
+}
+
+export interface ApiTuning {
+  /** Per-request timeout (default 30 s). */
+  requestTimeoutMs?: number;
+  /** First retry wait for 5xx/network errors, doubled per attempt (default 1 s, as doctl). */
+  retryWaitMinMs?: number;
+  /** First interval of the shared poll loop, grown by backoff (default 2 s). */
+  pollIntervalMs?: number;
 }
 
 export interface ActionContext {
@@ -138,5 +151,11 @@ export interface ActionKind<Spec = unknown> {
   publishes?(spec: Spec): string[];
   /** The lines shown before it runs and in --dry-run: what it will do, with variables resolved. */
   preview(spec: Spec, ctx: ActionContext): string[];
+  /**
+   * Completes the step's confirmation before it runs, with read-only look-ups only: e.g. the count and price
+   * of droplets about to be created, or the resource names a destructive step asks the operator to type.
+   * The engine appends message to the confirmation text and uses typeToConfirm for destructive steps.
+   */
+  confirmation?(spec: Spec, ctx: ActionContext): Promise<{ message?: string; typeToConfirm?: string }>;
   run(spec: Spec, ctx: ActionContext): Promise<ActionOutcome>;
 }

@@ -2,6 +2,15 @@
 import type { z } from 'zod';
 import type { ActionBlock, Runbook, Safety, TargetName } from '../runbook/model.js';
 
+export interface TimelineEntry {
+  /** Monotonic ms on the run's axis. */
+  t: number;
+  source: string;
+  name: string;
+  detail: string;
+  seenBy?: string[];
+}
+
 export interface CheckResult {
   ok: boolean;
   /** What was checked, e.g. "redis-1 master_link_status". */
@@ -120,6 +129,8 @@ export interface ActionContext {
   progress(message: string, done?: number, total?: number): void;
   /** Puts a result on the drill's time axis (faults, Sentinel events, probe milestones). */
   timeline(source: string, name: string, detail: string, seenBy?: string[]): void;
+  /** The run's timeline entries at or after monotonic time t (drills compute failover phases from it). */
+  timelineSince?(t: number): ReadonlyArray<TimelineEntry>;
   /**
    * Makes a value addressable by later steps under a path (e.g. "probe.app").
    * options.secret: the value is a secret (e.g. a `prompt secret=true` answer published as vars.NAME);

@@ -1,6 +1,7 @@
 // Everything the engine tells its subscribers (store, plain/json reporters, journal). One-way: engine → out.
-import type { Safety, TargetName } from '../runbook/model.js';
+
 import type { CheckResult } from '../actions/types.js';
+import type { Safety, TargetName } from '../runbook/model.js';
 
 export type StepStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped';
 export type RunStatus = 'passed' | 'failed' | 'aborted';
@@ -31,11 +32,19 @@ export type EngineEventBody =
       operator: string;
       steps: StepSummary[];
       resumedFrom?: string;
+      /** Resolved values of the non-secret variables, so --resume can reuse them. */
+      vars?: Record<string, string>;
     }
   | { type: 'step.started'; step: string }
   | { type: 'step.finished'; step: string; status: StepStatus; durationMs: number; error?: string }
   | { type: 'action.started'; step: string; action: number; kind: string; id?: string; preview: string[] }
-  | { type: 'action.output'; step: string; action: number; stream: 'stdout' | 'stderr' | 'info'; line: string }
+  | {
+      type: 'action.output';
+      step: string;
+      action: number;
+      stream: 'stdout' | 'stderr' | 'info';
+      line: string;
+    }
   | { type: 'action.progress'; step: string; action: number; message: string; done?: number; total?: number }
   | {
       type: 'action.finished';
@@ -52,6 +61,8 @@ export type EngineEventBody =
       error?: string;
       /** How the result should be shown to humans: 'droplets', 'replication', 'sentinels', 'checks', ... */
       view?: string;
+      /** Paths the action published (ctx.publish), redacted; restored on --resume. */
+      published?: Record<string, unknown>;
     }
   | { type: 'confirm.answered'; step: string; message: string; accepted: boolean; how: 'operator' | 'flag' }
   | {

@@ -1,0 +1,193 @@
+// ```sh — a bash script, run in the runbook's folder, its own process group, with values passed as environment
+// variables (never spliced into the text), output streamed line by line.
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { formatValue, TemplateError } from '../../runbook/template.js';
+import type { ActionContext, ActionKind, ActionOutcome } from '../types.js';
+import { LineTail } from './lines.js';
+import { runInProcessGroup } from './process-group.js';
+import { parseSh, type ShSpec, shAttributes, shReferences } from './spec.js';
+
+/** $0 of the script, so the shell's own error lines can be mapped back to runbook lines. */
+const SCRIPT_NAME = 'drillbook-sh';
+const SHELL_ERROR_LINE = new RegExp(`^${SCRIPT_NAME}: (?:line )?(\\d+): `);
+const TAIL_LINES = 50;
+const ERROR_TAIL_LINES = 5;
+export const KILL_GRACE_MS = 2000;
+
+export interface ShData {
+  exitCode: number | null;
+  /** Set when the script was ended by a signal. */
+  signal?: string;
+  /** The last 50 lines, joined with \n. */
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+}
+
+function shellArgs(spec: ShSpec): { file: string; args: string[] } {
+  if (spec.shell === 'sh') return { file: 'sh', args: ['-eu', '-c', spec.script, SCRIPT_NAME] };
+  return { file: 'bash', args: ['-euo', 'pipefail', '-c', spec.script, SCRIPT_NAME] };
+}
+
+function blockWhere(ctx: ActionContext): string {
+  return `${ctx.runbook.file}:${ctx.action.loc.line}`;
+}
+
+/** Each env= binding's value, or the first one that cannot be resolved. */
+function resolveBindings(
+  spec: ShSpec,
+  ctx: ActionContext,
+): { values: Record<string, string> } | { error: string; path: string } {
+  const values: Record<string, string> = {};
+  for (const { name, path: resultPath } of spec.env) {
+    try {
+      values[name] = formatValue(ctx.resolve(resultPath));
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      return { error: `env ${name}=${resultPath}: ${error.message}`, path: resultPath };
+    }
+  }
+  return { values };
+}
+
+function workingDirectory(spec: ShSpec, ctx: ActionContext): string {
+  return spec.cwd ? path.resolve(ctx.runbook.baseDir, ctx.render(spec.cwd)) : ctx.runbook.baseDir;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+}
+
+function fail(ctx: ActionContext, summary: string, error: string, data?: ShData): ActionOutcome {
+  return { ok: false, summary, error: `${blockWhere(ctx)}: ${error}`, ...(data ? { data } : {}) };
+}
+
+function preview(spec: ShSpec, ctx: ActionContext): string[] {
+  const lines: string[] = [];
+  if (spec.cwd) {
+    try {
+      lines.push(`# cwd ${ctx.redact(workingDirectory(spec, ctx))}`);
+    } catch {
+      lines.push(`# cwd ${spec.cwd} (not known yet)`);
+    }
+  }
+  const bound = new Set(spec.env.map((b) => b.name));
+  try {
+    for (const [name, value] of Object.entries(ctx.env())) {
+      if (!bound.has(name)) lines.push(`# env ${name}=${ctx.redact(value)}`);
+    }
+  } catch {
+    // ctx.env() resolves env= too, which fails in a dry run before the results exist; the lines below say which.
+    lines.push('# env every variable as $UPPER_SNAKE, DRILLBOOK_RUN_ID, DRILLBOOK_TARGET');
+  }
+  for (const { name, path: resultPath } of spec.env) {
+    try {
+      lines.push(`# env ${name}=${ctx.redact(formatValue(ctx.resolve(resultPath)))}  (${resultPath})`);
+    } catch {
+      lines.push(`# env ${name}=<${resultPath}, not known yet>`);
+    }
+  }
+  return [...lines, ...spec.script.replace(/\n$/, '').split('\n')];
+}
+
+async function run(spec: ShSpec, ctx: ActionContext): Promise<ActionOutcome> {
+  const bindings = resolveBindings(spec, ctx);
+  if ('error' in bindings) {
+    return fail(
+      ctx,
+      `missing ${bindings.path}`,
+      `${bindings.error}; run the step that produces it first, or fix the path in env=`,
+    );
+  }
+  let cwd: string;
+  try {
+    cwd = workingDirectory(spec, ctx);
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    return fail(ctx, 'bad cwd', `cwd="${spec.cwd}": ${error.message}`);
+  }
+  const cwdStat = await stat(cwd).catch(() => undefined);
+  if (!cwdStat?.isDirectory()) {
+    return fail(ctx, 'bad cwd', `working directory ${cwd} does not exist; create it or fix cwd=`);
+  }
+
+  const signals = [ctx.signal];
+  if (ctx.action.timeoutMs) signals.push(AbortSignal.timeout(ctx.action.timeoutMs));
+  const signal = AbortSignal.any(signals);
+  const stdout = new LineTail(TAIL_LINES);
+  const stderr = new LineTail(TAIL_LINES);
+  const onLine = (stream: 'stdout' | 'stderr', raw: string) => {
+    const match = stream === 'stderr' ? SHELL_ERROR_LINE.exec(raw) : null;
+    const line = match
+      ? `${ctx.runbook.file}:${ctx.action.bodyLine + Number(match[1]) - 1}: ${raw.slice(match[0].length)}`
+      : raw;
+    (stream === 'stdout' ? stdout : stderr).add(line);
+    ctx.output(line, stream);
+  };
+
+  let env: NodeJS.ProcessEnv;
+  try {
+    env = { ...process.env, ...ctx.env(), ...bindings.values };
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    return fail(ctx, 'bad env', `${error.message}; fix env= or run the step that produces the value first`);
+  }
+  const { file, args } = shellArgs(spec);
+  const started = ctx.now();
+  let result: Awaited<ReturnType<typeof runInProcessGroup>>;
+  try {
+    result = await runInProcessGroup(file, args, {
+      cwd,
+      env,
+      signal,
+      killGraceMs: KILL_GRACE_MS,
+      onLine,
+    });
+  } catch (error) {
+    return fail(ctx, `could not start ${file}`, `could not start ${file}: ${(error as Error).message}`);
+  }
+  const durationMs = Math.round(ctx.now() - started);
+  const data: ShData = {
+    exitCode: result.exitCode,
+    ...(result.signal ? { signal: result.signal } : {}),
+    stdout: stdout.text(),
+    stderr: stderr.text(),
+    durationMs,
+  };
+  const took = seconds(durationMs);
+  if (result.strayProcesses) {
+    ctx.output('stopped background processes the script left running (use setsid to keep one)', 'info');
+  }
+  if (result.aborted) {
+    const how = result.forceKilled ? 'SIGKILLed after ignoring SIGTERM' : 'stopped with SIGTERM';
+    if (ctx.signal.aborted)
+      return fail(ctx, `aborted after ${took}`, `aborted; the script's processes were ${how}`, data);
+    return fail(
+      ctx,
+      `timed out after ${took}`,
+      `timed out after ${seconds(ctx.action.timeoutMs ?? 0)}; the script's processes were ${how}. ` +
+        'Raise timeout= if the work needs longer.',
+      data,
+    );
+  }
+  if (result.exitCode === 0) return { ok: true, summary: `exit 0 in ${took}`, data };
+  const why =
+    result.exitCode === null ? `was killed by ${result.signal}` : `exited with code ${result.exitCode}`;
+  const lastErrors = stderr.last(ERROR_TAIL_LINES).map((line) => `  ${line}`);
+  const detail =
+    lastErrors.length > 0 ? `; last stderr lines:\n${lastErrors.join('\n')}` : ' (no stderr output)';
+  return fail(ctx, `${why} in ${took}`, `script ${why}${detail}`, data);
+}
+
+export const shAction: ActionKind<ShSpec> = {
+  kind: 'sh',
+  description:
+    'Runs a bash script in the runbook folder; values arrive as environment variables, never spliced.',
+  attributes: shAttributes,
+  defaultSafety: () => 'mutating',
+  parse: parseSh,
+  references: shReferences,
+  preview,
+  run,
+};

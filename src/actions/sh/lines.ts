@@ -1,0 +1,60 @@
+// Turns a byte stream into lines as they arrive, and keeps the last few for the result.
+
+/** Longer lines are cut into pieces of this size, so output with no newline cannot grow memory unbounded. */
+const MAX_LINE_CHARS = 16 * 1024;
+
+export class LineSplitter {
+  private pending = '';
+
+  constructor(private readonly emit: (line: string) => void) {}
+
+  push(chunk: string): void {
+    this.pending += chunk;
+    let newline = this.pending.indexOf('\n');
+    while (newline >= 0) {
+      this.emitLine(this.pending.slice(0, newline));
+      this.pending = this.pending.slice(newline + 1);
+      newline = this.pending.indexOf('\n');
+    }
+    while (this.pending.length > MAX_LINE_CHARS) {
+      this.emit(this.pending.slice(0, MAX_LINE_CHARS));
+      this.pending = this.pending.slice(MAX_LINE_CHARS);
+    }
+  }
+
+  /** Emits a last line that had no newline. */
+  end(): void {
+    if (this.pending) this.emitLine(this.pending);
+    this.pending = '';
+  }
+
+  private emitLine(line: string): void {
+    this.emit(line.endsWith('\r') ? line.slice(0, -1) : line);
+  }
+}
+
+/** The last `limit` lines seen. */
+export class LineTail {
+  private readonly lines: string[] = [];
+  private seen = 0;
+
+  constructor(private readonly limit: number) {}
+
+  add(line: string): void {
+    this.seen++;
+    this.lines.push(line);
+    if (this.lines.length > this.limit) this.lines.shift();
+  }
+
+  last(count = this.limit): string[] {
+    return this.lines.slice(-count);
+  }
+
+  get total(): number {
+    return this.seen;
+  }
+
+  text(): string {
+    return this.lines.join('\n');
+  }
+}

@@ -1,0 +1,124 @@
+// What an ```sh block says: the script, which shell, where, and which results it gets as environment variables.
+import { z } from 'zod';
+import { findReferences, PATH_PATTERN } from '../../runbook/template.js';
+import type { BlockProblem } from '../types.js';
+
+export interface EnvBinding {
+  /** Environment variable name, e.g. MASTER_IP. */
+  name: string;
+  /** Result path whose whole value it gets, e.g. nodes.droplets.redis-1.private_ip. */
+  path: string;
+}
+
+export interface ShSpec {
+  script: string;
+  shell: 'bash' | 'sh';
+  /** As written; relative to the runbook's folder; may hold {{ path }} references (a path is a whole value). */
+  cwd?: string;
+  env: EnvBinding[];
+}
+
+export const shAttributes = z.strictObject({
+  shell: z.enum(['bash', 'sh']).optional(),
+  cwd: z.string().min(1, 'cwd= needs a directory').optional(),
+  env: z.string().optional(),
+});
+
+/** A script travels as one argv entry, which Linux caps at 128 KiB. */
+export const MAX_SCRIPT_BYTES = 100 * 1024;
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function parseEnvAttribute(text: string, report: (problem: BlockProblem) => void): EnvBinding[] | undefined {
+  const bindings: EnvBinding[] = [];
+  let ok = true;
+  for (const item of text.split(',')) {
+    const entry = item.trim();
+    if (!entry) continue;
+    const eq = entry.indexOf('=');
+    const name = eq < 0 ? entry : entry.slice(0, eq).trim();
+    const path = eq < 0 ? '' : entry.slice(eq + 1).trim();
+    if (eq < 0 || !path) {
+      report({
+        line: 0,
+        message: `env="${text}": "${entry}" is not NAME=path`,
+        hint: 'write env="MASTER_IP=nodes.droplets.redis-1.private_ip,PORT=vars.port"',
+      });
+      ok = false;
+    } else if (!ENV_NAME.test(name)) {
+      report({
+        line: 0,
+        message: `env="${text}": "${name}" is not a valid environment variable name`,
+        hint: 'use letters, digits and _ , not starting with a digit (e.g. MASTER_IP)',
+      });
+      ok = false;
+    } else if (!PATH_PATTERN.test(path)) {
+      report({
+        line: 0,
+        message: `env="${text}": "${path}" is not a result path`,
+        hint: 'a path is dot-separated names, e.g. vars.port or nodes.droplets.redis-1.private_ip',
+      });
+      ok = false;
+    } else if (bindings.some((b) => b.name === name)) {
+      report({
+        line: 0,
+        message: `env="${text}": ${name} is given twice`,
+        hint: 'keep one binding per name',
+      });
+      ok = false;
+    } else {
+      bindings.push({ name, path });
+    }
+  }
+  return ok ? bindings : undefined;
+}
+
+function reportSplicing(body: string, report: (problem: BlockProblem) => void): boolean {
+  const references = findReferences(body);
+  for (const { path, offset } of references) {
+    const before = body.slice(0, offset);
+    const line = before.split('\n').length;
+    const column = offset - before.lastIndexOf('\n');
+    report({
+      line,
+      column,
+      message: `{{ ${path} }} in a shell script: text is never spliced into scripts`,
+      hint: `pass it as an environment variable: add env="NAME=${path}" to the info string and use "$NAME" in the script`,
+    });
+  }
+  return references.length > 0;
+}
+
+export function parseSh(
+  input: { attrs: Record<string, string>; body: string },
+  report: (problem: BlockProblem) => void,
+): ShSpec | undefined {
+  const { attrs, body } = input;
+  let ok = true;
+  if (!body.trim()) {
+    report({ line: 1, message: 'empty sh block', hint: 'write the commands to run, one per line' });
+    ok = false;
+  }
+  if (Buffer.byteLength(body) > MAX_SCRIPT_BYTES) {
+    report({
+      line: 1,
+      message: `sh block is ${Buffer.byteLength(body)} bytes; the limit is ${MAX_SCRIPT_BYTES}`,
+      hint: 'move the script into a file beside the runbook and run that file from the block',
+    });
+    ok = false;
+  }
+  if (reportSplicing(body, report)) ok = false;
+  const env = attrs.env === undefined ? [] : parseEnvAttribute(attrs.env, report);
+  if (!env || !ok) return undefined;
+  return {
+    script: body,
+    shell: attrs.shell === 'sh' ? 'sh' : 'bash',
+    ...(attrs.cwd === undefined ? {} : { cwd: attrs.cwd }),
+    env,
+  };
+}
+
+export function shReferences(spec: ShSpec): string[] {
+  const cwdPaths = spec.cwd ? findReferences(spec.cwd).map((r) => r.path) : [];
+  return [...spec.env.map((b) => b.path), ...cwdPaths];
+}

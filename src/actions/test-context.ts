@@ -1,0 +1,298 @@
+// A real-enough ActionContext for action unit tests, so every kind is tested against the same contract
+// the engine provides, without starting the engine.
+//
+//   const t = createTestContext({
+//     results: { nodes: { droplets: [...] } },   // earlier results, addressable as nodes.…
+//     vars: { port: '6379', redis_password: 's3cret' },
+//     secretVars: ['redis_password'],             // redacted in output, preview, data
+//     action: { kind: 'sh', attrs: { env: 'PORT=vars.port' }, body: 'echo "$PORT"' },
+//     answers: ['6380', { value: 'done', at: '…' }, { reject: new Error('no TTY') }, { waitForAbort: true }],
+//   });
+//   const outcome = await kind.run(spec, t.ctx);
+//   t.output     → [{ stream, line }] as the engine would pass them on (redacted)
+//   t.progress   → [{ message, done, total }]
+//   t.timeline   → [{ source, name, detail, seenBy }]
+//   t.published  → [{ path, value, secret }]; published values also become addressable (t.namespace)
+//   t.asked      → every PromptRequest the action made; t.confirmed → every ConfirmRequest
+//   t.abort(reason?) aborts ctx.signal; t.close() closes ctx.resources.
+//
+// Also: parseBlock(kind, { attrs, body }) runs the attribute schema and parse() as the parser would and
+// returns { spec, problems }; parsedAction(kind, …) does the same and throws when there are problems.
+import { performance } from 'node:perf_hooks';
+import { createRunResources } from '../engine/resources.js';
+import type { ActionBlock, Runbook, Step } from '../runbook/model.js';
+import { formatValue, lookupPath, renderTemplate, TemplateError } from '../runbook/template.js';
+import type {
+  ActionContext,
+  ActionKind,
+  BlockProblem,
+  ConfirmRequest,
+  PromptAnswer,
+  PromptRequest,
+  TargetInfo,
+} from './types.js';
+
+/** The mask test contexts put in place of a secret. */
+export const TEST_SECRET_MASK = '********';
+
+/** One scripted reply to interaction.ask, used in order. */
+export type ScriptedAnswer =
+  | string
+  | PromptAnswer
+  | { reject: Error }
+  /** Never answers; rejects with the signal's reason once the context is aborted. */
+  | { waitForAbort: true }
+  | ((request: PromptRequest) => string | PromptAnswer | Promise<string | PromptAnswer>);
+
+export interface TestContextOptions {
+  /** The addressable namespace besides vars and run: { actionId: data, probe: {...}, ... }. */
+  results?: Record<string, unknown>;
+  vars?: Record<string, string>;
+  /** Names of vars whose values are secrets. */
+  secretVars?: string[];
+  /** Further secret strings to redact. */
+  secrets?: string[];
+  action?: Partial<ActionBlock>;
+  step?: { id: string; title: string };
+  runbook?: Partial<Runbook>;
+  dryRun?: boolean;
+  answers?: ScriptedAnswer[];
+  /** Replies to interaction.confirm in order; true once they run out. */
+  confirms?: boolean[];
+  target?: TargetInfo;
+  runId?: string;
+}
+
+export interface TestContext {
+  ctx: ActionContext;
+  output: Array<{ stream: 'stdout' | 'stderr' | 'info'; line: string }>;
+  progress: Array<{ message: string; done?: number; total?: number }>;
+  timeline: Array<{ source: string; name: string; detail: string; seenBy?: string[] }>;
+  published: Array<{ path: string; value: unknown; secret: boolean }>;
+  asked: PromptRequest[];
+  confirmed: ConfirmRequest[];
+  /** The live namespace ctx.resolve reads (vars, run, results and published values). */
+  namespace: Record<string, unknown>;
+  abort(reason?: unknown): void;
+  close(): Promise<void>;
+}
+
+/** Variable name → environment variable name, as the engine names them: redis_password → REDIS_PASSWORD, sentinelPort → SENTINEL_PORT. */
+export function envName(variable: string): string {
+  return variable
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .toUpperCase();
+}
+
+function setPath(root: Record<string, unknown>, path: string, value: unknown): void {
+  const segments = path.split('.');
+  let current = root;
+  for (const segment of segments.slice(0, -1)) {
+    const next = current[segment];
+    if (next === null || typeof next !== 'object') current[segment] = {};
+    current = current[segment] as Record<string, unknown>;
+  }
+  current[segments[segments.length - 1] as string] = value;
+}
+
+function abortError(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('aborted', 'AbortError');
+}
+
+function scriptedInteraction(
+  answers: ScriptedAnswer[],
+  confirms: boolean[],
+  asked: PromptRequest[],
+  confirmed: ConfirmRequest[],
+) {
+  const pending = [...answers];
+  const pendingConfirms = [...confirms];
+  return {
+    async confirm(request: ConfirmRequest, signal: AbortSignal): Promise<boolean> {
+      confirmed.push(request);
+      if (signal.aborted) throw abortError(signal);
+      return pendingConfirms.shift() ?? true;
+    },
+    async ask(request: PromptRequest, signal: AbortSignal): Promise<PromptAnswer> {
+      asked.push(request);
+      if (signal.aborted) throw abortError(signal);
+      const next = pending.shift();
+      if (next === undefined) {
+        throw new Error(`test context: no scripted answer left for "${request.question}"`);
+      }
+      const at = new Date().toISOString();
+      if (typeof next === 'string') return { value: next, at };
+      if (typeof next === 'function') {
+        const reply = await next(request);
+        return typeof reply === 'string' ? { value: reply, at } : reply;
+      }
+      if ('reject' in next) throw next.reject;
+      if ('waitForAbort' in next) {
+        return new Promise<PromptAnswer>((_resolve, reject) => {
+          signal.addEventListener('abort', () => reject(abortError(signal)), { once: true });
+        });
+      }
+      return next;
+    },
+  };
+}
+
+export function createTestContext(options: TestContextOptions = {}): TestContext {
+  const controller = new AbortController();
+  const started = performance.now();
+  const runId = options.runId ?? 'test-run';
+  const vars: Record<string, string> = { ...options.vars };
+  const secretValues = new Set<string>(options.secrets ?? []);
+  for (const name of options.secretVars ?? []) {
+    const value = vars[name];
+    if (value) secretValues.add(value);
+  }
+  const namespace: Record<string, unknown> = {
+    ...structuredClone(options.results ?? {}),
+    vars,
+    run: { id: runId, target: options.target?.name ?? 'lab', started: new Date().toISOString() },
+  };
+  const runbook: Runbook = {
+    file: 'test.md',
+    baseDir: process.cwd(),
+    title: 'Test runbook',
+    vars: [],
+    introduction: '',
+    steps: [],
+    templates: {},
+    ...options.runbook,
+  };
+  const action: ActionBlock = {
+    kind: 'test',
+    attrs: {},
+    body: '',
+    retries: 0,
+    safety: 'safe',
+    spec: undefined,
+    loc: { file: runbook.file, line: 1, column: 1 },
+    bodyLine: 2,
+    ...options.action,
+  };
+  const step: Pick<Step, 'id' | 'title'> = options.step ?? { id: 'test-step', title: 'Test step' };
+
+  const redact = (text: string): string => {
+    let result = text;
+    // Longest first, so a secret that contains another is masked whole.
+    for (const secret of [...secretValues].sort((a, b) => b.length - a.length)) {
+      if (secret) result = result.split(secret).join(TEST_SECRET_MASK);
+    }
+    return result;
+  };
+  const resolve = (path: string): unknown => {
+    const found = lookupPath(namespace, path);
+    if (!found.found) throw new TemplateError(path, found.missingAt);
+    return found.value;
+  };
+
+  const t: TestContext = {
+    output: [],
+    progress: [],
+    timeline: [],
+    published: [],
+    asked: [],
+    confirmed: [],
+    namespace,
+    abort: (reason?: unknown) => controller.abort(reason),
+    close: () => resources.closeAll(),
+    ctx: undefined as unknown as ActionContext,
+  };
+  const resources = createRunResources((key, error) => {
+    t.output.push({ stream: 'info', line: `closing ${key} failed: ${String(error)}` });
+  });
+
+  t.ctx = {
+    runId,
+    runbook,
+    step,
+    action,
+    actionIndex: 0,
+    dryRun: options.dryRun ?? false,
+    signal: controller.signal,
+    now: () => performance.now() - started,
+    vars,
+    render: (text) => renderTemplate(text, resolve),
+    resolve,
+    redact,
+    env: () => {
+      const env: Record<string, string> = {
+        DRILLBOOK_RUN_ID: runId,
+        DRILLBOOK_TARGET: options.target?.name ?? 'lab',
+      };
+      for (const [name, value] of Object.entries(vars)) env[envName(name)] = value;
+      // As the engine does: the block's env="NAME=path,..." results too, throwing TemplateError when missing.
+      for (const pair of (action.attrs.env ?? '').split(',').filter((p) => p.trim())) {
+        const [name, resultPath] = pair.split('=').map((part) => part.trim());
+        if (name && resultPath) env[name] = formatValue(resolve(resultPath));
+      }
+      return env;
+    },
+    output: (line, stream = 'stdout') => t.output.push({ stream, line: redact(line) }),
+    progress: (message, done, total) => t.progress.push({ message: redact(message), done, total }),
+    timeline: (source, name, detail, seenBy) =>
+      t.timeline.push({ source, name, detail: redact(detail), ...(seenBy ? { seenBy } : {}) }),
+    publish: (path, value, publishOptions) => {
+      const secret = publishOptions?.secret ?? false;
+      if (secret && typeof value === 'string' && value) secretValues.add(value);
+      t.published.push({ path, value, secret });
+      if (path.startsWith('vars.') && typeof value === 'string') vars[path.slice('vars.'.length)] = value;
+      else setPath(namespace, path, value);
+    },
+    interaction: scriptedInteraction(options.answers ?? [], options.confirms ?? [], t.asked, t.confirmed),
+    resources,
+    target: async () => {
+      if (!options.target) throw new Error('test context: no target given (pass options.target)');
+      return options.target;
+    },
+  };
+  return t;
+}
+
+/** Runs the attribute schema and parse() as the runbook parser does; problems are collected, not thrown. */
+export function parseBlock<Spec>(
+  kind: ActionKind<Spec>,
+  input: { attrs?: Record<string, string>; body?: string },
+): { spec: Spec | undefined; problems: BlockProblem[] } {
+  const attrs = input.attrs ?? {};
+  const body = input.body ?? '';
+  const problems: BlockProblem[] = [];
+  const checked = kind.attributes.safeParse(attrs);
+  if (!checked.success) {
+    for (const issue of checked.error.issues) {
+      problems.push({
+        message: `attribute ${issue.path.join('.') || '(info string)'}: ${issue.message}`,
+        line: 0,
+      });
+    }
+    return { spec: undefined, problems };
+  }
+  const spec = kind.parse({ attrs, body }, (problem) => problems.push(problem));
+  return { spec, problems };
+}
+
+/** parseBlock that throws on any problem, plus the ActionBlock fields a test context needs. */
+export function parsedAction<Spec>(
+  kind: ActionKind<Spec>,
+  input: { attrs?: Record<string, string>; body?: string },
+): { spec: Spec; action: Partial<ActionBlock> } {
+  const { spec, problems } = parseBlock(kind, input);
+  if (spec === undefined || problems.length > 0) {
+    const lines = problems.map((p) => `  ${p.line ?? '?'}:${p.column ?? '?'} ${p.message}`);
+    throw new Error(`${kind.kind} block did not parse:\n${lines.join('\n')}`);
+  }
+  return {
+    spec,
+    action: {
+      kind: kind.kind,
+      attrs: input.attrs ?? {},
+      body: input.body ?? '',
+      spec,
+      safety: kind.defaultSafety(spec),
+    },
+  };
+}

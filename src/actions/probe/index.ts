@@ -1,0 +1,209 @@
+// ```probe — starts a background writer that connects like the application (Sentinel mode) and, on stop,
+// states what the application lived through: unavailability, lost acknowledged writes, failover phases.
+import { failoverPhases } from '../../drill/phases.js';
+import { Probe, type HostPort } from '../../drill/probe.js';
+import { type AvailabilitySummary, summarizeWrites, type WriteRecord } from '../../drill/probe-stats.js';
+import { readBack, waitForSettledMaster } from '../../drill/readback.js';
+import { resolveAllSentinels, resolveNodeList } from '../../targets/redis/inventory.js';
+import type { ActionContext, ActionKind, ActionOutcome } from '../types.js';
+import { parseProbe, type ProbeSpec, probeAttributes } from './spec.js';
+
+interface RunningProbe {
+  probe: Probe;
+  startedAt: number;
+  sentinels: HostPort[];
+}
+
+const KEY_TTL_SECONDS = 86_400;
+
+function runningProbes(ctx: ActionContext): Map<string, RunningProbe> {
+  return ctx.resources.get(
+    'probes',
+    () => new Map<string, RunningProbe>(),
+    (probes) => {
+      for (const running of probes.values()) running.probe.close();
+      probes.clear();
+    },
+  );
+}
+
+function sentinelsFor(spec: ProbeSpec, ctx: ActionContext): HostPort[] {
+  const nodes = spec.sentinels ? resolveNodeList(spec.sentinels, ctx) : resolveAllSentinels(ctx);
+  return nodes.map(({ host, port }) => ({ host, port }));
+}
+
+function optionalVar(ctx: ActionContext, name: string): string | undefined {
+  const value = ctx.vars[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+async function start(spec: ProbeSpec, ctx: ActionContext): Promise<ActionOutcome> {
+  const probes = runningProbes(ctx);
+  if (probes.has(spec.name)) {
+    return {
+      ok: false,
+      summary: `probe ${spec.name} is already running`,
+      error: `${ctx.runbook.file}:${ctx.action.loc.line}: probe ${spec.name} is already running; stop it first or use another name=`,
+    };
+  }
+  const sentinels = sentinelsFor(spec, ctx);
+  const probe = new Probe({
+    name: spec.name,
+    runId: ctx.runId,
+    sentinels,
+    masterName: spec.masterName,
+    password: optionalVar(ctx, spec.passwordVar),
+    sentinelPassword: optionalVar(ctx, spec.sentinelPasswordVar),
+    ratePerSecond: spec.ratePerSecond,
+    writeTimeoutMs: spec.writeTimeoutMs,
+    keyTtlSeconds: KEY_TTL_SECONDS,
+    now: () => ctx.now(),
+    onMilestone: (name, detail) => ctx.timeline('probe', name, detail),
+  });
+  let master: string;
+  try {
+    master = await probe.start();
+  } catch (error) {
+    probe.close();
+    const where = sentinels.map((s) => `${s.host}:${s.port}`).join(', ');
+    return {
+      ok: false,
+      summary: `probe ${spec.name} could not connect through Sentinel`,
+      error: `probe ${spec.name}: connecting through Sentinels ${where} for "${spec.masterName}" failed: ${(error as Error).message}. Check that the Sentinels run and know the master (sentinel node=all SENTINEL MASTERS).`,
+    };
+  }
+  probes.set(spec.name, { probe, startedAt: ctx.now(), sentinels });
+  const data = { running: true, master_before: master, rate_per_second: spec.ratePerSecond };
+  ctx.publish(`probe.${spec.name}`, data);
+  return {
+    ok: true,
+    summary: `probe ${spec.name} writing ${spec.ratePerSecond}/s to ${master} via Sentinel`,
+    data,
+  };
+}
+
+function splitBrainWrites(
+  records: readonly WriteRecord[],
+  oldMaster: string | null,
+  faultAt: number | null,
+): number {
+  if (oldMaster === null || faultAt === null) return 0;
+  return records.filter((r) => r.outcome === 'acknowledged' && r.master === oldMaster && r.sentAt >= faultAt)
+    .length;
+}
+
+function writeFigures(writes: AvailabilitySummary) {
+  return {
+    attempted: writes.attempted,
+    acknowledged: writes.acknowledged,
+    failed: writes.failed,
+    indeterminate: writes.indeterminate,
+    unavailable_ms: writes.unavailableMs ?? 0,
+    longest_gap_ms: writes.longestGapMs,
+    first_failure_at: writes.firstFailureAt,
+    recovered_at: writes.recoveredAt,
+    latency_ms: writes.latencyMs,
+  };
+}
+
+async function stop(spec: ProbeSpec, ctx: ActionContext): Promise<ActionOutcome> {
+  const probes = runningProbes(ctx);
+  const running = probes.get(spec.name);
+  if (!running) {
+    return {
+      ok: false,
+      summary: `probe ${spec.name} is not running`,
+      error: `${ctx.runbook.file}:${ctx.action.loc.line}: no probe named ${spec.name} was started in this run; add a \`probe name=${spec.name}\` block with \`start\` before this one`,
+    };
+  }
+  probes.delete(spec.name);
+  const run = await running.probe.stop();
+  const writes = summarizeWrites(run.records);
+  ctx.progress(
+    `probe ${spec.name}: ${writes.attempted} writes; waiting for one master with every replica linked`,
+  );
+  const credentials = {
+    password: optionalVar(ctx, spec.passwordVar),
+    sentinelPassword: optionalVar(ctx, spec.sentinelPasswordVar),
+  };
+  let master: HostPort;
+  try {
+    master = await waitForSettledMaster({
+      sentinels: running.sentinels,
+      masterName: spec.masterName,
+      ...credentials,
+      timeoutMs: spec.settleMs,
+      signal: ctx.signal,
+    });
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    const data = { running: false, settled: false, ...writeFigures(writes), master_before: run.masterBefore };
+    ctx.publish(`probe.${spec.name}`, data);
+    return {
+      ok: false,
+      summary: `probe ${spec.name}: no settled failover — ${writes.acknowledged}/${writes.attempted} acknowledged`,
+      data,
+      error: `probe ${spec.name}: ${(error as Error).message}`,
+    };
+  }
+  ctx.progress(
+    `probe ${spec.name}: reading back ${writes.attempted} keys from ${master.host}:${master.port}`,
+  );
+  const back = await readBack(master, run.records, credentials);
+  const phases = failoverPhases(ctx.timelineSince?.(running.startedAt) ?? []);
+  const data = {
+    running: false,
+    settled: true,
+    ...writeFigures(writes),
+    lost_acknowledged: back.lostAcknowledged.count,
+    lost_acknowledged_keys: back.lostAcknowledged.firstKeys,
+    unacknowledged_present: back.unacknowledgedPresent.count,
+    unacknowledged_present_keys: back.unacknowledgedPresent.firstKeys,
+    master_before: run.masterBefore,
+    master_after: back.master,
+    failed_over: run.masterBefore !== back.master,
+    switch_seen_at: run.switchMasterSeenAt,
+    split_brain_writes: splitBrainWrites(run.records, run.masterBefore, phases.fault?.at ?? null),
+    phases,
+    client_options: run.clientOptions,
+  };
+  ctx.publish(`probe.${spec.name}`, data);
+  const lost =
+    data.lost_acknowledged === 0
+      ? 'no acknowledged write lost'
+      : `${data.lost_acknowledged} ACKNOWLEDGED WRITES LOST`;
+  const unavailable = data.unavailable_ms > 0 ? `unavailable ${data.unavailable_ms} ms` : 'no failed writes';
+  return {
+    ok: true,
+    summary: `probe ${spec.name}: ${writes.acknowledged}/${writes.attempted} acknowledged, ${unavailable}, ${lost}`,
+    data,
+    view: 'probe',
+  };
+}
+
+export const probeAction: ActionKind<ProbeSpec> = {
+  kind: 'probe',
+  description:
+    'Background writer connected through Sentinel like the application; measures unavailability and data loss',
+  attributes: probeAttributes,
+  defaultSafety: () => 'safe',
+  parse: parseProbe,
+  publishes: (spec) => [`probe.${spec.name}`],
+  preview(spec, ctx) {
+    const sentinels = (() => {
+      try {
+        return sentinelsFor(spec, ctx)
+          .map((s) => `${s.host}:${s.port}`)
+          .join(', ');
+      } catch {
+        return spec.sentinels ?? 'all Sentinels (not known yet)';
+      }
+    })();
+    return spec.verb === 'start'
+      ? [
+          `probe ${spec.name}: write ${spec.ratePerSecond}/s to "${spec.masterName}" found through ${sentinels}`,
+        ]
+      : [`probe ${spec.name}: stop, wait for one settled master, read back every acknowledged key`];
+  },
+  run: (spec, ctx) => (spec.verb === 'start' ? start(spec, ctx) : stop(spec, ctx)),
+};

@@ -1,0 +1,56 @@
+// Reads a drill's timeline (fault, Sentinel events, probe milestones on one monotonic axis) and states how
+// long each failover phase took after the fault. Absent phases stay null: "no failover" is a finding.
+
+import type { TimelineEntry } from '../actions/types.js';
+
+export interface FailoverPhases {
+  fault: { name: string; detail: string; at: number } | null;
+  /** ms after the fault; null when the phase was not observed. */
+  sdownMs: number | null;
+  odownMs: number | null;
+  electedLeaderMs: number | null;
+  promotedReplicaMs: number | null;
+  /** First Sentinel to announce the new master. */
+  switchMasterFirstMs: number | null;
+  /** Last Sentinel to announce it: the whole Sentinel layer agrees from here on. */
+  switchMasterAllMs: number | null;
+  probeRecoveredMs: number | null;
+  /** Probe recovery after the first +switch-master (the client's own lag). */
+  probeLagAfterSwitchMs: number | null;
+  failedOver: boolean;
+}
+
+const FAULT_SOURCE = 'fault';
+
+function isAboutMaster(entry: TimelineEntry): boolean {
+  return entry.detail.startsWith('master ');
+}
+
+export function failoverPhases(timeline: readonly TimelineEntry[], faultIndex = -1): FailoverPhases {
+  const faults = timeline.filter((e) => e.source === FAULT_SOURCE);
+  const fault = faultIndex < 0 ? faults.at(faultIndex) : faults[faultIndex];
+  const after = fault ? timeline.filter((e) => e.t >= fault.t) : [];
+  const first = (predicate: (e: TimelineEntry) => boolean): number | null => {
+    const hit = after.find(predicate);
+    return hit && fault ? round(hit.t - fault.t) : null;
+  };
+  const switches = after.filter((e) => e.name === '+switch-master');
+  const switchFirst = switches[0];
+  const lastSwitch = switches.at(-1);
+  const recovered = after.find((e) => e.name === 'probe-recovered');
+  return {
+    fault: fault ? { name: fault.name, detail: fault.detail, at: fault.t } : null,
+    sdownMs: first((e) => e.name === '+sdown' && isAboutMaster(e)),
+    odownMs: first((e) => e.name === '+odown' && isAboutMaster(e)),
+    electedLeaderMs: first((e) => e.name === '+elected-leader'),
+    promotedReplicaMs: first((e) => e.name === '+promoted-slave'),
+    switchMasterFirstMs: switchFirst && fault ? round(switchFirst.t - fault.t) : null,
+    switchMasterAllMs: lastSwitch && fault ? round(lastSwitch.t - fault.t) : null,
+    probeRecoveredMs: recovered && fault ? round(recovered.t - fault.t) : null,
+    probeLagAfterSwitchMs:
+      recovered && switchFirst && recovered.t >= switchFirst.t ? round(recovered.t - switchFirst.t) : null,
+    failedOver: switches.length > 0,
+  };
+}
+
+const round = (ms: number): number => Math.round(ms);

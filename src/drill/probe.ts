@@ -1,0 +1,233 @@
+// A background client that writes like the application does (ioredis in Sentinel mode) and records what
+// each write lived through, so a drill measures availability and data loss instead of trusting Sentinel.
+import { Redis, type RedisOptions } from 'ioredis';
+import type { WriteRecord } from './probe-stats.js';
+
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+export interface ProbeOptions {
+  name: string;
+  runId: string;
+  sentinels: HostPort[];
+  masterName: string;
+  password?: string;
+  username?: string;
+  sentinelPassword?: string;
+  ratePerSecond: number;
+  /** A write with no reply after this long is indeterminate: it may or may not have been applied. */
+  writeTimeoutMs: number;
+  /** Probe keys expire so repeated drills do not fill the dataset. */
+  keyTtlSeconds: number;
+  /** Monotonic ms on the run's axis. */
+  now: () => number;
+  /** Probe milestones for the drill timeline: first failure, recovery, master change. */
+  onMilestone: (name: string, detail: string) => void;
+}
+
+export interface ProbeRun {
+  records: WriteRecord[];
+  masterBefore: string | null;
+  masterAfter: string | null;
+  /** When this probe's own Sentinel subscription saw +switch-master (first Sentinel to report it). */
+  switchMasterSeenAt: number | null;
+  clientOptions: Record<string, unknown>;
+}
+
+/** Backoff for reconnects: short and capped, so recovery after a switch is tens of ms, not seconds. */
+const RECONNECT_CAP_MS = 50;
+
+export class Probe {
+  private readonly options: ProbeOptions;
+  private readonly client: Redis;
+  private readonly subscribers: Redis[] = [];
+  private readonly records: WriteRecord[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private seq = 0;
+  private startedAt = 0;
+  private currentMaster: string | null = null;
+  private masterBefore: string | null = null;
+  private switchMasterSeenAt: number | null = null;
+  private failing = false;
+  private readonly clientOptions: RedisOptions;
+
+  constructor(options: ProbeOptions) {
+    this.options = options;
+    this.clientOptions = {
+      sentinels: options.sentinels,
+      name: options.masterName,
+      password: options.password,
+      username: options.username,
+      sentinelPassword: options.sentinelPassword,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      autoResendUnfulfilledCommands: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: options.writeTimeoutMs,
+      connectTimeout: 1000,
+      sentinelCommandTimeout: 500,
+      retryStrategy: (attempt: number) => Math.min(attempt * 10, RECONNECT_CAP_MS),
+      sentinelRetryStrategy: (attempt: number) => Math.min(attempt * 10, RECONNECT_CAP_MS),
+      reconnectOnError: (error: Error) => (/READONLY|MASTERDOWN|LOADING/.test(error.message) ? 1 : false),
+    };
+    this.client = new Redis(this.clientOptions);
+    this.client.on('error', () => {
+      // Failures are recorded per write; connection errors are expected during a failover.
+    });
+    this.client.on('ready', () => this.noteConnectedMaster());
+  }
+
+  /** Connects through Sentinel like the application, subscribes to +switch-master, then starts writing. */
+  async start(): Promise<string> {
+    await this.client.connect();
+    this.noteConnectedMaster();
+    this.masterBefore = this.currentMaster;
+    await this.subscribeToSwitches();
+    this.startedAt = this.options.now();
+    this.timer = setInterval(() => this.issueDueWrites(), 2);
+    return this.masterBefore ?? 'unknown';
+  }
+
+  /** Stops issuing writes, waits for the ones in flight, and closes every connection it opened. */
+  async stop(): Promise<ProbeRun> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await Promise.allSettled([...this.inFlight]);
+    const masterAfter = this.currentMaster;
+    this.client.disconnect();
+    for (const subscriber of this.subscribers) subscriber.disconnect();
+    return {
+      records: this.records,
+      masterBefore: this.masterBefore,
+      masterAfter,
+      switchMasterSeenAt: this.switchMasterSeenAt,
+      clientOptions: describeOptions(this.clientOptions),
+    };
+  }
+
+  /** Tears everything down without waiting (abort path). */
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    this.client.disconnect();
+    for (const subscriber of this.subscribers) subscriber.disconnect();
+  }
+
+  private noteConnectedMaster(): void {
+    const stream = (this.client as unknown as { stream?: { remoteAddress?: string; remotePort?: number } })
+      .stream;
+    if (!stream?.remoteAddress) return;
+    const address = `${stream.remoteAddress}:${stream.remotePort}`;
+    if (this.currentMaster !== null && this.currentMaster !== address) {
+      this.options.onMilestone('probe-master-changed', `${this.options.name} now writes to ${address}`);
+    }
+    this.currentMaster = address;
+  }
+
+  private async subscribeToSwitches(): Promise<void> {
+    await Promise.all(
+      this.options.sentinels.map(async (sentinel) => {
+        const subscriber = new Redis({
+          host: sentinel.host,
+          port: sentinel.port,
+          password: this.options.sentinelPassword,
+          lazyConnect: true,
+          connectTimeout: 1000,
+          retryStrategy: (attempt: number) => Math.min(attempt * 50, 500),
+        });
+        subscriber.on('error', () => {
+          // A Sentinel being down is part of some drills; the other Sentinels still report the switch.
+        });
+        subscriber.on('message', (channel: string) => {
+          if (channel === '+switch-master') this.onSwitchMaster();
+        });
+        this.subscribers.push(subscriber);
+        try {
+          await subscriber.connect();
+          await subscriber.subscribe('+switch-master');
+        } catch {
+          // Reported through the drill's Sentinel health checks, not here.
+        }
+      }),
+    );
+  }
+
+  private onSwitchMaster(): void {
+    if (this.switchMasterSeenAt !== null && this.options.now() - this.switchMasterSeenAt < 1000) return;
+    this.switchMasterSeenAt = this.options.now();
+    // The old connection may still be open to a demoted or frozen master: re-resolve through Sentinel now.
+    if (this.client.status === 'ready' || this.client.status === 'connect') this.client.disconnect(true);
+  }
+
+  private issueDueWrites(): void {
+    const elapsed = this.options.now() - this.startedAt;
+    const due = Math.floor((elapsed * this.options.ratePerSecond) / 1000) + 1;
+    while (this.seq < due) this.write(++this.seq);
+  }
+
+  private write(seq: number): void {
+    const key = `drill:${this.options.runId}:${this.options.name}:${seq}`;
+    const sentAt = this.options.now();
+    const master = this.client.status === 'ready' ? (this.currentMaster ?? undefined) : undefined;
+    const done = this.client
+      .set(key, String(sentAt), 'EX', this.options.keyTtlSeconds)
+      .then(
+        () => this.record({ seq, key, sentAt, doneAt: this.options.now(), outcome: 'acknowledged', master }),
+        (error: Error) =>
+          this.record({
+            seq,
+            key,
+            sentAt,
+            doneAt: this.options.now(),
+            outcome: classify(error),
+            master,
+            error: error.message,
+          }),
+      )
+      .finally(() => this.inFlight.delete(done));
+    this.inFlight.add(done);
+  }
+
+  private record(record: WriteRecord): void {
+    this.records.push(record);
+    if (record.outcome !== 'acknowledged' && !this.failing) {
+      this.failing = true;
+      this.options.onMilestone(
+        'probe-write-failed',
+        `${this.options.name}: ${record.error ?? record.outcome}`,
+      );
+    } else if (record.outcome === 'acknowledged' && this.failing) {
+      this.failing = false;
+      this.options.onMilestone(
+        'probe-recovered',
+        `${this.options.name} wrote to ${record.master ?? this.currentMaster}`,
+      );
+    }
+  }
+}
+
+/**
+ * A reply error (READONLY, NOREPLICAS ...) or an unwritable connection means the write was not applied;
+ * a timeout, or a connection that closed with the write sent, leaves it unknown.
+ */
+function classify(error: Error): 'failed' | 'indeterminate' {
+  return /timed out|Connection is closed/i.test(error.message) ? 'indeterminate' : 'failed';
+}
+
+function describeOptions(options: RedisOptions): Record<string, unknown> {
+  return {
+    mode: 'sentinel',
+    name: options.name,
+    sentinels: (options.sentinels ?? []).map((s) => `${s.host}:${s.port}`),
+    enableOfflineQueue: options.enableOfflineQueue,
+    autoResendUnfulfilledCommands: options.autoResendUnfulfilledCommands,
+    commandTimeout: options.commandTimeout,
+    connectTimeout: options.connectTimeout,
+    retryStrategy: `min(attempt × 10, ${RECONNECT_CAP_MS}) ms`,
+    reconnectOnError: 'READONLY | MASTERDOWN | LOADING → reconnect',
+    switchMasterSubscription: true,
+  };
+}

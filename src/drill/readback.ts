@@ -1,0 +1,155 @@
+// After a drill: wait until the cluster has settled on one master with every replica linked to it, then
+// read back every probe key from that master. Acknowledged writes that are missing are the real RPO.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import type { HostPort } from './probe.js';
+import type { WriteRecord } from './probe-stats.js';
+
+export interface SettleOptions {
+  sentinels: HostPort[];
+  masterName: string;
+  password?: string;
+  username?: string;
+  sentinelPassword?: string;
+  timeoutMs: number;
+  signal: AbortSignal;
+}
+
+export interface ReadBack {
+  master: string;
+  /** Acknowledged writes whose keys are not on the master. */
+  lostAcknowledged: { count: number; firstKeys: string[] };
+  /** Writes reported failed or indeterminate whose keys are there anyway. */
+  unacknowledgedPresent: { count: number; firstKeys: string[] };
+}
+
+const KEYS_SHOWN = 5;
+const BATCH = 500;
+
+function oneShot(address: HostPort, password: string | undefined, username?: string): Redis {
+  const client = new Redis({
+    host: address.host,
+    port: address.port,
+    password,
+    username,
+    lazyConnect: true,
+    connectTimeout: 1000,
+    commandTimeout: 2000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  client.on('error', () => {
+    // Each call's own rejection carries the error; this only silences the emitter.
+  });
+  return client;
+}
+
+async function withClient<T>(
+  address: HostPort,
+  password: string | undefined,
+  username: string | undefined,
+  use: (client: Redis) => Promise<T>,
+): Promise<T> {
+  const client = oneShot(address, password, username);
+  try {
+    await client.connect();
+    return await use(client);
+  } finally {
+    client.disconnect();
+  }
+}
+
+function fields(flat: unknown): Record<string, string> {
+  const list = Array.isArray(flat) ? (flat as string[]) : [];
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < list.length; i += 2) out[String(list[i])] = String(list[i + 1]);
+  return out;
+}
+
+/** Returns why the cluster is not settled yet, or the settled master address. */
+async function settledMaster(options: SettleOptions): Promise<{ master?: HostPort; reason?: string }> {
+  const answers = await Promise.allSettled(
+    options.sentinels.map((sentinel) =>
+      withClient(sentinel, options.sentinelPassword, undefined, (c) =>
+        c.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', options.masterName),
+      ),
+    ),
+  );
+  const addresses = answers.flatMap((a) =>
+    a.status === 'fulfilled' && Array.isArray(a.value) ? [`${a.value[0]}:${a.value[1]}`] : [],
+  );
+  const majority = Math.floor(options.sentinels.length / 2) + 1;
+  const agreed = addresses.find((a) => addresses.filter((b) => b === a).length >= majority);
+  if (!agreed)
+    return { reason: `Sentinels do not agree on a master yet (${addresses.join(', ') || 'no answers'})` };
+  const [host, port] = agreed.split(':');
+  const master = { host: host ?? '', port: Number(port) };
+
+  const role = await withClient(master, options.password, options.username, (c) => c.call('ROLE')).catch(
+    (error: Error) => error,
+  );
+  if (role instanceof Error) return { reason: `master ${agreed} does not answer: ${role.message}` };
+  if (!Array.isArray(role) || role[0] !== 'master') return { reason: `${agreed} is not ROLE master yet` };
+
+  const sentinel = options.sentinels[0];
+  if (!sentinel) return { reason: 'no Sentinels configured' };
+  const replicas = await withClient(sentinel, options.sentinelPassword, undefined, (c) =>
+    c.call('SENTINEL', 'REPLICAS', options.masterName),
+  ).catch(() => []);
+  for (const replica of (replicas as unknown[]).map(fields)) {
+    const name = `${replica.ip}:${replica.port}`;
+    if (/s_down|disconnected/.test(replica.flags ?? ''))
+      return { reason: `replica ${name} is ${replica.flags}` };
+    if (replica['master-link-status'] !== 'ok')
+      return { reason: `replica ${name} link to the master is not up yet` };
+    if (`${replica['master-host']}:${replica['master-port']}` !== agreed) {
+      return { reason: `replica ${name} still follows ${replica['master-host']}:${replica['master-port']}` };
+    }
+  }
+  return { master };
+}
+
+export async function waitForSettledMaster(options: SettleOptions): Promise<HostPort> {
+  const deadline = Date.now() + options.timeoutMs;
+  let reason = 'not checked';
+  while (Date.now() < deadline) {
+    options.signal.throwIfAborted();
+    const state = await settledMaster(options);
+    if (state.master) return state.master;
+    reason = state.reason ?? reason;
+    await sleep(200, undefined, { signal: options.signal });
+  }
+  throw new Error(
+    `the cluster did not settle on one master with every replica linked within ${options.timeoutMs} ms: ${reason}. ` +
+      'Check the Sentinel timeline for a failover that never completed (quorum, auth-pass, down-after-milliseconds).',
+  );
+}
+
+export async function readBack(
+  master: HostPort,
+  records: readonly WriteRecord[],
+  options: Pick<SettleOptions, 'password' | 'username'>,
+): Promise<ReadBack> {
+  const present = new Set<string>();
+  await withClient(master, options.password, options.username, async (client) => {
+    for (let i = 0; i < records.length; i += BATCH) {
+      const batch = records.slice(i, i + BATCH);
+      const pipeline = client.pipeline();
+      for (const record of batch) pipeline.exists(record.key);
+      const replies = (await pipeline.exec()) ?? [];
+      replies.forEach(([error, value], index) => {
+        const record = batch[index];
+        if (error)
+          throw new Error(`reading back ${record?.key} from ${master.host}:${master.port}: ${error.message}`);
+        if (record && value === 1) present.add(record.key);
+      });
+    }
+  });
+  const lost = records.filter((r) => r.outcome === 'acknowledged' && !present.has(r.key)).map((r) => r.key);
+  const extra = records.filter((r) => r.outcome !== 'acknowledged' && present.has(r.key)).map((r) => r.key);
+  return {
+    master: `${master.host}:${master.port}`,
+    lostAcknowledged: { count: lost.length, firstKeys: lost.slice(0, KEYS_SHOWN) },
+    unacknowledgedPresent: { count: extra.length, firstKeys: extra.slice(0, KEYS_SHOWN) },
+  };
+}

@@ -1,10 +1,11 @@
 // Every action kind the runbook format knows. Adding a kind: its folder under src/actions/ and one line here.
+import { probeAction } from './probe/index.js';
 import { shAction } from './sh/index.js';
 import type { ActionKind } from './types.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: kinds have different spec types; each kind checks its own.
 type AnyActionKind = ActionKind<any>;
 
-const kinds: AnyActionKind[] = [shAction];
+const kinds: AnyActionKind[] = [probeAction, shAction];
 
 export const actionKinds: ReadonlyMap<string, AnyActionKind> = new Map(kinds.map((k) => [k.kind, k]));

@@ -160,6 +160,11 @@ export interface ActionKind<Spec = unknown> {
   references?(spec: Spec): string[];
   /** Paths this action makes addressable besides its id (e.g. "probe.app" for `probe start name=app`). */
   publishes?(spec: Spec): string[];
+  /**
+   * Names of the templates the spec uses (a code block with file=NAME, or a file beside the runbook).
+   * The parser loads each into runbook.templates, reports a missing one, and checks its {{ path }} references.
+   */
+  templates?(spec: Spec): string[];
   /** The lines shown before it runs and in --dry-run: what it will do, with variables resolved. */
   preview(spec: Spec, ctx: ActionContext): string[];
   /**

@@ -1,0 +1,74 @@
+// Whether a step may run: safe steps run; mutating ones ask unless --yes; destructive ones make the
+// operator type the resource name unless --yes --allow-destroy. A step an interrupted run left half-done
+// is never re-run silently.
+import type { Interaction } from '../actions/types.js';
+import type { ActionBlock, Step } from '../runbook/model.js';
+import type { EngineEventBody } from './events.js';
+
+export type ConfirmDecision = { run: true } | { run: false; error?: string };
+
+export interface ConfirmInput {
+  step: Step;
+  yes: boolean;
+  allowDestroy: boolean;
+  interaction: Interaction;
+  signal: AbortSignal;
+  /** Set when the step started in the resumed run and never finished. */
+  interruptedAt?: string;
+  /** Renders {{ }} in confirm texts; leaves unknown references visible. */
+  render(text: string): string;
+  emit(body: EngineEventBody): void;
+}
+
+/** Attributes that name the resource a destructive action acts on, in order of preference. */
+const RESOURCE_ATTRIBUTES = ['name', 'node', 'droplet', 'resource'];
+
+export function typeToConfirmFor(step: Step, render: (text: string) => string): string {
+  const destructive = step.actions.find((action) => action.safety === 'destructive');
+  for (const attribute of RESOURCE_ATTRIBUTES) {
+    const value = destructive?.attrs[attribute];
+    if (value) return render(value);
+  }
+  return step.id;
+}
+
+function describeAction(action: ActionBlock, render: (text: string) => string): string {
+  return action.confirm ? render(action.confirm) : `${action.kind} block (${action.safety})`;
+}
+
+export async function confirmStep(input: ConfirmInput): Promise<ConfirmDecision> {
+  const { step, interruptedAt } = input;
+  if (step.safety === 'safe') return { run: true };
+  const changes = step.actions
+    .filter((action) => action.safety !== 'safe')
+    .map((action) => describeAction(action, input.render));
+  const partial = interruptedAt
+    ? `It started at ${interruptedAt} in the interrupted run and never finished: it may have partly completed. `
+    : '';
+  const message = `${partial}${step.title}: ${changes.join('; ')}`;
+  const byFlag = step.safety === 'mutating' ? input.yes : input.yes && input.allowDestroy;
+  if (byFlag) {
+    if (interruptedAt) {
+      input.emit({
+        type: 'log',
+        level: 'warn',
+        message: `step "${step.id}" may have partly completed in the interrupted run; running it again because of --yes`,
+      });
+    }
+    input.emit({ type: 'confirm.answered', step: step.id, message, accepted: true, how: 'flag' });
+    return { run: true };
+  }
+  const typeToConfirm = step.safety === 'destructive' ? typeToConfirmFor(step, input.render) : undefined;
+  let accepted: boolean;
+  try {
+    accepted = await input.interaction.confirm(
+      { step: step.id, safety: step.safety, message, typeToConfirm },
+      input.signal,
+    );
+  } catch (error) {
+    if (input.signal.aborted) return { run: false };
+    return { run: false, error: error instanceof Error ? error.message : String(error) };
+  }
+  input.emit({ type: 'confirm.answered', step: step.id, message, accepted, how: 'operator' });
+  return { run: accepted };
+}

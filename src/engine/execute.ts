@@ -1,0 +1,163 @@
+// Runs one action: preview, then run() with its timeout, retries= and within=, always honouring abort.
+import type { ActionContext, ActionKind, ActionOutcome } from '../actions/types.js';
+import type { ActionBlock, Step } from '../runbook/model.js';
+import { type ContextDeps, createActionContext } from './context.js';
+import { formatDuration } from './format.js';
+
+/** Pause between attempts of retries=; short, the action is expected to be mostly right. */
+export const RETRY_PAUSE_MS = 250;
+
+/** Pause between evaluations under within=: a twentieth of the window, between 50 ms and 1 s. */
+export function withinPauseMs(withinMs: number): number {
+  return Math.min(1000, Math.max(50, Math.floor(withinMs / 20)));
+}
+
+export interface ActionRun {
+  outcome: ActionOutcome;
+  durationMs: number;
+  published: Record<string, unknown>;
+}
+
+export interface ExecuteInput {
+  step: Step;
+  action: ActionBlock;
+  actionIndex: number;
+  // biome-ignore lint/suspicious/noExplicitAny: specs differ per kind; each kind checks its own.
+  kind: ActionKind<any>;
+  /** The step's signal: aborted by the operator (Ctrl-C). */
+  signal: AbortSignal;
+  deps: ContextDeps;
+}
+
+class AbortedError extends Error {}
+
+/** Resolves after ms, or rejects as soon as the signal aborts. */
+export function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new AbortedError());
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new AbortedError());
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export function previewAction(input: ExecuteInput, dryRun: boolean): string[] {
+  const ctx = createActionContext(input.deps, { ...input, dryRun, published: {} });
+  return input.kind.preview(input.action.spec, ctx).map((line) => input.deps.redactor.text(line));
+}
+
+export async function executeAction(input: ExecuteInput): Promise<ActionRun> {
+  const { action, signal, deps } = input;
+  const started = deps.now();
+  const published: Record<string, unknown> = {};
+  const attempts = action.retries + 1;
+  let outcome: ActionOutcome = { ok: false, summary: 'not run' };
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    if (attempt > 1) {
+      deps.emit({
+        type: 'action.output',
+        step: input.step.id,
+        action: input.actionIndex,
+        stream: 'info',
+        line: `attempt ${attempt - 1} of ${attempts} failed (${outcome.error ?? outcome.summary}); retrying`,
+      });
+      try {
+        await pause(RETRY_PAUSE_MS, signal);
+      } catch {
+        break;
+      }
+    }
+    outcome = await runWithin(input, published);
+    if (outcome.ok || signal.aborted) break;
+  }
+  if (!outcome.ok && attempts > 1 && !signal.aborted) {
+    outcome = {
+      ...outcome,
+      error: `${outcome.error ?? outcome.summary} (after ${attempts} attempts, retries=${action.retries})`,
+    };
+  }
+  return { outcome, durationMs: deps.now() - started, published };
+}
+
+/** Without within=: one call. With it: call again after a short pause until ok or the window closes. */
+async function runWithin(input: ExecuteInput, published: Record<string, unknown>): Promise<ActionOutcome> {
+  const { withinMs } = input.action;
+  if (withinMs === undefined) return runOnce(input, published, input.signal);
+  const window = AbortSignal.timeout(withinMs);
+  const signal = AbortSignal.any([input.signal, window]);
+  let tries = 0;
+  for (;;) {
+    tries++;
+    // Once the window has closed, one last evaluation decides (bounded by the action's own timeout).
+    const outcome = await runOnce(input, published, window.aborted ? input.signal : signal);
+    if (outcome.ok || input.signal.aborted) return outcome;
+    if (window.aborted) {
+      const reason = outcome.error ?? outcome.summary;
+      return {
+        ...outcome,
+        error: `still not ok after within=${formatDuration(withinMs)} (${tries} evaluations): ${reason}`,
+      };
+    }
+    input.deps.emit({
+      type: 'action.progress',
+      step: input.step.id,
+      action: input.actionIndex,
+      message: `not yet (${outcome.error ?? outcome.summary}); re-checking within ${formatDuration(withinMs)}`,
+    });
+    try {
+      await pause(withinPauseMs(withinMs), signal);
+    } catch {
+      if (input.signal.aborted) return abortedOutcome();
+    }
+  }
+}
+
+function abortedOutcome(): ActionOutcome {
+  return { ok: false, summary: 'aborted', error: 'aborted by the operator (Ctrl-C)' };
+}
+
+/** One call of run(), bounded by the action's timeout; a run() that ignores its signal is abandoned. */
+async function runOnce(
+  input: ExecuteInput,
+  published: Record<string, unknown>,
+  outer: AbortSignal,
+): Promise<ActionOutcome> {
+  const { action, deps } = input;
+  const timeout = action.timeoutMs === undefined ? undefined : AbortSignal.timeout(action.timeoutMs);
+  const signal = timeout ? AbortSignal.any([outer, timeout]) : outer;
+  const ctx: ActionContext = createActionContext(deps, { ...input, signal, dryRun: false, published });
+  let stopWaiting: () => void = () => {};
+  const stopped = new Promise<'stopped'>((resolve) => {
+    if (signal.aborted) return resolve('stopped');
+    const onAbort = () => resolve('stopped');
+    signal.addEventListener('abort', onAbort, { once: true });
+    stopWaiting = () => signal.removeEventListener('abort', onAbort);
+  });
+  try {
+    const result = await Promise.race([input.kind.run(action.spec, ctx), stopped]);
+    if (result !== 'stopped' && (result.ok || !signal.aborted)) return result;
+  } catch (error) {
+    if (!signal.aborted) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { ok: false, summary: 'error', error: deps.redactor.text(message) };
+    }
+  } finally {
+    stopWaiting();
+  }
+  if (input.signal.aborted) return abortedOutcome();
+  if (timeout?.aborted) {
+    const limit = formatDuration(action.timeoutMs as number);
+    return {
+      ok: false,
+      summary: 'timed out',
+      error: `timed out after ${limit} (timeout=${limit}); raise timeout= on the block if it needs longer`,
+    };
+  }
+  return { ok: false, summary: 'window closed', error: 'the within= window closed while it was running' };
+}

@@ -1,0 +1,78 @@
+// --resume: replay a journal into what the new process needs to carry on where the old one stopped.
+import type { TargetName } from '../runbook/model.js';
+import type { EngineEvent, StepStatus } from './events.js';
+
+export interface ReplayedRun {
+  runId: string;
+  target: TargetName;
+  runbookTitle: string;
+  lastSeq: number;
+  lastT: number;
+  /** Final status each step reached (steps never finished are absent). */
+  statuses: Map<string, StepStatus>;
+  /** Steps that started and never finished: the process died (or was killed) in the middle of them. */
+  interrupted: Map<string, { startedAt: string }>;
+  /** Every addressable result: action ids and published paths, in journal order. */
+  results: Array<{ path: string; value: unknown }>;
+  stepResults: Map<string, Record<string, unknown>>;
+  /** Non-secret variable values the run used. */
+  vars: Record<string, string>;
+}
+
+export function replayJournal(events: EngineEvent[]): ReplayedRun {
+  const first = events[0];
+  if (first?.type !== 'run.started') throw new Error('journal does not start with run.started');
+  const replay: ReplayedRun = {
+    runId: first.runId,
+    target: first.target,
+    runbookTitle: first.runbook.title,
+    lastSeq: 0,
+    lastT: 0,
+    statuses: new Map(),
+    interrupted: new Map(),
+    results: [],
+    stepResults: new Map(),
+    vars: {},
+  };
+  for (const event of events) {
+    replay.lastSeq = Math.max(replay.lastSeq, event.seq);
+    replay.lastT = Math.max(replay.lastT, event.t);
+    switch (event.type) {
+      case 'run.started':
+        replay.vars = { ...replay.vars, ...(event.vars ?? {}) };
+        break;
+      case 'step.started':
+        replay.interrupted.set(event.step, { startedAt: event.wall });
+        replay.stepResults.set(event.step, {});
+        break;
+      case 'step.finished':
+        replay.interrupted.delete(event.step);
+        replay.statuses.set(event.step, event.status);
+        break;
+      case 'action.finished': {
+        if (event.id !== undefined && event.data !== undefined) {
+          replay.results.push({ path: event.id, value: event.data });
+        }
+        for (const [path, value] of Object.entries(event.published ?? {}))
+          replay.results.push({ path, value });
+        const stepResults = replay.stepResults.get(event.step) ?? {};
+        stepResults[resultKey(event.id, event.kind, event.action)] = {
+          ok: event.ok,
+          summary: event.summary,
+          data: event.data,
+          checks: event.checks,
+        };
+        replay.stepResults.set(event.step, stepResults);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return replay;
+}
+
+/** How an action's result is named in run.finished: its id, else "<kind>#<n>" (1-based). */
+export function resultKey(id: string | undefined, kind: string, index: number): string {
+  return id ?? `${kind}#${index + 1}`;
+}

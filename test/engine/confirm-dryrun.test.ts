@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { action, ofType, ok, runbook, scriptedInteraction, startEngine, step } from './fake-runbook.js';
+
+const mutating = (onRun: () => void) =>
+  step('scale', [
+    action(
+      {
+        behave: () => {
+          onRun();
+          return ok();
+        },
+      },
+      { safety: 'mutating', confirm: 'creates {{ vars.count }} droplets' },
+    ),
+  ]);
+const destructive = (onRun: () => void) =>
+  step('destroy', [
+    action(
+      {
+        behave: () => {
+          onRun();
+          return ok();
+        },
+      },
+      { safety: 'destructive', attrs: { name: 'redis-1' } },
+    ),
+  ]);
+
+describe('engine: confirmation by safety', () => {
+  it('asks the operator before a mutating step, and a refusal leaves the step pending and stops runAll', async () => {
+    let runs = 0;
+    const interaction = scriptedInteraction({ confirm: false });
+    const book = runbook([mutating(() => runs++)]);
+    book.vars.push({
+      name: 'count',
+      secret: false,
+      default: '5',
+      source: { kind: 'default' },
+      loc: book.steps[0]?.loc ?? { file: 'fake.md', line: 2, column: 1 },
+    });
+    const { engine, events } = await startEngine({ runbook: book, interaction });
+    expect(await engine.runAll()).toBe('aborted');
+    expect(runs).toBe(0);
+    expect(engine.stepStatus('scale')).toBe('pending');
+    expect(interaction.confirms).toEqual([
+      {
+        step: 'scale',
+        safety: 'mutating',
+        message: 'Step scale: creates 5 droplets',
+        typeToConfirm: undefined,
+      },
+    ]);
+    expect(ofType(events, 'confirm.answered')[0]).toMatchObject({ accepted: false, how: 'operator' });
+  });
+
+  it('runs a mutating step without asking under --yes, recording that a flag answered', async () => {
+    let runs = 0;
+    const interaction = scriptedInteraction({ confirm: false });
+    const { engine, events } = await startEngine({
+      runbook: runbook([mutating(() => runs++)]),
+      interaction,
+      yes: true,
+    });
+    expect(await engine.runAll()).toBe('passed');
+    expect(runs).toBe(1);
+    expect(interaction.confirms).toHaveLength(0);
+    expect(ofType(events, 'confirm.answered')[0]).toMatchObject({ accepted: true, how: 'flag' });
+  });
+
+  it('makes the operator type the resource name for a destructive step unless --yes --allow-destroy', async () => {
+    let runs = 0;
+    const interaction = scriptedInteraction({ confirm: true });
+    const first = await startEngine({
+      runbook: runbook([destructive(() => runs++)]),
+      interaction,
+      yes: true,
+    });
+    expect(await first.engine.runAll()).toBe('passed');
+    expect(interaction.confirms[0]).toMatchObject({ safety: 'destructive', typeToConfirm: 'redis-1' });
+
+    const silent = scriptedInteraction({ confirm: false });
+    const second = await startEngine({
+      runbook: runbook([destructive(() => runs++)]),
+      interaction: silent,
+      yes: true,
+      allowDestroy: true,
+    });
+    expect(await second.engine.runAll()).toBe('passed');
+    expect(silent.confirms).toHaveLength(0);
+    expect(runs).toBe(2);
+  });
+
+  it("fails the step with the interaction's message when it cannot ask (headless without the flag)", async () => {
+    const headless = {
+      confirm: async () => {
+        throw new Error(
+          'step "destroy" is destructive: pass --yes --allow-destroy to run it without a terminal',
+        );
+      },
+      ask: async () => {
+        throw new Error('unused');
+      },
+    };
+    const { engine, events } = await startEngine({
+      runbook: runbook([destructive(() => {})]),
+      interaction: headless,
+    });
+    expect(await engine.runAll()).toBe('failed');
+    expect(ofType(events, 'step.finished')[0]?.error).toBe(
+      'step "destroy" is destructive: pass --yes --allow-destroy to run it without a terminal',
+    );
+  });
+});
+
+describe('engine: dry run', () => {
+  it('previews every action with what is known, runs nothing, and marks each step skipped', async () => {
+    let runs = 0;
+    const book = runbook([
+      step('create', [
+        action(
+          {
+            preview: 'create droplets',
+            behave: () => {
+              runs++;
+              return ok('', { ip: '1' });
+            },
+          },
+          { id: 'nodes', safety: 'mutating' },
+        ),
+      ]),
+      step('read', [
+        action({
+          preview: 'read {{ nodes.ip }} as {{ vars.user }}',
+          behave: () => {
+            runs++;
+            return ok();
+          },
+        }),
+      ]),
+    ]);
+    book.vars.push({
+      name: 'user',
+      secret: false,
+      default: 'ops',
+      source: { kind: 'default' },
+      loc: book.steps[0]?.loc ?? { file: 'fake.md', line: 2, column: 1 },
+    });
+    const interaction = scriptedInteraction();
+    const { engine, events } = await startEngine({ runbook: book, dryRun: true, interaction });
+    expect(await engine.runAll()).toBe('passed');
+    expect(runs).toBe(0);
+    expect(interaction.confirms).toHaveLength(0);
+    expect(ofType(events, 'action.started').map((e) => e.preview)).toEqual([
+      ['create droplets'],
+      ['read {{ nodes.ip }} as ops'],
+    ]);
+    expect(ofType(events, 'action.finished').map((e) => e.summary)).toEqual([
+      'not run (dry run, mutating)',
+      'not run (dry run, safe)',
+    ]);
+    expect(ofType(events, 'step.finished').map((e) => e.status)).toEqual(['skipped', 'skipped']);
+    expect(ofType(events, 'run.started')[0]?.dryRun).toBe(true);
+  });
+});

@@ -1,0 +1,140 @@
+// Runbooks built directly from the model, with fake action kinds whose behaviour each test supplies.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type {
+  ActionContext,
+  ActionKind,
+  ActionOutcome,
+  Interaction,
+  PromptAnswer,
+} from '../../src/actions/types.js';
+import { createEngine, type Engine, type EngineOptions } from '../../src/engine/engine.js';
+import type { EngineEvent } from '../../src/engine/events.js';
+import type { ActionBlock, Runbook, Safety, Step, VarSpec } from '../../src/runbook/model.js';
+
+export interface FakeSpec {
+  /** Shown in the preview; may hold {{ references }}. */
+  preview?: string;
+  behave(ctx: ActionContext): Promise<ActionOutcome> | ActionOutcome;
+}
+
+export const fakeKind: ActionKind<FakeSpec> = {
+  kind: 'fake',
+  description: 'test action whose behaviour the test supplies',
+  attributes: z.record(z.string(), z.string().optional()),
+  defaultSafety: () => 'safe',
+  parse: () => undefined,
+  preview: (spec, ctx) => [ctx.render(spec.preview ?? 'fake action')],
+  run: async (spec, ctx) => spec.behave(ctx),
+};
+
+export const fakeKinds = new Map([[fakeKind.kind, fakeKind]]);
+
+const loc = (line: number) => ({ file: 'fake.md', line, column: 1 });
+
+export function action(spec: FakeSpec, overrides: Partial<ActionBlock> = {}): ActionBlock {
+  return {
+    kind: 'fake',
+    attrs: {},
+    body: '',
+    retries: 0,
+    safety: 'safe',
+    spec,
+    loc: loc(10),
+    bodyLine: 11,
+    ...overrides,
+  };
+}
+
+export function step(id: string, actions: ActionBlock[]): Step {
+  const order: Safety[] = ['safe', 'mutating', 'destructive'];
+  const safety = actions.reduce<Safety>(
+    (worst, a) => (order.indexOf(a.safety) > order.indexOf(worst) ? a.safety : worst),
+    'safe',
+  );
+  return { id, index: 0, title: `Step ${id}`, explanation: '', actions, safety, loc: loc(1) };
+}
+
+export function runbook(steps: Step[], vars: VarSpec[] = []): Runbook {
+  return {
+    file: 'fake.md',
+    baseDir: '.',
+    title: 'Fake runbook',
+    vars,
+    introduction: '',
+    steps: steps.map((s, index) => ({ ...s, index })),
+    templates: {},
+  };
+}
+
+export function variable(name: string, fields: Partial<VarSpec> = {}): VarSpec {
+  return { name, secret: false, source: { kind: 'default' }, loc: loc(2), ...fields };
+}
+
+export const ok = (summary = 'ok', data?: unknown): ActionOutcome => ({ ok: true, summary, data });
+export const failed = (error: string): ActionOutcome => ({ ok: false, summary: 'failed', error });
+
+/** Resolves when the signal aborts; for actions that run until stopped. */
+export function untilAborted(ctx: ActionContext): Promise<ActionOutcome> {
+  return new Promise((resolve) => {
+    ctx.signal.addEventListener('abort', () => resolve(failed('stopped')), { once: true });
+  });
+}
+
+export interface ScriptedInteraction extends Interaction {
+  confirms: Array<Parameters<Interaction['confirm']>[0]>;
+  asks: Array<Parameters<Interaction['ask']>[0]>;
+}
+
+export function scriptedInteraction(
+  answers: { confirm?: boolean; values?: Record<string, string> } = {},
+): ScriptedInteraction {
+  const confirms: ScriptedInteraction['confirms'] = [];
+  const asks: ScriptedInteraction['asks'] = [];
+  return {
+    confirms,
+    asks,
+    async confirm(request) {
+      confirms.push(request);
+      return answers.confirm ?? true;
+    },
+    async ask(request): Promise<PromptAnswer> {
+      asks.push(request);
+      const value = answers.values?.[request.variable ?? request.question];
+      if (value === undefined)
+        throw new Error(`test gave no answer for ${request.variable ?? request.question}`);
+      return { value, at: new Date().toISOString() };
+    },
+  };
+}
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'drillbook-engine-'));
+}
+
+export async function startEngine(
+  options: Partial<EngineOptions> & { runbook: Runbook },
+): Promise<{ engine: Engine; events: EngineEvent[] }> {
+  const engine = await createEngine({
+    target: 'lab',
+    resolveTarget: async () => ({ name: 'lab', apiUrl: 'http://127.0.0.1:1/v2', token: 'lab-token-value' }),
+    interaction: scriptedInteraction(),
+    journalPath: tempDir(),
+    kinds: fakeKinds,
+    operator: 'tester',
+    ...options,
+  });
+  const events: EngineEvent[] = [];
+  engine.subscribe((event) => events.push(event));
+  await engine.start();
+  return { engine, events };
+}
+
+export function ofType<T extends EngineEvent['type']>(
+  events: EngineEvent[],
+  type: T,
+): Array<Extract<EngineEvent, { type: T }>> {
+  return events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
+}

@@ -1,0 +1,117 @@
+// One failover drill measured two ways at once: drillbook's probe, and a plain ioredis Sentinel client with
+// default retry options, writing at the same rate, while the master is SIGKILLed.
+import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+import { Probe } from '../src/drill/probe.js';
+import type { TestRedisCluster } from '../test/helpers/redis-cluster.js';
+
+export { startRedisCluster } from '../test/helpers/redis-cluster.js';
+
+export interface DrillFigures {
+  /** Fault → first +switch-master (ms). */
+  switchMs: number;
+  /** First ack after the switch, minus the switch time (ms). */
+  probeLagMs: number;
+  plainLagMs: number;
+  /** Fault → first successful write after the fault (ms). */
+  probeRtoMs: number;
+  plainRtoMs: number;
+}
+
+const RATE = 200;
+
+/** A plain application client: Sentinel mode, ioredis defaults for retries and queueing. */
+function plainWriter(cluster: TestRedisCluster, now: () => number) {
+  const client = new Redis({
+    sentinels: cluster.sentinels.map((s) => ({ host: s.host, port: s.port })),
+    name: 'mymaster',
+    password: cluster.password,
+  });
+  client.on('error', () => {});
+  const acks: number[] = [];
+  let seq = 0;
+  const timer = setInterval(() => {
+    seq += 1;
+    client.set(`plain:${seq}`, '1', 'EX', 600).then(
+      () => acks.push(now()),
+      () => {},
+    );
+  }, 1000 / RATE);
+  return {
+    firstAckAfter: (t: number) => acks.find((a) => a > t),
+    stop: () => {
+      clearInterval(timer);
+      client.disconnect();
+    },
+  };
+}
+
+async function waitUntil(what: string, predicate: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export async function measureFailover(cluster: TestRedisCluster): Promise<DrillFigures> {
+  const origin = performance.now();
+  const now = () => performance.now() - origin;
+  const switches: number[] = [];
+  const watchers = cluster.sentinels.map((s) => {
+    const watcher = new Redis({ host: s.host, port: s.port, lazyConnect: true });
+    watcher.on('error', () => {});
+    watcher.on('message', () => switches.push(now()));
+    return watcher;
+  });
+  await Promise.all(watchers.map(async (w) => (await w.connect(), w.subscribe('+switch-master'))));
+
+  const acks: number[] = [];
+  const probe = new Probe({
+    name: 'bench',
+    runId: `bench-${Date.now()}`,
+    sentinels: cluster.sentinels.map((s) => ({ host: s.host, port: s.port })),
+    masterName: 'mymaster',
+    password: cluster.password,
+    ratePerSecond: RATE,
+    writeTimeoutMs: 500,
+    keyTtlSeconds: 600,
+    now,
+    onMilestone: (name) => {
+      if (name === 'probe-recovered') acks.push(now());
+    },
+  });
+  await probe.start();
+  const plain = plainWriter(cluster, now);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+
+  const master = await cluster.currentMaster();
+  const victim = cluster.nodes.find((n) => n.address === master);
+  if (!victim) throw new Error(`no node at ${master}`);
+  const faultAt = now();
+  await cluster.kill(victim.name);
+  await waitUntil('+switch-master', () => switches.length > 0);
+  const switchAt = switches[0] ?? 0;
+  await waitUntil('both clients writing again', () => {
+    return acks.some((a) => a > switchAt) && plain.firstAckAfter(faultAt) !== undefined;
+  });
+  const run = await probe.stop();
+  plain.stop();
+  for (const w of watchers) w.disconnect();
+  await cluster.restart(victim.name);
+  await cluster.waitHealthy();
+
+  const probeFirst = run.records
+    .filter((r) => r.outcome === 'acknowledged' && r.sentAt > faultAt)
+    .map((r) => r.doneAt)
+    .sort((a, b) => a - b)[0];
+  const plainFirst = plain.firstAckAfter(faultAt) ?? Number.NaN;
+  const probeRecovered = acks.find((a) => a > faultAt) ?? probeFirst ?? Number.NaN;
+  return {
+    switchMs: switchAt - faultAt,
+    probeLagMs: probeRecovered - switchAt,
+    plainLagMs: plainFirst - switchAt,
+    probeRtoMs: probeRecovered - faultAt,
+    plainRtoMs: plainFirst - faultAt,
+  };
+}

@@ -1,0 +1,206 @@
+// Run-scoped pool of ioredis clients, one per node address + credentials. One-shot semantics: no automatic
+// reconnects or offline queues (a dead node fails fast with a clear message); a closed client is replaced
+// on next use. Everything is closed at run end (ctx.resources) and a client busy when its action is
+// aborted is dropped at once.
+import { createHash } from 'node:crypto';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { ActionContext, RunResources } from '../../actions/types.js';
+import { DURATION_HINT, parseDuration } from '../../runbook/duration.js';
+import { translateRedisError } from './errors.js';
+import type { NodeAddress } from './inventory.js';
+
+export interface ConnectionSettings {
+  password?: string;
+  username?: string;
+  tls?: boolean;
+  connectTimeoutMs: number;
+  commandTimeoutMs: number;
+}
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
+export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
+
+/** ioredis options shared by every one-shot client (pool, verifications, event stream). */
+export function clientOptions(node: NodeAddress, settings: ConnectionSettings): RedisOptions {
+  return {
+    host: node.host,
+    port: node.port,
+    username: settings.username,
+    password: settings.password,
+    tls: settings.tls ? {} : undefined,
+    lazyConnect: true,
+    protocol: 2,
+    connectTimeout: settings.connectTimeoutMs,
+    commandTimeout: settings.commandTimeoutMs,
+    enableReadyCheck: false,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    connectionName: 'drillbook',
+  };
+}
+
+/**
+ * Connects a new client, failing with the real cause (refused, timeout, auth) named for the node.
+ * The client always has an error listener, so nothing is ever printed as "Unhandled error event".
+ */
+export async function connectClient(
+  node: NodeAddress,
+  settings: ConnectionSettings,
+  signal?: AbortSignal,
+): Promise<Redis> {
+  const client = new Redis(clientOptions(node, settings));
+  let lastError: unknown;
+  client.on('error', (error) => {
+    lastError = error;
+  });
+  const onAbort = () => client.disconnect();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    await client.connect();
+    // AUTH happens during connect; a PING proves the credentials and the node really answer.
+    await client.ping();
+    return client;
+  } catch (error) {
+    client.disconnect();
+    if (signal?.aborted) throw signal.reason ?? new Error('aborted');
+    throw translateRedisError(lastError ?? error, node, 'connect');
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+export interface RedisPool {
+  /** A ready client for the node, connecting on first use. */
+  client(node: NodeAddress, settings: ConnectionSettings, signal?: AbortSignal): Promise<Redis>;
+  /** Sends one command; an abort drops the client so nothing waits on a hung node. */
+  call(
+    node: NodeAddress,
+    settings: ConnectionSettings,
+    args: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<unknown>;
+  closeAll(): void;
+}
+
+function poolKey(node: NodeAddress, settings: ConnectionSettings): string {
+  const secret = createHash('sha256')
+    .update(settings.password ?? '')
+    .digest('hex')
+    .slice(0, 12);
+  return `${node.address}|${settings.username ?? ''}|${secret}|${settings.tls ? 'tls' : 'plain'}`;
+}
+
+export function createRedisPool(): RedisPool {
+  const clients = new Map<string, Promise<Redis>>();
+  const drop = (key: string, client?: Redis) => {
+    clients.delete(key);
+    client?.disconnect();
+  };
+  const pool: RedisPool = {
+    async client(node, settings, signal) {
+      const key = poolKey(node, settings);
+      const existing = clients.get(key);
+      if (existing) {
+        const client = await existing.catch(() => undefined);
+        if (client && client.status === 'ready') return client;
+        drop(key, client);
+      }
+      const connecting = connectClient(node, settings, signal);
+      clients.set(key, connecting);
+      connecting.catch(() => clients.delete(key));
+      return connecting;
+    },
+    async call(node, settings, args, signal) {
+      const client = await pool.client(node, settings, signal);
+      const [command, ...rest] = args;
+      if (!command) throw new Error('empty command');
+      if (signal?.aborted) throw signal.reason ?? new Error('aborted');
+      return new Promise((resolve, reject) => {
+        const onAbort = () => {
+          drop(poolKey(node, settings), client);
+          reject(signal?.reason ?? new Error('aborted'));
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        client.call(command, ...rest).then(
+          (reply) => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve(reply);
+          },
+          (error: unknown) => {
+            signal?.removeEventListener('abort', onAbort);
+            reject(translateRedisError(error, node, `${command.toUpperCase()}`));
+          },
+        );
+      });
+    },
+    closeAll() {
+      for (const [key, pending] of [...clients.entries()]) {
+        clients.delete(key);
+        pending.then(
+          (client) => client.disconnect(),
+          () => undefined,
+        );
+      }
+    },
+  };
+  return pool;
+}
+
+/** The run's pool, created on first use and closed with the run's resources. */
+export function runPool(resources: RunResources): RedisPool {
+  return resources.get('redis.pool', createRedisPool, (pool) => pool.closeAll());
+}
+
+export interface AuthAttributes {
+  password?: string;
+  username?: string;
+  tls?: string;
+  'connect-timeout'?: string;
+  'command-timeout'?: string;
+}
+
+/**
+ * Credentials and timeouts for a block: password=VAR names a secret var (default `defaultVar` when that
+ * var exists), username= an ACL user, tls=true, connect-timeout= / command-timeout= durations.
+ */
+export function connectionSettings(
+  attrs: AuthAttributes,
+  ctx: Pick<ActionContext, 'vars'>,
+  defaultVar: string,
+): ConnectionSettings {
+  let password: string | undefined;
+  if (attrs.password !== undefined) {
+    password = ctx.vars[attrs.password];
+    if (password === undefined) {
+      throw new Error(
+        `password=${attrs.password}: no var named ${attrs.password}; declare it in the front matter or pass --var ${attrs.password}=...`,
+      );
+    }
+  } else {
+    password = ctx.vars[defaultVar];
+  }
+  return {
+    password: password === '' ? undefined : password,
+    username: attrs.username,
+    tls: attrs.tls === 'true',
+    connectTimeoutMs: durationAttribute(
+      'connect-timeout',
+      attrs['connect-timeout'],
+      DEFAULT_CONNECT_TIMEOUT_MS,
+    ),
+    commandTimeoutMs: durationAttribute(
+      'command-timeout',
+      attrs['command-timeout'],
+      DEFAULT_COMMAND_TIMEOUT_MS,
+    ),
+  };
+}
+
+/** A duration attribute ("500ms", "3s", "2m"); the fallback when absent. */
+export function durationAttribute(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const ms = parseDuration(text.trim());
+  if (ms === undefined || ms <= 0) throw new Error(`${name}="${text}" is not a duration; ${DURATION_HINT}`);
+  return ms;
+}

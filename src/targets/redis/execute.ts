@@ -1,0 +1,145 @@
+// Runs a block's command lines against one node: fill {{ }} per argument, record faults on the timeline,
+// send, parse, mask secrets, show redis-cli-like output. Shared by the redis and sentinel actions.
+import type { ActionContext, BlockProblem } from '../../actions/types.js';
+import type { Safety } from '../../runbook/model.js';
+import { SAFETY_LEVELS } from '../../runbook/model.js';
+import { commandSafety, displayCommand, isFault, maskSecretConfig } from './commands.js';
+import { type ConnectionSettings, runPool } from './connection.js';
+import { RedisTargetError, translateRedisError } from './errors.js';
+import { formatReply } from './format.js';
+import type { NodeAddress } from './inventory.js';
+import { parseReply } from './replies.js';
+import { commandLines, fillArguments, TokenizeError, tokenize } from './tokenize.js';
+
+export interface CommandLine {
+  /** Arguments as written, {{ }} not yet filled. */
+  args: string[];
+  /** 1-based line within the block body. */
+  line: number;
+  safety: Safety;
+  fault: boolean;
+}
+
+export interface CommandRecord {
+  /** As shown: quoted, secrets masked. */
+  command: string;
+  reply: unknown;
+  parsed?: unknown;
+  /** Set when the command failed (then reply is undefined). */
+  error?: string;
+  /** Set when --dry-run kept a mutating command from being sent. */
+  skipped?: boolean;
+}
+
+export interface NodeResult {
+  node: string;
+  address: string;
+  commands: CommandRecord[];
+  /** parsed (or raw reply when nothing to parse) of the last command that ran. */
+  last: unknown;
+  error?: string;
+}
+
+/** Splits and checks a body; problems are reported with their line and column. */
+export function parseCommandBody(
+  body: string,
+  report: (problem: BlockProblem) => void,
+  allowed?: { commands: ReadonlySet<string>; hint: string },
+): CommandLine[] | undefined {
+  const lines: CommandLine[] = [];
+  let ok = true;
+  for (const { text, line } of commandLines(body)) {
+    let args: string[];
+    try {
+      args = tokenize(text);
+    } catch (error) {
+      if (!(error instanceof TokenizeError)) throw error;
+      report({
+        line,
+        column: error.column,
+        message: error.message,
+        hint: 'quote like redis-cli: "a b" or \'a b\'',
+      });
+      ok = false;
+      continue;
+    }
+    const command = (args[0] ?? '').toUpperCase();
+    if (allowed && !allowed.commands.has(command)) {
+      report({
+        line,
+        column: 1,
+        message: `${args[0]} is not a command Sentinels accept`,
+        hint: allowed.hint,
+      });
+      ok = false;
+      continue;
+    }
+    lines.push({ args, line, safety: commandSafety(args), fault: isFault(args) });
+  }
+  return ok ? lines : undefined;
+}
+
+export function mostDangerous(lines: readonly CommandLine[], floor: Safety = 'safe'): Safety {
+  let worst = SAFETY_LEVELS.indexOf(floor);
+  for (const line of lines) worst = Math.max(worst, SAFETY_LEVELS.indexOf(line.safety));
+  return SAFETY_LEVELS[worst] ?? 'mutating';
+}
+
+/** The command lines with their {{ }} filled, as displayed (secrets masked). */
+export function previewLines(
+  lines: readonly CommandLine[],
+  ctx: Pick<ActionContext, 'render' | 'redact'>,
+): string[] {
+  return lines.map((line) => {
+    try {
+      return ctx.redact(displayCommand(fillArguments(line.args, ctx.render)));
+    } catch (error) {
+      return `${displayCommand(line.args)}   (${error instanceof Error ? error.message : String(error)})`;
+    }
+  });
+}
+
+/** Runs every line in order on one node; stops at the first failure. */
+export async function runCommandLines(
+  node: NodeAddress,
+  settings: ConnectionSettings,
+  lines: readonly CommandLine[],
+  ctx: ActionContext,
+  source: 'redis' | 'sentinel',
+  prefixOutput = false,
+): Promise<NodeResult> {
+  const pool = runPool(ctx.resources);
+  const result: NodeResult = { node: node.name, address: node.address, commands: [], last: undefined };
+  const say = (text: string) => ctx.output(prefixOutput ? `[${node.name}] ${text}` : text);
+  for (const line of lines) {
+    const args = fillArguments(line.args, ctx.render);
+    const command = ctx.redact(displayCommand(args));
+    say(`${node.address}> ${command}`);
+    if (ctx.dryRun && line.safety !== 'safe') {
+      result.commands.push({ command, reply: undefined, skipped: true });
+      say('(dry run: not sent)');
+      continue;
+    }
+    if (line.fault)
+      ctx.timeline(
+        'fault',
+        `${source} ${args[0]?.toUpperCase()}`,
+        `${node.name} (${node.address}): ${command}`,
+      );
+    try {
+      const reply = maskSecretConfig(args, await pool.call(node, settings, args, ctx.signal));
+      const parsed = parseReply(args, reply);
+      result.commands.push({ command, reply, ...(parsed !== undefined ? { parsed } : {}) });
+      result.last = parsed ?? reply;
+      for (const text of formatReply(reply)) say(ctx.redact(text));
+    } catch (error) {
+      if (ctx.signal.aborted) throw error;
+      const explained = error instanceof RedisTargetError ? error : translateRedisError(error, node, args[0]);
+      result.commands.push({ command, reply: undefined, error: ctx.redact(explained.message) });
+      result.error = `${ctx.runbook.file}:${ctx.action.bodyLine + line.line - 1}: ${ctx.redact(explained.message)}`;
+      say(`(error) ${ctx.redact(explained.message)}`);
+      break;
+    }
+  }
+  return result;
+}

@@ -1,0 +1,120 @@
+// "Client discovery": connect the way an application does (ioredis in Sentinel mode), write and read back a
+// unique key, and report which master the client reached.
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { CheckResult } from '../../actions/types.js';
+import type { ConnectionSettings } from './connection.js';
+import type { NodeAddress } from './inventory.js';
+
+export interface DiscoveryResult {
+  ok: boolean;
+  /** host:port of the master the client reached. */
+  reached: string | null;
+  key: string;
+  checks: CheckResult[];
+  error?: string;
+}
+
+export interface DiscoveryOptions {
+  sentinels: readonly NodeAddress[];
+  masterName: string;
+  redis: ConnectionSettings;
+  sentinel: ConnectionSettings;
+  runId: string;
+  /** Address translation when Sentinels name addresses this machine reaches through forwards. */
+  natMap?: Record<string, { host: string; port: number }>;
+  signal?: AbortSignal;
+}
+
+/** A Sentinel-mode client like an application's, but that gives up instead of retrying forever. */
+export function sentinelModeClient(options: Omit<DiscoveryOptions, 'runId' | 'signal'>): Redis {
+  const client = new Redis({
+    sentinels: options.sentinels.map((s) => ({ host: s.host, port: s.port })),
+    name: options.masterName,
+    role: 'master',
+    username: options.redis.username,
+    password: options.redis.password,
+    sentinelUsername: options.sentinel.username,
+    sentinelPassword: options.sentinel.password,
+    tls: options.redis.tls ? {} : undefined,
+    enableTLSForSentinelMode: options.redis.tls,
+    natMap: options.natMap,
+    lazyConnect: true,
+    protocol: 2,
+    connectTimeout: options.redis.connectTimeoutMs,
+    commandTimeout: options.redis.commandTimeoutMs,
+    sentinelCommandTimeout: options.sentinel.commandTimeoutMs,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+    sentinelRetryStrategy: () => null,
+    connectionName: 'drillbook-discovery',
+  });
+  return client;
+}
+
+export async function verifyDiscovery(options: DiscoveryOptions): Promise<DiscoveryResult> {
+  const key = `drillbook:discovery:${options.runId}:${randomBytes(6).toString('hex')}`;
+  const value = randomBytes(12).toString('hex');
+  const client = sentinelModeClient(options);
+  let lastError: unknown;
+  client.on('error', (error) => {
+    lastError = error;
+  });
+  const onAbort = () => client.disconnect();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const via = `a Sentinel-mode client (${options.masterName} via ${options.sentinels.map((s) => s.address).join(', ')})`;
+  try {
+    await client.connect();
+    const socket = (client as unknown as { stream?: { remoteAddress?: string; remotePort?: number } }).stream;
+    const reached = socket?.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : null;
+    await client.set(key, value, 'PX', 60_000);
+    const readBack = await client.get(key);
+    await client.del(key);
+    const checks: CheckResult[] = [
+      {
+        ok: readBack === value,
+        description: `${via} writes and reads back ${key}`,
+        expected: 'the value it wrote',
+        actual:
+          readBack === value
+            ? `read back from ${reached ?? 'the master'}`
+            : `read ${readBack === null ? 'nothing' : 'a different value'}`,
+        where: reached ?? undefined,
+      },
+    ];
+    return { ok: readBack === value, reached, key, checks };
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    const cause =
+      lastError instanceof Error &&
+      !(error instanceof Error && /READONLY|WRONGPASS|NOAUTH/.test(error.message))
+        ? lastError
+        : error;
+    const text = cause instanceof Error ? cause.message : String(cause);
+    const hint = /All sentinels are unreachable/i.test(text)
+      ? 'no Sentinel answered; check they run and the sentinels list'
+      : /WRONGPASS|NOAUTH|invalid password/i.test(text)
+        ? 'authentication failed; check the redis/Sentinel password vars'
+        : /READONLY/.test(text)
+          ? 'the Sentinels named a replica as master; failover may be in progress'
+          : 'check SENTINEL GET-MASTER-ADDR-BY-NAME and that the master is reachable from here';
+    return {
+      ok: false,
+      reached: null,
+      key,
+      error: `${via}: ${text}; ${hint}`,
+      checks: [
+        {
+          ok: false,
+          description: `${via} writes and reads back a key`,
+          expected: 'the value it wrote',
+          actual: `${text} (${hint})`,
+        },
+      ],
+    };
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    client.disconnect();
+  }
+}

@@ -82,6 +82,8 @@ export type EngineEventBody =
       detail: string;
       /** Sentinels that reported the same event, when merged. */
       seenBy?: string[];
+      /** Monotonic ms when it happened, when reported later than that (the stamp's t is when it was reported). */
+      at?: number;
     }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
   | {

@@ -1,0 +1,218 @@
+import { describe, expect, it } from 'vitest';
+import { createTestContext, parsedAction, type TestContextOptions } from '../test-context.js';
+import { checkAction } from './index.js';
+
+const results = {
+  replication: { role: 'slave', connected_slaves: '2', offset: 1500, link: 'up', ok: true, none: null },
+  info: {
+    version: '7.0.15',
+    port: 6379,
+    portText: '6379',
+    name: 'redis-1',
+    tags: ['prod', 'redis', 3],
+    node: { ip: '127.10.0.11', port: 6379 },
+    log: 'started; ERROR: disk full; retrying',
+  },
+};
+
+async function check(body: string, options: TestContextOptions = {}) {
+  const { spec, action } = parsedAction(checkAction, { body });
+  const t = createTestContext({
+    results,
+    vars: { port: '6379', role: 'slave', password: 'hunter2' },
+    secretVars: ['password'],
+    ...options,
+    action: { ...action, bodyLine: 20, ...options.action },
+    runbook: { file: 'book.md' },
+  });
+  return checkAction.run(spec, t.ctx);
+}
+
+/** The verdict of each line, in order. */
+async function verdicts(body: string): Promise<boolean[]> {
+  return ((await check(body)).checks ?? []).map((c) => c.ok);
+}
+
+describe('check run', () => {
+  it('== and != compare numbers numerically and text exactly', async () => {
+    expect(
+      await verdicts(
+        [
+          'replication.connected_slaves == 2',
+          'replication.connected_slaves == 2.0',
+          'info.port == "6379"',
+          'info.portText == 6379',
+          'replication.offset == 1.5e3',
+          'replication.role == slave',
+          'replication.role == "slave"',
+          'replication.role == SLAVE',
+          'replication.ok == true',
+          'replication.none == null',
+          'info.version != 7',
+          'replication.role != master',
+          'replication.role != slave',
+        ].join('\n'),
+      ),
+    ).toEqual([true, true, true, true, true, true, true, false, true, true, true, true, false]);
+  });
+
+  it('ordering operators compare numbers, including numeric text and references', async () => {
+    expect(
+      await verdicts(
+        [
+          'replication.connected_slaves >= 2',
+          'replication.connected_slaves > 2',
+          'replication.offset < 1501',
+          'replication.offset <= 1499',
+          'info.portText <= {{ vars.port }}',
+          'info.port > "10"',
+          'replication.offset < 1500',
+          'replication.offset <= 1500',
+          'replication.offset > 1500',
+          'replication.offset >= 1500',
+          'replication.offset >= 1501',
+        ].join('\n'),
+      ),
+    ).toEqual([true, false, true, false, true, true, false, true, false, true, false]);
+  });
+
+  it('explains a type mismatch instead of comparing text with a number', async () => {
+    const [order, equal] = (await check('replication.role > 1\nreplication.link == 1')).checks ?? [];
+    expect(order).toMatchObject({ ok: false, expected: '> 1', actual: '"slave" (text, not a number)' });
+    expect(equal).toMatchObject({ ok: false, expected: '== 1', actual: '"up" (text, not a number)' });
+    const [versus] = (await check('info.port < {{ replication.role }}')).checks ?? [];
+    expect(versus).toMatchObject({
+      ok: false,
+      expected: '< {{ replication.role }} (= slave) (text, not a number)',
+    });
+    const [object] = (await check('info.node == 127.10.0.11')).checks ?? [];
+    expect(object?.actual).toBe('{"ip":"127.10.0.11","port":6379} (an object; compare one of its fields)');
+  });
+
+  it('matches tests text against a regex with flags', async () => {
+    expect(
+      await verdicts(
+        [
+          'info.version matches /^7\\.0\\.\\d+$/',
+          'replication.role matches /^SLAVE$/i',
+          'replication.role matches /^master$/',
+          'info.port matches /^63/',
+          'info.node matches /ip/',
+        ].join('\n'),
+      ),
+    ).toEqual([true, true, false, true, false]);
+    const [object] = (await check('info.node matches /ip/')).checks ?? [];
+    expect(object?.actual).toContain('(an object, not text)');
+  });
+
+  it('in looks for the value among a list of numbers, text and references', async () => {
+    expect(
+      await verdicts(
+        [
+          'replication.role in [master, slave]',
+          'replication.role in ["master", "replica"]',
+          'info.portText in [6379, 6380]',
+          'replication.role in [{{ vars.role }}]',
+          'replication.role in []',
+        ].join('\n'),
+      ),
+    ).toEqual([true, false, true, true, false]);
+    const [listed] = (await check('replication.role in [master, {{ vars.role }}]')).checks ?? [];
+    expect(listed?.expected).toBe('in [master, {{ vars.role }}] (= [master, slave])');
+  });
+
+  it('contains works on text, lists and object keys', async () => {
+    expect(
+      await verdicts(
+        [
+          'info.log contains "ERROR: disk"',
+          'info.log contains warning',
+          'info.tags contains redis',
+          'info.tags contains 3',
+          'info.tags contains "3"',
+          'info.tags contains dev',
+          'info.node contains ip',
+          'info.node contains host',
+          'info.port contains 63',
+        ].join('\n'),
+      ),
+    ).toEqual([true, false, true, true, true, false, true, false, false]);
+    const [number] = (await check('info.port contains 63')).checks ?? [];
+    expect(number?.actual).toBe('6379 (a number; contains works on text, lists and objects)');
+  });
+
+  it('a missing path is a failing result naming the missing segment, not an exception', async () => {
+    const outcome = await check(
+      'replication.lag == 0\nnodes.redis-9.role == master\ninfo.port == {{ vars.nope }}',
+    );
+    expect(outcome.ok).toBe(false);
+    expect(outcome.checks).toEqual([
+      {
+        ok: false,
+        description: 'replication.lag == 0',
+        expected: '== 0',
+        actual: '<missing: segment "lag" not found in replication>',
+      },
+      {
+        ok: false,
+        description: 'nodes.redis-9.role == master',
+        expected: '== master',
+        actual: '<missing: segment "nodes" not found>',
+      },
+      {
+        ok: false,
+        description: 'info.port == {{ vars.nope }}',
+        expected: '== {{ vars.nope }} <missing: segment "nope" not found in vars>',
+        actual: 'not compared',
+      },
+    ]);
+  });
+
+  it('summarises passes and failures, with file:line and what to do next', async () => {
+    const passed = await check('replication.link == up\nreplication.offset > 0');
+    expect(passed).toMatchObject({
+      ok: true,
+      summary: '2/2 checks passed',
+      data: { passed: 2, failed: 0, total: 2 },
+    });
+    expect(passed.view).toBe('checks');
+
+    const failed = await check(
+      'replication.link == up\n# comment\nreplication.role == master\ninfo.port < 100',
+    );
+    expect(failed.summary).toBe('2 of 3 failed: replication.role expected == master, got slave');
+    expect(failed.data).toEqual({ passed: 1, failed: 2, total: 3 });
+    expect(failed.error).toBe(
+      [
+        'book.md:22: replication.role expected == master, got slave',
+        'book.md:23: info.port expected < 100, got 6379',
+        'hint: if the system needs time to converge, add within=30s to the block; otherwise fix what the step checks',
+      ].join('\n'),
+    );
+    const within = await check('replication.role == master', { action: { withinMs: 30_000 } });
+    expect(within.error).toContain('did not converge in time');
+  });
+
+  it('never shows a secret in results, summary or error', async () => {
+    const outcome = await check('vars.password == "wrong"\nvars.password == {{ vars.password }}');
+    const shown = JSON.stringify(outcome);
+    expect(shown).not.toContain('hunter2');
+    expect(outcome.checks?.[0]).toMatchObject({ ok: false, actual: '********' });
+    expect(outcome.checks?.[1]?.ok).toBe(true);
+  });
+
+  it('is pure: evaluating again sees new results', async () => {
+    const { spec, action } = parsedAction(checkAction, { body: 'replication.role == master' });
+    const t = createTestContext({ results: { replication: { role: 'slave' } }, action });
+    expect((await checkAction.run(spec, t.ctx)).ok).toBe(false);
+    t.ctx.publish('replication.role', 'master');
+    expect((await checkAction.run(spec, t.ctx)).ok).toBe(true);
+    expect(t.output).toEqual([]);
+  });
+
+  it('previews each comparison', () => {
+    const { spec, action } = parsedAction(checkAction, { body: 'a.b == 1\n# c\nx.y matches /z/' });
+    const t = createTestContext({ action });
+    expect(checkAction.preview(spec, t.ctx)).toEqual(['check a.b == 1', 'check x.y matches /z/']);
+  });
+});

@@ -1,0 +1,170 @@
+// Evaluates parsed check lines against the results namespace. Pure: same results in, same verdicts out,
+// so the engine can re-run it cheaply for within=.
+import { formatValue, TemplateError } from '../../runbook/template.js';
+import type { CheckResult } from '../types.js';
+import { type CheckLine, isNumeric, type Operand, type Operator } from './parse.js';
+
+export interface EvaluationContext {
+  /** Looks a path up; throws TemplateError when it is missing (ActionContext.resolve). */
+  resolve(path: string): unknown;
+  /** Masks secrets in what the results show (ActionContext.redact). */
+  redact(text: string): string;
+}
+
+type Lookup = { found: true; value: unknown } | { found: false; missing: string };
+
+/** How the two sides compared; a note explains a type mismatch on the side it belongs to. */
+interface Verdict {
+  ok: boolean;
+  actualNote?: string;
+  expectedNote?: string;
+}
+
+const MAX_SHOWN = 200;
+
+function missingText(error: TemplateError): string {
+  const segments = error.missingAt.split('.');
+  const segment = segments.at(-1);
+  const parent = segments.slice(0, -1).join('.');
+  return parent
+    ? `<missing: segment "${segment}" not found in ${parent}>`
+    : `<missing: segment "${segment}" not found>`;
+}
+
+function lookup(path: string, context: EvaluationContext): Lookup {
+  try {
+    return { found: true, value: context.resolve(path) };
+  } catch (error) {
+    if (error instanceof TemplateError) return { found: false, missing: missingText(error) };
+    throw error;
+  }
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  return typeof value === 'string' ? 'text' : `a ${typeof value}`;
+}
+
+function show(value: unknown): string {
+  const text = formatValue(value);
+  return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text;
+}
+
+function asNumber(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+  if (typeof value === 'string' && isNumeric(value)) return Number(value);
+  return undefined;
+}
+
+function isStructured(value: unknown): value is object {
+  return value !== null && typeof value === 'object';
+}
+
+/** JSON with sorted keys, so objects with the same fields compare equal whatever their order. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    isStructured(v) && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
+  );
+}
+
+function equal(actual: unknown, expected: unknown): Verdict {
+  const a = asNumber(actual);
+  const b = asNumber(expected);
+  if (a !== undefined && b !== undefined) return { ok: a === b };
+  if (isStructured(actual) && isStructured(expected))
+    return { ok: canonical(actual) === canonical(expected) };
+  if (isStructured(actual))
+    return { ok: false, actualNote: `${typeName(actual)}; compare one of its fields` };
+  if (isStructured(expected))
+    return { ok: false, actualNote: `${typeName(actual)}, not ${typeName(expected)}` };
+  const ok = formatValue(actual) === formatValue(expected);
+  if (!ok && b !== undefined && a === undefined)
+    return { ok, actualNote: `${typeName(actual)}, not a number` };
+  return { ok };
+}
+
+function order(operator: Operator, actual: unknown, expected: unknown): Verdict {
+  const a = asNumber(actual);
+  const b = asNumber(expected);
+  if (a === undefined) return { ok: false, actualNote: `${typeName(actual)}, not a number` };
+  if (b === undefined) return { ok: false, expectedNote: `${typeName(expected)}, not a number` };
+  const ok = operator === '<' ? a < b : operator === '<=' ? a <= b : operator === '>' ? a > b : a >= b;
+  return { ok };
+}
+
+function matches(actual: unknown, source: string, flags: string): Verdict {
+  if (actual === null || isStructured(actual))
+    return { ok: false, actualNote: `${typeName(actual)}, not text` };
+  return { ok: new RegExp(source, flags).test(formatValue(actual)) };
+}
+
+function contains(actual: unknown, expected: unknown): Verdict {
+  if (Array.isArray(actual)) return { ok: actual.some((item) => equal(item, expected).ok) };
+  if (isStructured(expected))
+    return { ok: false, expectedNote: `${typeName(expected)}; contains looks for one value` };
+  if (typeof actual === 'string') return { ok: actual.includes(formatValue(expected)) };
+  if (isStructured(actual)) return { ok: Object.hasOwn(actual, formatValue(expected)) };
+  return { ok: false, actualNote: `${typeName(actual)}; contains works on text, lists and objects` };
+}
+
+function operandValue(operand: Operand, context: EvaluationContext): Lookup {
+  switch (operand.type) {
+    case 'reference':
+      return lookup(operand.path, context);
+    case 'null':
+      return { found: true, value: null };
+    default:
+      return { found: true, value: operand.value };
+  }
+}
+
+function withNote(text: string, note: string | undefined, value: unknown): string {
+  if (!note) return text;
+  return `${typeof value === 'string' ? JSON.stringify(value) : text} (${note})`;
+}
+
+export function evaluateLine(line: CheckLine, context: EvaluationContext): CheckResult {
+  const { expected, operator } = line;
+  const operands =
+    expected.kind === 'value' ? [expected.operand] : expected.kind === 'list' ? expected.items : [];
+  const values: unknown[] = [];
+  for (const operand of operands) {
+    const found = operandValue(operand, context);
+    if (!found.found) {
+      return fail(line, context, `${operator} ${line.expectedText} ${found.missing}`, 'not compared');
+    }
+    values.push(found.value);
+  }
+  const resolvedNote = operands.some((o) => o.type === 'reference')
+    ? ` (= ${expected.kind === 'list' ? `[${values.map(show).join(', ')}]` : show(values[0])})`
+    : '';
+  const expectedShown = `${operator} ${line.expectedText}${resolvedNote}`;
+
+  const actual = lookup(line.path, context);
+  if (!actual.found) return fail(line, context, expectedShown, actual.missing);
+
+  let verdict: Verdict;
+  if (expected.kind === 'regex') verdict = matches(actual.value, expected.source, expected.flags);
+  else if (expected.kind === 'list') verdict = { ok: values.some((value) => equal(actual.value, value).ok) };
+  else if (operator === '==') verdict = equal(actual.value, values[0]);
+  else if (operator === '!=') verdict = { ok: !equal(actual.value, values[0]).ok };
+  else if (operator === 'contains') verdict = contains(actual.value, values[0]);
+  else verdict = order(operator, actual.value, values[0]);
+
+  return {
+    ok: verdict.ok,
+    description: context.redact(line.text),
+    expected: context.redact(
+      verdict.expectedNote ? `${expectedShown} (${verdict.expectedNote})` : expectedShown,
+    ),
+    actual: context.redact(withNote(show(actual.value), verdict.actualNote, actual.value)),
+  };
+}
+
+function fail(line: CheckLine, context: EvaluationContext, expected: string, actual: string): CheckResult {
+  return { ok: false, description: context.redact(line.text), expected: context.redact(expected), actual };
+}

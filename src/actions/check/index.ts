@@ -1,0 +1,61 @@
+// ```check — declarative comparisons over earlier results, one per line, each saying expected vs actual.
+// within= is the engine's: it re-runs this action until every line holds, so run() is pure and cheap.
+import { z } from 'zod';
+import type { ActionContext, ActionKind, ActionOutcome } from '../types.js';
+import { evaluateLine } from './evaluate.js';
+import { type CheckSpec, checkReferences, parseCheck } from './parse.js';
+
+export interface CheckData {
+  passed: number;
+  failed: number;
+  total: number;
+}
+
+function run(spec: CheckSpec, ctx: ActionContext): Promise<ActionOutcome> {
+  const evaluated = spec.lines.map((line) => ({ line, result: evaluateLine(line, ctx) }));
+  const checks = evaluated.map((e) => e.result);
+  const failures = evaluated.filter((e) => !e.result.ok);
+  const total = checks.length;
+  const data: CheckData = { passed: total - failures.length, failed: failures.length, total };
+  if (failures.length === 0) {
+    const noun = total === 1 ? 'check' : 'checks';
+    return Promise.resolve({
+      ok: true,
+      summary: `${total}/${total} ${noun} passed`,
+      data,
+      checks,
+      view: 'checks',
+    });
+  }
+  const explain = ({ line, result }: (typeof failures)[number]) =>
+    `${ctx.redact(line.path)} expected ${result.expected}, got ${result.actual}`;
+  const where = failures.map(
+    (f) => `${ctx.runbook.file}:${ctx.action.bodyLine + f.line.line - 1}: ${explain(f)}`,
+  );
+  const next = ctx.action.withinMs
+    ? 'the values did not converge in time; look at the step that produces them, or allow longer with within='
+    : 'if the system needs time to converge, add within=30s to the block; otherwise fix what the step checks';
+  return Promise.resolve({
+    ok: false,
+    summary: `${failures.length} of ${total} failed: ${explain(failures[0] as (typeof failures)[number])}`,
+    error: `${where.join('\n')}\nhint: ${next}`,
+    data,
+    checks,
+    view: 'checks',
+  });
+}
+
+function preview(spec: CheckSpec, ctx: ActionContext): string[] {
+  return spec.lines.map((line) => `check ${ctx.redact(line.text)}`);
+}
+
+export const checkAction: ActionKind<CheckSpec> = {
+  kind: 'check',
+  description: 'Compares earlier results with expected values (==, !=, <, <=, >, >=, matches, in, contains).',
+  attributes: z.strictObject({}),
+  defaultSafety: () => 'safe',
+  parse: ({ body }, report) => parseCheck(body, report),
+  references: checkReferences,
+  preview,
+  run,
+};

@@ -1,0 +1,266 @@
+// Runbook source → Runbook model, collecting every problem at once. Pure: the caller supplies the kinds
+// and how to read template files.
+import { dirname, resolve } from 'node:path';
+import {
+  type AnyActionKind,
+  type KindMap,
+  messageOf,
+  type ReadAction,
+  readActionBlock,
+  safetyRank,
+} from './action-block.js';
+import { DiagnosticList } from './diagnostics.js';
+import { type RunbookMeta, readFrontMatter, splitFrontMatter } from './front-matter.js';
+import { tokenizeInfoString } from './info-string.js';
+import { type Heading, scanDocument } from './markdown.js';
+import type { Diagnostic, Runbook, Safety, Step } from './model.js';
+import { checkReferences, type ReferencingAction } from './references.js';
+import { slugger } from './slug.js';
+import { didYouMean } from './suggest.js';
+import { TemplateSet } from './templates.js';
+
+export interface ParseOptions {
+  /** Action kinds by name; defaults to the registry (src/actions/registry.ts). */
+  kinds?: KindMap;
+  /** Reads a template file beside the runbook; undefined when it does not exist. */
+  readTemplateFile?: (name: string) => string | undefined;
+}
+
+export interface ParseResult {
+  /** Present only when there are no errors (warnings allowed). */
+  runbook?: Runbook;
+  diagnostics: Diagnostic[];
+}
+
+interface StepDraft {
+  heading: Heading;
+  /** 1-based inclusive line range of the step's content (below the heading). */
+  firstLine: number;
+  lastLine: number;
+  actions: ReadAction[];
+  /** 1-based inclusive line ranges taken out of the explanation (the action blocks). */
+  excluded: Array<[number, number]>;
+}
+
+/** Joins the lines of a range minus the excluded ranges, trimming blank lines at every seam. */
+function prose(
+  lines: readonly string[],
+  first: number,
+  last: number,
+  excluded: ReadonlyArray<[number, number]>,
+): string {
+  const pieces: string[] = [];
+  let start = first;
+  const flush = (end: number): void => {
+    if (end >= start)
+      pieces.push(
+        lines
+          .slice(start - 1, end)
+          .join('\n')
+          .replace(/^(?:[ \t]*\n)+/, '')
+          .trimEnd(),
+      );
+  };
+  for (const [from, to] of excluded) {
+    if (to < first || from > last) continue;
+    flush(Math.min(from - 1, last));
+    start = to + 1;
+  }
+  flush(last);
+  return pieces
+    .filter((piece) => piece.trim() !== '')
+    .join('\n\n')
+    .replace(/^[ \t]*\n/, '');
+}
+
+export function parseRunbookWith(
+  source: string,
+  file: string,
+  kinds: KindMap,
+  options: ParseOptions = {},
+): ParseResult {
+  const diagnostics = new DiagnosticList(file);
+  const lines = source
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .split('\n');
+
+  let meta: RunbookMeta = { vars: [] };
+  const front = splitFrontMatter(lines);
+  if (front.unterminated) {
+    diagnostics.error(
+      { line: 1, column: 1 },
+      'the front matter that starts here is never closed',
+      'end it with a line of three dashes: ---',
+    );
+  } else if (!front.block) {
+    diagnostics.error(
+      { line: 1, column: 1 },
+      'the runbook has no front matter (title is required)',
+      'start the file with three lines: ---, title: My runbook, ---',
+    );
+  } else {
+    meta = readFrontMatter(front.block, diagnostics);
+  }
+  // Blank out the front matter rather than cutting it, so Markdown line numbers stay the file's.
+  const markdownLines =
+    front.lineCount > 0 ? lines.map((line, i) => (i < front.lineCount ? '' : line)) : lines;
+  const { headings, fences } = scanDocument(markdownLines);
+
+  const stepHeadings = headings.filter((h) => h.depth === 2);
+  const firstStepLine = stepHeadings[0]?.line ?? lines.length + 1;
+  const titleHeading = headings.find((h) => h.depth === 1 && h.line < firstStepLine);
+  const drafts: StepDraft[] = stepHeadings.map((heading, i) => ({
+    heading,
+    firstLine: heading.endLine + 1,
+    lastLine: (stepHeadings[i + 1]?.line ?? lines.length + 1) - 1,
+    actions: [],
+    excluded: [],
+  }));
+
+  const templates = new TemplateSet(file, diagnostics, options.readTemplateFile);
+  const knownKinds = [...kinds.keys()];
+  let stepIndex = -1;
+  for (const fence of fences) {
+    while (stepIndex + 1 < drafts.length && (drafts[stepIndex + 1] as StepDraft).heading.line < fence.line)
+      stepIndex++;
+    const fenceAt = { line: fence.line, column: fence.column };
+    if (!fence.closed) {
+      diagnostics.error(
+        fenceAt,
+        'this code block is never closed',
+        `close it with a line of ${fence.markup}`,
+      );
+    }
+    const info = tokenizeInfoString(fence.info);
+    const kind: AnyActionKind | undefined = info.word ? kinds.get(info.word) : undefined;
+    if (kind) {
+      const read = readActionBlock(fence, info, kind, diagnostics);
+      const draft = drafts[stepIndex];
+      if (draft) {
+        draft.actions.push(read);
+        draft.excluded.push([fence.line, fence.endLine]);
+      } else {
+        diagnostics.error(
+          fenceAt,
+          `${kind.kind} block before the first step`,
+          'add a ## heading above it: every action belongs to a step',
+        );
+      }
+    } else if (info.attributes.some((a) => a.key === 'file')) {
+      templates.addBlock(fence, info);
+    } else if (info.attributes.length > 0) {
+      const at = { line: fence.line, column: fence.infoColumn + info.wordOffset };
+      const suggestion = info.word ? didYouMean(info.word, knownKinds) : '';
+      const known = `known kinds: ${knownKinds.join(', ') || '(none registered)'}`;
+      diagnostics.error(
+        at,
+        info.word ? `unknown action kind "${info.word}"` : 'code block with attributes but no action kind',
+        `${suggestion ? `${suggestion} ` : ''}${known}; a block only shown, not run, takes no key=value attributes`,
+      );
+    }
+  }
+
+  const slug = slugger();
+  const steps: Step[] = [];
+  const referencing: ReferencingAction[] = [];
+  const ids = new Map<string, number>();
+  let order = 0;
+  for (const [index, draft] of drafts.entries()) {
+    const { heading } = draft;
+    const explanation = prose(lines, draft.firstLine, draft.lastLine, draft.excluded);
+    let safety: Safety = 'safe';
+    for (const { block } of draft.actions)
+      if (safetyRank(block.safety) > safetyRank(safety)) safety = block.safety;
+    const step: Step = {
+      id: slug(heading.title, index),
+      index,
+      title: heading.title,
+      explanation,
+      actions: draft.actions.map((a) => a.block),
+      safety,
+      loc: { file, line: heading.line, column: heading.column },
+    };
+    steps.push(step);
+    if (explanation === '' && draft.actions.length === 0) {
+      diagnostics.error(
+        { line: heading.line, column: heading.column },
+        `step "${heading.title}" is empty`,
+        'write what the step is for, add an action block under it, or remove the heading',
+      );
+    }
+    for (const read of draft.actions) {
+      const { block } = read;
+      const produces: string[] = [];
+      if (block.id !== undefined) {
+        const firstLine = ids.get(block.id);
+        if (firstLine !== undefined) {
+          diagnostics.error(
+            read.attributeAt.id ?? block.loc,
+            `duplicate id "${block.id}": the action on line ${firstLine} already has it`,
+            'ids must be unique within the runbook; rename one of them',
+          );
+        } else ids.set(block.id, block.loc.line);
+        produces.push(block.id);
+      }
+      const references = [...read.references];
+      if (block.spec !== undefined) {
+        const kind = kinds.get(block.kind) as AnyActionKind;
+        const hook = (name: string, call: () => string[] | undefined): string[] =>
+          callKind(call, (message) =>
+            diagnostics.error(
+              block.loc,
+              `the ${block.kind} kind failed to list the ${name} of this block: ${message}`,
+            ),
+          );
+        produces.push(...hook('paths it publishes', () => kind.publishes?.(block.spec)));
+        for (const name of hook('templates it uses', () => kind.templates?.(block.spec))) {
+          const attribute = Object.keys(block.attrs).find((key) => block.attrs[key] === name);
+          const usedAt = (attribute && read.attributeAt[attribute]) || block.loc;
+          references.push(...(templates.use(name, usedAt) ?? []));
+        }
+      }
+      referencing.push({ block, order: order++, stepTitle: heading.title, produces, references });
+    }
+  }
+  checkReferences(meta.vars, referencing, diagnostics);
+
+  if (drafts.length === 0) {
+    diagnostics.error(
+      { line: Math.min(front.lineCount + 1, lines.length), column: 1 },
+      'the runbook has no steps',
+      'each "## Heading" starts a step; put its explanation and action blocks under it',
+    );
+  }
+
+  const result: ParseResult = { diagnostics: diagnostics.sorted() };
+  if (diagnostics.errorCount === 0 && meta.title !== undefined) {
+    const introductionExcluded: Array<[number, number]> = titleHeading
+      ? [[titleHeading.line, titleHeading.endLine]]
+      : [];
+    const runbook: Runbook = {
+      file,
+      baseDir: resolve(dirname(file)),
+      title: meta.title,
+      vars: meta.vars,
+      introduction: prose(lines, front.lineCount + 1, firstStepLine - 1, introductionExcluded),
+      steps,
+      templates: templates.templates,
+    };
+    if (meta.description !== undefined) runbook.description = meta.description;
+    if (meta.target !== undefined) runbook.target = meta.target;
+    result.runbook = runbook;
+  }
+  return result;
+}
+
+/** Kind hooks are other people's code: a throwing hook becomes a diagnostic, not a crash. */
+function callKind(hook: () => string[] | undefined, fail: (message: string) => void): string[] {
+  try {
+    const value = hook();
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+  } catch (error) {
+    fail(messageOf(error));
+    return [];
+  }
+}

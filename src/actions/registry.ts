@@ -1,5 +1,6 @@
 // Every action kind the runbook format knows. Adding a kind: its folder under src/actions/ and one line here.
 import { checkAction } from './check/index.js';
+import { doKind } from './do/index.js';
 import { probeAction } from './probe/index.js';
 import { shAction } from './sh/index.js';
 import type { ActionKind } from './types.js';
@@ -7,6 +8,6 @@ import type { ActionKind } from './types.js';
 // biome-ignore lint/suspicious/noExplicitAny: kinds have different spec types; each kind checks its own.
 type AnyActionKind = ActionKind<any>;
 
-const kinds: AnyActionKind[] = [checkAction, probeAction, shAction];
+const kinds: AnyActionKind[] = [checkAction, doKind, probeAction, shAction];
 
 export const actionKinds: ReadonlyMap<string, AnyActionKind> = new Map(kinds.map((k) => [k.kind, k]));

@@ -1,0 +1,118 @@
+// ```do — DigitalOcean operations through dots-wrapper: the same code path for the real API and the lab's
+// emulator. A YAML body names the op; ensure ops adopt what exists, so re-running never creates twice.
+import type { Safety } from '../../runbook/model.js';
+import { PATH_PATTERN, TemplateError } from '../../runbook/template.js';
+import { CredentialsError } from '../../targets/digitalocean/credentials.js';
+import { PollFailure, PollTimeout } from '../../targets/digitalocean/poll.js';
+import { DoStepError, openSession } from '../../targets/digitalocean/session.js';
+import type { ActionContext, ActionKind, ActionOutcome } from '../types.js';
+import {
+  costMessage,
+  deleteDropletsOp,
+  dropletActionOp,
+  ensureDropletsOp,
+  listDropletsOp,
+} from './droplet-ops.js';
+import { accountOp, deleteVpcOp, ensureFirewallOp, ensureTagsOp, ensureVpcOp } from './network-ops.js';
+import { previewDo } from './preview.js';
+import { renderDeep } from './render.js';
+import { type DoSpec, doAttributes, parseDoBody } from './schema.js';
+
+function safetyOf(spec: DoSpec): Safety {
+  switch (spec.op) {
+    case 'account.get':
+    case 'droplets.list':
+      return 'safe';
+    case 'droplets.delete':
+    case 'vpc.delete':
+      return 'destructive';
+    default:
+      return 'mutating';
+  }
+}
+
+/** Names the operator types to confirm a destructive op. */
+export function typeToConfirm(spec: DoSpec): string | undefined {
+  if (spec.op === 'droplets.delete') return spec.names.join(' ');
+  if (spec.op === 'vpc.delete') return spec.name;
+  return undefined;
+}
+
+async function execute(spec: DoSpec, ctx: ActionContext): Promise<ActionOutcome> {
+  const session = await openSession(ctx);
+  switch (spec.op) {
+    case 'account.get':
+      return accountOp(session);
+    case 'vpc.ensure':
+      return ensureVpcOp(session, spec, ctx);
+    case 'droplets.ensure':
+      return ensureDropletsOp(session, spec, ctx);
+    case 'droplets.list':
+      return listDropletsOp(session, spec, ctx);
+    case 'droplets.action':
+      return dropletActionOp(session, spec, ctx);
+    case 'firewall.ensure':
+      return ensureFirewallOp(session, spec, ctx);
+    case 'tags.ensure':
+      return ensureTagsOp(session, spec);
+    case 'droplets.delete':
+      return deleteDropletsOp(session, spec, ctx);
+    case 'vpc.delete':
+      return deleteVpcOp(session, spec);
+  }
+}
+
+/** Failures the operator can act on become an outcome naming the op and the block; bugs still throw. */
+function failure(spec: DoSpec, ctx: ActionContext, error: unknown): ActionOutcome | undefined {
+  const known =
+    error instanceof DoStepError ||
+    error instanceof PollFailure ||
+    error instanceof PollTimeout ||
+    error instanceof CredentialsError ||
+    error instanceof TemplateError;
+  if (!known) return undefined;
+  const where = `${ctx.runbook.file}:${ctx.action.loc.line}`;
+  return {
+    ok: false,
+    summary: `${spec.op} failed`,
+    error: ctx.redact(`${spec.op} (${where}): ${(error as Error).message}`),
+  };
+}
+
+function publishedNames(spec: DoSpec): string[] {
+  if (spec.op !== 'droplets.ensure') return [];
+  return spec.names.filter((name) => PATH_PATTERN.test(name)).map((name) => `inventory.${name}`);
+}
+
+export const doKind: ActionKind<DoSpec> = {
+  kind: 'do',
+  description:
+    'DigitalOcean API operations (VPC, droplets, power actions, firewall, tags) through dots-wrapper',
+  attributes: doAttributes,
+  defaultSafety: safetyOf,
+  parse: ({ body }, report) => parseDoBody(body, report),
+  publishes: publishedNames,
+  templates: (spec) => (spec.op === 'droplets.ensure' && spec.user_data ? [spec.user_data.template] : []),
+  preview: previewDo,
+  async confirmation(spec, ctx) {
+    const destructive = typeToConfirm(spec);
+    if (destructive) return { typeToConfirm: destructive };
+    if (spec.op !== 'droplets.ensure') return {};
+    const session = await openSession(ctx);
+    return { message: await costMessage(session, renderDeep(spec, ctx.render)) };
+  },
+  async run(spec, ctx) {
+    if (ctx.dryRun) {
+      const lines = previewDo(spec, ctx);
+      for (const line of lines) ctx.output(line, 'info');
+      return { ok: true, summary: `dry run: ${lines.length} requests shown, none sent` };
+    }
+    try {
+      return await execute(renderDeep(spec, ctx.render), ctx);
+    } catch (error) {
+      const outcome = failure(spec, ctx, error);
+      if (outcome) return outcome;
+      throw error;
+    }
+  },
+};

@@ -1,0 +1,130 @@
+// The requests a do block will send, as method, path and JSON body (secrets masked): shown before it
+// runs and, in --dry-run, instead of running. Built without any network access.
+import type { ActionContext } from '../types.js';
+import { renderDeep, renderUserData } from './render.js';
+import type { DoSpec, SpecOf } from './schema.js';
+
+const LIST = 'page=1&per_page=200';
+
+function json(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+function query(tag: string | undefined): string {
+  return tag ? `?tag_name=${encodeURIComponent(tag)}&${LIST}` : `?${LIST}`;
+}
+
+/** The droplet create body; user_data rendered (callers mask it before showing). */
+export function dropletCreateBody(
+  spec: SpecOf<'droplets.ensure'>,
+  names: string[],
+  vpcUuid: string | undefined,
+  userData: string | undefined,
+): Record<string, unknown> {
+  return {
+    names,
+    region: spec.region,
+    size: spec.size,
+    image: spec.image,
+    ...(vpcUuid ? { vpc_uuid: vpcUuid } : {}),
+    tags: spec.tags,
+    ...(spec.ssh_keys ? { ssh_keys: spec.ssh_keys } : {}),
+    ...(spec.monitoring !== undefined ? { monitoring: spec.monitoring } : {}),
+    ...(userData !== undefined ? { user_data: userData } : {}),
+  };
+}
+
+export function firewallBody(spec: SpecOf<'firewall.ensure'>): Record<string, unknown> {
+  const ports = (rule: { protocol: string; ports?: string | number }) =>
+    rule.protocol === 'icmp' ? {} : { ports: rule.ports === undefined ? 'all' : String(rule.ports) };
+  return {
+    name: spec.name,
+    inbound_rules: spec.inbound_rules.map((rule) => ({
+      protocol: rule.protocol,
+      ...ports(rule),
+      sources: rule.sources,
+    })),
+    outbound_rules: spec.outbound_rules.map((rule) => ({
+      protocol: rule.protocol,
+      ...ports(rule),
+      destinations: rule.destinations,
+    })),
+    tags: spec.tags,
+  };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function looksLikeUuid(text: string): boolean {
+  return UUID.test(text);
+}
+
+function ensureDropletsPlan(spec: SpecOf<'droplets.ensure'>, ctx: ActionContext): string[] {
+  const lines: string[] = [];
+  let vpcUuid: string | undefined;
+  if (spec.vpc && looksLikeUuid(spec.vpc)) vpcUuid = spec.vpc;
+  else if (spec.vpc) {
+    vpcUuid = `<id of VPC ${spec.vpc}>`;
+    lines.push(`GET /v2/vpcs?${LIST}  (find VPC ${spec.vpc})`);
+  }
+  const scope = spec.tags[0];
+  lines.push(
+    `GET /v2/droplets${query(scope)}  (adopt existing ${spec.names.join(', ')}${spec.tags.length ? ` tagged ${spec.tags.join(', ')}` : ''})`,
+  );
+  const userData = spec.user_data ? ctx.redact(renderUserData(ctx, spec.user_data)) : undefined;
+  lines.push(
+    `POST /v2/droplets ${json(dropletCreateBody(spec, spec.names, vpcUuid, userData))}  (only the names not found)`,
+  );
+  lines.push(`GET /v2/sizes?${LIST}  (price of ${spec.size} for the confirmation)`);
+  if (spec.wait === 'active')
+    lines.push(`GET /v2/droplets${query(scope)}  (poll until ${spec.names.length} active)`);
+  return lines;
+}
+
+function plan(spec: DoSpec, ctx: ActionContext): string[] {
+  switch (spec.op) {
+    case 'account.get':
+      return ['GET /v2/account'];
+    case 'vpc.ensure': {
+      const { op: _op, ...body } = spec;
+      return [`GET /v2/vpcs?${LIST}  (find ${spec.name})`, `POST /v2/vpcs ${json(body)}  (only if absent)`];
+    }
+    case 'droplets.ensure':
+      return ensureDropletsPlan(spec, ctx);
+    case 'droplets.list':
+      return [`GET /v2/droplets${query(spec.tag)}`];
+    case 'droplets.action': {
+      const which = spec.names ? spec.names : [`each droplet tagged ${spec.tag}`];
+      return [
+        `GET /v2/droplets${query(spec.tag)}  (find ${spec.names ? spec.names.join(', ') : `droplets tagged ${spec.tag}`})`,
+        ...which.map((name) => `POST /v2/droplets/<id of ${name}>/actions ${json({ type: spec.type })}`),
+        ...(spec.wait ? [`GET /v2/actions?${LIST}  (poll until every ${spec.type} completed)`] : []),
+      ];
+    }
+    case 'firewall.ensure':
+      return [
+        `GET /v2/firewalls?${LIST}  (find ${spec.name})`,
+        `POST /v2/firewalls ${json(firewallBody(spec))}  (if absent)`,
+        `PUT /v2/firewalls/<id of ${spec.name}> ${json(firewallBody(spec))}  (if its rules or tags differ)`,
+      ];
+    case 'tags.ensure':
+      return spec.names.flatMap((name) => [
+        `GET /v2/tags/${encodeURIComponent(name)}`,
+        `POST /v2/tags ${json({ name })}  (if absent)`,
+      ]);
+    case 'droplets.delete':
+      return [
+        `GET /v2/droplets${query(spec.tags[0])}  (find ${spec.names.join(', ')})`,
+        ...spec.names.map((name) => `DELETE /v2/droplets/<id of ${name}>`),
+        `GET /v2/droplets${query(spec.tags[0])}  (poll until gone)`,
+      ];
+    case 'vpc.delete':
+      return [`GET /v2/vpcs?${LIST}  (find ${spec.name})`, `DELETE /v2/vpcs/<id of ${spec.name}>`];
+  }
+}
+
+/** Every request line, with references rendered and secrets masked. */
+export function previewDo(spec: DoSpec, ctx: ActionContext): string[] {
+  const rendered = renderDeep(spec, ctx.render);
+  return plan(rendered, ctx).map((line) => ctx.redact(line));
+}

@@ -1,0 +1,53 @@
+// Fills {{ references }} in a spec at run time, and renders cloud-init user_data from a named template.
+import { readFileSync } from 'node:fs';
+import { resolve as resolvePath, sep } from 'node:path';
+import { renderTemplate } from '../../runbook/template.js';
+import type { ActionContext } from '../types.js';
+
+/** Every string in the value rendered with ctx.render; numbers and booleans unchanged. */
+export function renderDeep<T>(value: T, render: (text: string) => string): T {
+  if (typeof value === 'string') return render(value) as T;
+  if (Array.isArray(value)) return value.map((item) => renderDeep(item, render)) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = renderDeep(item, render);
+    return out as T;
+  }
+  return value;
+}
+
+/** The template's text: from runbook.templates (the parser loads them), else the file beside the runbook. */
+export function templateContent(ctx: Pick<ActionContext, 'runbook'>, name: string): string {
+  const loaded = ctx.runbook.templates[name];
+  if (loaded) return loaded.content;
+  const base = resolvePath(ctx.runbook.baseDir);
+  const path = resolvePath(base, name);
+  if (!path.startsWith(base + sep)) throw new Error(`template "${name}" is outside the runbook's folder`);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(
+      `template "${name}" not found (looked for ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); add a code block with file=${name} or the file beside the runbook`,
+    );
+  }
+}
+
+/**
+ * Renders the cloud-init template. `vars` given in the op (already rendered, see renderDeep) shadow the
+ * runbook variables of the same name inside this template only; everything else resolves as anywhere.
+ */
+export function renderUserData(
+  ctx: Pick<ActionContext, 'runbook' | 'render'>,
+  userData: { template: string; vars?: Record<string, string | number | boolean> },
+): string {
+  const local = new Map(Object.entries(userData.vars ?? {}).map(([name, value]) => [name, String(value)]));
+  const content = templateContent(ctx, userData.template);
+  return renderTemplate(content, (path) => {
+    if (path.startsWith('vars.')) {
+      const own = local.get(path.slice('vars.'.length));
+      if (own !== undefined) return own;
+    }
+    // Through render, so a dry run shows a not-yet-produced result as its {{ reference }}.
+    return ctx.render(`{{ ${path} }}`);
+  });
+}

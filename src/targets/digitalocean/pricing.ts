@@ -1,0 +1,40 @@
+// What creating droplets will cost, from the API's own sizes catalogue, for the step's confirmation.
+import type { ApiSession } from './session.js';
+
+export interface SizePrice {
+  slug: string;
+  price_hourly: number;
+  price_monthly: number;
+}
+
+export async function findSizePrice(session: ApiSession, slug: string): Promise<SizePrice | undefined> {
+  for (let page = 1; ; page++) {
+    const data = await session.call((client) => client.size.listSizes({ page, per_page: 200 }));
+    const size = data.sizes.find((candidate) => candidate.slug === slug);
+    if (size) return { slug, price_hourly: size.price_hourly, price_monthly: size.price_monthly };
+    if (!data.links?.pages?.next || data.sizes.length === 0) return undefined;
+  }
+}
+
+function dollars(amount: number, digits: number): string {
+  return `$${amount.toFixed(digits)}`;
+}
+
+/** e.g. "creates 5 droplets (s-1vcpu-1gb in nyc1) at $0.00893/hour each: $0.04464/hour, $30.00/month in total". */
+export function describeCost(options: {
+  count: number;
+  size: string;
+  region: string;
+  price: SizePrice | undefined;
+  adopted?: number;
+}): string {
+  const noun = options.count === 1 ? 'droplet' : 'droplets';
+  const adopted = options.adopted ? `; adopts ${options.adopted} existing` : '';
+  if (options.count === 0) return `creates nothing${adopted}`;
+  const head = `creates ${options.count} ${noun} (${options.size} in ${options.region})`;
+  if (!options.price)
+    return `${head}, price unknown: size ${options.size} is not in the sizes catalogue${adopted}`;
+  const hourly = options.price.price_hourly * options.count;
+  const monthly = options.price.price_monthly * options.count;
+  return `${head} at ${dollars(options.price.price_hourly, 5)}/hour each: ${dollars(hourly, 5)}/hour, ${dollars(monthly, 2)}/month in total${adopted}`;
+}

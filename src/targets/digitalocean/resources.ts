@@ -1,0 +1,169 @@
+// VPCs, tags and firewalls, each ensured by name: found and adopted, or created once. After an ambiguous
+// create failure the resource is looked up again before anything is sent twice.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { modules } from 'dots-wrapper';
+import { type ApiSession, DoStepError, MAX_RETRIES } from './session.js';
+
+export type Vpc = modules.vpc.IVpc;
+export type Firewall = modules.firewall.IFirewall;
+
+async function allPages<T>(
+  fetchPage: (page: number) => Promise<{ items: T[]; next: boolean }>,
+): Promise<T[]> {
+  const all: T[] = [];
+  for (let page = 1; ; page++) {
+    const { items, next } = await fetchPage(page);
+    all.push(...items);
+    if (!next || items.length === 0) return all;
+  }
+}
+
+/**
+ * Finds by name or creates; an ambiguous create failure leads to another look before another create.
+ * Returns whether it was created now.
+ */
+export async function ensureByName<T>(
+  session: ApiSession,
+  options: {
+    what: string;
+    find: () => Promise<T | undefined>;
+    create: () => Promise<T>;
+    notify: (line: string) => void;
+  },
+): Promise<{ value: T; created: boolean }> {
+  let sentCreate = false;
+  for (let attempt = 0; ; attempt++) {
+    const existing = await options.find();
+    if (existing) return { value: existing, created: sentCreate };
+    try {
+      sentCreate = true;
+      return { value: await options.create(), created: true };
+    } catch (error) {
+      const apiError = error instanceof DoStepError ? error.apiError : undefined;
+      if (!apiError?.ambiguous || attempt >= MAX_RETRIES) throw error;
+      const wait = session.backoff(attempt);
+      options.notify(
+        session.scrub(
+          `${apiError.message}; the ${options.what} may exist anyway, so looking again in ${(wait / 1000).toFixed(1)} s before retrying`,
+        ),
+      );
+      await sleep(wait, undefined, { signal: session.signal });
+    }
+  }
+}
+
+export function listVpcs(session: ApiSession): Promise<Vpc[]> {
+  return allPages(async (page) => {
+    const data = await session.call((client) => client.vpc.listVpcs({ page, per_page: 200 }));
+    return { items: data.vpcs, next: Boolean(data.links?.pages?.next) };
+  });
+}
+
+export async function findVpc(session: ApiSession, nameOrId: string): Promise<Vpc | undefined> {
+  const vpcs = await listVpcs(session);
+  return vpcs.find((vpc) => vpc.id === nameOrId) ?? vpcs.find((vpc) => vpc.name === nameOrId);
+}
+
+export interface VpcRequest {
+  name: string;
+  region: string;
+  ip_range?: string;
+  description?: string;
+}
+
+export function ensureVpc(
+  session: ApiSession,
+  request: VpcRequest,
+  notify: (line: string) => void,
+): Promise<{ value: Vpc; created: boolean }> {
+  return ensureByName(session, {
+    what: `VPC ${request.name}`,
+    notify,
+    find: async () => (await listVpcs(session)).find((vpc) => vpc.name === request.name),
+    create: async () => (await session.call((client) => client.vpc.createVpc(request), 'rejected-only')).vpc,
+  });
+}
+
+/** Tags are cheap and idempotent: look each up, create the absent ones. */
+export async function ensureTags(
+  session: ApiSession,
+  names: string[],
+): Promise<{ created: string[]; existing: string[] }> {
+  const created: string[] = [];
+  const existing: string[] = [];
+  for (const name of names) {
+    try {
+      await session.call((client) => client.tag.getTag({ tag_name: name }));
+      existing.push(name);
+    } catch (error) {
+      if (!(error instanceof DoStepError) || error.apiError?.status !== 404) throw error;
+      await session.call((client) => client.tag.createTag({ name }));
+      created.push(name);
+    }
+  }
+  return { created, existing };
+}
+
+export function listFirewalls(session: ApiSession): Promise<Firewall[]> {
+  return allPages(async (page) => {
+    const data = await session.call((client) => client.firewall.listFirewalls({ page, per_page: 200 }));
+    return { items: data.firewalls, next: Boolean(data.links?.pages?.next) };
+  });
+}
+
+type RuleNode = modules.firewall.IFirewallRuleNode;
+
+function normalizeNode(node: RuleNode | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of ['addresses', 'tags', 'droplet_ids', 'load_balancer_uids'] as const) {
+    const values = node?.[key];
+    if (values && values.length > 0) out[key] = [...values].map(String).sort();
+  }
+  return out;
+}
+
+function normalizePorts(protocol: string, ports: string | undefined): string {
+  if (protocol === 'icmp') return '';
+  return !ports || ports === '0' ? 'all' : ports;
+}
+
+/** A comparable form of a firewall's rules and tags, so an unchanged firewall is left alone. */
+export function firewallShape(firewall: Pick<Firewall, 'inbound_rules' | 'outbound_rules' | 'tags'>): string {
+  const inbound = (firewall.inbound_rules ?? [])
+    .map((rule) => ({
+      p: rule.protocol,
+      ports: normalizePorts(rule.protocol, rule.ports),
+      n: normalizeNode(rule.sources),
+    }))
+    .map((rule) => JSON.stringify(rule))
+    .sort();
+  const outbound = (firewall.outbound_rules ?? [])
+    .map((rule) => ({
+      p: rule.protocol,
+      ports: normalizePorts(rule.protocol, rule.ports),
+      n: normalizeNode(rule.destinations),
+    }))
+    .map((rule) => JSON.stringify(rule))
+    .sort();
+  return JSON.stringify({ inbound, outbound, tags: [...(firewall.tags ?? [])].sort() });
+}
+
+export async function ensureFirewall(
+  session: ApiSession,
+  desired: Firewall,
+  notify: (line: string) => void,
+): Promise<{ value: Firewall; outcome: 'created' | 'updated' | 'unchanged' }> {
+  const { value, created } = await ensureByName(session, {
+    what: `firewall ${desired.name}`,
+    notify,
+    find: async () => (await listFirewalls(session)).find((firewall) => firewall.name === desired.name),
+    create: async () =>
+      (await session.call((client) => client.firewall.createFirewall(desired), 'rejected-only')).firewall,
+  });
+  if (created) return { value, outcome: 'created' };
+  if (firewallShape(value) === firewallShape(desired)) return { value, outcome: 'unchanged' };
+  const updated = await session.call((client) =>
+    client.firewall.updateFirewall({ ...desired, id: value.id, droplet_ids: value.droplet_ids ?? [] }),
+  );
+  return { value: updated.firewall, outcome: 'updated' };
+}

@@ -1,0 +1,140 @@
+// One step's view of the API: the dots-wrapper client plus doctl-like retries (5xx and network errors up
+// to 5 times with exponential backoff; 429 honouring retry-after / ratelimit-reset) and clean final errors.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ActionContext, ApiTuning, TargetInfo } from '../../actions/types.js';
+import { createApiClient, type DotsClient } from './client.js';
+import { type DoApiError, explainFailure, scrubToken, toApiError } from './errors.js';
+import { RateLimiter } from './rate-limit.js';
+
+export const MAX_RETRIES = 5;
+const DEFAULT_RETRY_WAIT_MIN_MS = 1000;
+const RETRY_WAIT_MAX_MS = 30_000;
+
+export type RetryPolicy =
+  /** Reads, deletes and actions whose repetition converges: retry 429, 5xx and network errors. */
+  | 'all'
+  /**
+   * Creates: retry only when the server surely did not act (429). After an ambiguous failure the caller
+   * looks again and adopts what exists, so a retry can never create a second resource.
+   */
+  | 'rejected-only';
+
+export interface SessionOptions {
+  target: TargetInfo;
+  signal: AbortSignal;
+  limiter: RateLimiter;
+  /** Told about every retry and rate-limit wait, as one line. */
+  notify: (line: string) => void;
+}
+
+/** A final API failure: message already explains what to do; the DoApiError is kept for callers' decisions. */
+export class DoStepError extends Error {
+  constructor(
+    message: string,
+    readonly apiError?: DoApiError,
+  ) {
+    super(message);
+    this.name = 'DoStepError';
+  }
+}
+
+export class ApiSession {
+  readonly client: DotsClient;
+  readonly limiter: RateLimiter;
+  readonly tuning: Required<ApiTuning>;
+  private readonly options: SessionOptions;
+
+  constructor(options: SessionOptions) {
+    this.options = options;
+    this.limiter = options.limiter;
+    this.tuning = {
+      requestTimeoutMs: options.target.api?.requestTimeoutMs ?? 30_000,
+      retryWaitMinMs: options.target.api?.retryWaitMinMs ?? DEFAULT_RETRY_WAIT_MIN_MS,
+      pollIntervalMs: options.target.api?.pollIntervalMs ?? 2000,
+    };
+    this.client = createApiClient({
+      token: options.target.token,
+      endpoint: options.target.apiUrl,
+      requestTimeoutInMs: this.tuning.requestTimeoutMs,
+      signal: options.signal,
+      limiter: options.limiter,
+      onRateLimitWait: options.notify,
+    });
+  }
+
+  get signal(): AbortSignal {
+    return this.options.signal;
+  }
+
+  /** Masks the token in any text headed for the operator. */
+  scrub(text: string): string {
+    return scrubToken(text, this.options.target.token);
+  }
+
+  /** The final, operator-facing error for an API failure. */
+  fail(error: DoApiError): DoStepError {
+    return new DoStepError(this.scrub(explainFailure(error, this.options.target.tokenSource)), error);
+  }
+
+  /**
+   * Sends one request through dots-wrapper with retries. Throws DoStepError when it finally fails
+   * (the DoApiError is attached so callers can react, e.g. to a 404 or a locked droplet).
+   */
+  async call<T>(send: (client: DotsClient) => Promise<{ data: T }>, policy: RetryPolicy = 'all'): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      let failure: DoApiError;
+      try {
+        const response = await send(this.client);
+        return response.data;
+      } catch (error) {
+        failure = toApiError(error, this.signal);
+      }
+      if (failure.kind === 'aborted') throw new DoStepError(this.scrub(failure.message), failure);
+      const wait = this.retryWait(failure, attempt, policy);
+      if (wait === undefined) throw this.fail(failure);
+      this.options.notify(
+        this.scrub(
+          `${failure.message}; retrying in ${(wait / 1000).toFixed(1)} s (retry ${attempt + 1} of ${MAX_RETRIES})`,
+        ),
+      );
+      try {
+        await sleep(wait, undefined, { signal: this.signal });
+      } catch {
+        throw new DoStepError(`${failure.method} ${failure.path} aborted while waiting to retry`, failure);
+      }
+    }
+  }
+
+  /** How long to wait before retrying, or undefined when this failure is final. */
+  private retryWait(failure: DoApiError, attempt: number, policy: RetryPolicy): number | undefined {
+    if (attempt >= MAX_RETRIES) return undefined;
+    if (failure.status === 429) {
+      if (failure.retryAfterSeconds !== undefined) return failure.retryAfterSeconds * 1000;
+      return this.limiter.msUntilReset() ?? this.backoff(attempt);
+    }
+    if (!failure.ambiguous || policy === 'rejected-only') return undefined;
+    if (failure.status === 503 && failure.retryAfterSeconds !== undefined)
+      return failure.retryAfterSeconds * 1000;
+    return this.backoff(attempt);
+  }
+
+  /** Exponential backoff from retryWaitMinMs, capped, with a little jitter so parallel steps spread out. */
+  backoff(attempt: number): number {
+    const base = Math.min(RETRY_WAIT_MAX_MS, this.tuning.retryWaitMinMs * 2 ** attempt);
+    return Math.round(base * (0.9 + Math.random() * 0.2));
+  }
+}
+
+/** The session for one action: its target, its signal, the run's shared rate limiter. */
+export async function openSession(
+  ctx: Pick<ActionContext, 'target' | 'resources' | 'signal' | 'output'>,
+): Promise<ApiSession> {
+  const target = await ctx.target();
+  const notify = (line: string) => ctx.output(line, 'info');
+  const limiter = ctx.resources.get(
+    `digitalocean.rate-limit ${target.apiUrl}`,
+    () => new RateLimiter(),
+    () => {},
+  );
+  return new ApiSession({ target, signal: ctx.signal, limiter, notify });
+}

@@ -1,0 +1,234 @@
+// What the operator's keys do to the engine: run, run on, skip, retry, preview, abort, quit.
+// Every command checks its own preconditions and says why when it does nothing.
+import type { EngineEvent, RunStatus, StepStatus } from '../engine/events.js';
+import type { Step } from '../runbook/model.js';
+import { type PreviewSources, previewStep } from './preview.js';
+import { selectIsStepRunning, selectSelectedStep } from './selectors.js';
+import type { TuiStore } from './store.js';
+import {
+  moveSelection,
+  requestExit,
+  setAskingQuit,
+  setBusy,
+  setInterruptArmed,
+  setNotice,
+  showPreview,
+} from './ui-actions.js';
+
+/** The part of the engine (src/engine/engine.ts) the TUI drives; the real Engine satisfies it. */
+export interface TuiEngine {
+  readonly runId: string;
+  subscribe(listener: (event: EngineEvent) => void): () => void;
+  start(): Promise<void>;
+  runStep(stepId: string): Promise<StepStatus>;
+  skipStep(stepId: string): void;
+  abort(): void;
+  finish(): Promise<RunStatus>;
+  stepStatus(stepId: string): StepStatus;
+  results(): Record<string, unknown>;
+}
+
+export interface CommandDeps {
+  store: TuiStore;
+  engine: TuiEngine;
+  steps: readonly Step[];
+  /** engine's stepNeedsOperator: `a` stops before such a step. */
+  needsOperator: (step: Step) => boolean;
+  previewSources: Omit<PreviewSources, 'results' | 'runId'>;
+}
+
+export interface Commands {
+  runSelected(): Promise<void>;
+  runOn(): Promise<void>;
+  skipSelected(): void;
+  retrySelected(): Promise<void>;
+  previewSelected(): void;
+  interrupt(): void;
+  quit(): void;
+  answerQuit(yes: boolean): void;
+}
+
+export function createCommands(deps: CommandDeps): Commands {
+  const { store, engine } = deps;
+  const stepById = new Map(deps.steps.map((s) => [s.id, s]));
+
+  const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+  /** Brings the store in line with the engine for a step (in case an event has not arrived yet). */
+  const syncStatus = (id: string) => {
+    const status = engine.stepStatus(id);
+    const step = store.getState().steps[id];
+    if (step && step.status !== status) {
+      store.setState((s) => ({ steps: { ...s.steps, [id]: { ...step, status } } }));
+    }
+  };
+
+  const run = async (id: string): Promise<StepStatus> => {
+    try {
+      return await engine.runStep(id);
+    } catch (error) {
+      setNotice(store, `${id}: ${describe(error)}`, 'error');
+      return 'failed';
+    } finally {
+      syncStatus(id);
+    }
+  };
+
+  const busyGuard = (): string | undefined => {
+    const state = store.getState();
+    if (state.busy || selectIsStepRunning(state))
+      return 'A step is running; wait for it or press Ctrl-C to abort it.';
+    if (state.exit) return 'Quitting.';
+    return undefined;
+  };
+
+  const drive = async (work: () => Promise<void>) => {
+    setBusy(store, true);
+    setInterruptArmed(store, false);
+    try {
+      await work();
+    } finally {
+      setBusy(store, false);
+    }
+  };
+
+  const advanceAfter = (id: string) => {
+    const state = store.getState();
+    if (state.steps[id]?.status === 'passed' && state.stepOrder[state.ui.selected] === id)
+      moveSelection(store, 1);
+  };
+
+  const reportResult = (id: string, status: StepStatus) => {
+    const title = store.getState().steps[id]?.title ?? id;
+    if (status === 'passed') setNotice(store, `✓ ${title} passed`);
+    else if (status === 'failed') setNotice(store, `✗ ${title} failed — r retries, s skips`, 'error');
+    else if (status === 'pending') setNotice(store, `${title} was not run.`, 'warn');
+  };
+
+  return {
+    async runSelected() {
+      const blocked = busyGuard();
+      const step = selectSelectedStep(store.getState());
+      if (blocked || !step) {
+        setNotice(store, blocked ?? 'No step selected.', 'warn');
+        return;
+      }
+      await drive(async () => {
+        setNotice(store, `Running ${step.title}…`);
+        const status = await run(step.id);
+        reportResult(step.id, status);
+        advanceAfter(step.id);
+      });
+    },
+
+    async runOn() {
+      const blocked = busyGuard();
+      const first = selectSelectedStep(store.getState());
+      if (blocked || !first) {
+        setNotice(store, blocked ?? 'No step selected.', 'warn');
+        return;
+      }
+      await drive(async () => {
+        const order = store.getState().stepOrder;
+        for (let i = first.index; i < order.length; i++) {
+          const id = order[i] as string;
+          const current = store.getState();
+          if (current.exit) return;
+          if (current.steps[id]?.status === 'passed' || current.steps[id]?.status === 'skipped') continue;
+          const step = stepById.get(id);
+          if (i > first.index && step && deps.needsOperator(step)) {
+            moveSelection(store, i - store.getState().ui.selected);
+            setNotice(store, `Stopped before "${step.title}": it needs you. Enter runs it.`);
+            return;
+          }
+          moveSelection(store, i - store.getState().ui.selected);
+          const status = await run(id);
+          if (status !== 'passed') {
+            reportResult(id, status);
+            return;
+          }
+        }
+        setNotice(store, 'Ran to the end of the runbook.');
+      });
+    },
+
+    skipSelected() {
+      const blocked = busyGuard();
+      const step = selectSelectedStep(store.getState());
+      if (blocked || !step) {
+        setNotice(store, blocked ?? 'No step selected.', 'warn');
+        return;
+      }
+      try {
+        engine.skipStep(step.id);
+        syncStatus(step.id);
+        setNotice(store, `Skipped ${step.title}`);
+        moveSelection(store, 1);
+      } catch (error) {
+        setNotice(store, `${step.id}: ${describe(error)}`, 'error');
+      }
+    },
+
+    async retrySelected() {
+      const blocked = busyGuard();
+      const step = selectSelectedStep(store.getState());
+      if (blocked || !step) {
+        setNotice(store, blocked ?? 'No step selected.', 'warn');
+        return;
+      }
+      await drive(async () => {
+        setNotice(store, `Retrying ${step.title}…`);
+        const status = await run(step.id);
+        reportResult(step.id, status);
+        advanceAfter(step.id);
+      });
+    },
+
+    previewSelected() {
+      const selected = selectSelectedStep(store.getState());
+      const step = selected && stepById.get(selected.id);
+      if (!step) return;
+      let results: Record<string, unknown> = {};
+      try {
+        results = engine.results();
+      } catch {
+        // Before start() nothing is addressable yet; previews then show unresolved references.
+      }
+      const lines = previewStep(step, { ...deps.previewSources, results, runId: engine.runId });
+      showPreview(store, step.id, lines);
+      setNotice(store, `Dry-run preview of ${step.title}: nothing was run.`);
+    },
+
+    interrupt() {
+      const state = store.getState();
+      if (state.ui.interruptArmed || state.exit) {
+        engine.abort();
+        requestExit(store, true);
+        return;
+      }
+      setInterruptArmed(store, true);
+      if (selectIsStepRunning(state) || state.busy) {
+        engine.abort();
+        setNotice(store, 'Aborting the running step… press Ctrl-C again to quit.', 'warn');
+      } else {
+        setNotice(store, 'Press Ctrl-C again to quit.', 'warn');
+      }
+    },
+
+    quit() {
+      const state = store.getState();
+      if (selectIsStepRunning(state) || state.busy) {
+        setAskingQuit(store, true);
+        return;
+      }
+      requestExit(store, false);
+    },
+
+    answerQuit(yes) {
+      setAskingQuit(store, false);
+      if (!yes) return;
+      engine.abort();
+      requestExit(store, true);
+    },
+  };
+}

@@ -1,0 +1,181 @@
+// The TUI's state: what the engine has told us (run, steps, actions, timeline) plus what the operator is
+// doing (selection, focus, scroll, dialogs). Pure data and types; no React, no Ink.
+import type { CheckResult, ConfirmRequest, PromptAnswer, PromptRequest } from '../actions/types.js';
+import type { RunStatus, StepStatus } from '../engine/events.js';
+import type { Runbook, Safety, TargetName } from '../runbook/model.js';
+import { RingBuffer } from './ring-buffer.js';
+
+/** Lines kept per action; older ones are dropped (and counted). */
+export const OUTPUT_LINES_PER_ACTION = 2_000;
+/** Timeline entries kept for the event feed. */
+export const TIMELINE_ENTRIES = 1_000;
+/** Log entries kept (warnings, errors, notes). */
+export const LOG_ENTRIES = 200;
+
+export interface OutputLine {
+  stream: 'stdout' | 'stderr' | 'info';
+  text: string;
+}
+
+export type ActionStatus = 'pending' | 'running' | 'passed' | 'failed';
+
+export interface ActionState {
+  index: number;
+  kind: string;
+  id?: string;
+  /** What it runs, as the engine rendered it (variables resolved, secrets masked). */
+  preview: string[];
+  status: ActionStatus;
+  output: RingBuffer<OutputLine>;
+  /** Bumped whenever output changes, so selectors notice a mutated buffer. */
+  outputVersion: number;
+  progress?: { message: string; done?: number; total?: number };
+  summary?: string;
+  error?: string;
+  checks?: CheckResult[];
+  data?: unknown;
+  view?: string;
+  durationMs?: number;
+}
+
+export interface StepNote {
+  /** Wall clock, ISO 8601. */
+  at: string;
+  text: string;
+}
+
+export interface StepState {
+  id: string;
+  index: number;
+  title: string;
+  safety: Safety;
+  status: StepStatus;
+  /** Monotonic run time (ms) the current attempt started at. */
+  startedAt?: number;
+  durationMs?: number;
+  error?: string;
+  attempts: number;
+  actions: ActionState[];
+  /** Confirmations and prompt answers, timestamped: the record of who did what when. */
+  notes: StepNote[];
+}
+
+export interface TimelineEntry {
+  seq: number;
+  t: number;
+  wall: string;
+  source: string;
+  name: string;
+  detail: string;
+  seenBy?: string[];
+}
+
+export interface LogEntry {
+  level: 'info' | 'warn' | 'error';
+  message: string;
+  wall: string;
+}
+
+export type Pane = 'steps' | 'detail' | 'output' | 'feed';
+
+export type PendingRequest =
+  | { kind: 'confirm'; request: ConfirmRequest; resolve: (accepted: boolean) => void }
+  | { kind: 'prompt'; request: PromptRequest; resolve: (answer: PromptAnswer) => void };
+
+export interface RunInfo {
+  title: string;
+  file: string;
+  target: TargetName;
+  dryRun: boolean;
+  runId?: string;
+  operator?: string;
+  resumedFrom?: string;
+  /** Date.now() at run start (t = 0), for the elapsed clock and live step durations. */
+  epochMs?: number;
+  finished?: { status: RunStatus; durationMs: number };
+}
+
+export interface UiState {
+  selected: number;
+  focus: Pane;
+  scroll: Record<Pane, number>;
+  /** How far the detail pane's content can scroll (measured by the pane). */
+  detailScrollMax: number;
+  outputExpanded: boolean;
+  helpOpen: boolean;
+  /** Step whose dry-run preview (`d`) is showing in the detail pane. */
+  previewStep?: string;
+  previewLines?: string[];
+  askingQuit: boolean;
+  /** A Ctrl-C was pressed; the next one quits. */
+  interruptArmed: boolean;
+  /** One line under the panes: what just happened or why a key did nothing. */
+  notice?: { text: string; level: 'info' | 'warn' | 'error' };
+}
+
+export interface TuiState {
+  run: RunInfo;
+  stepOrder: string[];
+  steps: Record<string, StepState>;
+  /** Bumped on every timeline push (the buffer is mutated in place). */
+  timelineVersion: number;
+  timeline: RingBuffer<TimelineEntry>;
+  logs: LogEntry[];
+  /** Whether the runbook talks to Sentinels (sentinel/probe/wait blocks): shows the event feed pane. */
+  showFeed: boolean;
+  /** A command from the operator is driving the engine (run, run-on, retry). */
+  busy: boolean;
+  pending?: PendingRequest;
+  /** Set when the operator asked to leave; runTui finishes the engine and unmounts. */
+  exit?: { aborted: boolean };
+  ui: UiState;
+}
+
+const FEED_KINDS = new Set(['sentinel', 'probe', 'wait']);
+
+export function initialState(runbook: Runbook, options: { target: TargetName; dryRun: boolean }): TuiState {
+  const steps: Record<string, StepState> = {};
+  for (const step of runbook.steps) {
+    steps[step.id] = {
+      id: step.id,
+      index: step.index,
+      title: step.title,
+      safety: step.safety,
+      status: 'pending',
+      attempts: 0,
+      actions: [],
+      notes: [],
+    };
+  }
+  return {
+    run: { title: runbook.title, file: runbook.file, target: options.target, dryRun: options.dryRun },
+    stepOrder: runbook.steps.map((s) => s.id),
+    steps,
+    timelineVersion: 0,
+    timeline: new RingBuffer<TimelineEntry>(TIMELINE_ENTRIES),
+    logs: [],
+    showFeed: runbook.steps.some((s) => s.actions.some((a) => FEED_KINDS.has(a.kind))),
+    busy: false,
+    ui: {
+      selected: 0,
+      focus: 'steps',
+      scroll: { steps: 0, detail: 0, output: 0, feed: 0 },
+      detailScrollMax: 0,
+      outputExpanded: false,
+      helpOpen: false,
+      askingQuit: false,
+      interruptArmed: false,
+    },
+  };
+}
+
+export function newActionState(index: number, kind: string): ActionState {
+  return {
+    index,
+    kind,
+    preview: [],
+    status: 'pending',
+    output: new RingBuffer<OutputLine>(OUTPUT_LINES_PER_ACTION),
+    outputVersion: 0,
+  };
+}

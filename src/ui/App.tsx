@@ -1,0 +1,150 @@
+// The whole screen: header, step list, step detail, event feed, dialogs, notice and help bar, sized to
+// the terminal (at least 80×24) and recomputed on resize. Keys go through the keymap.
+import { Box, type Key, useInput } from 'ink';
+import type { Commands } from '../store/commands.js';
+import {
+  selectAskingQuit,
+  selectFocus,
+  selectHelpOpen,
+  selectPending,
+  selectSelectedStep,
+  selectShowFeed,
+} from '../store/selectors.js';
+import type { TuiStore } from '../store/store.js';
+import {
+  cycleFocus,
+  moveSelection,
+  scrollFocused,
+  setHelpOpen,
+  setNotice,
+  toggleOutputExpanded,
+} from '../store/ui-actions.js';
+import { ConfirmDialog } from './ConfirmDialog.js';
+import { EventFeed } from './EventFeed.js';
+import { Footer, NoticeLine } from './Footer.js';
+import { Header } from './Header.js';
+import { HelpOverlay } from './HelpOverlay.js';
+import { useTerminalSize } from './hooks.js';
+import { bindingFor, type CommandName } from './keymap.js';
+import { Pane, paneContentRows } from './Pane.js';
+import { PromptDialog } from './PromptDialog.js';
+import { QuitDialog } from './QuitDialog.js';
+import { StepDetail } from './StepDetail.js';
+import { StepList } from './StepList.js';
+import { useTui, useTuiStore } from './store-context.js';
+
+const FEED_HEIGHT = 8;
+
+function dispatch(command: CommandName, store: TuiStore, commands: Commands, page: number): void {
+  const actions: Record<CommandName, () => unknown> = {
+    up: () => moveSelection(store, -1),
+    down: () => moveSelection(store, 1),
+    run: () => commands.runSelected(),
+    runOn: () => commands.runOn(),
+    skip: () => commands.skipSelected(),
+    retry: () => commands.retrySelected(),
+    preview: () => commands.previewSelected(),
+    focus: () => cycleFocus(store),
+    pageUp: () => scrollFocused(store, -1, page),
+    pageDown: () => scrollFocused(store, 1, page),
+    toggleOutput: () => toggleOutputExpanded(store),
+    help: () => setHelpOpen(store, true),
+    quit: () => commands.quit(),
+    interrupt: () => commands.interrupt(),
+  };
+  // Commands that drive the engine return promises; they report their own failures as notices.
+  void actions[command]();
+}
+
+export function App() {
+  const { store, commands } = useTui();
+  const { columns, rows } = useTerminalSize();
+  const focus = useTuiStore(selectFocus);
+  const helpOpen = useTuiStore(selectHelpOpen);
+  const pending = useTuiStore(selectPending);
+  const askingQuit = useTuiStore(selectAskingQuit);
+  const showFeed = useTuiStore(selectShowFeed);
+  const selected = useTuiStore(selectSelectedStep);
+
+  // One row is left free so Ink never falls back to clearing the whole screen on each frame.
+  const height = rows - 1;
+  const dialogRows = pending
+    ? pending.kind === 'prompt' && pending.request.kind === 'choice'
+      ? 4 + (pending.request.choices?.length ?? 0)
+      : 6
+    : askingQuit
+      ? 3
+      : 0;
+  const mainRows = Math.max(6, height - 3 - dialogRows);
+  const feedRows = showFeed ? FEED_HEIGHT : 0;
+  const detailRows = mainRows - feedRows;
+  const listWidth = Math.max(28, Math.min(44, Math.floor(columns * 0.32)));
+  const dialogOpen = pending !== undefined || askingQuit;
+
+  useInput(
+    (input: string, key: Key) => {
+      if (key.ctrl && input === 'c') commands.interrupt();
+    },
+    { isActive: true },
+  );
+
+  useInput(
+    (input: string, key: Key) => {
+      if (helpOpen) {
+        if (input === '?' || key.escape || input === 'q') setHelpOpen(store, false);
+        return;
+      }
+      const binding = bindingFor(input, key);
+      if (!binding || binding.command === 'interrupt') return;
+      const reason = binding.disabledReason?.(store.getState());
+      if (reason) {
+        setNotice(store, `${binding.label}: ${reason}`, 'warn');
+        return;
+      }
+      dispatch(binding.command, store, commands, Math.max(1, paneContentRows(detailRows) - 1));
+    },
+    { isActive: !dialogOpen },
+  );
+
+  return (
+    <Box flexDirection="column" width={columns} height={height}>
+      <Header />
+      {helpOpen ? (
+        <HelpOverlay height={mainRows} />
+      ) : (
+        <Box flexDirection="row" height={mainRows}>
+          <Pane title="Steps" focused={focus === 'steps'} height={mainRows} width={listWidth}>
+            <StepList height={paneContentRows(mainRows)} />
+          </Pane>
+          <Box flexDirection="column" flexGrow={1}>
+            <Pane
+              title={
+                selected
+                  ? `${selected.index + 1}. ${selected.title}${focus === 'output' ? '  [output]' : ''}`
+                  : ' '
+              }
+              focused={focus === 'detail' || focus === 'output'}
+              height={detailRows}
+            >
+              <StepDetail height={paneContentRows(detailRows)} />
+            </Pane>
+            {showFeed ? (
+              <Pane title="Sentinel events" focused={focus === 'feed'} height={feedRows}>
+                <EventFeed height={paneContentRows(feedRows)} />
+              </Pane>
+            ) : null}
+          </Box>
+        </Box>
+      )}
+      {pending?.kind === 'confirm' ? (
+        <ConfirmDialog key={pending.request.message} request={pending.request} onAnswer={pending.resolve} />
+      ) : null}
+      {pending?.kind === 'prompt' ? (
+        <PromptDialog key={pending.request.question} request={pending.request} onAnswer={pending.resolve} />
+      ) : null}
+      {askingQuit && !pending ? <QuitDialog onAnswer={commands.answerQuit} /> : null}
+      <NoticeLine />
+      <Footer columns={columns} />
+    </Box>
+  );
+}

@@ -1,0 +1,85 @@
+// The selected step: its explanation (Markdown), its actions as they will run / ran, their output and
+// results, and the record of confirmations and answers. Scrolls as a whole inside a fixed height.
+import { Box, type DOMElement, measureElement, Text } from 'ink';
+import { useEffect, useRef } from 'react';
+import {
+  selectFocusedActionIndex,
+  selectOutputExpanded,
+  selectScroll,
+  selectSelectedStep,
+  selectUi,
+} from '../store/selectors.js';
+import { setDetailScrollMax } from '../store/ui-actions.js';
+import { ActionView } from './ActionView.js';
+import { Markdown } from './markdown.js';
+import { useTui, useTuiStore } from './store-context.js';
+import { useTone } from './theme.js';
+import { ErrorView } from './views/ErrorView.js';
+
+const COLLAPSED_OUTPUT_LINES = 6;
+
+export function StepDetail({ height }: { height: number }) {
+  const { runbook, store } = useTui();
+  const tone = useTone();
+  const state = useTuiStore(selectSelectedStep);
+  const ui = useTuiStore(selectUi);
+  const scroll = useTuiStore(selectScroll('detail'));
+  const outputScroll = useTuiStore(selectScroll('output'));
+  const expanded = useTuiStore(selectOutputExpanded);
+  const focusedAction = useTuiStore(selectFocusedActionIndex);
+  const content = useRef<DOMElement>(null);
+
+  useEffect(() => {
+    if (!content.current) return;
+    const { height: contentHeight } = measureElement(content.current);
+    setDetailScrollMax(store, Math.max(0, contentHeight - height));
+  });
+
+  const step = state ? runbook.steps[state.index] : undefined;
+  if (!state || !step) return <Text color={tone('muted')}>This runbook has no steps.</Text>;
+  const outputHeight = expanded ? Math.max(COLLAPSED_OUTPUT_LINES, height - 4) : COLLAPSED_OUTPUT_LINES;
+  const preview = ui.previewStep === step.id ? ui.previewLines : undefined;
+
+  return (
+    <Box flexDirection="column" height={height} overflow="hidden">
+      <Box
+        ref={content}
+        flexDirection="column"
+        marginTop={-Math.min(scroll, ui.detailScrollMax)}
+        flexShrink={0}
+      >
+        {step.explanation.trim() ? <Markdown source={step.explanation} /> : null}
+        {preview ? (
+          <Box flexDirection="column" marginBottom={1}>
+            <Text bold color={tone('warn')}>
+              Dry run: what this step would do (nothing was run)
+            </Text>
+            {preview.map((line, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: preview lines are positional.
+              <Text key={i} wrap="truncate">
+                {line}
+              </Text>
+            ))}
+          </Box>
+        ) : null}
+        {step.actions.map((block, i) => (
+          <ActionView
+            // biome-ignore lint/suspicious/noArrayIndexKey: a step's actions never reorder.
+            key={i}
+            block={block}
+            state={state.actions[i]}
+            outputHeight={outputHeight}
+            outputScroll={i === focusedAction ? outputScroll : 0}
+          />
+        ))}
+        {state.error && !state.actions.some((a) => a?.error) ? <ErrorView error={state.error} /> : null}
+        {state.notes.map((note, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: notes only ever append.
+          <Text key={i} color={tone('muted')} wrap="truncate">
+            {`${note.at.slice(11, 19)} ${note.text}`}
+          </Text>
+        ))}
+      </Box>
+    </Box>
+  );
+}

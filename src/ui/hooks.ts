@@ -1,0 +1,62 @@
+// Small hooks shared by the panes: terminal size (recomputed on resize) and a clock tick.
+import { useStdout } from 'ink';
+import { useEffect, useState } from 'react';
+
+export interface TerminalSize {
+  columns: number;
+  rows: number;
+}
+
+const MIN_SIZE: TerminalSize = { columns: 80, rows: 24 };
+
+function measure(stdout: NodeJS.WriteStream): TerminalSize {
+  return {
+    columns: Math.max(MIN_SIZE.columns, stdout.columns || MIN_SIZE.columns),
+    rows: Math.max(MIN_SIZE.rows, stdout.rows || MIN_SIZE.rows),
+  };
+}
+
+/** The terminal's size (at least 80×24), updated on every 'resize'. */
+export function useTerminalSize(): TerminalSize {
+  const { stdout } = useStdout();
+  const [size, setSize] = useState(() => measure(stdout));
+  useEffect(() => {
+    const onResize = () => setSize(measure(stdout));
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout]);
+  return size;
+}
+
+/** Re-renders the caller every intervalMs while active (spinners, elapsed clocks). */
+export function useTick(intervalMs: number, active = true): number {
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setTick((n) => n + 1), intervalMs);
+    return () => clearInterval(timer);
+  }, [intervalMs, active]);
+  return tick;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const seconds = ms / 1000;
+  if (seconds < 60) return `${seconds.toFixed(1)}s`;
+  const minutes = Math.floor(seconds / 60);
+  const rest = Math.floor(seconds % 60);
+  if (minutes < 60) return `${minutes}m${String(rest).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+export function formatClock(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const mm = String(m).padStart(2, '0');
+  const ss = String(s).padStart(2, '0');
+  return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+}

@@ -1,0 +1,186 @@
+// Entry point of the interactive TUI. The CLI imports this module dynamically, only when stdout is a TTY.
+//
+// HANDSHAKE (for src/commands/run.ts): the engine needs its Interaction when it is created, and the TUI's
+// Interaction answers through the TUI's store, so the store comes first:
+//
+//   const { createTuiStore, createTuiInteraction, runTui } = await import('../ui/run-tui.js');
+//   const store = createTuiStore(runbook, { target: targetName, dryRun });
+//   const engine = await createEngine({ ...options, interaction: createTuiInteraction(store) });
+//   const status = await runTui({ engine, runbook, dryRun, targetName, store });
+//   process.exitCode = status === 'passed' ? 0 : status === 'failed' ? 1 : 130;
+//
+// runTui subscribes to the engine, calls engine.start() (variable prompts appear in the TUI), lets the
+// operator drive, and when they quit calls engine.finish() and resolves with its RunStatus ('aborted' when
+// they quit with Ctrl-C Ctrl-C or by aborting a running step). The terminal (raw mode, cursor, alternate
+// screen) is restored on every way out: normal quit, SIGTERM/SIGHUP, and uncaught errors.
+import { render } from 'ink';
+import type { ActionKind, Interaction } from '../actions/types.js';
+import type { RunStatus } from '../engine/events.js';
+import type { Runbook, Step, TargetName } from '../runbook/model.js';
+import { createCommands, type TuiEngine } from '../store/commands.js';
+import { createTuiInteraction as createStoreInteraction } from '../store/interaction.js';
+import { createEventFeed, createTuiStore, type TuiStore } from '../store/store.js';
+import { requestExit, setNotice } from '../store/ui-actions.js';
+import { App } from './App.js';
+import { TuiContext } from './store-context.js';
+import { type Theme, ThemeContext, themeFromEnv } from './theme.js';
+
+export type { TuiEngine } from '../store/commands.js';
+export { createTuiStore } from '../store/store.js';
+
+/** The engine's Interaction for the TUI: confirmations and prompts become dialogs answered in `store`. */
+export function createTuiInteraction(store: TuiStore): Interaction {
+  return createStoreInteraction(store);
+}
+
+export interface RunTuiOptions {
+  engine: TuiEngine;
+  runbook: Runbook;
+  dryRun: boolean;
+  targetName: TargetName;
+  /** The store createTuiInteraction was given; without it, the engine's prompts cannot reach the screen. */
+  store?: TuiStore;
+  /** Defaults to the engine's stepNeedsOperator. */
+  needsOperator?: (step: Step) => boolean;
+  // biome-ignore lint/suspicious/noExplicitAny: kinds have different spec types; each kind checks its own.
+  kinds?: ReadonlyMap<string, ActionKind<any>>;
+  stdout?: NodeJS.WriteStream;
+  stdin?: NodeJS.ReadStream;
+  theme?: Theme;
+}
+
+const ENTER_ALT_SCREEN = '\u001B[?1049h';
+const LEAVE_ALT_SCREEN = '\u001B[?1049l';
+const SHOW_CURSOR = '\u001B[?25h';
+
+export async function runTui(options: RunTuiOptions): Promise<RunStatus> {
+  const { engine, runbook } = options;
+  const stdout = options.stdout ?? process.stdout;
+  const stdin = options.stdin ?? process.stdin;
+  const store =
+    options.store ?? createTuiStore(runbook, { target: options.targetName, dryRun: options.dryRun });
+  const needsOperator = options.needsOperator ?? (await import('../engine/engine.js')).stepNeedsOperator;
+  const kinds = options.kinds ?? (await import('../actions/registry.js')).actionKinds;
+  const commands = createCommands({
+    store,
+    engine,
+    steps: runbook.steps,
+    needsOperator,
+    previewSources: { runbook, kinds },
+  });
+
+  const feed = createEventFeed(store);
+  const unsubscribe = engine.subscribe(feed.push);
+  const terminal = takeTerminal(stdout, stdin);
+
+  const onSignal = () => requestExit(store, true);
+  const onInterrupt = () => commands.interrupt();
+  const onFatal = (error: unknown) => {
+    terminal.restore();
+    process.stderr.write(
+      `drillbook: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(70);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  process.on('SIGINT', onInterrupt);
+  process.on('uncaughtException', onFatal);
+  process.on('unhandledRejection', onFatal);
+
+  const instance = render(
+    <ThemeContext.Provider value={options.theme ?? themeFromEnv()}>
+      <TuiContext.Provider value={{ store, commands, runbook }}>
+        <App />
+      </TuiContext.Provider>
+    </ThemeContext.Provider>,
+    { stdout, stdin, exitOnCtrlC: false, patchConsole: true, maxFps: 30 },
+  );
+
+  try {
+    const exited = waitForExit(store);
+    try {
+      await Promise.race([engine.start(), exited]);
+      syncStatuses(store, engine);
+    } catch (error) {
+      if (!store.getState().exit) {
+        setNotice(
+          store,
+          `Could not start: ${error instanceof Error ? error.message : String(error)} — q quits.`,
+          'error',
+        );
+      }
+    }
+    const { aborted } = await exited;
+    await waitWhileBusy(store);
+    const status = await engine.finish();
+    feed.close();
+    return aborted ? 'aborted' : status;
+  } finally {
+    unsubscribe();
+    instance.unmount();
+    await instance.waitUntilExit().catch(() => {});
+    terminal.restore();
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+    process.off('SIGINT', onInterrupt);
+    process.off('uncaughtException', onFatal);
+    process.off('unhandledRejection', onFatal);
+  }
+}
+
+function waitForExit(store: TuiStore): Promise<{ aborted: boolean }> {
+  return new Promise((resolve) => {
+    const current = store.getState().exit;
+    if (current) {
+      resolve(current);
+      return;
+    }
+    const unsubscribe = store.subscribe((state) => {
+      if (!state.exit) return;
+      unsubscribe();
+      resolve(state.exit);
+    });
+  });
+}
+
+/** After abort, a running step winds down (closing connections, killing processes) before finish(). */
+function waitWhileBusy(store: TuiStore): Promise<void> {
+  if (!store.getState().busy) return Promise.resolve();
+  return new Promise((resolve) => {
+    const unsubscribe = store.subscribe((state) => {
+      if (state.busy) return;
+      unsubscribe();
+      resolve();
+    });
+  });
+}
+
+/** A resumed run starts with steps already passed; the engine knows, the fresh store does not. */
+function syncStatuses(store: TuiStore, engine: TuiEngine): void {
+  store.setState((state) => {
+    const steps = { ...state.steps };
+    for (const id of state.stepOrder) {
+      const status = engine.stepStatus(id);
+      const step = steps[id];
+      if (step && step.status !== status && step.status !== 'running') steps[id] = { ...step, status };
+    }
+    return { steps };
+  });
+}
+
+/** Switches to the alternate screen; restore() puts everything back and is safe to call more than once. */
+function takeTerminal(stdout: NodeJS.WriteStream, stdin: NodeJS.ReadStream): { restore: () => void } {
+  const tty = stdout.isTTY === true;
+  if (tty) stdout.write(ENTER_ALT_SCREEN);
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    process.off('exit', restore);
+    if (stdin.isTTY && typeof stdin.setRawMode === 'function') stdin.setRawMode(false);
+    if (tty) stdout.write(SHOW_CURSOR + LEAVE_ALT_SCREEN);
+  };
+  process.on('exit', restore);
+  return { restore };
+}

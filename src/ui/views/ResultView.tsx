@@ -1,0 +1,37 @@
+// Picks how to show a finished action's result from its `view` hint; unknown views get a key/value table.
+import { Box } from 'ink';
+import type { ActionState } from '../../store/state.js';
+import { ChecksView } from './ChecksView.js';
+import { DropletsView } from './DropletsView.js';
+import { ErrorView } from './ErrorView.js';
+import { KeyValueView } from './KeyValueView.js';
+import { ReplicationView } from './ReplicationView.js';
+import { SentinelsView } from './SentinelsView.js';
+
+function ResultData({ view, data }: { view?: string; data: unknown }) {
+  switch (view) {
+    case 'droplets':
+      return <DropletsView data={data} />;
+    case 'replication':
+      return <ReplicationView data={data} />;
+    case 'sentinels':
+      return <SentinelsView data={data} />;
+    case 'checks':
+    case 'none':
+    case 'text':
+      return null;
+    default:
+      return view === undefined ? null : <KeyValueView data={data} />;
+  }
+}
+
+export function ResultView({ action }: { action: ActionState }) {
+  const hasData = action.data !== undefined && action.data !== null;
+  return (
+    <Box flexDirection="column">
+      {hasData ? <ResultData view={action.view} data={action.data} /> : null}
+      {action.checks && action.checks.length > 0 ? <ChecksView checks={action.checks} /> : null}
+      {action.error ? <ErrorView error={action.error} /> : null}
+    </Box>
+  );
+}

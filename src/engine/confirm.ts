@@ -33,7 +33,9 @@ export function typeToConfirmFor(step: Step, render: (text: string) => string): 
 }
 
 function describeAction(action: ActionBlock, render: (text: string) => string): string {
-  return action.confirm ? render(action.confirm) : `${action.kind} block (${action.safety})`;
+  return action.confirm
+    ? render(action.confirm)
+    : `runs the ${action.kind} block at ${action.loc.file}:${action.loc.line}`;
 }
 
 export async function confirmStep(input: ConfirmInput): Promise<ConfirmDecision> {

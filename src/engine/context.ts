@@ -2,10 +2,10 @@
 import type { ActionContext, Interaction, RunResources, TargetInfo } from '../actions/types.js';
 import type { ActionBlock, Runbook, Step } from '../runbook/model.js';
 import { formatValue, renderTemplate, TemplateError } from '../runbook/template.js';
+import { varEnvName } from '../runbook/vars.js';
 import type { EngineEventBody } from './events.js';
 import type { Redactor } from './redact.js';
 import type { ResultStore } from './results.js';
-import { envName } from './vars.js';
 
 export interface ContextDeps {
   runId: string;
@@ -89,7 +89,7 @@ export function createActionContext(deps: ContextDeps, input: ContextInput): Act
  */
 function actionEnv(deps: ContextDeps, action: ActionBlock): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(deps.vars)) env[envName(name)] = value;
+  for (const [name, value] of Object.entries(deps.vars)) env[varEnvName(name)] = value;
   env.DRILLBOOK_RUN_ID = deps.runId;
   env.DRILLBOOK_TARGET = deps.target;
   const mapping = action.attrs.env;

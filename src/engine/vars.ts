@@ -116,11 +116,3 @@ export function writeSecretsFile(path: string, generated: Record<string, string>
   writeFileSync(path, `${JSON.stringify(generated)}\n`, { mode: 0o600 });
   chmodSync(path, 0o600);
 }
-
-/** NAME as an environment variable: redis_password → REDIS_PASSWORD, masterName → MASTER_NAME. */
-export function envName(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/[^A-Za-z0-9]+/g, '_')
-    .toUpperCase();
-}

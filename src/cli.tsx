@@ -1,0 +1,43 @@
+// drillbook's entry point: argv → subcommand. Each command is imported on demand so start-up stays fast.
+import packageJson from '../package.json' with { type: 'json' };
+import { EXIT, HELP, UsageError } from './commands/args.js';
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'run':
+      return (await import('./commands/run.js')).runRunCommand(rest);
+    case 'check':
+      return (await import('./commands/check.js')).runCheckCommand(rest);
+    case 'report':
+      return (await import('./commands/report.js')).runReportCommand(rest);
+    case '-v':
+    case '--version':
+      process.stdout.write(`drillbook ${packageJson.version}\n`);
+      return EXIT.passed;
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      process.stdout.write(`${HELP.main}\n`);
+      return command === undefined ? EXIT.usage : EXIT.passed;
+    default:
+      throw new UsageError(`unknown command "${command}"`, 'main');
+  }
+}
+
+function exit(code: number): void {
+  // Let buffered output drain before leaving; lingering handles must not keep the process alive.
+  process.stdout.write('', () => process.exit(code));
+}
+
+main(process.argv.slice(2)).then(exit, (error: unknown) => {
+  if (error instanceof UsageError) {
+    const help = error.command === 'main' ? 'drillbook --help' : `drillbook ${error.command} --help`;
+    process.stderr.write(`drillbook: ${error.message}\n(see ${help})\n`);
+    exit(EXIT.usage);
+    return;
+  }
+  process.stderr.write(`drillbook: ${error instanceof Error ? error.message : String(error)}\n`);
+  exit(EXIT.usage);
+});

@@ -1,0 +1,147 @@
+// drillbook run FILE: loads the runbook, builds the engine, and drives it through the TUI or headless.
+import type { Interaction } from '../actions/types.js';
+import type { Engine } from '../engine/engine.js';
+import type { EngineEvent, RunStatus } from '../engine/events.js';
+import type { TargetName } from '../runbook/model.js';
+import { EXIT, HELP, parseCommandArgs, parseVarFlags, UsageError } from './args.js';
+import { isTargetName, TARGETS } from './targets.js';
+
+const RUN_OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  target: { type: 'string' },
+  yes: { type: 'boolean', short: 'y' },
+  'allow-destroy': { type: 'boolean' },
+  plain: { type: 'boolean' },
+  json: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  var: { type: 'string', multiple: true },
+  from: { type: 'string' },
+  only: { type: 'string', multiple: true },
+  resume: { type: 'string' },
+  journal: { type: 'string' },
+} as const;
+
+export type OutputMode = 'tui' | 'plain' | 'json';
+
+const EXIT_FOR: Record<RunStatus, number> = {
+  passed: EXIT.passed,
+  failed: EXIT.failed,
+  aborted: EXIT.aborted,
+};
+
+export async function runRunCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('run', argv, RUN_OPTIONS);
+  if (values.help) {
+    process.stdout.write(`${HELP.run}\n`);
+    return EXIT.passed;
+  }
+  if (positionals.length !== 1) throw new UsageError('name exactly one runbook file to run', 'run');
+  if (values.json && values.plain) throw new UsageError('choose one of --json and --plain', 'run');
+  if (values.target !== undefined && !isTargetName(values.target)) {
+    throw new UsageError(`--target ${values.target}: choose one of ${TARGETS.join(', ')}`, 'run');
+  }
+  if (values.from !== undefined && values.only)
+    throw new UsageError('choose one of --from and --only', 'run');
+  const vars = parseVarFlags('run', values.var);
+  const mode: OutputMode = values.json ? 'json' : values.plain || !process.stdout.isTTY ? 'plain' : 'tui';
+
+  const [{ loadRunbook }, { formatDiagnostic }, engineModule, { selectSteps }] = await Promise.all([
+    import('../runbook/parse.js'),
+    import('../runbook/model.js'),
+    import('../engine/engine.js'),
+    import('../engine/steps.js'),
+  ]);
+  const file = positionals[0] as string;
+  const { runbook, diagnostics } = await loadRunbook(file);
+  for (const diagnostic of diagnostics) process.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
+  if (!runbook) {
+    process.stderr.write(`${file}: not run; fix the errors above (drillbook check ${file} lists them)\n`);
+    return EXIT.usage;
+  }
+  const selection = { from: values.from, only: values.only };
+  selectSteps(runbook, selection);
+  const target =
+    values.target ?? (await resumedTarget(values.resume, values.journal)) ?? runbook.target ?? 'lab';
+
+  const { headlessInteraction } = await import('./headless.js');
+  const interaction: Interaction = headlessInteraction({ vars, yes: values.yes ?? false });
+  const { resolveTarget } = await import('./targets.js');
+  const engine = await engineModule.createEngine({
+    runbook,
+    target: target as TargetName,
+    resolveTarget: () => resolveTarget(target as TargetName),
+    vars,
+    yes: values.yes,
+    allowDestroy: values['allow-destroy'],
+    dryRun: values['dry-run'],
+    interaction,
+    journalPath: values.journal,
+    resume: values.resume,
+  });
+  return drive(engine, mode, selection);
+}
+
+/** When resuming without --target, the run's own target (so a lab run is never resumed against the cloud). */
+async function resumedTarget(
+  resume: string | undefined,
+  journal: string | undefined,
+): Promise<string | undefined> {
+  if (!resume) return undefined;
+  const { locateJournal, readJournal } = await import('../engine/journal.js');
+  const first = readJournal(locateJournal(resume, journal))[0];
+  return first?.type === 'run.started' ? first.target : undefined;
+}
+
+async function drive(
+  engine: Engine,
+  mode: OutputMode,
+  selection: { from?: string; only?: string[] },
+): Promise<number> {
+  const write = (line: string) => process.stdout.write(`${line}\n`);
+  const reporters = await import(mode === 'json' ? '../reporters/json.js' : '../reporters/plain.js');
+  const listener: (event: EngineEvent) => void =
+    'createJsonReporter' in reporters
+      ? reporters.createJsonReporter(write)
+      : reporters.createPlainReporter(write);
+  engine.subscribe(listener);
+  const stopSignals = handleInterrupts(engine, mode);
+  try {
+    const { VariableError } = await import('../engine/vars.js');
+    try {
+      await engine.start();
+    } catch (error) {
+      if (!(error instanceof VariableError)) throw error;
+      process.stderr.write(`${error.message}\n`);
+      await engine.finish();
+      return EXIT.usage;
+    }
+    await engine.runAll(selection);
+    const status = await engine.finish();
+    const note = `journal: ${engine.journalPath}  (drillbook report ${engine.runId})\n`;
+    if (mode === 'json') process.stderr.write(note);
+    else process.stdout.write(note);
+    return EXIT_FOR[status];
+  } finally {
+    stopSignals();
+  }
+}
+
+/** First Ctrl-C aborts the running step; the second closes everything and quits. */
+function handleInterrupts(engine: Engine, mode: OutputMode): () => void {
+  let presses = 0;
+  const onInterrupt = () => {
+    presses++;
+    if (presses === 1) {
+      if (mode !== 'json') process.stderr.write('\naborting the running step (Ctrl-C again to quit)\n');
+      engine.abort();
+      return;
+    }
+    void engine.finish().finally(() => process.exit(EXIT.aborted));
+  };
+  process.on('SIGINT', onInterrupt);
+  process.on('SIGTERM', onInterrupt);
+  return () => {
+    process.off('SIGINT', onInterrupt);
+    process.off('SIGTERM', onInterrupt);
+  };
+}

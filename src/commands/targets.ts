@@ -1,0 +1,17 @@
+// Target resolution for `drillbook run`, loaded on first use so runbooks without cloud steps never pay for it.
+import type { TargetInfo } from '../actions/types.js';
+import type { TargetName } from '../runbook/model.js';
+
+export const TARGETS: readonly TargetName[] = ['lab', 'digitalocean'];
+
+export function isTargetName(name: string): name is TargetName {
+  return (TARGETS as readonly string[]).includes(name);
+}
+
+export async function resolveTarget(name: TargetName): Promise<TargetInfo> {
+  if (name === 'digitalocean') {
+    const { resolveDigitalOceanTarget } = await import('../targets/digitalocean/credentials.js');
+    return resolveDigitalOceanTarget();
+  }
+  throw new Error('the lab target is not part of this build yet: use --target digitalocean');
+}

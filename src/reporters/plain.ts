@@ -1,0 +1,106 @@
+// --plain: one readable line per event, for logs and pipes (the default when stdout is not a terminal).
+import type { CheckResult } from '../actions/types.js';
+import type { EngineEvent } from '../engine/events.js';
+import { formatDuration } from '../engine/format.js';
+
+const STEP_MARK = { passed: '✓', failed: '✗', skipped: '↷', pending: '·', running: '▶' } as const;
+const RUN_MARK = { passed: '✓', failed: '✗', aborted: '■' } as const;
+const STREAM_MARK = { stdout: '│', stderr: '!', info: '·' } as const;
+
+/** Multi-line values (command output) on one line, shortened: the full value stays in the journal. */
+export function oneLine(text: string, max = 160): string {
+  const flat = text.replace(/\r?\n/g, '⏎');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+export function formatCheck(check: CheckResult): string {
+  const where = check.where ? ` (${check.where})` : '';
+  const actual = oneLine(check.actual);
+  const verdict = check.ok ? actual : `expected ${oneLine(check.expected)}, actual ${actual}`;
+  return `${check.ok ? '✓' : '✗'} ${check.description}${where}: ${verdict}`;
+}
+
+/** Returns a subscriber that turns each event into zero or more lines for write(). */
+export function createPlainReporter(write: (line: string) => void): (event: EngineEvent) => void {
+  const steps = new Map<string, { number: number; title: string; safety: string }>();
+  let total = 0;
+  let dryRun = false;
+  const label = (id: string) => {
+    const step = steps.get(id);
+    return step ? `[${step.number}/${total}] ${step.title}` : id;
+  };
+
+  return (event) => {
+    switch (event.type) {
+      case 'run.started': {
+        total = event.steps.length;
+        dryRun = event.dryRun;
+        event.steps.forEach((step, i) => {
+          steps.set(step.id, { number: i + 1, title: step.title, safety: step.safety });
+        });
+        const mode = event.dryRun ? ', dry run: nothing is executed' : '';
+        const resumed = event.resumedFrom ? ' (resumed)' : '';
+        write(
+          `drillbook run ${event.runId}${resumed}: ${event.runbook.title} (${event.runbook.file}) on ${event.target}, ` +
+            `${total} steps, operator ${event.operator}${mode}`,
+        );
+        break;
+      }
+      case 'step.started':
+        write(`▶ ${label(event.step)} (${steps.get(event.step)?.safety ?? 'safe'})`);
+        break;
+      case 'action.started':
+        write(`  ${event.kind}${event.id ? ` ${event.id}` : ''}:`);
+        for (const line of event.preview) write(`    $ ${line}`);
+        break;
+      case 'action.output':
+        write(`    ${STREAM_MARK[event.stream]} ${event.line}`);
+        break;
+      case 'action.progress': {
+        const count = event.total !== undefined ? ` (${event.done ?? 0}/${event.total})` : '';
+        write(`    … ${event.message}${count}`);
+        break;
+      }
+      case 'action.finished': {
+        const error = !event.ok && event.error ? `: ${event.error}` : '';
+        const mark = dryRun ? '·' : event.ok ? '✓' : '✗';
+        write(`  ${mark} ${event.summary}${error} (${formatDuration(event.durationMs)})`);
+        for (const check of event.checks ?? []) write(`    ${formatCheck(check)}`);
+        break;
+      }
+      case 'step.finished': {
+        const error = event.error ? `: ${event.error}` : '';
+        const took = event.status === 'skipped' ? '' : ` in ${formatDuration(event.durationMs)}`;
+        write(`${STEP_MARK[event.status]} ${label(event.step)} ${event.status}${took}${error}`);
+        break;
+      }
+      case 'confirm.answered': {
+        const how = event.how === 'flag' ? ' (by flag)' : '';
+        write(`  ? ${event.message} → ${event.accepted ? 'yes' : 'no'}${how}`);
+        break;
+      }
+      case 'prompt.answered':
+        write(`  ? ${event.question} → ${event.answer} (at ${event.wall})`);
+        break;
+      case 'timeline': {
+        const seen = event.seenBy && event.seenBy.length > 0 ? ` [${event.seenBy.join(', ')}]` : '';
+        write(`  ⏱ ${(event.t / 1000).toFixed(3)}s ${event.source} ${event.name} ${event.detail}${seen}`);
+        break;
+      }
+      case 'log':
+        write(
+          `${event.level === 'info' ? 'note' : event.level === 'warn' ? 'warning' : 'error'}: ${event.message}`,
+        );
+        break;
+      case 'run.finished': {
+        const counts = new Map<string, number>();
+        for (const step of event.steps) counts.set(step.status, (counts.get(step.status) ?? 0) + 1);
+        const tally = [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
+        write(
+          `${RUN_MARK[event.status]} run ${event.status} in ${formatDuration(event.durationMs)}: ${tally}`,
+        );
+        break;
+      }
+    }
+  };
+}

@@ -152,6 +152,8 @@ export function readActionBlock(
   }
 
   const errorsBeforeKindAttributes = diagnostics.errorCount;
+  const kindDocs = `see docs/actions/${kind.kind}.md for what ${kind.kind} blocks accept`;
+  const kindBug = `this is a bug in the ${kind.kind} action kind, not in the runbook: please report it`;
   const checked = kind.attributes.safeParse(kindAttrs);
   if (checked.success) {
     for (const [key, value] of Object.entries(checked.data))
@@ -162,25 +164,37 @@ export function readActionBlock(
       if (issue.code === 'unrecognized_keys') {
         for (const unknown of issue.keys) {
           const at = attributeAt[unknown] ?? infoAt(info.wordOffset);
-          diagnostics.error(at, `unknown attribute "${unknown}" for ${kind.kind} blocks`);
+          diagnostics.error(at, `unknown attribute "${unknown}" for ${kind.kind} blocks`, kindDocs);
         }
       } else if (key !== undefined && key in kindAttrs) {
         diagnostics.error(
           attributeAt[key] as Position,
           `bad value for ${key}="${kindAttrs[key]}": ${issue.message}`,
+          kindDocs,
         );
       } else if (key !== undefined) {
-        diagnostics.error(infoAt(info.wordOffset), `${kind.kind} blocks need ${key}=...: ${issue.message}`);
+        diagnostics.error(
+          infoAt(info.wordOffset),
+          `${kind.kind} blocks need ${key}=...: ${issue.message}`,
+          kindDocs,
+        );
       } else {
-        diagnostics.error(infoAt(info.wordOffset), `bad attributes for ${kind.kind}: ${issue.message}`);
+        diagnostics.error(
+          infoAt(info.wordOffset),
+          `bad attributes for ${kind.kind}: ${issue.message}`,
+          kindDocs,
+        );
       }
     }
   }
 
   const kindAttributesOk = diagnostics.errorCount === errorsBeforeKindAttributes && !unknownAttribute;
+  // Body positions the parser has already reported, so a kind that also notices the problem does not repeat it.
+  const reportedInBody = new Set<string>();
   if (kind.kind === 'sh') {
     for (const reference of findReferences(body)) {
       const { line, column } = offsetPosition(body, reference.offset);
+      reportedInBody.add(`${line}:${column}`);
       diagnostics.error(
         bodyAt(line, column),
         `{{ ${reference.path} }} inside an sh block: shell scripts never get text spliced in`,
@@ -193,24 +207,26 @@ export function readActionBlock(
   // any problems in the common attributes.
   if (kindAttributesOk) {
     const report = (problem: BlockProblem): void => {
+      if (problem.line && reportedInBody.has(`${problem.line}:${problem.column ?? 1}`)) return;
       const at =
         problem.line === undefined
           ? infoAt(info.wordOffset)
           : problem.line === 0
             ? infoAt((problem.column ?? 1) - 1)
             : bodyAt(problem.line, problem.column ?? 1);
-      diagnostics.error(at, problem.message, problem.hint);
+      diagnostics.error(at, problem.message, problem.hint ?? kindDocs);
     };
     const errorsBeforeParse = diagnostics.errorCount;
     try {
       block.spec = kind.parse({ attrs: block.attrs, body }, report);
       if (block.spec === undefined && diagnostics.errorCount === errorsBeforeParse) {
-        diagnostics.error(infoAt(info.wordOffset), `the ${kind.kind} block could not be read`);
+        diagnostics.error(infoAt(info.wordOffset), `the ${kind.kind} block could not be read`, kindDocs);
       }
     } catch (error) {
       diagnostics.error(
         infoAt(info.wordOffset),
         `the ${kind.kind} kind failed to read this block: ${messageOf(error)}`,
+        kindBug,
       );
     }
   }
@@ -224,6 +240,7 @@ export function readActionBlock(
       diagnostics.error(
         infoAt(info.wordOffset),
         `the ${kind.kind} kind failed to rate this block's safety: ${messageOf(error)}`,
+        kindBug,
       );
     }
   }

@@ -211,6 +211,7 @@ export function parseRunbookWith(
             diagnostics.error(
               block.loc,
               `the ${block.kind} kind failed to list the ${name} of this block: ${message}`,
+              `this is a bug in the ${block.kind} action kind, not in the runbook: please report it`,
             ),
           );
         produces.push(...hook('paths it publishes', () => kind.publishes?.(block.spec)));

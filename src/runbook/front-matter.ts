@@ -72,6 +72,12 @@ const frontMatterSchema = z.strictObject({
     .optional(),
 });
 
+const FRONT_MATTER_HINTS: Record<string, string> = {
+  title: 'add a line such as title: Redis Sentinel failover drill',
+  target: 'write target: lab or target: digitalocean (or leave it out: lab is the default)',
+  vars: 'write each variable as name: default, or name: { default, description, secret, source }',
+};
+
 type Located = (path: readonly PropertyKey[], key?: string) => Position;
 
 function locator(doc: Document, counter: LineCounter, startLine: number): Located {
@@ -108,7 +114,11 @@ export function readFrontMatter(block: FrontMatterBlock, diagnostics: Diagnostic
   const meta: RunbookMeta = { vars: [] };
   const yamlHint =
     'fix the YAML between the --- lines (indent with spaces; quote values that contain ": " or start with {)';
+  // YAML often reports one mistake several ways at the same spot; the first says it best.
+  const reportedAt = new Set<number>();
   for (const error of doc.errors) {
+    if (reportedAt.has(error.pos[0])) continue;
+    reportedAt.add(error.pos[0]);
     const { line, col } = counter.linePos(error.pos[0]);
     diagnostics.error(
       { line: block.startLine + line - 1, column: col },
@@ -142,8 +152,7 @@ export function readFrontMatter(block: FrontMatterBlock, diagnostics: Diagnostic
         }
         continue;
       }
-      const hint =
-        issue.path[0] === 'title' ? 'add a line such as title: Redis Sentinel failover drill' : undefined;
+      const hint = FRONT_MATTER_HINTS[String(issue.path[0])] ?? 'see docs/runbook-format.md, "Front matter"';
       diagnostics.error(locate(issue.path), `${describePath(issue.path)} ${issue.message}`, hint);
     }
     return meta;

@@ -106,7 +106,10 @@ export function checkReferences(
       };
     }
     if (head === 'run')
-      return { message: `"${path}": run has ${RUN_FIELDS.map((f) => `run.${f}`).join(', ')}` };
+      return {
+        message: `"${path}": run has no "${second ?? ''}"`,
+        hint: `run info is ${RUN_FIELDS.map((f) => `run.${f}`).join(', ')}`,
+      };
     const underHead = producers.filter((p) => p.segments[0] === head && p.order >= 0);
     if (underHead.length > 0) {
       return {

@@ -94,6 +94,7 @@ export class TemplateSet {
       this.diagnostics.error(
         usedAt,
         `template "${name}" could not be read: ${error instanceof Error ? error.message : String(error)}`,
+        `check that ${name} beside the runbook is a readable file`,
       );
       return false;
     }

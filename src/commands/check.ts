@@ -18,7 +18,9 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
     if (runbook && errors === 0) {
       const warnings = diagnostics.length;
       const note = warnings > 0 ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : '';
-      process.stdout.write(`${file}: ok (${runbook.steps.length} steps${note})\n`);
+      process.stdout.write(
+        `${file}: ok (${runbook.steps.length} step${runbook.steps.length === 1 ? '' : 's'}${note})\n`,
+      );
     } else {
       invalid++;
       process.stdout.write(`${file}: ${errors} error${errors === 1 ? '' : 's'}\n`);

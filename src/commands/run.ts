@@ -104,16 +104,15 @@ async function drive(
       ? reporters.createJsonReporter(write)
       : reporters.createPlainReporter(write);
   engine.subscribe(listener);
-  const stopSignals = handleInterrupts(engine, mode);
+  const interrupts = handleInterrupts(engine, mode);
   try {
-    const { VariableError } = await import('../engine/vars.js');
     try {
       await engine.start();
     } catch (error) {
-      if (!(error instanceof VariableError)) throw error;
-      process.stderr.write(`${error.message}\n`);
+      // Variables that cannot be resolved (missing, unanswerable prompt): nothing ran.
+      process.stderr.write(`drillbook: ${error instanceof Error ? error.message : String(error)}\n`);
       await engine.finish();
-      return EXIT.usage;
+      return interrupts.pressed() ? EXIT.aborted : EXIT.usage;
     }
     await engine.runAll(selection);
     const status = await engine.finish();
@@ -122,12 +121,12 @@ async function drive(
     else process.stdout.write(note);
     return EXIT_FOR[status];
   } finally {
-    stopSignals();
+    interrupts.stop();
   }
 }
 
 /** First Ctrl-C aborts the running step; the second closes everything and quits. */
-function handleInterrupts(engine: Engine, mode: OutputMode): () => void {
+function handleInterrupts(engine: Engine, mode: OutputMode): { stop(): void; pressed(): boolean } {
   let presses = 0;
   const onInterrupt = () => {
     presses++;
@@ -140,8 +139,11 @@ function handleInterrupts(engine: Engine, mode: OutputMode): () => void {
   };
   process.on('SIGINT', onInterrupt);
   process.on('SIGTERM', onInterrupt);
-  return () => {
-    process.off('SIGINT', onInterrupt);
-    process.off('SIGTERM', onInterrupt);
+  return {
+    stop() {
+      process.off('SIGINT', onInterrupt);
+      process.off('SIGTERM', onInterrupt);
+    },
+    pressed: () => presses > 0,
   };
 }

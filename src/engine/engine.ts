@@ -287,7 +287,7 @@ class StepEngine implements Engine {
       });
       if (!decision.run) {
         if (decision.error === undefined) return this.stepStatus(step.id);
-        this.emit({ type: 'step.started', step: step.id });
+        // Refused before it started: no step.started, so a resumed interruption stays on record.
         return this.finishStep(step, 'failed', 0, decision.error);
       }
       return await this.executeStep(step, controller.signal);
@@ -299,7 +299,6 @@ class StepEngine implements Engine {
 
   private finishStep(step: Step, status: StepStatus, durationMs: number, error?: string): StepStatus {
     this.statuses.set(step.id, status);
-    if (status === 'passed') this.interrupted.delete(step.id);
     this.emit({ type: 'step.finished', step: step.id, status, durationMs: Math.round(durationMs), error });
     return status;
   }
@@ -366,6 +365,7 @@ class StepEngine implements Engine {
   private async executeStep(step: Step, signal: AbortSignal): Promise<StepStatus> {
     const started = this.now();
     this.statuses.set(step.id, 'running');
+    this.interrupted.delete(step.id);
     this.emit({ type: 'step.started', step: step.id });
     const results: Record<string, unknown> = {};
     this.stepResults.set(step.id, results);

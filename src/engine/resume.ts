@@ -34,6 +34,7 @@ export function replayJournal(events: EngineEvent[]): ReplayedRun {
     stepResults: new Map(),
     vars: {},
   };
+  const open = new Set<string>();
   for (const event of events) {
     replay.lastSeq = Math.max(replay.lastSeq, event.seq);
     replay.lastT = Math.max(replay.lastT, event.t);
@@ -43,10 +44,12 @@ export function replayJournal(events: EngineEvent[]): ReplayedRun {
         break;
       case 'step.started':
         replay.interrupted.set(event.step, { startedAt: event.wall });
+        open.add(event.step);
         replay.stepResults.set(event.step, {});
         break;
       case 'step.finished':
-        replay.interrupted.delete(event.step);
+        // A step that was refused before it started (no step.started) leaves an earlier interruption standing.
+        if (open.delete(event.step)) replay.interrupted.delete(event.step);
         replay.statuses.set(event.step, event.status);
         break;
       case 'action.finished': {

@@ -62,14 +62,14 @@ export function createPlainReporter(write: (line: string) => void): (event: Engi
         break;
       }
       case 'action.finished': {
-        const error = !event.ok && event.error ? `: ${event.error}` : '';
+        // The error itself is on the step.finished line that follows.
         const mark = dryRun ? '·' : event.ok ? '✓' : '✗';
-        write(`  ${mark} ${event.summary}${error} (${formatDuration(event.durationMs)})`);
+        write(`  ${mark} ${event.summary} (${formatDuration(event.durationMs)})`);
         for (const check of event.checks ?? []) write(`    ${formatCheck(check)}`);
         break;
       }
       case 'step.finished': {
-        const error = event.error ? `: ${event.error}` : '';
+        const error = event.error ? `: ${event.error.replace(/\n/g, '\n    ')}` : '';
         const took = event.status === 'skipped' ? '' : ` in ${formatDuration(event.durationMs)}`;
         write(`${STEP_MARK[event.status]} ${label(event.step)} ${event.status}${took}${error}`);
         break;

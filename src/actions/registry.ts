@@ -3,12 +3,24 @@ import { checkAction } from './check/index.js';
 import { doKind } from './do/index.js';
 import { probeAction } from './probe/index.js';
 import { promptAction } from './prompt/index.js';
+import { redisAction } from './redis/index.js';
+import { sentinelAction } from './sentinel/index.js';
 import { shAction } from './sh/index.js';
 import type { ActionKind } from './types.js';
+import { waitAction } from './wait/index.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: kinds have different spec types; each kind checks its own.
 type AnyActionKind = ActionKind<any>;
 
-const kinds: AnyActionKind[] = [checkAction, doKind, probeAction, promptAction, shAction];
+const kinds: AnyActionKind[] = [
+  checkAction,
+  doKind,
+  probeAction,
+  promptAction,
+  shAction,
+  redisAction,
+  sentinelAction,
+  waitAction,
+];
 
 export const actionKinds: ReadonlyMap<string, AnyActionKind> = new Map(kinds.map((k) => [k.kind, k]));

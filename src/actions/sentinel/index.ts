@@ -1,0 +1,167 @@
+// ```sentinel node=NAME|all — SENTINEL commands with parsed results (and, for all, an agreement summary),
+// or verify=health|agreement|discovery. Starts the run's Sentinel event stream so failovers are observed.
+import { type ConnectionSettings, connectionSettings, runPool } from '../../targets/redis/connection.js';
+import { tiltError } from '../../targets/redis/errors.js';
+import {
+  mostDangerous,
+  type NodeResult,
+  previewLines,
+  runCommandLines,
+} from '../../targets/redis/execute.js';
+import { type NodeAddress, resolveAllSentinels, resolveNode } from '../../targets/redis/inventory.js';
+import { runSentinelEvents, type SentinelEventStream } from '../../targets/redis/sentinel-events.js';
+import { type Agreement, agreementOf, surveySentinels } from '../../targets/redis/sentinel-survey.js';
+import type { ActionContext, ActionKind, ActionOutcome } from '../types.js';
+import { parseSentinel, type SentinelSpec, sentinelAttributes } from './spec.js';
+import { runVerification } from './verify.js';
+
+export interface SentinelAllData {
+  sentinels: Array<NodeResult & { tilt: boolean }>;
+  agreement: Agreement;
+}
+
+/** master= attribute, else the master_name var, else Sentinel's customary "mymaster". */
+export function masterNameFor(attr: string | undefined, ctx: Pick<ActionContext, 'vars' | 'render'>): string {
+  if (attr) return ctx.render(attr);
+  return ctx.vars.master_name || 'mymaster';
+}
+
+/** Every Sentinel the run knows, for the event stream; falls back to the ones this block names. */
+function knownSentinels(ctx: ActionContext, named: NodeAddress[]): NodeAddress[] {
+  try {
+    return resolveAllSentinels(ctx);
+  } catch {
+    return named;
+  }
+}
+
+function sentinelSettingsFor(spec: SentinelSpec, ctx: ActionContext): ConnectionSettings {
+  return connectionSettings(spec.attrs, ctx, 'sentinel_password');
+}
+
+function redisSettingsFor(spec: SentinelSpec, ctx: ActionContext): ConnectionSettings {
+  return connectionSettings(
+    {
+      password: spec.attrs['redis-password'],
+      username: spec.attrs['redis-username'],
+      tls: spec.attrs.tls,
+      'connect-timeout': spec.attrs['connect-timeout'],
+      'command-timeout': spec.attrs['command-timeout'],
+    },
+    ctx,
+    'redis_password',
+  );
+}
+
+async function runCommands(
+  spec: SentinelSpec,
+  ctx: ActionContext,
+  sentinels: NodeAddress[],
+  settings: ConnectionSettings,
+  masterName: string,
+): Promise<ActionOutcome> {
+  const results = await Promise.all(
+    sentinels.map((node) => runCommandLines(node, settings, spec.commands, ctx, 'sentinel', spec.all)),
+  );
+  const survey = await surveySentinels(runPool(ctx.resources), sentinels, settings, masterName, {
+    deep: false,
+    signal: ctx.signal,
+  });
+  for (const state of survey.filter((s) => s.tilt)) {
+    const node = sentinels.find((s) => s.name === state.node);
+    if (node) ctx.output(tiltError(node, state.tiltSinceSeconds).message, 'stderr');
+  }
+  const failed = results.filter((r) => r.error);
+  const error = failed.length ? failed.map((r) => r.error).join('\n') : undefined;
+  if (!spec.all) {
+    const result = results[0] as NodeResult;
+    const tilt = survey[0]?.tilt ?? false;
+    return {
+      ok: !error,
+      summary: `${result.node}: ${result.commands.length} command${result.commands.length === 1 ? '' : 's'}${error ? ', failed' : ''}${tilt ? ' (TILT)' : ''}`,
+      data: { ...result, tilt },
+      view: 'sentinels',
+      ...(error ? { error } : {}),
+    };
+  }
+  const agreement = agreementOf(survey);
+  const data: SentinelAllData = {
+    sentinels: results.map((r, i) => ({ ...r, tilt: survey[i]?.tilt ?? false })),
+    agreement,
+  };
+  const view = agreement.sameMaster
+    ? `agree on master ${agreement.master}`
+    : `DISAGREE on the master (${Object.entries(agreement.masters)
+        .map(([s, a]) => `${s}: ${a ?? 'none'}`)
+        .join(', ')})`;
+  return {
+    ok: !error,
+    summary: `${sentinels.length} Sentinels: ${view}${agreement.tilt.length ? `; TILT on ${agreement.tilt.join(', ')}` : ''}${error ? `; ${failed.length} failed` : ''}`,
+    data,
+    view: 'sentinels',
+    ...(error ? { error } : {}),
+  };
+}
+
+/** Remembers which master the Sentinels name now, so `wait event=+switch-master` can tell a change by polling. */
+async function noteCurrentMaster(
+  stream: SentinelEventStream,
+  sentinels: NodeAddress[],
+  settings: ConnectionSettings,
+  masterName: string,
+  ctx: ActionContext,
+): Promise<void> {
+  const survey = await surveySentinels(runPool(ctx.resources), sentinels, settings, masterName, {
+    deep: false,
+    signal: ctx.signal,
+  });
+  const address = agreementOf(survey).master;
+  if (address) stream.noteMaster(masterName, address);
+}
+
+export const sentinelAction: ActionKind<SentinelSpec> = {
+  kind: 'sentinel',
+  description:
+    'Runs SENTINEL commands on one or all Sentinels, or verifies health, master agreement, client discovery',
+  attributes: sentinelAttributes,
+  defaultSafety: (spec) =>
+    spec.verify ? (spec.verify === 'discovery' ? 'mutating' : 'safe') : mostDangerous(spec.commands),
+  parse: parseSentinel,
+  preview(spec, ctx) {
+    const where = spec.all ? 'every Sentinel' : ctx.redact(spec.attrs.node);
+    if (spec.verify) return [`verify ${spec.verify} of ${masterNameFor(spec.attrs.master, ctx)} on ${where}`];
+    return [`on ${where}:`, ...previewLines(spec.commands, ctx).map((line) => `  ${line}`)];
+  },
+  async run(spec, ctx) {
+    try {
+      const sentinels = spec.all ? resolveAllSentinels(ctx) : [resolveNode(spec.attrs.node, ctx)];
+      const settings = sentinelSettingsFor(spec, ctx);
+      const masterName = masterNameFor(spec.attrs.master, ctx);
+      const stream = runSentinelEvents(ctx, knownSentinels(ctx, sentinels), settings);
+      if (spec.commands.some((c) => c.fault) || stream.masterAt(masterName, ctx.now()) === undefined) {
+        await noteCurrentMaster(stream, sentinels, settings, masterName, ctx);
+      }
+      if (spec.commands.some((c) => c.fault)) await stream.ready();
+      if (spec.verify) {
+        return await runVerification({
+          spec,
+          ctx,
+          sentinels,
+          masterName,
+          pool: runPool(ctx.resources),
+          sentinelSettings: settings,
+          redisSettings: redisSettingsFor(spec, ctx),
+        });
+      }
+      return await runCommands(spec, ctx, sentinels, settings, masterName);
+    } catch (error) {
+      if (ctx.signal.aborted) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      return {
+        ok: false,
+        summary: 'sentinel: failed',
+        error: `${ctx.runbook.file}:${ctx.action.loc.line}: ${ctx.redact(message)}`,
+      };
+    }
+  },
+};

@@ -1,0 +1,242 @@
+// One merged, timestamped stream of every Sentinel's pub/sub events (PSUBSCRIBE *), for the drill
+// timeline and `wait event=`. Subscribers reconnect with a capped backoff when a Sentinel restarts.
+// The same event from several Sentinels within MERGE_WINDOW_MS is one event with seenBy/seenAt.
+import { Redis } from 'ioredis';
+import type { ActionContext } from '../../actions/types.js';
+import { type ConnectionSettings, clientOptions } from './connection.js';
+import type { NodeAddress } from './inventory.js';
+import { mergeKey, type ParsedSentinelMessage, parseSentinelMessage } from './sentinel-messages.js';
+
+export const MERGE_WINDOW_MS = 1000;
+const RECONNECT_MAX_MS = 1000;
+
+export interface SentinelEvent extends ParsedSentinelMessage {
+  /** The Sentinel that reported it first (node name). */
+  sentinel: string;
+  /** Every Sentinel that reported it, in order. */
+  seenBy: string[];
+  /** Sentinel → monotonic ms (ctx.now axis) when it reported it. */
+  seenAt: Record<string, number>;
+  /** Monotonic ms of the first report. */
+  t: number;
+}
+
+export interface SentinelEventStreamOptions {
+  settings: ConnectionSettings;
+  now: () => number;
+  /** Called once per merged event, after its merge window, with everything known about it. */
+  onSettled?: (event: SentinelEvent) => void;
+  /** Called when a subscriber connects, reconnects or loses its Sentinel. */
+  onConnection?: (sentinel: NodeAddress, state: 'connected' | 'lost') => void;
+}
+
+export interface SentinelEventStream {
+  /** Every event so far, oldest first (merged entries keep growing their seenBy). */
+  readonly events: readonly SentinelEvent[];
+  /** Sentinel names with a live subscription. */
+  readonly connected: ReadonlySet<string>;
+  /** Sentinels the stream subscribes to. */
+  readonly sentinels: readonly NodeAddress[];
+  /** Records the master address Sentinels name for a master name (also done on every +switch-master). */
+  noteMaster(name: string, address: string, t?: number): void;
+  /** The address noted for a master name as of time t (undefined when nothing was noted by then). */
+  masterAt(name: string, t: number): string | undefined;
+  /** Subscribes to another Sentinel (no-op when already subscribed to that address). */
+  add(sentinel: NodeAddress): void;
+  /** Resolves once every Sentinel's first subscription attempt has finished (or after timeoutMs). */
+  ready(timeoutMs?: number): Promise<void>;
+  /** Called on every new event and every new sighting of a known one. */
+  subscribe(listener: (event: SentinelEvent) => void): () => void;
+  /** The first event (t ≥ since) matching, waiting for it; rejects on abort or timeout. */
+  waitFor(
+    match: (event: SentinelEvent) => boolean,
+    options: { since?: number; timeoutMs: number; signal?: AbortSignal },
+  ): Promise<SentinelEvent>;
+  close(): Promise<void>;
+}
+
+export function createSentinelEventStream(options: SentinelEventStreamOptions): SentinelEventStream {
+  const events: SentinelEvent[] = [];
+  const open = new Map<string, { event: SentinelEvent; timer: NodeJS.Timeout }>();
+  const listeners = new Set<(event: SentinelEvent) => void>();
+  const clients = new Map<string, Redis>();
+  const firstAttempts: Promise<void>[] = [];
+  const connected = new Set<string>();
+  const sentinels: NodeAddress[] = [];
+  const masters = new Map<string, Array<{ address: string; t: number }>>();
+  let closed = false;
+
+  const noteMaster = (name: string, address: string, t = options.now()) => {
+    const history = masters.get(name) ?? [];
+    if (history.at(-1)?.address !== address) history.push({ address, t });
+    masters.set(name, history);
+  };
+
+  const settle = (key: string) => {
+    const entry = open.get(key);
+    if (!entry) return;
+    open.delete(key);
+    clearTimeout(entry.timer);
+    options.onSettled?.(entry.event);
+  };
+
+  const receive = (sentinel: NodeAddress, channel: string, payload: string) => {
+    if (channel.startsWith('__')) return;
+    const t = options.now();
+    const message = parseSentinelMessage(channel, payload);
+    const key = mergeKey(message);
+    const pending = open.get(key);
+    let event: SentinelEvent;
+    if (pending && !pending.event.seenBy.includes(sentinel.name)) {
+      event = pending.event;
+      event.seenBy.push(sentinel.name);
+      event.seenAt[sentinel.name] = t;
+    } else {
+      if (pending) settle(key);
+      event = {
+        ...message,
+        sentinel: sentinel.name,
+        seenBy: [sentinel.name],
+        seenAt: { [sentinel.name]: t },
+        t,
+      };
+      events.push(event);
+      open.set(key, { event, timer: setTimeout(() => settle(key), MERGE_WINDOW_MS) });
+    }
+    for (const listener of listeners) listener(event);
+  };
+
+  const add = (sentinel: NodeAddress) => {
+    if (closed || clients.has(sentinel.address)) return;
+    sentinels.push(sentinel);
+    const client = new Redis({
+      ...clientOptions(sentinel, options.settings),
+      commandTimeout: undefined,
+      lazyConnect: false,
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+      autoResubscribe: true,
+      retryStrategy: (times: number) => Math.min(100 * times, RECONNECT_MAX_MS),
+      connectionName: 'drillbook-events',
+    });
+    clients.set(sentinel.address, client);
+    client.on('error', () => undefined);
+    client.on('ready', () => {
+      if (!connected.has(sentinel.name)) options.onConnection?.(sentinel, 'connected');
+      connected.add(sentinel.name);
+    });
+    client.on('close', () => {
+      if (connected.delete(sentinel.name) && !closed) options.onConnection?.(sentinel, 'lost');
+    });
+    client.on('pmessage', (_pattern: string, channel: string, payload: string) =>
+      receive(sentinel, channel, payload),
+    );
+    firstAttempts.push(
+      client.psubscribe('*').then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
+  };
+
+  const stream: SentinelEventStream = {
+    events,
+    connected,
+    sentinels,
+    add,
+    noteMaster,
+    masterAt(name, t) {
+      const history = masters.get(name) ?? [];
+      return history.filter((entry) => entry.t <= t).at(-1)?.address;
+    },
+    async ready(timeoutMs = 3000) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all(firstAttempts),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, timeoutMs);
+        }),
+      ]);
+      clearTimeout(timer);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    waitFor(match, { since = Number.NEGATIVE_INFINITY, timeoutMs, signal }) {
+      const seen = events.find((e) => e.t >= since && match(e));
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve, reject) => {
+        const done = () => {
+          unsubscribe();
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
+        };
+        const unsubscribe = stream.subscribe((event) => {
+          if (event.t >= since && match(event)) {
+            done();
+            resolve(event);
+          }
+        });
+        const timer = setTimeout(() => {
+          done();
+          reject(new Error(`no matching Sentinel event within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const onAbort = () => {
+          done();
+          reject(signal?.reason ?? new Error('aborted'));
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
+    },
+    async close() {
+      closed = true;
+      for (const key of [...open.keys()]) settle(key);
+      listeners.clear();
+      for (const client of clients.values()) client.disconnect();
+      clients.clear();
+      connected.clear();
+    },
+  };
+  return stream;
+}
+
+const RESOURCE_KEY = 'redis.sentinel-events';
+
+/**
+ * The run's Sentinel event stream, started on first use and closed with the run. Settled events go to the
+ * timeline (source "sentinel", seenBy = who reported it, detail with each Sentinel's offset).
+ */
+export function runSentinelEvents(
+  ctx: Pick<ActionContext, 'resources' | 'now' | 'timeline' | 'output'>,
+  sentinels: readonly NodeAddress[],
+  settings: ConnectionSettings,
+): SentinelEventStream {
+  const stream = ctx.resources.get(
+    RESOURCE_KEY,
+    () =>
+      createSentinelEventStream({
+        settings,
+        now: ctx.now,
+        onSettled: (event) =>
+          ctx.timeline('sentinel', event.name, describeEvent(event), event.seenBy, event.t),
+        onConnection: (sentinel, state) =>
+          ctx.timeline(
+            'sentinel-stream',
+            state === 'connected' ? 'subscribed' : 'subscription-lost',
+            `${sentinel.name} (${sentinel.address})${state === 'lost' ? ' — reconnecting' : ''}`,
+          ),
+      }),
+    (value) => value.close(),
+  );
+  for (const sentinel of sentinels) stream.add(sentinel);
+  return stream;
+}
+
+/** The payload plus who saw it when, relative to the first report. */
+export function describeEvent(event: SentinelEvent): string {
+  const seen = event.seenBy.map(
+    (name) => `${name} +${Math.round((event.seenAt[name] ?? event.t) - event.t)}ms`,
+  );
+  return `${event.detail} (seen by ${seen.join(', ')})`;
+}

@@ -46,7 +46,7 @@ describe('redis action', () => {
       commands: Array<{ command: string; reply: unknown; parsed: unknown }>;
       last: ParsedInfo;
     };
-    const replication = (data.commands[0]?.parsed as ParsedInfo).replication;
+    const replication = (data.commands[0]?.parsed as ParsedInfo | undefined)?.replication;
     expect(replication?.role).toBe('master');
     expect(replication?.slaves.map((s) => s.address)).toEqual([cluster.node('redis-2').address]);
     expect(replication?.slaves[0]?.state).toBe('online');

@@ -1,7 +1,7 @@
 // Asks the operator for something: a value (masked for secrets), a manual checklist item (done / skip,
 // timestamped), or one of several choices.
 import { Box, Text, useInput } from 'ink';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { PromptAnswer, PromptRequest } from '../actions/types.js';
 import { TextInput } from './TextInput.js';
 import { useTone } from './theme.js';
@@ -51,10 +51,16 @@ function Choices({
 }) {
   const tone = useTone();
   const [index, setIndex] = useState(() => Math.max(0, initial ? choices.indexOf(initial) : 0));
+  // Keys can arrive faster than renders; the ref always holds the current choice.
+  const current = useRef(index);
+  const move = (next: number) => {
+    current.current = Math.max(0, Math.min(choices.length - 1, next));
+    setIndex(current.current);
+  };
   useInput((input, key) => {
-    if (key.upArrow || input === 'k') setIndex((i) => Math.max(0, i - 1));
-    else if (key.downArrow || input === 'j') setIndex((i) => Math.min(choices.length - 1, i + 1));
-    else if (key.return) onAnswer(choices[index] as string);
+    if (key.upArrow || input === 'k') move(current.current - 1);
+    else if (key.downArrow || input === 'j') move(current.current + 1);
+    else if (key.return) onAnswer(choices[current.current] as string);
     else if (/^[1-9]$/.test(input) && Number(input) <= choices.length)
       onAnswer(choices[Number(input) - 1] as string);
   });

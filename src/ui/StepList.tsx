@@ -71,6 +71,6 @@ function StepDuration({ step }: { step: StepState }) {
       <Text color={tone('muted')}>{formatDuration(Math.max(0, Date.now() - epoch - step.startedAt))}</Text>
     );
   }
-  if (step.durationMs === undefined) return null;
+  if (step.durationMs === undefined || step.status === 'skipped') return null;
   return <Text color={tone('muted')}>{formatDuration(step.durationMs)}</Text>;
 }

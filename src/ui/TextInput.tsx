@@ -1,7 +1,7 @@
 // A one-line text field: typed characters append, Backspace deletes, Enter submits, Esc cancels.
 // Secret fields show one • per character and never the text.
 import { Text, useInput } from 'ink';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTone } from './theme.js';
 
 export function TextInput({
@@ -16,13 +16,19 @@ export function TextInput({
   onCancel?: () => void;
 }) {
   const [value, setValue] = useState('');
+  // Keys can arrive faster than renders; the ref always holds what has been typed so far.
+  const typed = useRef('');
   const tone = useTone();
+  const update = (next: string) => {
+    typed.current = next;
+    setValue(next);
+  };
   useInput((input, key) => {
     if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow) return;
-    if (key.return) onSubmit(value);
+    if (key.return) onSubmit(typed.current);
     else if (key.escape) onCancel?.();
-    else if (key.backspace || key.delete) setValue((v) => v.slice(0, -1));
-    else if (input) setValue((v) => v + input.replace(/[\r\n]/g, ''));
+    else if (key.backspace || key.delete) update(typed.current.slice(0, -1));
+    else if (input) update(typed.current + input.replace(/[\r\n]/g, ''));
   });
   const shown = secret ? '•'.repeat(value.length) : value;
   return (

@@ -1,0 +1,157 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { EngineEvent, EngineEventBody } from '../../src/engine/events.js';
+import { createTuiInteraction } from '../../src/store/interaction.js';
+import { RingBuffer } from '../../src/store/ring-buffer.js';
+import { selectProgress, selectRunningStepId } from '../../src/store/selectors.js';
+import { OUTPUT_LINES_PER_ACTION } from '../../src/store/state.js';
+import { createEventFeed, createTuiStore } from '../../src/store/store.js';
+import { makeRunbook } from './test-utils.js';
+
+let seq = 0;
+const stamp = (body: EngineEventBody): EngineEvent =>
+  ({ ...body, seq: ++seq, t: seq, wall: new Date(0).toISOString() }) as EngineEvent;
+
+describe('RingBuffer', () => {
+  it('keeps the newest items and counts what it dropped', () => {
+    const ring = new RingBuffer<number>(3);
+    for (let i = 1; i <= 5; i++) ring.push(i);
+    expect(ring.toArray()).toEqual([3, 4, 5]);
+    expect(ring.dropped).toBe(2);
+    expect(ring.totalPushed).toBe(5);
+    expect(ring.window(2)).toEqual([4, 5]);
+    expect(ring.window(2, 1)).toEqual([3, 4]);
+    expect(ring.window(2, 99)).toEqual([3, 4]);
+    expect(ring.window(10)).toEqual([3, 4, 5]);
+  });
+
+  it('refuses a capacity that cannot hold anything', () => {
+    expect(() => new RingBuffer(0)).toThrow(/positive integer/);
+  });
+});
+
+describe('store', () => {
+  const runbook = makeRunbook([{ id: 'one' }, { id: 'two' }]);
+
+  it('applies a step lifecycle', () => {
+    const store = createTuiStore(runbook, { target: 'lab', dryRun: false });
+    const feed = createEventFeed(store, 10_000);
+    feed.push(stamp({ type: 'step.started', step: 'one' }));
+    expect(selectRunningStepId(store.getState())).toBe('one');
+    feed.push(stamp({ type: 'action.started', step: 'one', action: 0, kind: 'sh', preview: ['echo hi'] }));
+    feed.push(
+      stamp({ type: 'action.progress', step: 'one', action: 0, message: 'waiting', done: 3, total: 5 }),
+    );
+    feed.flush();
+    expect(store.getState().steps.one?.actions[0]?.progress).toEqual({
+      message: 'waiting',
+      done: 3,
+      total: 5,
+    });
+    feed.push(
+      stamp({
+        type: 'action.finished',
+        step: 'one',
+        action: 0,
+        kind: 'sh',
+        ok: true,
+        summary: 'ok',
+        durationMs: 4,
+        view: 'checks',
+      }),
+    );
+    feed.push(stamp({ type: 'step.finished', step: 'one', status: 'passed', durationMs: 5 }));
+    const step = store.getState().steps.one;
+    expect(step?.status).toBe('passed');
+    expect(step?.actions[0]).toMatchObject({
+      status: 'passed',
+      summary: 'ok',
+      view: 'checks',
+      progress: undefined,
+    });
+    expect(selectProgress(store.getState())).toEqual({ total: 2, passed: 1, failed: 0, skipped: 0 });
+  });
+
+  it('batches output: one store update per tick, not per line', () => {
+    vi.useFakeTimers();
+    try {
+      const store = createTuiStore(runbook, { target: 'lab', dryRun: false });
+      const feed = createEventFeed(store, 50);
+      feed.push(stamp({ type: 'step.started', step: 'one' }));
+      const listener = vi.fn();
+      store.subscribe(listener);
+      for (let i = 0; i < 500; i++) {
+        feed.push(stamp({ type: 'action.output', step: 'one', action: 0, stream: 'stdout', line: `l${i}` }));
+      }
+      expect(listener).not.toHaveBeenCalled();
+      vi.advanceTimersByTime(50);
+      expect(listener).toHaveBeenCalledTimes(1);
+      expect(store.getState().steps.one?.actions[0]?.output.size).toBe(500);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('bounds output per action', () => {
+    const store = createTuiStore(runbook, { target: 'lab', dryRun: false });
+    const feed = createEventFeed(store);
+    for (let i = 0; i < OUTPUT_LINES_PER_ACTION + 10; i++) {
+      feed.push(stamp({ type: 'action.output', step: 'one', action: 0, stream: 'stdout', line: `l${i}` }));
+    }
+    feed.close();
+    const output = store.getState().steps.one?.actions[0]?.output;
+    expect(output?.size).toBe(OUTPUT_LINES_PER_ACTION);
+    expect(output?.dropped).toBe(10);
+  });
+
+  it('leaves the previous state untouched (new step objects for changed steps only)', () => {
+    const store = createTuiStore(runbook, { target: 'lab', dryRun: false });
+    const feed = createEventFeed(store);
+    const before = store.getState();
+    feed.push(stamp({ type: 'step.started', step: 'one' }));
+    const after = store.getState();
+    expect(before.steps.one?.status).toBe('pending');
+    expect(after.steps.one).not.toBe(before.steps.one);
+    expect(after.steps.two).toBe(before.steps.two);
+  });
+
+  it('a retry starts with fresh actions and counts attempts', () => {
+    const store = createTuiStore(runbook, { target: 'lab', dryRun: false });
+    const feed = createEventFeed(store);
+    feed.push(stamp({ type: 'step.started', step: 'one' }));
+    feed.push(stamp({ type: 'action.output', step: 'one', action: 0, stream: 'stderr', line: 'boom' }));
+    feed.push(stamp({ type: 'step.finished', step: 'one', status: 'failed', durationMs: 1, error: 'boom' }));
+    feed.push(stamp({ type: 'step.started', step: 'one' }));
+    const step = store.getState().steps.one;
+    expect(step).toMatchObject({ status: 'running', attempts: 2, actions: [], error: undefined });
+  });
+});
+
+describe('TUI interaction', () => {
+  const runbook = makeRunbook([{ id: 'one' }]);
+
+  it('puts a confirmation in the store and resolves with the answer', async () => {
+    const store = createTuiStore(runbook, { target: 'lab', dryRun: false });
+    const answer = createTuiInteraction(store).confirm(
+      { step: 'one', safety: 'mutating', message: 'creates 1 droplet' },
+      new AbortController().signal,
+    );
+    const pending = store.getState().pending;
+    expect(pending?.kind).toBe('confirm');
+    if (pending?.kind === 'confirm') pending.resolve(true);
+    await expect(answer).resolves.toBe(true);
+    expect(store.getState().pending).toBeUndefined();
+  });
+
+  it('withdraws the question when the step is aborted', async () => {
+    const store = createTuiStore(runbook, { target: 'lab', dryRun: false });
+    const controller = new AbortController();
+    const answer = createTuiInteraction(store).ask(
+      { step: 'one', kind: 'value', question: 'port?' },
+      controller.signal,
+    );
+    expect(store.getState().pending?.kind).toBe('prompt');
+    controller.abort();
+    await expect(answer).rejects.toThrow(/abort/i);
+    expect(store.getState().pending).toBeUndefined();
+  });
+});

@@ -1,0 +1,141 @@
+import { render } from 'ink-testing-library';
+import type { ReactElement } from 'react';
+import stripAnsi from 'strip-ansi';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ChecksView } from '../../src/ui/views/ChecksView.js';
+import { DropletsView } from '../../src/ui/views/DropletsView.js';
+import { KeyValueView } from '../../src/ui/views/KeyValueView.js';
+import { ReplicationView } from '../../src/ui/views/ReplicationView.js';
+import { SentinelsView } from '../../src/ui/views/SentinelsView.js';
+import { lineWith } from './test-utils.js';
+
+let unmount: (() => void) | undefined;
+afterEach(() => unmount?.());
+
+function show(element: ReactElement): string {
+  const rendered = render(element);
+  unmount = rendered.unmount;
+  return stripAnsi(rendered.lastFrame() ?? '');
+}
+
+describe('result views', () => {
+  it('droplets: a table from a DigitalOcean-shaped list, with the active count', () => {
+    const frame = show(
+      <DropletsView
+        data={{
+          droplets: [
+            {
+              name: 'redis-1',
+              status: 'active',
+              region: { slug: 'fra1' },
+              size: { price_hourly: 0.00893 },
+              networks: { v4: [{ type: 'private', ip_address: '127.60.130.10' }] },
+            },
+            {
+              name: 'redis-2',
+              status: 'new',
+              region: 'fra1',
+              private_ip: '127.60.130.11',
+              price_hourly: 0.00893,
+            },
+          ],
+        }}
+      />,
+    );
+    expect(lineWith(frame, 'redis-1')).toMatch(/redis-1\s+active\s+127\.60\.130\.10\s+fra1\s+\$0\.009\/h/);
+    expect(lineWith(frame, 'redis-2')).toMatch(/redis-2\s+new\s+127\.60\.130\.11/);
+    expect(frame).toContain('1 of 2 droplets active');
+  });
+
+  it('droplets: a name-keyed map works too', () => {
+    const frame = show(
+      <DropletsView data={{ 'redis-3': { status: 'active', private_ip: '127.60.130.12' } }} />,
+    );
+    expect(lineWith(frame, 'redis-3')).toContain('127.60.130.12');
+  });
+
+  it('replication: role, link, offsets, lag per node', () => {
+    const frame = show(
+      <ReplicationView
+        data={{
+          'redis-1': { role: 'master', connected_slaves: 2, master_repl_offset: 1234 },
+          'redis-2': { role: 'slave', master_link_status: 'up', slave_repl_offset: 1234, lag: 0 },
+          'redis-3': { role: 'slave', master_link_status: 'down', slave_repl_offset: 1000, lag: 234 },
+        }}
+      />,
+    );
+    expect(lineWith(frame, 'redis-1')).toMatch(/master\s+2 replicas\s+1234/);
+    expect(lineWith(frame, 'redis-2')).toMatch(/slave\s+up\s+1234\s+0/);
+    expect(lineWith(frame, 'redis-3')).toMatch(/slave\s+down\s+1000\s+234/);
+  });
+
+  it('sentinels: agreement table, and says when they disagree', () => {
+    const agree = show(
+      <SentinelsView
+        data={[
+          {
+            sentinel: 'sentinel-1',
+            master: '127.60.130.10:6379',
+            flags: 'master',
+            quorumOk: true,
+            tilt: false,
+          },
+          {
+            sentinel: 'sentinel-2',
+            ip: '127.60.130.10',
+            port: 6379,
+            flags: 'master',
+            quorum: 'OK 3 usable Sentinels',
+            tilt: 0,
+          },
+        ]}
+      />,
+    );
+    expect(lineWith(agree, 'sentinel-1')).toMatch(/127\.60\.130\.10:6379\s+master\s+yes\s+no/);
+    expect(lineWith(agree, 'sentinel-2')).toMatch(/127\.60\.130\.10:6379\s+master\s+yes\s+no/);
+    expect(agree).toContain('✓ all 2 Sentinels agree on 127.60.130.10:6379');
+    unmount?.();
+    const disagree = show(
+      <SentinelsView
+        data={{
+          sentinels: {
+            s1: { master: '127.60.130.10:6379', tilt: true },
+            s2: { master: '127.60.130.11:6379' },
+          },
+        }}
+      />,
+    );
+    expect(disagree).toContain('✗ Sentinels disagree: 127.60.130.10:6379 vs 127.60.130.11:6379');
+    expect(lineWith(disagree, 's1')).toMatch(/yes\s*$/);
+  });
+
+  it('checks: ✓/✗ with expected vs actual for failures', () => {
+    const frame = show(
+      <ChecksView
+        checks={[
+          { ok: true, description: 'redis-2 master_link_status', expected: 'up', actual: 'up' },
+          {
+            ok: false,
+            description: 'sentinels agree',
+            expected: '== 127.60.130.11',
+            actual: '127.60.130.10',
+            where: 's1',
+          },
+        ]}
+      />,
+    );
+    expect(frame).toContain('✓ redis-2 master_link_status = up');
+    expect(frame).toContain('✗ sentinels agree @ s1');
+    expect(frame).toContain('expected == 127.60.130.11, actual 127.60.130.10');
+  });
+
+  it('unknown shapes fall back to a key/value table', () => {
+    const frame = show(<KeyValueView data={{ endpoint: { host: 'h', port: 1 }, tags: ['a', 'b'] }} />);
+    expect(frame).toMatch(/endpoint\.host\s+h/);
+    expect(frame).toMatch(/tags\s+a, b/);
+  });
+
+  it('a droplets view given something else still shows it', () => {
+    expect(show(<DropletsView data={{ created: 0 }} />)).toMatch(/created\s+0/);
+  });
+});

@@ -9,13 +9,13 @@ export class LineSplitter {
   constructor(private readonly emit: (line: string) => void) {}
 
   push(chunk: string): void {
-    this.pending += chunk;
-    let newline = this.pending.indexOf('\n');
-    while (newline >= 0) {
-      this.emitLine(this.pending.slice(0, newline));
-      this.pending = this.pending.slice(newline + 1);
-      newline = this.pending.indexOf('\n');
+    const text = this.pending + chunk;
+    let start = 0;
+    for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', start)) {
+      this.emitLine(text.slice(start, newline));
+      start = newline + 1;
     }
+    this.pending = text.slice(start);
     while (this.pending.length > MAX_LINE_CHARS) {
       this.emit(this.pending.slice(0, MAX_LINE_CHARS));
       this.pending = this.pending.slice(MAX_LINE_CHARS);

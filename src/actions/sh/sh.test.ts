@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, parseBlock, parsedAction, type TestContextOptions } from '../test-context.js';
 import { shAction } from './index.js';
-import { isRunning } from './process-group.js';
+import { LineSplitter } from './lines.js';
+import { groupRunning, isRunning } from './process-group.js';
 
 let tmp: string;
 const startedPids: number[] = [];
@@ -191,17 +192,20 @@ describe('sh run', () => {
   });
 
   it('abort kills the whole process group, grandchildren included', async () => {
-    const { t, run } = setup('sleep 1000 &\necho "child $!"\nwait\n');
+    const { t, run } = setup('sleep 1000 &\necho "group $$"\necho "child $!"\nwait\n');
     const running = run();
     const pid = Number((await waitForLine(t, /^child \d+$/)).split(' ')[1]);
+    const group = Number((await waitForLine(t, /^group \d+$/)).split(' ')[1]);
     startedPids.push(pid);
     expect(await isRunning(pid)).toBe(true);
+    expect(await groupRunning(group)).toBe(true);
     t.abort();
     const outcome = await running;
     expect(outcome.ok).toBe(false);
     expect(outcome.summary).toMatch(/^aborted after/);
     expect(outcome.error).toContain('stopped with SIGTERM');
     expect(await isRunning(pid)).toBe(false);
+    expect(await groupRunning(group)).toBe(false);
   });
 
   it('a timeout kills the group with SIGKILL when it ignores SIGTERM', async () => {
@@ -271,5 +275,17 @@ describe('sh run', () => {
       '# env MASTER_IP=127.10.0.11  (nodes.ip)',
       'echo "$MASTER_IP"',
     ]);
+  });
+});
+
+describe('LineSplitter', () => {
+  it('joins lines split across chunks and cuts endless lines', () => {
+    const seen: string[] = [];
+    const splitter = new LineSplitter((line) => seen.push(line));
+    splitter.push('a\nb');
+    splitter.push('c\r\n\nd');
+    splitter.push('x'.repeat(16 * 1024 + 5));
+    splitter.end();
+    expect(seen).toEqual(['a', 'bc', '', `d${'x'.repeat(16 * 1024 - 1)}`, 'xxxxxx']);
   });
 });

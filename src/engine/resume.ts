@@ -41,6 +41,8 @@ export function replayJournal(events: EngineEvent[]): ReplayedRun {
     switch (event.type) {
       case 'run.started':
         replay.vars = { ...replay.vars, ...(event.vars ?? {}) };
+        // A step still open when a new process starts was cut off; nothing later can finish that attempt.
+        open.clear();
         break;
       case 'step.started':
         replay.interrupted.set(event.step, { startedAt: event.wall });

@@ -67,7 +67,7 @@ async function resolveVpcUuid(session: ApiSession, vpc: string | undefined): Pro
 }
 
 export async function costMessage(session: ApiSession, spec: SpecOf<'droplets.ensure'>): Promise<string> {
-  const existing = await listDroplets(session, spec.tags[0]);
+  const existing = await listDroplets(session);
   const present = spec.names.filter((name) => existing.some((droplet) => droplet.name === name));
   const count = spec.names.length - present.length;
   const price = count > 0 ? await findSizePrice(session, spec.size) : undefined;

@@ -69,7 +69,7 @@ function ensureDropletsPlan(spec: SpecOf<'droplets.ensure'>, ctx: ActionContext)
   }
   const scope = spec.tags[0];
   lines.push(
-    `GET /v2/droplets${query(scope)}  (adopt existing ${spec.names.join(', ')}${spec.tags.length ? ` tagged ${spec.tags.join(', ')}` : ''})`,
+    `GET /v2/droplets${query(undefined)}  (adopt existing ${spec.names.join(', ')}${spec.tags.length ? ` tagged ${spec.tags.join(', ')}` : ''})`,
   );
   const userData = spec.user_data ? ctx.redact(renderUserData(ctx, spec.user_data)) : undefined;
   lines.push(

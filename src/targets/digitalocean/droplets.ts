@@ -136,8 +136,8 @@ export async function ensureDroplets(
   const created = new Set<string>();
   let adoptedAtStart: string[] | undefined;
   for (let attempt = 0; ; attempt++) {
-    const scope = request.tags[0];
-    const existing = await listDroplets(session, scope);
+    // All droplets, not just the tagged ones: a same-named droplet without our tags must be seen, not duplicated.
+    const existing = await listDroplets(session);
     const { adopted, missing } = matchExisting(existing, request);
     adoptedAtStart ??= [...adopted.keys()];
     if (missing.length === 0) {

@@ -1,0 +1,130 @@
+// What the API does on a bad day, and what the operator is told: 401/422 with the API's own message,
+// 429 honouring retry-after, 5xx retried, a create whose answer never came adopted instead of repeated.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TargetInfo } from '../../src/actions/types.js';
+import type { Emulator } from '../../src/targets/lab/emulator/index.js';
+import { type DoRun, everything, newToken, runDo, startTestEmulator, targetFor } from './helpers.js';
+
+const token = newToken();
+let emulator: Emulator;
+let target: TargetInfo;
+const runs: DoRun[] = [];
+
+async function run(body: string, on: TargetInfo = target): Promise<DoRun> {
+  const result = await runDo(body, on);
+  runs.push(result);
+  return result;
+}
+
+beforeEach(async () => {
+  emulator = await startTestEmulator(token);
+  target = targetFor(emulator, token);
+});
+afterEach(async () => {
+  await emulator?.close();
+  for (const done of runs.splice(0)) expect(everything(done)).not.toContain(token);
+});
+
+const oneDroplet = `op: droplets.ensure
+names: [redis-1]
+region: nyc1
+size: s-1vcpu-1gb
+image: ubuntu-24-04-x64
+tags: [drill, redis]`;
+
+describe('API failures', () => {
+  it('401: names the token sources and the API message, never the token', async () => {
+    const wrong = newToken();
+    const result = await run('op: account.get', { ...target, token: wrong });
+    expect(result.outcome.ok).toBe(false);
+    expect(result.outcome.error).toContain(
+      'DigitalOcean rejected the API token (token from DIGITALOCEAN_ACCESS_TOKEN)',
+    );
+    expect(result.outcome.error).toContain('401 unauthorized "Unable to authenticate you"');
+    expect(result.outcome.error).toMatch(/DIGITALOCEAN_TOKEN, or doctl's config file .*config\.yaml/);
+    expect(result.outcome.error).toMatch(/request id [0-9a-f-]{36}/);
+    expect(everything(result)).not.toContain(wrong);
+    expect(emulator.requests).toHaveLength(1);
+  });
+
+  it('422: shows the API message naming the field, with the request id, and does not retry', async () => {
+    const result = await run(oneDroplet.replace('s-1vcpu-1gb', 's-nope'));
+    expect(result.outcome.ok).toBe(false);
+    expect(result.outcome.error).toMatch(
+      /POST \/v2\/droplets → 422 unprocessable_entity "size "s-nope" is not a size .*" \(request id [0-9a-f-]{36}\)/,
+    );
+    expect(result.outcome.error).toContain('test.md:1');
+    expect(emulator.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+  });
+
+  it('429: waits the retry-after seconds, then succeeds', async () => {
+    emulator.faults.add({
+      method: 'GET',
+      path: '/v2/account',
+      kind: 'status',
+      status: 429,
+      retryAfterSeconds: 1,
+      times: 1,
+    });
+    const result = await run('op: account.get');
+    expect(result.outcome.ok, result.outcome.error).toBe(true);
+    const [limited, retried] = emulator.requests;
+    expect(limited?.status).toBe(429);
+    expect(retried?.status).toBe(200);
+    expect((retried?.at ?? 0) - (limited?.at ?? 0)).toBeGreaterThanOrEqual(950);
+    expect(result.t.output.some((o) => /→ 429 .*retrying in 1\.0 s \(retry 1 of 5\)/.test(o.line))).toBe(
+      true,
+    );
+  });
+
+  it('5xx on a read: retried with backoff, then succeeds', async () => {
+    emulator.faults.add({ method: 'GET', path: '/v2/account', kind: 'status', status: 503, times: 2 });
+    const result = await run('op: account.get');
+    expect(result.outcome.ok, result.outcome.error).toBe(true);
+    expect(emulator.requests.map((r) => r.status)).toEqual([503, 503, 200]);
+  });
+
+  it('5xx every time: gives up after 5 retries with the API message and what to do', async () => {
+    emulator.faults.add({ method: 'GET', path: '/v2/account', kind: 'status', status: 500 });
+    const result = await run('op: account.get');
+    expect(result.outcome.ok).toBe(false);
+    expect(emulator.requests).toHaveLength(6);
+    expect(result.outcome.error).toMatch(
+      /GET \/v2\/account → 500 server_error "Server was unable to give you a response/,
+    );
+    expect(result.outcome.error).toContain('Gave up after retries');
+  });
+
+  it('5xx on a create: looks again before retrying and creates each droplet once', async () => {
+    emulator.faults.add({ method: 'POST', path: '/v2/droplets', kind: 'status', status: 500, times: 1 });
+    const result = await run(oneDroplet);
+    expect(result.outcome.ok, result.outcome.error).toBe(true);
+    expect(emulator.droplets().map((d) => d.name)).toEqual(['redis-1']);
+    expect(result.outcome.data).toMatchObject({ created: ['redis-1'], adopted: [] });
+  });
+
+  it('created but the answer timed out: the retry adopts it, exactly one droplet exists', async () => {
+    emulator.faults.add({ method: 'POST', path: '/v2/droplets', kind: 'timeout-after-create', times: 1 });
+    const result = await run(oneDroplet, { ...target, api: { ...target.api, requestTimeoutMs: 300 } });
+    expect(result.outcome.ok, result.outcome.error).toBe(true);
+    expect(emulator.droplets().map((d) => d.name)).toEqual(['redis-1']);
+    expect(emulator.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    expect(result.outcome.data).toMatchObject({ created: ['redis-1'], adopted: [] });
+    expect(result.t.output.some((o) => /got no answer in time.*listing them again/.test(o.line))).toBe(true);
+  });
+
+  it('a re-run after a create that timed out (the step failed) adopts instead of creating', async () => {
+    emulator.faults.add({ method: 'POST', path: '/v2/droplets', kind: 'timeout-after-create', times: 1 });
+    const pending = run(oneDroplet, { ...target, api: { ...target.api, requestTimeoutMs: 300 } });
+    // Once the create has reached the server, every look that would find the droplet fails: the step gives up.
+    await expect.poll(() => emulator.requests.some((r) => r.method === 'POST')).toBe(true);
+    emulator.faults.add({ method: 'GET', path: '/v2/droplets', kind: 'status', status: 500, times: 6 });
+    const first = await pending;
+    expect(first.outcome.ok).toBe(false);
+    expect(first.outcome.error).toContain('Re-running the step is safe');
+    const second = await run(oneDroplet);
+    expect(second.outcome.ok, second.outcome.error).toBe(true);
+    expect(second.outcome.data).toMatchObject({ created: [], adopted: ['redis-1'] });
+    expect(emulator.droplets()).toHaveLength(1);
+  });
+});

@@ -1,0 +1,103 @@
+// Shared setup for the DigitalOcean tests: an emulator on loopback, a target pointing at it, and a way to
+// run one ```do block through the real dots-wrapper client with the shared test context.
+import { randomBytes } from 'node:crypto';
+import { doKind } from '../../src/actions/do/index.js';
+import type { DoSpec } from '../../src/actions/do/schema.js';
+import {
+  createTestContext,
+  parsedAction,
+  type TestContext,
+  type TestContextOptions,
+} from '../../src/actions/test-context.js';
+import type { ActionOutcome, TargetInfo } from '../../src/actions/types.js';
+import { type Emulator, startEmulator } from '../../src/targets/lab/emulator/index.js';
+
+export const REDIS_PASSWORD = 'pw-9f8e7d6c5b4a';
+
+export function newToken(): string {
+  return `dop_v1_${randomBytes(24).toString('hex')}`;
+}
+
+export async function startTestEmulator(
+  token: string,
+  options: { bootDelayMs?: number; actionDelayMs?: number } = {},
+): Promise<Emulator> {
+  return startEmulator({
+    token,
+    bootDelayMs: options.bootDelayMs ?? 50,
+    actionDelayMs: options.actionDelayMs ?? 100,
+  });
+}
+
+export function targetFor(emulator: Emulator, token: string, api: TargetInfo['api'] = {}): TargetInfo {
+  return {
+    name: 'digitalocean',
+    apiUrl: emulator.url,
+    token,
+    tokenSource: 'DIGITALOCEAN_ACCESS_TOKEN',
+    api: { requestTimeoutMs: 2000, retryWaitMinMs: 20, pollIntervalMs: 25, ...api },
+  };
+}
+
+export const REDIS_NODE_TEMPLATE = [
+  '#cloud-config',
+  'write_files:',
+  '  - path: /etc/redis/redis.conf',
+  '    content: |',
+  '      requirepass {{ vars.redis_password }}',
+  '      masterauth {{ vars.redis_password }}',
+  '      # role {{ vars.role }}',
+].join('\n');
+
+export interface DoRun {
+  outcome: ActionOutcome;
+  t: TestContext;
+  spec: DoSpec;
+}
+
+/** Parses the YAML body as the runbook parser would and runs it against the target. */
+export async function runDo(
+  body: string,
+  target: TargetInfo,
+  options: Omit<TestContextOptions, 'target' | 'action'> & { id?: string } = {},
+): Promise<DoRun> {
+  const { spec, action } = parsedAction(doKind, { body });
+  const t = createTestContext({
+    vars: { redis_password: REDIS_PASSWORD, role: 'redis' },
+    secretVars: ['redis_password'],
+    runbook: {
+      templates: {
+        'templates/redis-node.yaml': {
+          name: 'templates/redis-node.yaml',
+          content: REDIS_NODE_TEMPLATE,
+          loc: { file: 'test.md', line: 1, column: 1 },
+        },
+      },
+    },
+    ...options,
+    action: { ...action, ...(options.id ? { id: options.id } : {}) },
+    target,
+  });
+  try {
+    const outcome = await doKind.run(spec, t.ctx);
+    return { outcome, t, spec };
+  } finally {
+    await t.close();
+  }
+}
+
+/** Everything a run showed or kept: to prove no secret reached any of it. */
+export function everything(run: DoRun): string {
+  return JSON.stringify({
+    outcome: run.outcome,
+    output: run.t.output,
+    progress: run.t.progress,
+    timeline: run.t.timeline,
+    published: run.t.published,
+    preview: doKind.preview(run.spec, run.t.ctx),
+  });
+}
+
+export function mutatingRequests(emulator: Emulator) {
+  return emulator.requests.filter((request) => request.method !== 'GET');
+}

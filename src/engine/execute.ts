@@ -4,6 +4,12 @@ import type { ActionBlock, Step } from '../runbook/model.js';
 import { type ContextDeps, createActionContext } from './context.js';
 import { formatDuration } from './format.js';
 
+/**
+ * After an abort or timeout, how long run() gets to clean up (a script's process group gets SIGTERM, then
+ * SIGKILL after 2 s) before the engine stops waiting for an action that ignores its signal.
+ */
+export const STOP_GRACE_MS = 3000;
+
 /** Pause between attempts of retries=; short, the action is expected to be mostly right. */
 export const RETRY_PAUSE_MS = 250;
 
@@ -139,9 +145,11 @@ async function runOnce(
     signal.addEventListener('abort', onAbort, { once: true });
     stopWaiting = () => signal.removeEventListener('abort', onAbort);
   });
+  const running = input.kind.run(action.spec, ctx);
   try {
-    const result = await Promise.race([input.kind.run(action.spec, ctx), stopped]);
+    const result = await Promise.race([running, stopped]);
     if (result !== 'stopped' && (result.ok || !signal.aborted)) return result;
+    if (result === 'stopped') await settle(running, STOP_GRACE_MS);
   } catch (error) {
     if (!signal.aborted) {
       const message = error instanceof Error ? error.message : String(error);
@@ -161,3 +169,15 @@ async function runOnce(
   }
   return { ok: false, summary: 'window closed', error: 'the within= window closed while it was running' };
 }
+
+/** Waits for a promise to settle, at most ms; its outcome no longer matters. */
+async function settle(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const elapsed = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([promise.then(noop, noop), elapsed]);
+  clearTimeout(timer);
+}
+
+function noop(): void {}

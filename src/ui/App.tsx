@@ -34,6 +34,7 @@ import { StepList } from './StepList.js';
 import { useTui, useTuiStore } from './store-context.js';
 
 const FEED_HEIGHT = 8;
+const ESC = '\u001B';
 
 function dispatch(command: CommandName, store: TuiStore, commands: Commands, page: number): void {
   const actions: Record<CommandName, () => unknown> = {
@@ -88,20 +89,29 @@ export function App() {
     { isActive: true },
   );
 
+  const onKey = (input: string, key: Key) => {
+    if (helpOpen) {
+      if (input === '?' || key.escape || input === 'q') setHelpOpen(store, false);
+      return;
+    }
+    const binding = bindingFor(input, key);
+    if (!binding || binding.command === 'interrupt') return;
+    const reason = binding.disabledReason?.(store.getState());
+    if (reason) {
+      setNotice(store, `${binding.label}: ${reason}`, 'warn');
+      return;
+    }
+    dispatch(binding.command, store, commands, Math.max(1, paneContentRows(detailRows) - 1));
+  };
+
   useInput(
     (input: string, key: Key) => {
-      if (helpOpen) {
-        if (input === '?' || key.escape || input === 'q') setHelpOpen(store, false);
+      // Keys typed faster than they are read arrive as one string: handle them one by one.
+      if (input.length > 1 && !input.startsWith(ESC)) {
+        for (const char of input) onKey(char, { ...key, return: char === '\r', tab: char === '\t' });
         return;
       }
-      const binding = bindingFor(input, key);
-      if (!binding || binding.command === 'interrupt') return;
-      const reason = binding.disabledReason?.(store.getState());
-      if (reason) {
-        setNotice(store, `${binding.label}: ${reason}`, 'warn');
-        return;
-      }
-      dispatch(binding.command, store, commands, Math.max(1, paneContentRows(detailRows) - 1));
+      onKey(input, key);
     },
     { isActive: !dialogOpen },
   );

@@ -28,7 +28,12 @@ export function TextInput({
     if (key.return) onSubmit(typed.current);
     else if (key.escape) onCancel?.();
     else if (key.backspace || key.delete) update(typed.current.slice(0, -1));
-    else if (input) update(typed.current + input.replace(/[\r\n]/g, ''));
+    else if (input) {
+      // A fast typist or a paste delivers several keys at once, Enter included.
+      const [text = '', ...rest] = input.split(/\r\n?|\n/);
+      update(typed.current + text);
+      if (rest.length > 0) onSubmit(typed.current);
+    }
   });
   const shown = secret ? '•'.repeat(value.length) : value;
   return (

@@ -131,6 +131,15 @@ describe('prompts', () => {
     expect(ui.frame()).not.toContain('s3cr3t');
   });
 
+  it('takes a pasted answer with its Enter in one chunk', async () => {
+    ui = renderTui({ runbook, scripts: { ask: asking({ kind: 'value', question: 'Ticket?' }) } });
+    await ui.start();
+    await ui.press(ENTER);
+    await ui.waitForText('? Ticket?');
+    await ui.press('INC-42\r');
+    await ui.waitForText('Ticket? → INC-42');
+  });
+
   it('a value prompt keeps its default on Enter', async () => {
     ui = renderTui({
       runbook,

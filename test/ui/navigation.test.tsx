@@ -35,6 +35,14 @@ describe('navigation', () => {
     expect(ui.store.getState().ui.selected).toBe(0);
   });
 
+  it('handles keys that arrive together as separate keystrokes', async () => {
+    ui = renderTui({ runbook });
+    await ui.waitForText('Make sure');
+    await ui.press('jj');
+    await ui.waitForText('• every replica');
+    expect(ui.store.getState().ui.selected).toBe(2);
+  });
+
   it('shows the header with title, target, run id once started', async () => {
     ui = renderTui({ runbook });
     await ui.start();

@@ -22,6 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { createRunResources } from '../engine/resources.js';
 import type { ActionBlock, Runbook, Step } from '../runbook/model.js';
 import { formatValue, lookupPath, renderTemplate, TemplateError } from '../runbook/template.js';
+import { varEnvName } from '../runbook/vars.js';
 import type {
   ActionContext,
   ActionKind,
@@ -75,14 +76,6 @@ export interface TestContext {
   namespace: Record<string, unknown>;
   abort(reason?: unknown): void;
   close(): Promise<void>;
-}
-
-/** Variable name → environment variable name, as the engine names them: redis_password → REDIS_PASSWORD, sentinelPort → SENTINEL_PORT. */
-export function envName(variable: string): string {
-  return variable
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/[^A-Za-z0-9]+/g, '_')
-    .toUpperCase();
 }
 
 function setPath(root: Record<string, unknown>, path: string, value: unknown): void {
@@ -220,11 +213,10 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
     resolve,
     redact,
     env: () => {
-      const env: Record<string, string> = {
-        DRILLBOOK_RUN_ID: runId,
-        DRILLBOOK_TARGET: options.target?.name ?? 'lab',
-      };
-      for (const [name, value] of Object.entries(vars)) env[envName(name)] = value;
+      const env: Record<string, string> = {};
+      for (const [name, value] of Object.entries(vars)) env[varEnvName(name)] = value;
+      env.DRILLBOOK_RUN_ID = runId;
+      env.DRILLBOOK_TARGET = options.target?.name ?? 'lab';
       // As the engine does: the block's env="NAME=path,..." results too, throwing TemplateError when missing.
       for (const pair of (action.attrs.env ?? '').split(',').filter((p) => p.trim())) {
         const [name, resultPath] = pair.split('=').map((part) => part.trim());

@@ -51,15 +51,24 @@ async function waitForLine(t: ReturnType<typeof createTestContext>, pattern: Reg
 }
 
 describe('sh parse', () => {
-  it('rejects {{ }} in the script with its position and a hint to use env=', () => {
-    const { spec, problems } = parseBlock(shAction, {
-      body: 'echo hi\n  redis-cli -a {{ vars.redis_password }}\n',
+  it('reports {{ }} in the script with its position and a hint to use the environment', () => {
+    const { problems } = parseBlock(shAction, {
+      body: 'echo hi\n  redis-cli -a {{ vars.redis_password }}\necho {{ nodes.ip }}\n',
     });
-    expect(spec).toBeUndefined();
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ line: 2, column: 16 });
-    expect(problems[0]?.message).toContain('never spliced');
-    expect(problems[0]?.hint).toContain('env="NAME=vars.redis_password"');
+    expect(problems).toEqual([
+      {
+        line: 2,
+        column: 16,
+        message: '{{ vars.redis_password }} in a shell script: text is never spliced into scripts',
+        hint: 'use "$REDIS_PASSWORD": every variable reaches the script as an environment variable',
+      },
+      {
+        line: 3,
+        column: 6,
+        message: '{{ nodes.ip }} in a shell script: text is never spliced into scripts',
+        hint: 'pass it as an environment variable: add env="NAME=nodes.ip" to the info string and use "$NAME"',
+      },
+    ]);
   });
 
   it('leaves Go-template-like text that is not a reference alone', () => {
@@ -268,10 +277,10 @@ describe('sh run', () => {
     );
     expect(shAction.preview(spec, t.ctx)).toEqual([
       `# cwd ${tmp}`,
-      '# env DRILLBOOK_RUN_ID=test-run',
-      '# env DRILLBOOK_TARGET=lab',
       '# env REDIS_PASSWORD=********',
       '# env PORT=6379',
+      '# env DRILLBOOK_RUN_ID=test-run',
+      '# env DRILLBOOK_TARGET=lab',
       '# env MASTER_IP=127.10.0.11  (nodes.ip)',
       'echo "$MASTER_IP"',
     ]);

@@ -1,6 +1,7 @@
 // What an ```sh block says: the script, which shell, where, and which results it gets as environment variables.
 import { z } from 'zod';
 import { findReferences, PATH_PATTERN } from '../../runbook/template.js';
+import { varEnvName } from '../../runbook/vars.js';
 import type { BlockProblem } from '../types.js';
 
 export interface EnvBinding {
@@ -73,20 +74,22 @@ function parseEnvAttribute(text: string, report: (problem: BlockProblem) => void
   return ok ? bindings : undefined;
 }
 
-function reportSplicing(body: string, report: (problem: BlockProblem) => void): boolean {
-  const references = findReferences(body);
-  for (const { path, offset } of references) {
+function reportSplicing(body: string, report: (problem: BlockProblem) => void): void {
+  for (const { path, offset } of findReferences(body)) {
     const before = body.slice(0, offset);
     const line = before.split('\n').length;
     const column = offset - before.lastIndexOf('\n');
+    const [namespace, variable] = path.split('.');
     report({
       line,
       column,
       message: `{{ ${path} }} in a shell script: text is never spliced into scripts`,
-      hint: `pass it as an environment variable: add env="NAME=${path}" to the info string and use "$NAME" in the script`,
+      hint:
+        namespace === 'vars' && variable
+          ? `use "$${varEnvName(variable)}": every variable reaches the script as an environment variable`
+          : `pass it as an environment variable: add env="NAME=${path}" to the info string and use "$NAME"`,
     });
   }
-  return references.length > 0;
 }
 
 export function parseSh(
@@ -107,7 +110,9 @@ export function parseSh(
     });
     ok = false;
   }
-  if (reportSplicing(body, report)) ok = false;
+  // A {{ }} in the script is reported but does not make the block unreadable: bash would only see the braces
+  // as text, and the runbook parser reports the same positions itself (it drops our duplicates).
+  reportSplicing(body, report);
   const env = attrs.env === undefined ? [] : parseEnvAttribute(attrs.env, report);
   if (!env || !ok) return undefined;
   return {

@@ -1,0 +1,135 @@
+// The do kind inside the real parser and engine: a Markdown runbook provisions, later steps address the
+// results, a power step puts the fault on the timeline, and neither the token nor the password reaches the
+// events or the journal. --dry-run sends nothing.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConfirmRequest, Interaction, TargetInfo } from '../../src/actions/types.js';
+import { createEngine } from '../../src/engine/engine.js';
+import type { EngineEvent } from '../../src/engine/events.js';
+import { parseRunbook } from '../../src/runbook/parse.js';
+import type { Emulator } from '../../src/targets/lab/emulator/index.js';
+import { newToken, REDIS_NODE_TEMPLATE, REDIS_PASSWORD, startTestEmulator, targetFor } from './helpers.js';
+
+const token = newToken();
+let emulator: Emulator;
+let target: TargetInfo;
+let stateDir: string;
+
+beforeAll(async () => {
+  emulator = await startTestEmulator(token);
+  target = targetFor(emulator, token);
+  stateDir = await mkdtemp(join(tmpdir(), 'drillbook-do-engine-'));
+});
+afterAll(async () => {
+  await emulator?.close();
+  await rm(stateDir, { recursive: true, force: true });
+});
+
+const fence = '```';
+const source = `---
+title: DO engine test
+vars:
+  redis_password: { secret: true, source: prompt }
+  role: { default: redis }
+---
+
+## Provision the nodes
+
+${fence}do id=nodes
+op: droplets.ensure
+names: [redis-1, redis-2]
+region: nyc1
+size: s-1vcpu-1gb
+image: ubuntu-24-04-x64
+tags: [engine, redis]
+user_data:
+  template: redis-node.yaml
+${fence}
+
+## Check the master address
+
+${fence}check
+nodes.droplets.redis-1.private_ip == 127.10.0.10
+${fence}
+
+## Crash the master
+
+${fence}do
+op: droplets.action
+type: power_off
+names: [redis-1]
+${fence}
+
+${fence}text file=redis-node.yaml
+${REDIS_NODE_TEMPLATE}
+${fence}
+`;
+
+function headless(confirms: ConfirmRequest[]): Interaction {
+  return {
+    confirm: async (request) => {
+      confirms.push(request);
+      return true;
+    },
+    ask: async () => {
+      throw new Error('no prompts in this runbook');
+    },
+  };
+}
+
+async function runBook(options: { dryRun?: boolean }) {
+  const parsed = parseRunbook(source, join(stateDir, 'book.md'));
+  expect(parsed.diagnostics).toEqual([]);
+  const runbook = parsed.runbook;
+  if (!runbook) throw new Error('runbook did not parse');
+  const confirms: ConfirmRequest[] = [];
+  const engine = await createEngine({
+    runbook,
+    target: 'digitalocean',
+    resolveTarget: async () => target,
+    interaction: headless(confirms),
+    journalPath: stateDir,
+    vars: { redis_password: REDIS_PASSWORD },
+    dryRun: options.dryRun ?? false,
+  });
+  const events: EngineEvent[] = [];
+  engine.subscribe((event) => events.push(event));
+  await engine.start();
+  const status = await engine.runAll();
+  await engine.finish();
+  const journal = await readFile(engine.journalPath, 'utf8');
+  return { status, events, journal, confirms, results: engine.results() };
+}
+
+describe('do blocks in the engine', () => {
+  it('--dry-run previews every request and sends none', async () => {
+    const { events, journal } = await runBook({ dryRun: true });
+    expect(emulator.requests).toEqual([]);
+    const previews = events.flatMap((event) => (event.type === 'action.started' ? event.preview : []));
+    expect(previews.some((line) => line.startsWith('POST /v2/droplets {"names":["redis-1","redis-2"]'))).toBe(
+      true,
+    );
+    expect(previews.some((line) => line.startsWith('POST /v2/droplets/<id of redis-1>/actions'))).toBe(true);
+    expect(journal).not.toContain(REDIS_PASSWORD);
+  });
+
+  it('provisions, lets later steps address the results, and records the fault', async () => {
+    const { status, events, journal, results } = await runBook({});
+    expect(status).toBe('passed');
+    expect(results).toMatchObject({
+      nodes: { droplets: { 'redis-1': { private_ip: '127.10.0.10', status: 'active' } } },
+      inventory: { 'redis-2': { host: '127.10.0.11', port: 6379, kind: 'redis' } },
+    });
+    const faults = events.filter((event) => event.type === 'timeline');
+    expect(faults).toMatchObject([{ source: 'fault', name: 'power_off', detail: 'redis-1 127.10.0.10' }]);
+    const sent = emulator.requests.find((r) => r.method === 'POST' && r.path === '/v2/droplets')?.body as {
+      user_data: string;
+    };
+    expect(sent.user_data).toContain(`requirepass ${REDIS_PASSWORD}`);
+    const everything = JSON.stringify(events) + journal;
+    expect(everything).not.toContain(REDIS_PASSWORD);
+    expect(everything).not.toContain(token);
+  });
+});

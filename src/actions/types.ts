@@ -169,6 +169,12 @@ export interface ActionKind<Spec = unknown> {
    * The parser loads each into runbook.templates, reports a missing one, and checks its {{ path }} references.
    */
   templates?(spec: Spec): string[];
+  /**
+   * Names the block itself supplies to its templates as {{ params.NAME }} (e.g. a do block's
+   * `user_data: { template, params: { replicaof: ... } }`). The parser accepts those references inside
+   * this block's templates instead of reporting "no action has id params".
+   */
+  templateParams?(spec: Spec): string[];
   /** The lines shown before it runs and in --dry-run: what it will do, with variables resolved. */
   preview(spec: Spec, ctx: ActionContext): string[];
   /**

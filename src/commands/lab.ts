@@ -1,0 +1,139 @@
+// `drillbook lab up|status|down`: the local lab of real redis-server / redis-sentinel processes behind the
+// DigitalOcean API emulator. `lab _daemon` is the detached emulator process itself (not for users).
+import { createInterface } from 'node:readline/promises';
+import { EXIT, parseCommandArgs, UsageError } from './args.js';
+
+export const LAB_HELP = `Usage: drillbook lab COMMAND [options]
+
+The local lab: a DigitalOcean API emulator on 127.0.0.1 whose droplets are real redis-server and
+redis-sentinel processes on loopback addresses (default range 127.10.0.0/24).
+
+Commands:
+  up       start the emulator and provision the article's cluster through its API: master redis-1
+           at .10, replicas redis-2… at .11…, Sentinels sentinel-1..3 at .20–.22 (port 26379), master
+           name mymaster, quorum 2; returns once CKQUORUM is OK on every Sentinel, each Sentinel sees
+           the other two and every replica's link is up. Run again to repair a lab (restarts dead
+           processes, re-creates missing droplets).
+  status   the emulator URL, every droplet, each node's role and link, each Sentinel's master
+  down     stop every lab process and the emulator, and remove the lab's state
+
+Options:
+  --replicas N        (up) number of replicas, 1–9 (default 1)
+  --down-after MS     (up) sentinel down-after-milliseconds (default 5000; the article uses 30000)
+  --ip-range CIDR     (up) loopback range of the lab's VPC (default 127.10.0.0/24)
+  --install-deps      (up) as root on Debian/Ubuntu, install redis-server and redis-sentinel if missing
+  --show-password     (status) print the Redis password (REDIS_PASSWORD when set at the first up,
+                      else generated)
+  --json              print one JSON object instead of text
+
+State: $XDG_STATE_HOME/drillbook/lab/ (default ~/.local/state/drillbook/lab/), files mode 0600.`;
+
+const OPTIONS = {
+  replicas: { type: 'string' },
+  'down-after': { type: 'string' },
+  'ip-range': { type: 'string' },
+  'install-deps': { type: 'boolean' },
+  'show-password': { type: 'boolean' },
+  'state-dir': { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function wholeNumber(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) throw new UsageError(`${flag} ${text}: expected a whole number`, 'lab');
+  return Number(text);
+}
+
+async function askYesNo(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+export async function runLabCommand(argv: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseCommandArgs<typeof OPTIONS>>;
+  try {
+    parsed = parseCommandArgs('lab', argv, OPTIONS);
+  } catch (error) {
+    process.stderr.write(`drillbook lab: ${(error as Error).message}\n\n${LAB_HELP}\n`);
+    return EXIT.usage;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...extra] = positionals;
+  if (values.help || command === undefined || command === 'help') {
+    process.stdout.write(`${LAB_HELP}\n`);
+    return command === undefined && !values.help ? EXIT.usage : EXIT.passed;
+  }
+  if (extra.length > 0) {
+    process.stderr.write(`drillbook lab ${command}: unexpected argument ${extra[0]}\n`);
+    return EXIT.usage;
+  }
+  const lab = await import('../targets/lab/index.js');
+  const stateDir = values['state-dir'] ?? lab.labStateDir();
+  const json = values.json === true;
+  try {
+    switch (command) {
+      case 'up': {
+        const replicas = wholeNumber('--replicas', values.replicas);
+        const downAfterMs = wholeNumber('--down-after', values['down-after']);
+        const result = await lab.labUp({
+          stateDir,
+          ...(replicas !== undefined ? { replicas } : {}),
+          ...(downAfterMs !== undefined ? { downAfterMs } : {}),
+          ...(values['ip-range'] ? { ipRange: values['ip-range'] } : {}),
+          installDeps: values['install-deps'] ? 'yes' : 'ask',
+          confirm: askYesNo,
+          onProgress: (line) => {
+            if (!json) process.stderr.write(`${line}\n`);
+          },
+        });
+        if (json) {
+          process.stdout.write(`${JSON.stringify({ ok: true, ...result })}\n`);
+        } else {
+          for (const droplet of result.droplets) {
+            process.stdout.write(
+              `${droplet.name.padEnd(11)} ${droplet.role.padEnd(8)} ${droplet.privateIp}:${droplet.port}  ${droplet.action}\n`,
+            );
+          }
+          process.stdout.write(
+            `Lab healthy in ${(result.elapsedMs / 1000).toFixed(1)} s: CKQUORUM OK on all Sentinels, replica links up. API: ${result.apiUrl}\n`,
+          );
+        }
+        return EXIT.passed;
+      }
+      case 'status': {
+        const status = await lab.labStatus(stateDir, { showPassword: values['show-password'] === true });
+        if (json) process.stdout.write(`${JSON.stringify(status)}\n`);
+        else process.stdout.write(`${lab.formatLabStatus(status).join('\n')}\n`);
+        return status.running ? EXIT.passed : EXIT.failed;
+      }
+      case 'down': {
+        const result = await lab.labDown(stateDir);
+        if (json) process.stdout.write(`${JSON.stringify({ ok: true, ...result })}\n`);
+        else {
+          process.stdout.write(
+            `Lab stopped: ${result.stoppedDroplets.length} droplet(s) and the emulator; removed ${result.removed}\n`,
+          );
+        }
+        return EXIT.passed;
+      }
+      case '_daemon': {
+        const { runLabDaemon } = await import('../targets/lab/daemon.js');
+        return await runLabDaemon({ stateDir, ipRange: values['ip-range'] ?? '127.10.0.0/24' });
+      }
+      default:
+        process.stderr.write(`drillbook lab: unknown command ${command} (up, status, down)\n`);
+        return EXIT.usage;
+    }
+  } catch (error) {
+    const message = (error as Error).message;
+    if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: message })}\n`);
+    process.stderr.write(`drillbook lab ${command}: ${message}\n`);
+    return EXIT.failed;
+  }
+}

@@ -1,0 +1,111 @@
+// Starting, finding and stopping the lab daemon from the CLI (and from `run --target lab`).
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DAEMON_TOKEN_ENV } from './daemon.js';
+import { commandLine, sendSignal, waitForExit } from './processes.js';
+import {
+  type DaemonState,
+  daemonLog,
+  ensureStateDir,
+  generateSecret,
+  readDaemonState,
+  removeDaemonState,
+} from './state.js';
+
+/** Overrides the script the daemon is started from (tests run the CLI from a bundle of their own). */
+export const DAEMON_ENTRY_ENV = 'DRILLBOOK_LAB_DAEMON_ENTRY';
+const START_TIMEOUT_MS = 15_000;
+
+export const DAEMON_SUBCOMMAND = '_daemon';
+
+/** The daemon's pid when daemon.json names a live lab daemon for this state folder. */
+async function daemonPid(stateDir: string, state: DaemonState): Promise<number | undefined> {
+  const line = await commandLine(state.pid);
+  return line?.includes(DAEMON_SUBCOMMAND) && line.includes(stateDir) ? state.pid : undefined;
+}
+
+async function healthy(state: DaemonState): Promise<boolean> {
+  try {
+    const response = await fetch(`${state.url}/_lab/health`, { signal: AbortSignal.timeout(2_000) });
+    await response.body?.cancel();
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** The running daemon's state, or undefined (removing a stale daemon.json left by a crash). */
+export async function runningDaemon(stateDir: string): Promise<DaemonState | undefined> {
+  const state = await readDaemonState(stateDir);
+  if (!state) return undefined;
+  if ((await daemonPid(stateDir, state)) !== undefined && (await healthy(state))) return state;
+  if ((await daemonPid(stateDir, state)) === undefined) await removeDaemonState(stateDir);
+  return undefined;
+}
+
+function daemonCommand(stateDir: string, ipRange: string): string[] {
+  const entry = process.env[DAEMON_ENTRY_ENV] || process.argv[1];
+  if (!entry) throw new Error('cannot tell which script to start the lab daemon from');
+  return [entry, 'lab', DAEMON_SUBCOMMAND, '--state-dir', stateDir, '--ip-range', ipRange];
+}
+
+/** Starts the lab daemon unless one is already serving this state folder. */
+export async function ensureLabDaemon(options: {
+  stateDir: string;
+  ipRange: string;
+}): Promise<DaemonState & { started: boolean }> {
+  const existing = await runningDaemon(options.stateDir);
+  if (existing) return { ...existing, started: false };
+  const stale = await readDaemonState(options.stateDir);
+  if (stale) {
+    throw new Error(
+      `the lab daemon (pid ${stale.pid}, ${stale.url}) is running but not answering; stop it with \`drillbook lab down\` and run \`drillbook lab up\` again`,
+    );
+  }
+  await ensureStateDir(options.stateDir);
+  const log = daemonLog(options.stateDir);
+  const logFd = openSync(log, 'a', 0o600);
+  const token = generateSecret(32);
+  const child = spawn(process.execPath, daemonCommand(options.stateDir, options.ipRange), {
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+    env: { ...process.env, [DAEMON_TOKEN_ENV]: token },
+  });
+  closeSync(logFd);
+  let exit: string | undefined;
+  child.once('exit', (code, signal) => {
+    exit = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+  });
+  child.once('error', (error) => {
+    exit = `could not start: ${error.message}`;
+  });
+  child.unref();
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline && exit === undefined) {
+    const state = await readDaemonState(options.stateDir);
+    if (state && state.pid === child.pid && (await healthy(state))) return { ...state, started: true };
+    await sleep(50);
+  }
+  if (exit === undefined && child.pid) sendSignal(child.pid, 'SIGKILL');
+  const tail = (await readFile(log, 'utf8').catch(() => '')).trimEnd().split('\n').slice(-10).join('\n    ');
+  throw new Error(
+    `the lab daemon ${exit ?? `did not answer within ${START_TIMEOUT_MS / 1000} s`}:\n    ${tail || '(no output)'}\n  log: ${log}`,
+  );
+}
+
+/** Stops the daemon named by daemon.json when it really is the lab daemon of this folder. */
+export async function stopLabDaemon(stateDir: string): Promise<void> {
+  const state = await readDaemonState(stateDir);
+  if (!state) return;
+  const pid = await daemonPid(stateDir, state);
+  if (pid !== undefined) {
+    sendSignal(pid, 'SIGTERM');
+    if (!(await waitForExit(pid, 10_000))) {
+      sendSignal(pid, 'SIGKILL');
+      await waitForExit(pid, 5_000);
+    }
+  }
+  await removeDaemonState(stateDir);
+}

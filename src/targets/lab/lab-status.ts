@@ -1,0 +1,143 @@
+// `drillbook lab status`: the emulator, every droplet it knows (the lab's own and any a runbook created),
+// and what each droplet's Redis or Sentinel process says about replication.
+import { createApiClient } from 'dots-wrapper';
+import type { IDroplet } from 'dots-wrapper/dist/droplet/index.js';
+import { runningDaemon } from './daemon-control.js';
+import { type NodeState, nodeState, type SentinelState, sentinelState } from './health.js';
+import { apiErrorMessage, privateIpOf } from './provision.js';
+import { readSettings } from './state.js';
+import { LabSupervisor } from './supervisor.js';
+
+export interface ServiceReport {
+  service: 'redis-server' | 'redis-sentinel';
+  address: string;
+  running: boolean;
+  pid?: number;
+  node?: NodeState;
+  sentinel?: SentinelState;
+}
+
+export interface DropletReport {
+  id: number;
+  name: string;
+  status: string;
+  privateIp?: string;
+  tags: string[];
+  frozen: boolean;
+  error?: string;
+  services: ServiceReport[];
+}
+
+export interface LabStatus {
+  stateDir: string;
+  running: boolean;
+  apiUrl?: string;
+  pid?: number;
+  droplets: DropletReport[];
+  settings?: { ipRange: string; replicas: number; downAfterMs: number; failoverTimeoutMs: number };
+  /** Only when asked for (--show-password). */
+  password?: string;
+  apiError?: string;
+}
+
+export async function labStatus(
+  stateDir: string,
+  options: { showPassword?: boolean } = {},
+): Promise<LabStatus> {
+  const daemon = await runningDaemon(stateDir);
+  const settings = await readSettings(stateDir);
+  const status: LabStatus = { stateDir, running: daemon !== undefined, droplets: [] };
+  if (settings) {
+    const { password, ...shown } = settings;
+    status.settings = shown;
+    if (options.showPassword) status.password = password;
+  }
+  if (!daemon) return status;
+  status.apiUrl = daemon.url;
+  status.pid = daemon.pid;
+  const client = createApiClient({ endpoint: daemon.url, token: daemon.token, requestTimeoutInMs: 10_000 });
+  let droplets: IDroplet[];
+  try {
+    droplets = (await client.droplet.listDroplets({ per_page: 200 })).data.droplets;
+  } catch (error) {
+    status.apiError = apiErrorMessage(error);
+    return status;
+  }
+  const supervisor = new LabSupervisor({ labDir: stateDir });
+  status.droplets = await Promise.all(
+    droplets.map(async (droplet) => {
+      const extra = droplet as IDroplet & { lab_frozen?: boolean; lab_error?: string };
+      const services = await Promise.all(
+        (await supervisor.status(droplet.name)).map(async (service): Promise<ServiceReport> => {
+          const report: ServiceReport = {
+            service: service.service,
+            address: `${service.address}:${service.port}`,
+            running: service.running,
+            ...(service.pid ? { pid: service.pid } : {}),
+          };
+          // A frozen process would only time out; it says nothing until thawed.
+          if (!service.running || extra.lab_frozen) return report;
+          if (service.service === 'redis-sentinel') {
+            report.sentinel = await sentinelState(service.address, service.port);
+          } else {
+            report.node = await nodeState(service.address, service.port, settings?.password ?? '');
+          }
+          return report;
+        }),
+      );
+      const privateIp = privateIpOf(droplet);
+      return {
+        id: droplet.id,
+        name: droplet.name,
+        status: droplet.status,
+        ...(privateIp ? { privateIp } : {}),
+        tags: droplet.tags,
+        frozen: extra.lab_frozen === true,
+        ...(extra.lab_error ? { error: extra.lab_error } : {}),
+        services,
+      };
+    }),
+  );
+  return status;
+}
+
+function describeService(service: ServiceReport): string {
+  if (!service.running) return `${service.service} ${service.address} not running`;
+  const node = service.node;
+  if (node) {
+    if (!node.reachable) return `${service.address} unreachable (${node.error})`;
+    if (node.role === 'master')
+      return `${service.address} master, ${node.connectedReplicas} replica(s) connected`;
+    return `${service.address} replica of ${node.masterAddress}, link ${node.linkUp ? 'up' : 'DOWN'}`;
+  }
+  const sentinel = service.sentinel;
+  if (sentinel) {
+    if (!sentinel.reachable) return `${service.address} Sentinel unreachable (${sentinel.error})`;
+    return `${service.address} Sentinel: mymaster at ${sentinel.masterAddress}, ${sentinel.otherSentinels} other Sentinels, ${sentinel.quorumOk ? 'CKQUORUM OK' : `CKQUORUM: ${sentinel.quorum}`}`;
+  }
+  return `${service.service} ${service.address} frozen (pid ${service.pid})`;
+}
+
+export function formatLabStatus(status: LabStatus): string[] {
+  if (!status.running) {
+    return [`No lab is running (state: ${status.stateDir}). Start one with \`drillbook lab up\`.`];
+  }
+  const lines = [`Lab emulator: ${status.apiUrl} (pid ${status.pid})`, `State: ${status.stateDir}`];
+  if (status.settings) {
+    lines.push(
+      `Settings: range ${status.settings.ipRange}, ${status.settings.replicas} replica(s), down-after ${status.settings.downAfterMs} ms, failover-timeout ${status.settings.failoverTimeoutMs} ms`,
+    );
+  }
+  if (status.apiError) lines.push(`The emulator did not list droplets: ${status.apiError}`);
+  if (status.droplets.length === 0 && !status.apiError) lines.push('No droplets.');
+  const width = Math.max(0, ...status.droplets.map((d) => d.name.length));
+  for (const droplet of status.droplets) {
+    const head = `${droplet.name.padEnd(width)}  ${droplet.status.padEnd(6)}  ${droplet.privateIp ?? '-'}${droplet.frozen ? '  FROZEN' : ''}`;
+    lines.push(head);
+    for (const service of droplet.services) lines.push(`${' '.repeat(width + 2)}${describeService(service)}`);
+    if (droplet.error) lines.push(`${' '.repeat(width + 2)}error: ${droplet.error}`);
+  }
+  if (status.password !== undefined) lines.push(`Redis password: ${status.password}`);
+  else if (status.settings) lines.push('Redis password: hidden (drillbook lab status --show-password)');
+  return lines;
+}

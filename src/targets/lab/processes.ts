@@ -1,0 +1,151 @@
+// Process facts the supervisor relies on: pid files that may be stale, whose pid may have been reused by
+// another program, and ports someone else may already hold.
+import { execFile } from 'node:child_process';
+import { readdir, readFile, readlink } from 'node:fs/promises';
+import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+export async function readPidFile(pidfile: string): Promise<number | undefined> {
+  try {
+    const pid = Number((await readFile(pidfile, 'utf8')).trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The command line of a live process; undefined when it is gone or a zombie (whose cmdline is empty). */
+export async function commandLine(pid: number): Promise<string | undefined> {
+  if (process.platform === 'linux') {
+    try {
+      const text = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0').join(' ').trim();
+      return text === '' ? undefined : text;
+    } catch {
+      return undefined;
+    }
+  }
+  try {
+    const { stdout } = await execFileAsync('ps', ['-o', 'command=', '-p', String(pid)]);
+    return stdout.trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The pid in pidfile when that process is still the one started from configFile (the lab sets a process
+ * title that ends with the config path); undefined for a missing or stale pid file.
+ */
+export async function ownedPid(pidfile: string, configFile: string): Promise<number | undefined> {
+  const pid = await readPidFile(pidfile);
+  if (pid === undefined) return undefined;
+  const line = await commandLine(pid);
+  return line?.includes(configFile) ? pid : undefined;
+}
+
+export function sendSignal(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True once the process is gone or a zombie: only then have its sockets been closed. */
+async function hasExited(pid: number): Promise<boolean> {
+  if (process.platform === 'linux') {
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+      return state === 'Z' || state === 'X';
+    } catch {
+      return true;
+    }
+  }
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  const { stdout } = await execFileAsync('ps', ['-o', 'stat=', '-p', String(pid)]).catch(() => ({
+    stdout: '',
+  }));
+  return stdout.trim() === '' || stdout.trim().startsWith('Z');
+}
+
+/** Resolves true once the process has exited (or become a zombie), false after timeoutMs. */
+export async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await hasExited(pid)) return true;
+    if (Date.now() >= deadline) return false;
+    await sleep(20);
+  }
+}
+
+export class PortInUseError extends Error {
+  constructor(
+    readonly address: string,
+    readonly port: number,
+    readonly holder?: string,
+  ) {
+    super(
+      `${address}:${port} is already in use${holder ? ` by ${holder}` : ''}; stop that process (or run \`drillbook lab down\` if it is a lab left from earlier) and try again`,
+    );
+    this.name = 'PortInUseError';
+  }
+}
+
+/** Throws PortInUseError naming address:port and, when this user can see it, the process holding it. */
+export async function assertPortFree(address: string, port: number): Promise<void> {
+  const free = await new Promise<boolean>((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ host: address, port, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+  if (!free) throw new PortInUseError(address, port, await portHolder(address, port));
+}
+
+function hexAddress(address: string, port: number): string {
+  const ip = address
+    .split('.')
+    .map((octet) => Number(octet).toString(16).padStart(2, '0').toUpperCase())
+    .reverse()
+    .join('');
+  return `${ip}:${port.toString(16).padStart(4, '0').toUpperCase()}`;
+}
+
+/** "pid 123 (redis-server 127.10.0.10:6379)" for the process listening on address:port (Linux only). */
+export async function portHolder(address: string, port: number): Promise<string | undefined> {
+  if (process.platform !== 'linux') return undefined;
+  const wanted = [hexAddress(address, port), hexAddress('0.0.0.0', port)];
+  let inode: string | undefined;
+  try {
+    for (const line of (await readFile('/proc/net/tcp', 'utf8')).split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields[3] === '0A' && wanted.includes(fields[1] ?? '')) inode = fields[9];
+    }
+  } catch {
+    return undefined;
+  }
+  if (!inode) return undefined;
+  const target = `socket:[${inode}]`;
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let fds: string[];
+    try {
+      fds = await readdir(`/proc/${entry}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      const link = await readlink(`/proc/${entry}/fd/${fd}`).catch(() => '');
+      if (link === target) return `pid ${entry} (${(await commandLine(Number(entry))) ?? 'unknown command'})`;
+    }
+  }
+  return undefined;
+}

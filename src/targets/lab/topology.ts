@@ -1,0 +1,75 @@
+// The article's topology on the lab: which droplet gets which address, role and cloud-init.
+import type { LabSettings } from './state.js';
+import { redisNodeUserData, sentinelNodeUserData } from './templates.js';
+
+export const LAB_TAG = 'drillbook-lab';
+export const LAB_VPC_NAME = 'drillbook-lab';
+export const LAB_REGION = 'nyc3';
+export const LAB_SIZE = 's-1vcpu-1gb';
+export const LAB_IMAGE = 'ubuntu-24-04-x64';
+export const REDIS_PORT = 6379;
+export const SENTINEL_PORT = 26379;
+const MAX_REPLICAS = 9;
+
+export interface PlannedDroplet {
+  name: string;
+  role: 'master' | 'replica' | 'sentinel';
+  /** Last octet inside the lab range: master .10, replicas .11…, Sentinels .20–.22. */
+  host: number;
+  privateIp: string;
+  port: number;
+  tags: string[];
+}
+
+export function rangeBase(ipRange: string): string {
+  const match = /^127\.(\d{1,3})\.(\d{1,3})\.0\/(\d{1,2})$/.exec(ipRange);
+  if (!match || Number(match[3]) > 24 || [match[1], match[2]].some((octet) => Number(octet) > 255)) {
+    throw new Error(
+      `lab ip range ${ipRange} must be a loopback network such as 127.10.0.0/24 (127.A.B.0, /24 or wider)`,
+    );
+  }
+  return `127.${match[1]}.${match[2]}`;
+}
+
+export function checkReplicas(replicas: number): void {
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > MAX_REPLICAS) {
+    throw new Error(`--replicas must be a whole number from 1 to ${MAX_REPLICAS} (replicas sit at .11–.19)`);
+  }
+}
+
+export function planTopology(settings: Pick<LabSettings, 'ipRange' | 'replicas'>): PlannedDroplet[] {
+  checkReplicas(settings.replicas);
+  const base = rangeBase(settings.ipRange);
+  const node = (name: string, role: PlannedDroplet['role'], host: number): PlannedDroplet => ({
+    name,
+    role,
+    host,
+    privateIp: `${base}.${host}`,
+    port: role === 'sentinel' ? SENTINEL_PORT : REDIS_PORT,
+    tags: [LAB_TAG, role === 'sentinel' ? 'sentinel' : 'redis', `lab-host:${host}`],
+  });
+  return [
+    node('redis-1', 'master', 10),
+    ...Array.from({ length: settings.replicas }, (_, i) => node(`redis-${i + 2}`, 'replica', 11 + i)),
+    ...[0, 1, 2].map((i) => node(`sentinel-${i + 1}`, 'sentinel', 20 + i)),
+  ];
+}
+
+export function userDataFor(
+  planned: PlannedDroplet,
+  settings: LabSettings,
+  masterIp: string,
+): Promise<string> {
+  if (planned.role === 'sentinel') {
+    return sentinelNodeUserData({
+      password: settings.password,
+      masterIp,
+      downAfterMs: settings.downAfterMs,
+      failoverTimeoutMs: settings.failoverTimeoutMs,
+    });
+  }
+  return redisNodeUserData({
+    password: settings.password,
+    ...(planned.role === 'replica' ? { masterIp } : {}),
+  });
+}

@@ -63,21 +63,40 @@ export async function runRunCommand(argv: string[]): Promise<number> {
   const target =
     values.target ?? (await resumedTarget(values.resume, values.journal)) ?? runbook.target ?? 'lab';
 
-  const { headlessInteraction } = await import('./headless.js');
-  const interaction: Interaction = headlessInteraction({ vars, yes: values.yes ?? false });
+  if (mode === 'tui' && (selection.from !== undefined || selection.only)) {
+    throw new UsageError(
+      '--from and --only drive headless runs: add --plain or --json, or pick the step in the TUI',
+      'run',
+    );
+  }
   const { resolveTarget } = await import('./targets.js');
-  const engine = await engineModule.createEngine({
-    runbook,
-    target: target as TargetName,
-    resolveTarget: () => resolveTarget(target as TargetName),
-    vars,
-    yes: values.yes,
-    allowDestroy: values['allow-destroy'],
-    dryRun: values['dry-run'],
-    interaction,
-    journalPath: values.journal,
-    resume: values.resume,
-  });
+  const targetName = target as TargetName;
+  const dryRun = values['dry-run'] ?? false;
+  const createEngine = (interaction: Interaction) =>
+    engineModule.createEngine({
+      runbook,
+      target: targetName,
+      resolveTarget: () => resolveTarget(targetName),
+      vars,
+      yes: values.yes,
+      allowDestroy: values['allow-destroy'],
+      dryRun,
+      interaction,
+      journalPath: values.journal,
+      resume: values.resume,
+    });
+
+  if (mode === 'tui') {
+    // The TUI's Interaction answers through its store, so the store exists before the engine.
+    const ui = await import('../ui/run-tui.js');
+    const store = ui.createTuiStore(runbook, { target: targetName, dryRun });
+    const engine = await createEngine(ui.createTuiInteraction(store));
+    const status = await ui.runTui({ engine, runbook, dryRun, targetName, store });
+    process.stderr.write(`journal: ${engine.journalPath}  (drillbook report ${engine.runId})\n`);
+    return EXIT_FOR[status];
+  }
+  const { headlessInteraction } = await import('./headless.js');
+  const engine = await createEngine(headlessInteraction({ vars, yes: values.yes ?? false }));
   return drive(engine, mode, selection);
 }
 

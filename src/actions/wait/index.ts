@@ -3,6 +3,7 @@
 // missed the message (a Sentinel restarting, the stream started after the fault).
 import { z } from 'zod';
 import { connectionSettings, runPool } from '../../targets/redis/connection.js';
+import { runFaults } from '../../targets/redis/execute.js';
 import { type NodeAddress, resolveAllSentinels, resolveNode } from '../../targets/redis/inventory.js';
 import { runSentinelEvents, type SentinelEvent } from '../../targets/redis/sentinel-events.js';
 import { agreementOf, surveySentinels } from '../../targets/redis/sentinel-survey.js';
@@ -46,8 +47,9 @@ export interface WaitData {
 function sinceTime(spec: WaitSpec, ctx: ActionContext, startedAt: number): number {
   if (spec.since === 'run') return 0;
   if (spec.since === 'step') return startedAt;
-  const faults = (ctx.timelineSince?.(0) ?? []).filter((entry) => entry.source === 'fault');
-  return faults.at(-1)?.t ?? 0;
+  const onTimeline = (ctx.timelineSince?.(0) ?? []).filter((entry) => entry.source === 'fault').at(-1)?.t;
+  const ours = runFaults(ctx.resources).at(-1);
+  return Math.max(onTimeline ?? 0, ours ?? 0);
 }
 
 function matcher(pattern: string, masterName: string): (event: SentinelEvent) => boolean {

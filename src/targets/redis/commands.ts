@@ -123,6 +123,12 @@ export function commandSafety(args: readonly string[]): Safety {
   return 'mutating';
 }
 
+/** How a fault is named on the timeline: "SENTINEL FAILOVER", "DEBUG SLEEP", "CLIENT PAUSE", "SHUTDOWN" … */
+export function faultName(args: readonly string[]): string {
+  const { command, withSub } = names(args);
+  return FAULTS.has(command) ? command : withSub;
+}
+
 export function isFault(args: readonly string[]): boolean {
   const { command, withSub } = names(args);
   return FAULTS.has(command) || FAULTS.has(withSub);

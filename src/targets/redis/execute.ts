@@ -1,9 +1,9 @@
 // Runs a block's command lines against one node: fill {{ }} per argument, record faults on the timeline,
 // send, parse, mask secrets, show redis-cli-like output. Shared by the redis and sentinel actions.
-import type { ActionContext, BlockProblem } from '../../actions/types.js';
+import type { ActionContext, BlockProblem, RunResources } from '../../actions/types.js';
 import type { Safety } from '../../runbook/model.js';
 import { SAFETY_LEVELS } from '../../runbook/model.js';
-import { commandSafety, displayCommand, isFault, maskSecretConfig } from './commands.js';
+import { commandSafety, displayCommand, faultName, isFault, maskSecretConfig } from './commands.js';
 import { type ConnectionSettings, runPool } from './connection.js';
 import { RedisTargetError, translateRedisError } from './errors.js';
 import { formatReply } from './format.js';
@@ -99,6 +99,15 @@ export function previewLines(
   });
 }
 
+/** Monotonic times of the faults redis/sentinel blocks caused in this run (for `wait`'s default "since"). */
+export function runFaults(resources: RunResources): number[] {
+  return resources.get(
+    'redis.faults',
+    (): number[] => [],
+    () => undefined,
+  );
+}
+
 /** Runs every line in order on one node; stops at the first failure. */
 export async function runCommandLines(
   node: NodeAddress,
@@ -120,12 +129,10 @@ export async function runCommandLines(
       say('(dry run: not sent)');
       continue;
     }
-    if (line.fault)
-      ctx.timeline(
-        'fault',
-        `${source} ${args[0]?.toUpperCase()}`,
-        `${node.name} (${node.address}): ${command}`,
-      );
+    if (line.fault) {
+      ctx.timeline('fault', faultName(args), `${source} ${node.name} (${node.address}): ${command}`);
+      runFaults(ctx.resources).push(ctx.now());
+    }
     try {
       const reply = maskSecretConfig(args, await pool.call(node, settings, args, ctx.signal));
       const parsed = parseReply(args, reply);

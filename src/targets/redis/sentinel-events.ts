@@ -39,7 +39,7 @@ export interface SentinelEventStream {
   readonly sentinels: readonly NodeAddress[];
   /** Records the master address Sentinels name for a master name (also done on every +switch-master). */
   noteMaster(name: string, address: string, t?: number): void;
-  /** The address noted for a master name as of time t (undefined when nothing was noted by then). */
+  /** The address noted for a master name as of time t (the earliest noted when t precedes it; undefined when none). */
   masterAt(name: string, t: number): string | undefined;
   /** Subscribes to another Sentinel (no-op when already subscribed to that address). */
   add(sentinel: NodeAddress): void;
@@ -147,7 +147,8 @@ export function createSentinelEventStream(options: SentinelEventStreamOptions): 
     noteMaster,
     masterAt(name, t) {
       const history = masters.get(name) ?? [];
-      return history.filter((entry) => entry.t <= t).at(-1)?.address;
+      // Before the first note the earliest known address is the best guess of what was in force.
+      return (history.filter((entry) => entry.t <= t).at(-1) ?? history[0])?.address;
     },
     async ready(timeoutMs = 3000) {
       let timer: NodeJS.Timeout | undefined;

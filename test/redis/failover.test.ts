@@ -1,0 +1,151 @@
+// SENTINEL FAILOVER observed through the event stream, in order, merged across Sentinels; `wait` resolving
+// on the event and, when the subscription cannot see it, by polling (127.40.3.x).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sentinelAction } from '../../src/actions/sentinel/index.js';
+import { createTestContext, parsedAction, type TestContext } from '../../src/actions/test-context.js';
+import type { ActionContext, ActionKind, ActionOutcome } from '../../src/actions/types.js';
+import { type WaitData, waitAction } from '../../src/actions/wait/index.js';
+import { runSentinelEvents } from '../../src/targets/redis/sentinel-events.js';
+import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
+
+let cluster: TestRedisCluster;
+
+beforeAll(async () => {
+  cluster = await startRedisCluster({ subnet: '127.40.3' });
+});
+afterAll(async () => {
+  await cluster?.stop();
+});
+
+function context(extraVars: Record<string, string> = {}): TestContext {
+  return createTestContext({
+    results: { inventory: cluster.inventory },
+    vars: { redis_password: cluster.password, ...extraVars },
+    secretVars: ['redis_password'],
+  });
+}
+
+/** Runs one block in a shared context, as the engine does for consecutive steps of one run. */
+async function run<Spec>(
+  t: TestContext,
+  kind: ActionKind<Spec>,
+  attrs: Record<string, string>,
+  body = '',
+): Promise<ActionOutcome> {
+  const { spec, action } = parsedAction(kind, { attrs, body });
+  const ctx: ActionContext = { ...t.ctx, action: { ...t.ctx.action, ...action } };
+  return kind.run(spec, ctx);
+}
+
+const ORDER = [
+  '+new-epoch',
+  '+try-failover',
+  '+elected-leader',
+  '+selected-slave',
+  '+promoted-slave',
+  '+failover-end',
+  '+switch-master',
+];
+
+describe('failover through the event stream', () => {
+  it('sees SENTINEL FAILOVER phase by phase, merged across Sentinels, and wait resolves on +switch-master', async () => {
+    const t = context();
+    try {
+      const before = await cluster.currentMaster();
+      const failover = await run(t, sentinelAction, { node: 'sentinel-1' }, 'SENTINEL FAILOVER mymaster');
+      expect(failover.ok).toBe(true);
+      expect(t.timeline.find((e) => e.source === 'fault')).toEqual({
+        source: 'fault',
+        name: 'SENTINEL FAILOVER',
+        detail: 'sentinel sentinel-1 (127.40.3.21:26379): SENTINEL FAILOVER mymaster',
+      });
+
+      const waited = await run(t, waitAction, { event: '+switch-master' });
+      expect(waited.ok).toBe(true);
+      const data = waited.data as WaitData;
+      expect(data).toMatchObject({ via: 'stream', from: before, to: cluster.node('redis-2').address });
+      expect(data.seenBy.length).toBeGreaterThanOrEqual(1);
+
+      const stream = runSentinelEvents(t.ctx, [], { connectTimeoutMs: 1000, commandTimeoutMs: 1000 });
+      const names = stream.events.map((e) => e.name);
+      const positions = ORDER.map((name) => names.indexOf(name));
+      expect(
+        positions.every((p) => p >= 0),
+        names.join(' '),
+      ).toBe(true);
+      expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+      const times = ORDER.map((name) => stream.events.find((e) => e.name === name)?.t ?? -1);
+      expect([...times].sort((a, b) => a - b)).toEqual(times);
+
+      // Every Sentinel announces the switch; merged into one event that knows who saw it when.
+      const switched = await stream.waitFor((e) => e.name === '+switch-master' && e.seenBy.length === 3, {
+        timeoutMs: 10_000,
+      });
+      expect(new Set(switched.seenBy)).toEqual(new Set(['sentinel-1', 'sentinel-2', 'sentinel-3']));
+      expect(stream.events.filter((e) => e.name === '+switch-master')).toHaveLength(1);
+      expect(Object.keys(switched.seenAt)).toHaveLength(3);
+    } finally {
+      await t.close();
+    }
+    const settled = t.timeline.filter((e) => e.source === 'sentinel').map((e) => e.name);
+    expect(settled).toEqual(expect.arrayContaining(ORDER));
+    expect(t.timeline.find((e) => e.name === '+switch-master')?.seenBy).toHaveLength(3);
+    await cluster.waitHealthy();
+  });
+
+  it('wait falls back to polling GET-MASTER-ADDR-BY-NAME when the subscription cannot see events', async () => {
+    for (const sentinel of cluster.sentinels) {
+      const client = await cluster.client(sentinel.name);
+      await client.call(
+        'ACL',
+        'SETUSER',
+        'poller',
+        'on',
+        '>poller-pass',
+        '+@all',
+        '-psubscribe',
+        '-subscribe',
+      );
+    }
+    const t = context({ poller_password: 'poller-pass' });
+    try {
+      const before = await cluster.currentMaster();
+      const survey = await run(
+        t,
+        sentinelAction,
+        { node: 'all', username: 'poller', password: 'poller_password' },
+        'SENTINEL MASTERS',
+      );
+      expect(survey.ok).toBe(true);
+      const sentinel = await cluster.client('sentinel-2');
+      await sentinel.call('SENTINEL', 'FAILOVER', 'mymaster');
+      const waited = await run(t, waitAction, {
+        event: '+switch-master',
+        username: 'poller',
+        password: 'poller_password',
+      });
+      expect(waited.ok, waited.error).toBe(true);
+      expect(waited.data).toMatchObject({ via: 'poll', from: before });
+      expect((waited.data as WaitData).to).not.toBe(before);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('wait times out with a message naming what it subscribed to', async () => {
+    const t = context();
+    try {
+      const { spec, action } = parsedAction(waitAction, { attrs: { event: '+odown' } });
+      const outcome = await waitAction.run(spec, {
+        ...t.ctx,
+        action: { ...t.ctx.action, ...action, timeoutMs: 1500 },
+      });
+      expect(outcome.ok).toBe(false);
+      expect(outcome.error).toMatch(
+        /no \+odown for mymaster from any Sentinel within 2 s \(subscribed to sentinel-\d, sentinel-\d, sentinel-\d of sentinel-1, sentinel-2, sentinel-3/,
+      );
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -14,7 +14,8 @@
 //   t.timeline   → [{ source, name, detail, seenBy }]
 //   t.published  → [{ path, value, secret }]; published values also become addressable (t.namespace)
 //   t.asked      → every PromptRequest the action made; t.confirmed → every ConfirmRequest
-//   t.abort(reason?) aborts ctx.signal; t.close() closes ctx.resources.
+//   t.abort(reason?) aborts ctx.signal (the operator's Ctrl-C); action.timeoutMs makes ctx.signal abort with
+//   a TimeoutError after that long, as the engine does for timeout=; t.close() closes ctx.resources.
 //
 // Also: parseBlock(kind, { attrs, body }) runs the attribute schema and parse() as the parser would and
 // returns { spec, problems }; parsedAction(kind, …) does the same and throws when there are problems.
@@ -206,7 +207,10 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
     action,
     actionIndex: 0,
     dryRun: options.dryRun ?? false,
-    signal: controller.signal,
+    // As the engine does: timeout= aborts the signal with a TimeoutError.
+    signal: action.timeoutMs
+      ? AbortSignal.any([controller.signal, AbortSignal.timeout(action.timeoutMs)])
+      : controller.signal,
     now: () => performance.now() - started,
     vars,
     render: (text) => renderTemplate(text, resolve),

@@ -112,9 +112,6 @@ async function run(spec: ShSpec, ctx: ActionContext): Promise<ActionOutcome> {
     return fail(ctx, 'bad cwd', `working directory ${cwd} does not exist; create it or fix cwd=`);
   }
 
-  const signals = [ctx.signal];
-  if (ctx.action.timeoutMs) signals.push(AbortSignal.timeout(ctx.action.timeoutMs));
-  const signal = AbortSignal.any(signals);
   const stdout = new LineTail(TAIL_LINES);
   const stderr = new LineTail(TAIL_LINES);
   const onLine = (stream: 'stdout' | 'stderr', raw: string) => {
@@ -140,7 +137,7 @@ async function run(spec: ShSpec, ctx: ActionContext): Promise<ActionOutcome> {
     result = await runInProcessGroup(file, args, {
       cwd,
       env,
-      signal,
+      signal: ctx.signal,
       killGraceMs: KILL_GRACE_MS,
       onLine,
     });
@@ -161,7 +158,9 @@ async function run(spec: ShSpec, ctx: ActionContext): Promise<ActionOutcome> {
   }
   if (result.aborted) {
     const how = result.forceKilled ? 'SIGKILLed after ignoring SIGTERM' : 'stopped with SIGTERM';
-    if (ctx.signal.aborted)
+    // The engine enforces timeout= by aborting ctx.signal with AbortSignal.timeout's TimeoutError.
+    const timedOut = (ctx.signal.reason as Error | undefined)?.name === 'TimeoutError';
+    if (!timedOut)
       return fail(ctx, `aborted after ${took}`, `aborted; the script's processes were ${how}`, data);
     return fail(
       ctx,

@@ -2,7 +2,7 @@
 // Every command checks its own preconditions and says why when it does nothing.
 import type { EngineEvent, RunStatus, StepStatus } from '../engine/events.js';
 import type { Step } from '../runbook/model.js';
-import { type PreviewSources, previewStep } from './preview.js';
+import { type PreviewSources, previewAction, previewStep } from './preview.js';
 import { selectIsStepRunning, selectSelectedStep } from './selectors.js';
 import type { TuiStore } from './store.js';
 import {
@@ -43,6 +43,8 @@ export interface Commands {
   skipSelected(): void;
   retrySelected(): Promise<void>;
   previewSelected(): void;
+  /** What an action that has not started yet will run (kind.preview over the results so far). */
+  actionPreview(stepId: string, actionIndex: number): string[];
   interrupt(): void;
   quit(): void;
   answerQuit(yes: boolean): void;
@@ -51,6 +53,18 @@ export interface Commands {
 export function createCommands(deps: CommandDeps): Commands {
   const { store, engine } = deps;
   const stepById = new Map(deps.steps.map((s) => [s.id, s]));
+
+  const previews = new Map<string, string[]>();
+  let previewsVersion = -1;
+
+  const currentResults = (): Record<string, unknown> => {
+    try {
+      return engine.results();
+    } catch {
+      // Before start() nothing is addressable yet; previews then show unresolved references.
+      return {};
+    }
+  };
 
   const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -188,15 +202,32 @@ export function createCommands(deps: CommandDeps): Commands {
       const selected = selectSelectedStep(store.getState());
       const step = selected && stepById.get(selected.id);
       if (!step) return;
-      let results: Record<string, unknown> = {};
-      try {
-        results = engine.results();
-      } catch {
-        // Before start() nothing is addressable yet; previews then show unresolved references.
-      }
-      const lines = previewStep(step, { ...deps.previewSources, results, runId: engine.runId });
+      const lines = previewStep(step, {
+        ...deps.previewSources,
+        results: currentResults(),
+        runId: engine.runId,
+      });
       showPreview(store, step.id, lines);
       setNotice(store, `Dry-run preview of ${step.title}: nothing was run.`);
+    },
+
+    actionPreview(stepId, actionIndex) {
+      const step = stepById.get(stepId);
+      const action = step?.actions[actionIndex];
+      if (!step || !action) return [];
+      const version = store.getState().resultsVersion;
+      if (version !== previewsVersion) {
+        previews.clear();
+        previewsVersion = version;
+      }
+      const key = `${stepId}\u0000${actionIndex}`;
+      let lines = previews.get(key);
+      if (!lines) {
+        const sources = { ...deps.previewSources, results: currentResults(), runId: engine.runId };
+        lines = previewAction(step, action, actionIndex, sources);
+        previews.set(key, lines);
+      }
+      return lines;
     },
 
     interrupt() {

@@ -23,7 +23,13 @@ export function previewStep(step: Step, sources: PreviewSources): string[] {
   return lines;
 }
 
-function previewAction(step: Step, action: ActionBlock, index: number, sources: PreviewSources): string[] {
+/** What one action will run, variables resolved over the results known so far. */
+export function previewAction(
+  step: Step,
+  action: ActionBlock,
+  index: number,
+  sources: PreviewSources,
+): string[] {
   const kind = sources.kinds.get(action.kind);
   if (!kind) return action.body.split('\n');
   try {

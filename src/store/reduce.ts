@@ -15,11 +15,13 @@ class Batch {
   private steps: Record<string, StepState> | undefined;
   private readonly touched = new Set<string>();
   private timelineVersion: number;
+  private resultsVersion: number;
   private logs: TuiState['logs'] | undefined;
 
   constructor(private readonly state: TuiState) {
     this.run = state.run;
     this.timelineVersion = state.timelineVersion;
+    this.resultsVersion = state.resultsVersion;
   }
 
   /** A copy of the step that this batch may change freely. */
@@ -52,6 +54,7 @@ class Batch {
     if (this.run.epochMs === undefined) this.run = { ...this.run, epochMs: Date.now() - event.t };
     switch (event.type) {
       case 'run.started':
+        this.resultsVersion += 1;
         this.run = {
           ...this.run,
           runId: event.runId,
@@ -123,6 +126,7 @@ class Batch {
         action.error = event.error;
         action.view = event.view;
         action.progress = undefined;
+        this.resultsVersion += 1;
         return;
       }
       case 'confirm.answered': {
@@ -163,7 +167,12 @@ class Batch {
   }
 
   result(): TuiState {
-    const next: TuiState = { ...this.state, run: this.run, timelineVersion: this.timelineVersion };
+    const next: TuiState = {
+      ...this.state,
+      run: this.run,
+      timelineVersion: this.timelineVersion,
+      resultsVersion: this.resultsVersion,
+    };
     if (this.steps) next.steps = this.steps;
     if (this.logs) next.logs = this.logs;
     return next;

@@ -13,6 +13,7 @@ export const selectOutputExpanded = (s: TuiState) => s.ui.outputExpanded;
 export const selectPending = (s: TuiState) => s.pending;
 export const selectBusy = (s: TuiState) => s.busy;
 export const selectShowFeed = (s: TuiState) => s.showFeed;
+export const selectResultsVersion = (s: TuiState) => s.resultsVersion;
 export const selectTimelineVersion = (s: TuiState) => s.timelineVersion;
 export const selectScroll = (pane: Pane) => (s: TuiState) => s.ui.scroll[pane];
 

@@ -117,6 +117,8 @@ export interface TuiState {
   run: RunInfo;
   stepOrder: string[];
   steps: Record<string, StepState>;
+  /** Bumped when results may have changed (run start, each finished action): previews are recomputed. */
+  resultsVersion: number;
   /** Bumped on every timeline push (the buffer is mutated in place). */
   timelineVersion: number;
   timeline: RingBuffer<TimelineEntry>;
@@ -151,6 +153,7 @@ export function initialState(runbook: Runbook, options: { target: TargetName; dr
     run: { title: runbook.title, file: runbook.file, target: options.target, dryRun: options.dryRun },
     stepOrder: runbook.steps.map((s) => s.id),
     steps,
+    resultsVersion: 0,
     timelineVersion: 0,
     timeline: new RingBuffer<TimelineEntry>(TIMELINE_ENTRIES),
     logs: [],

@@ -1,10 +1,12 @@
 // One action block of the selected step: what it runs, its live output, and its result.
 import { Box, Text } from 'ink';
 import type { ActionBlock } from '../runbook/model.js';
+import { selectResultsVersion } from '../store/selectors.js';
 import type { ActionState } from '../store/state.js';
 import { formatDuration } from './hooks.js';
 import { OutputWindow } from './OutputWindow.js';
 import { Spinner } from './Spinner.js';
+import { useTui, useTuiStore } from './store-context.js';
 import { useTone } from './theme.js';
 import { ProgressView } from './views/ProgressView.js';
 import { ResultView } from './views/ResultView.js';
@@ -12,18 +14,24 @@ import { ResultView } from './views/ResultView.js';
 const PREVIEW_LINES = 8;
 
 export function ActionView({
+  stepId,
+  index,
   block,
   state,
   outputHeight,
   outputScroll,
 }: {
+  stepId: string;
+  index: number;
   block: ActionBlock;
   state?: ActionState;
   outputHeight: number;
   outputScroll: number;
 }) {
   const tone = useTone();
-  const preview = state && state.preview.length > 0 ? state.preview : block.body.split('\n');
+  const { commands } = useTui();
+  useTuiStore(selectResultsVersion);
+  const preview = state && state.preview.length > 0 ? state.preview : commands.actionPreview(stepId, index);
   const shown = preview.slice(0, PREVIEW_LINES);
   const status = state?.status ?? 'pending';
   return (

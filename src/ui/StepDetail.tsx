@@ -66,6 +66,8 @@ export function StepDetail({ height }: { height: number }) {
           <ActionView
             // biome-ignore lint/suspicious/noArrayIndexKey: a step's actions never reorder.
             key={i}
+            stepId={step.id}
+            index={i}
             block={block}
             state={state.actions[i]}
             outputHeight={outputHeight}

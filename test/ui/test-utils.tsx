@@ -2,7 +2,7 @@
 // and waitFor helpers that poll the rendered frame instead of sleeping.
 import { render } from 'ink-testing-library';
 import stripAnsi from 'strip-ansi';
-import type { Interaction } from '../../src/actions/types.js';
+import type { ActionKind, Interaction } from '../../src/actions/types.js';
 import type { EngineEvent, EngineEventBody, RunStatus, StepStatus } from '../../src/engine/events.js';
 import type { ActionBlock, Runbook, Safety, Step } from '../../src/runbook/model.js';
 import { createCommands, type TuiEngine } from '../../src/store/commands.js';
@@ -156,8 +156,11 @@ export class FakeEngine implements TuiEngine {
     return this.statuses.get(stepId) ?? 'pending';
   }
 
+  /** What results() returns: set it to what earlier steps would have published. */
+  resultsData: Record<string, unknown> = { vars: {} };
+
   results(): Record<string, unknown> {
-    return { vars: {} };
+    return this.resultsData;
   }
 }
 
@@ -193,6 +196,7 @@ export interface RenderOptions {
   columns?: number;
   rows?: number;
   needsOperator?: (step: Step) => boolean;
+  kinds?: ReadonlyMap<string, ActionKind<unknown>>;
 }
 
 export function renderTui(options: RenderOptions) {
@@ -206,7 +210,7 @@ export function renderTui(options: RenderOptions) {
     engine,
     steps: options.runbook.steps,
     needsOperator: options.needsOperator ?? ((step) => step.safety !== 'safe'),
-    previewSources: { runbook: options.runbook, kinds: new Map() },
+    previewSources: { runbook: options.runbook, kinds: options.kinds ?? new Map() },
   });
   const rendered = render(
     <ThemeContext.Provider value={options.theme ?? { color: true }}>

@@ -77,10 +77,8 @@ async function run(spec: PromptSpec, ctx: ActionContext): Promise<ActionOutcome>
   } catch (error) {
     if (ctx.signal.aborted)
       return fail(ctx, 'aborted', `aborted while waiting for an answer to "${asked.question}"`);
-    const next = spec.variable
-      ? `pass --var ${spec.variable}=VALUE, or run it interactively`
-      : 'run the runbook interactively (a terminal) to answer it';
-    return fail(ctx, 'no answer', `no answer to "${asked.question}": ${(error as Error).message}; ${next}`);
+    // The Interaction says what would answer it (headless: which --var or flag), so its message is kept whole.
+    return fail(ctx, 'no answer', `no answer: ${(error as Error).message}`);
   }
   const checked = validate(spec, asked, answer.value);
   if ('problem' in checked) {

@@ -172,15 +172,14 @@ describe('prompt run', () => {
     expect(wrong.error).toContain('"reboot" is not one of kill, failover');
   });
 
-  it('fails cleanly when the interaction rejects, naming --var for headless runs', async () => {
+  it('fails cleanly when the interaction rejects, keeping its explanation', async () => {
     const outcome = await setup({ var: 'incident_id' }, 'Incident id?', {
-      answers: [{ reject: new Error('no terminal to ask on') }],
+      answers: [{ reject: new Error('"Incident id?" needs an answer: pass --var incident_id=VALUE') }],
     }).run();
     expect(outcome).toEqual({
       ok: false,
       summary: 'no answer',
-      error:
-        'book.md:7: no answer to "Incident id?": no terminal to ask on; pass --var incident_id=VALUE, or run it interactively',
+      error: 'book.md:7: no answer: "Incident id?" needs an answer: pass --var incident_id=VALUE',
     });
   });
 

@@ -136,6 +136,8 @@ describe('VPCs on loopback', () => {
     expect(members.body.members).toEqual([
       expect.objectContaining({ urn: `do:droplet:${droplet.id}`, name: 'redis-1' }),
     ]);
+    const balancers = await api.call('GET', `/v2/vpcs/${vpc.id}/members?resource_type=load_balancer`);
+    expect(balancers.body.meta.total).toBe(0);
     const refused = await api.call('DELETE', `/v2/vpcs/${vpc.id}`);
     expect(refused).toMatchObject({
       status: 403,

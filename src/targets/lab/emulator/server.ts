@@ -210,6 +210,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     droplets: () => core.state.droplets.map(toLabDroplet),
     idle: () => core.actions.idle(),
     async close() {
+      if (!server.listening) return;
       core.actions.close();
       for (const timer of sleeps) clearTimeout(timer);
       for (const socket of heldSockets) socket.destroy();

@@ -179,8 +179,10 @@ export const vpcRoutes: Route[] = [
     pattern: '/v2/vpcs/:vpc_id/members',
     handler: ({ params, query }, core) => {
       const vpc = requireVpc(core, params.vpc_id);
+      // Droplets are the only members a lab VPC can have.
+      const type = query.get('resource_type');
       const members = core.state.droplets
-        .filter((droplet) => droplet.vpcUuid === vpc.id)
+        .filter((droplet) => droplet.vpcUuid === vpc.id && (type === null || type === 'droplet'))
         .map((droplet) => ({
           urn: `do:droplet:${droplet.id}`,
           name: droplet.name,

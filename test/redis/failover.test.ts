@@ -132,6 +132,49 @@ describe('failover through the event stream', () => {
     }
   });
 
+  it('the stream resubscribes when a Sentinel restarts', async () => {
+    const t = context();
+    try {
+      const stream = runSentinelEvents(
+        t.ctx,
+        cluster.sentinels.map((s) => ({ name: s.name, host: s.host, port: s.port, address: s.address })),
+        {
+          connectTimeoutMs: 1000,
+          commandTimeoutMs: 1000,
+        },
+      );
+      await stream.ready();
+      expect(stream.connected.size).toBe(3);
+      await cluster.restart('sentinel-3');
+      const sentinel = await cluster.client('sentinel-3');
+      // Whenever the resubscription lands, the next +set from sentinel-3 must come through.
+      const seen = stream.waitFor((e) => e.name === '+set' && e.seenBy.includes('sentinel-3'), {
+        timeoutMs: 10_000,
+      });
+      let event: Awaited<typeof seen> | undefined;
+      let gaveUp = false;
+      seen.then(
+        (e) => {
+          event = e;
+        },
+        () => {
+          gaveUp = true;
+        },
+      );
+      while (!event && !gaveUp) {
+        await sentinel.call('SENTINEL', 'SET', 'mymaster', 'down-after-milliseconds', '1000');
+        await Promise.race([seen.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 200))]);
+      }
+      expect(event?.master?.name).toBe('mymaster');
+    } finally {
+      await t.close();
+    }
+    const connections = t.timeline.filter(
+      (e) => e.source === 'sentinel-stream' && e.detail.startsWith('sentinel-3'),
+    );
+    expect(connections.map((e) => e.name)).toEqual(['subscribed', 'subscription-lost', 'subscribed']);
+  });
+
   it('wait times out with a message naming what it subscribed to', async () => {
     const t = context();
     try {

@@ -2,7 +2,8 @@
 // so the engine can re-run it cheaply for within=.
 import { formatValue, TemplateError } from '../../runbook/template.js';
 import type { CheckResult } from '../types.js';
-import { type CheckLine, isNumeric, type Operand, type Operator } from './parse.js';
+import type { CheckLine, Operator } from './parse.js';
+import { isNumeric, type Operand } from './values.js';
 
 export interface EvaluationContext {
   /** Looks a path up; throws TemplateError when it is missing (ActionContext.resolve). */

@@ -141,7 +141,7 @@ describe('check parse', () => {
   it('reports invalid regexes with the engine message', () => {
     const [problem] = problems('a.b matches /(unclosed/');
     expect(problem).toMatchObject({ line: 1, column: 13 });
-    expect(problem?.message).toMatch(/^invalid regex \/\(unclosed\/: .*/);
+    expect(problem?.message).toBe('invalid regex /(unclosed/: Unterminated group');
     expect(problems('a.b matches /x/q')[0]?.message).toContain('invalid regex /x/q');
     expect(problems('a.b matches x')[0]).toMatchObject({
       column: 13,

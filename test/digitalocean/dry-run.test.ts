@@ -28,7 +28,8 @@ vpc: drill-vpc
 tags: [drill, redis]
 user_data:
   template: templates/redis-node.yaml
-  vars: { role: master }`;
+  vars: { role: master }
+  params: { replicaof: "{{ nodes.droplets.redis-1.private_ip }} 6379" }`;
 
 describe('dry run', () => {
   it('shows method, path and JSON body of every request, secrets masked, and sends nothing', async () => {
@@ -43,6 +44,7 @@ describe('dry run', () => {
     for (const body of bodies) {
       const run = await runDo(body, target, {
         dryRun: true,
+        results: { nodes: { droplets: { 'redis-1': { private_ip: '127.10.0.10' } } } },
         vars: { redis_password: REDIS_PASSWORD, region: 'nyc1', role: 'redis' },
       });
       expect(run.outcome.ok, run.outcome.error).toBe(true);
@@ -62,6 +64,7 @@ describe('dry run', () => {
     });
     expect(json.user_data).toContain(`requirepass ${TEST_SECRET_MASK}`);
     expect(json.user_data).toContain('# role master');
+    expect(json.user_data).toContain('replicaof 127.10.0.10 6379');
     expect(lines).toContain('POST /v2/droplets/<id of redis-1>/actions {"type":"power_off"}');
     expect(lines).toContain('DELETE /v2/droplets/<id of redis-1>');
     expect(

@@ -10,7 +10,7 @@ import { createEngine } from '../../src/engine/engine.js';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { parseRunbook } from '../../src/runbook/parse.js';
 import type { Emulator } from '../../src/targets/lab/emulator/index.js';
-import { newToken, REDIS_NODE_TEMPLATE, REDIS_PASSWORD, startTestEmulator, targetFor } from './helpers.js';
+import { newToken, REDIS_PASSWORD, startTestEmulator, targetFor } from './helpers.js';
 
 const token = newToken();
 let emulator: Emulator;
@@ -63,7 +63,11 @@ names: [redis-1]
 ${fence}
 
 ${fence}text file=redis-node.yaml
-${REDIS_NODE_TEMPLATE}
+#cloud-config
+write_files:
+  - path: /etc/redis/redis.conf
+    content: |
+      requirepass {{ vars.redis_password }}
 ${fence}
 `;
 

@@ -47,6 +47,7 @@ export const REDIS_NODE_TEMPLATE = [
   '      requirepass {{ vars.redis_password }}',
   '      masterauth {{ vars.redis_password }}',
   '      # role {{ vars.role }}',
+  '      replicaof {{ params.replicaof }}',
 ].join('\n');
 
 export interface DoRun {

@@ -42,6 +42,7 @@ monitoring: true
 user_data:
   template: templates/redis-node.yaml
   vars: { role: replica }
+  params: { replicaof: "no one" }
 wait: active`;
 
 const firewallBody = `op: firewall.ensure
@@ -100,6 +101,7 @@ describe('provisioning against the emulator', () => {
     expect(sent.names).toHaveLength(5);
     expect(sent.user_data).toContain(`requirepass ${REDIS_PASSWORD}`);
     expect(sent.user_data).toContain('# role replica');
+    expect(sent.user_data).toContain('replicaof no one');
     expect(sent.vpc_uuid).toBe((vpc.outcome.data as { id: string }).id);
     // ...but masked everywhere it is shown.
     expect(everything(droplets)).not.toContain(REDIS_PASSWORD);

@@ -1,6 +1,7 @@
 // Pure pieces: block parsing with positions, safety and confirmation, cost text, inventory, rate limits.
 import { describe, expect, it } from 'vitest';
 import { doKind } from '../../src/actions/do/index.js';
+import { renderUserData } from '../../src/actions/do/render.js';
 import type { DoSpec } from '../../src/actions/do/schema.js';
 import { createTestContext, parseBlock } from '../../src/actions/test-context.js';
 import { inventoryFor } from '../../src/targets/digitalocean/inventory.js';
@@ -53,6 +54,27 @@ describe('do block parsing', () => {
     }).spec;
     expect(spec && doKind.templates?.(spec)).toEqual(['templates/redis-node.yaml']);
     expect(spec && doKind.publishes?.(spec)).toEqual(['inventory.redis-1']);
+  });
+
+  it('lists the params it gives its template, and names a missing one when rendering', () => {
+    const { spec } = parseBlock(doKind, {
+      body: 'op: droplets.ensure\nnames: [r]\nregion: nyc1\nsize: s\nimage: i\nuser_data: { template: t.yaml, params: { replicaof: no one } }',
+    });
+    expect(spec && doKind.templateParams?.(spec)).toEqual(['replicaof']);
+    const t = createTestContext({
+      runbook: {
+        templates: {
+          't.yaml': {
+            name: 't.yaml',
+            content: 'sentinel monitor m {{ params.master_ip }}',
+            loc: { file: 'x', line: 1, column: 1 },
+          },
+        },
+      },
+    });
+    expect(() => renderUserData(t.ctx, { template: 't.yaml', params: { replicaof: 'no one' } })).toThrow(
+      '{{ params.master_ip }} in template t.yaml: the block gives no such param (it gives params.replicaof); add it under user_data.params',
+    );
   });
 });
 

@@ -93,6 +93,8 @@ export const doKind: ActionKind<DoSpec> = {
   parse: ({ body }, report) => parseDoBody(body, report),
   publishes: publishedNames,
   templates: (spec) => (spec.op === 'droplets.ensure' && spec.user_data ? [spec.user_data.template] : []),
+  templateParams: (spec) =>
+    spec.op === 'droplets.ensure' && spec.user_data?.params ? Object.keys(spec.user_data.params) : [],
   preview: previewDo,
   async confirmation(spec, ctx) {
     const destructive = typeToConfirm(spec);

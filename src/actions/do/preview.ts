@@ -1,5 +1,6 @@
 // The requests a do block will send, as method, path and JSON body (secrets masked): shown before it
 // runs and, in --dry-run, instead of running. Built without any network access.
+import { TemplateError } from '../../runbook/template.js';
 import type { ActionContext } from '../types.js';
 import { renderDeep, renderUserData } from './render.js';
 import type { DoSpec, SpecOf } from './schema.js';
@@ -59,6 +60,18 @@ export function looksLikeUuid(text: string): boolean {
   return UUID.test(text);
 }
 
+/** The rendered user_data, or why it cannot be rendered yet: a preview never throws. */
+function previewUserData(
+  ctx: ActionContext,
+  userData: NonNullable<SpecOf<'droplets.ensure'>['user_data']>,
+): string {
+  try {
+    return renderUserData(ctx, userData);
+  } catch (error) {
+    return `<${userData.template} cannot be rendered: ${(error as Error).message}>`;
+  }
+}
+
 function ensureDropletsPlan(spec: SpecOf<'droplets.ensure'>, ctx: ActionContext): string[] {
   const lines: string[] = [];
   let vpcUuid: string | undefined;
@@ -71,7 +84,7 @@ function ensureDropletsPlan(spec: SpecOf<'droplets.ensure'>, ctx: ActionContext)
   lines.push(
     `GET /v2/droplets${query(undefined)}  (adopt existing ${spec.names.join(', ')}${spec.tags.length ? ` tagged ${spec.tags.join(', ')}` : ''})`,
   );
-  const userData = spec.user_data ? ctx.redact(renderUserData(ctx, spec.user_data)) : undefined;
+  const userData = spec.user_data ? ctx.redact(previewUserData(ctx, spec.user_data)) : undefined;
   lines.push(
     `POST /v2/droplets ${json(dropletCreateBody(spec, spec.names, vpcUuid, userData))}  (only the names not found)`,
   );
@@ -125,6 +138,14 @@ function plan(spec: DoSpec, ctx: ActionContext): string[] {
 
 /** Every request line, with references rendered and secrets masked. */
 export function previewDo(spec: DoSpec, ctx: ActionContext): string[] {
-  const rendered = renderDeep(spec, ctx.render);
+  // A value whose reference cannot be filled yet is shown as written: a preview never throws.
+  const rendered = renderDeep(spec, (text) => {
+    try {
+      return ctx.render(text);
+    } catch (error) {
+      if (error instanceof TemplateError) return text;
+      throw error;
+    }
+  });
   return plan(rendered, ctx).map((line) => ctx.redact(line));
 }

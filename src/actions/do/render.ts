@@ -1,7 +1,7 @@
 // Fills {{ references }} in a spec at run time, and renders cloud-init user_data from a named template.
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath, sep } from 'node:path';
-import { renderTemplate } from '../../runbook/template.js';
+import { renderTemplate, TemplateError } from '../../runbook/template.js';
 import type { ActionContext } from '../types.js';
 
 /** Every string in the value rendered with ctx.render; numbers and booleans unchanged. */
@@ -33,20 +33,37 @@ export function templateContent(ctx: Pick<ActionContext, 'runbook'>, name: strin
 }
 
 /**
- * Renders the cloud-init template. `vars` given in the op (already rendered, see renderDeep) shadow the
- * runbook variables of the same name inside this template only; everything else resolves as anywhere.
+ * Renders the cloud-init template. The op's `params` are {{ params.NAME }}; its `vars` shadow the runbook
+ * variables of the same name inside this template only (both already rendered, see renderDeep). Everything
+ * else resolves as anywhere in the runbook.
  */
 export function renderUserData(
   ctx: Pick<ActionContext, 'runbook' | 'render'>,
-  userData: { template: string; vars?: Record<string, string | number | boolean> },
+  userData: {
+    template: string;
+    params?: Record<string, string | number | boolean>;
+    vars?: Record<string, string | number | boolean>;
+  },
 ): string {
-  const local = new Map(Object.entries(userData.vars ?? {}).map(([name, value]) => [name, String(value)]));
+  const params = new Map(Object.entries(userData.params ?? {}).map(([name, value]) => [name, String(value)]));
+  const shadows = new Map(Object.entries(userData.vars ?? {}).map(([name, value]) => [name, String(value)]));
   const content = templateContent(ctx, userData.template);
   return renderTemplate(content, (path) => {
-    if (path.startsWith('vars.')) {
-      const own = local.get(path.slice('vars.'.length));
-      if (own !== undefined) return own;
+    const [head, name, ...rest] = path.split('.');
+    if (head === 'params') {
+      const value = name !== undefined && rest.length === 0 ? params.get(name) : undefined;
+      if (value === undefined) {
+        const known = [...params.keys()].map((key) => `params.${key}`).join(', ') || 'none';
+        throw new TemplateError(
+          path,
+          path,
+          `{{ ${path} }} in template ${userData.template}: the block gives no such param (it gives ${known}); add it under user_data.params`,
+        );
+      }
+      return value;
     }
+    if (head === 'vars' && name !== undefined && rest.length === 0 && shadows.has(name))
+      return shadows.get(name);
     // Through render, so a dry run shows a not-yet-produced result as its {{ reference }}.
     return ctx.render(`{{ ${path} }}`);
   });

@@ -9,11 +9,17 @@ const tags = z.array(text);
 /** Numbers may be written as numbers or as {{ references }} that render to one. */
 const portish = z.union([z.number().int().min(1).max(65535), text]);
 
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
 const userData = z.strictObject({
   /** A named template: a code block with file=NAME, or a file beside the runbook (e.g. templates/redis-node.yaml). */
   template: text,
-  /** Values for this template only; each shadows the runbook variable of the same name ({{ vars.NAME }}). */
-  vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  /** Values the template reads as {{ params.NAME }} (e.g. replicaof for one group of droplets). */
+  params: z
+    .record(z.string().regex(/^[A-Za-z0-9_-]+$/, 'a param name is letters, digits, _ and -'), scalar)
+    .optional(),
+  /** Values for this template only, each shadowing the declared runbook variable of that name ({{ vars.NAME }}). */
+  vars: z.record(z.string(), scalar).optional(),
 });
 
 const inventoryOverride = z.strictObject({

@@ -97,6 +97,7 @@ function redisConfig(
     `masterauth ${options.password}`,
     'repl-diskless-sync yes',
     'repl-diskless-sync-delay 0',
+    'enable-debug-command yes',
   ];
   if (master) lines.push(`replicaof ${master.host} ${master.port}`);
   return `${lines.join('\n')}\n`;

@@ -1,6 +1,6 @@
 import { createApiClient } from 'dots-wrapper';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Lab, settle, startLab } from './client.js';
+import { type Lab, settle, startLab, token } from './client.js';
 import { expectConforms } from './openapi.js';
 
 let lab: Lab;
@@ -56,6 +56,33 @@ describe('spec conformance through dots-wrapper: account, catalogue, VPCs, SSH k
       await lab.client.vpc.listVpcResources({ vpc_id: id }),
     );
     await expectConforms('delete', '/v2/vpcs/{vpc_id}', await lab.client.vpc.deleteVpc({ vpc_id: id }));
+  });
+
+  it('PUT /v2/vpcs/{vpc_id} (dots-wrapper only sends PATCH) and the 403 for deleting a default VPC', async () => {
+    await lab.client.droplet.createDroplet({
+      name: 'web',
+      region: 'ams3',
+      size: 's-1vcpu-1gb',
+      image: 'ubuntu-22-04-x64',
+    });
+    const defaultVpc = (await lab.client.vpc.listVpcs({})).data.vpcs.find(
+      (vpc) => vpc.default && vpc.region === 'ams3',
+    );
+    const url = `${lab.emulator.url}/vpcs/${defaultVpc?.id}`;
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const put = await fetch(url, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify({ name: 'default-ams3', description: 'web' }),
+    });
+    await expectConforms('put', '/v2/vpcs/{vpc_id}', {
+      status: put.status,
+      data: await put.json(),
+      headers: put.headers,
+    });
+    const refused = await settle(lab.client.vpc.deleteVpc({ vpc_id: defaultVpc?.id ?? '' }));
+    expect(refused.status).toBe(403);
+    await expectConforms('delete', '/v2/vpcs/{vpc_id}', refused);
   });
 
   it('sshKey.createSshKey, listSshKeys, getSshKey, updateSshKey, destroySshKey', async () => {

@@ -1,0 +1,134 @@
+// The built program in a real terminal: `node dist/cli.js run` inside tmux, driven key by key, the screen
+// asserted after each key, and the terminal checked after Ctrl-C Ctrl-C (raw mode off, cursor shown,
+// alternate screen left).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cli = join(root, 'dist', 'cli.js');
+const runbook = 'fixtures/tui/walkthrough.md';
+// A private tmux server, so the test never touches anyone else's sessions.
+const socket = `drillbook-e2e-tui-${process.pid}`;
+const session = 'tui';
+let stateDir: string;
+
+function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
+}
+
+const screen = () => tmux('capture-pane', '-p', '-t', session);
+const paneFlag = (name: 'cursor_flag' | 'alternate_on') =>
+  tmux('display', '-p', '-t', session, `#{${name}}`).trim();
+
+/** Sends tmux key names (Enter, C-c, Up) or, with literal, text as typed. */
+function keys(...names: string[]): void {
+  tmux('send-keys', '-t', session, ...names);
+}
+
+function type(text: string): void {
+  tmux('send-keys', '-t', session, '-l', text);
+}
+
+async function waitForScreen(
+  predicate: (screen: string) => boolean,
+  what: string,
+  timeoutMs = 15_000,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const current = screen();
+    if (predicate(current)) return current;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}. Screen:\n${current}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const waitFor = (text: string) => waitForScreen((s) => s.includes(text), JSON.stringify(text));
+
+/** The detail pane's title row names the selected step. */
+const detailTitle = (s: string) => (s.split('\n')[2] ?? '').split('│')[1]?.trim() ?? '';
+
+beforeAll(() => {
+  if (!existsSync(cli))
+    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
+  stateDir = mkdtempSync(join(tmpdir(), 'drillbook-e2e-tui-'));
+  const env = [`XDG_STATE_HOME=${stateDir}`, 'TERM=xterm-256color', `PATH=${process.env.PATH}`];
+  // CI=1 makes Ink print only the last frame; this test is about the interactive screen.
+  const command = `env -u CI ${env.join(' ')} ${process.execPath} ${cli} run ${runbook}; echo "EXIT=$?"; stty -a; sleep 600`;
+  tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', '-c', root, command);
+});
+
+afterAll(() => {
+  spawnSync('tmux', ['-L', socket, 'kill-server']);
+  rmSync(stateDir, { recursive: true, force: true });
+});
+
+describe('drillbook run in a real terminal', () => {
+  it('walks the runbook with the keyboard and restores the terminal on Ctrl-C Ctrl-C', async () => {
+    const header = /^TUI walkthrough\s+target lab run \d{8}-\d{6}-[0-9a-f]+ 0\/5/;
+    let s = await waitForScreen((x) => header.test(x), 'the header with the run id');
+    expect(s).toContain('○ 1. Say hello');
+    expect(s).toContain('A safe shell step: it only prints a line');
+    expect(s).toContain('• prints the greeting');
+    expect(s).toContain('Enter run');
+    expect(paneFlag('alternate_on')).toBe('1');
+
+    keys('Enter');
+    s = await waitFor('✓ 1. Say hello');
+    expect(s.split('\n')[0]).toContain('1/5');
+    s = await waitForScreen((x) => detailTitle(x) === '2. Record the ticket', 'the selection to move on');
+
+    keys('Enter');
+    s = await waitFor('? Incident ticket id?');
+    type('INC-42');
+    await waitFor('› INC-42');
+    keys('Enter');
+    s = await waitFor('✓ 2. Record the ticket');
+
+    keys('Enter');
+    s = await waitFor('Proceed? y/N');
+    expect(s).toContain('Confirm: Write the marker: writes the ticket marker to stdout');
+    keys('Enter');
+    s = await waitFor('Write the marker was not run.');
+    expect(s).toContain('○ 3. Write the marker');
+
+    keys('Enter');
+    await waitFor('Proceed? y/N');
+    keys('y');
+    s = await waitFor('✓ 3. Write the marker');
+    keys('k');
+    s = await waitFor('marker for INC-42');
+    expect(s).toContain('# env TICKET=INC-42');
+
+    keys('j', 'Enter');
+    s = await waitFor('✓ 4. Check the results');
+    keys('k');
+    s = await waitFor('3/3 checks passed');
+    expect(s).toContain('✓ marker.stdout contains "marker for"');
+
+    keys('j', 'Enter');
+    s = await waitForScreen(
+      (x) => x.includes('waiting') && /[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] 5\. Wait for ever/.test(x),
+      'the long step',
+    );
+
+    keys('C-c');
+    s = await waitFor('✗ 5. Wait for ever');
+    expect(s).toContain('aborted — Ctrl-C again quits');
+    expect(paneFlag('alternate_on')).toBe('1');
+
+    keys('C-c');
+    s = await waitFor('EXIT=130');
+    expect(s).not.toContain('Steps');
+    expect(s).toMatch(/journal: .*drillbook\/runs\/.*\.jsonl/);
+    const stty = s.slice(s.indexOf('EXIT=130'));
+    expect(stty).toMatch(/(^|\s)icanon(\s|$)/m);
+    expect(stty).toMatch(/(^|\s)echo(\s|$)/m);
+    expect(paneFlag('alternate_on')).toBe('0');
+    expect(paneFlag('cursor_flag')).toBe('1');
+  });
+});

@@ -135,7 +135,7 @@ export interface ClusterHealth {
 
 /**
  * Healthy = one master, every replica's link up to it, every Sentinel reachable, naming that master,
- * seeing all the other Sentinels, with CKQUORUM OK.
+ * knowing every replica, seeing all the other Sentinels, with CKQUORUM OK.
  */
 export async function clusterHealth(cluster: ClusterAddresses): Promise<ClusterHealth> {
   const [nodes, sentinels] = await Promise.all([
@@ -157,6 +157,7 @@ export async function clusterHealth(cluster: ClusterAddresses): Promise<ClusterH
     }
   }
   const others = cluster.sentinels.length - 1;
+  const replicas = cluster.nodes.length - 1;
   for (const sentinel of sentinels) {
     if (!sentinel.reachable) {
       problems.push(`Sentinel ${sentinel.address} unreachable: ${sentinel.error}`);
@@ -164,6 +165,13 @@ export async function clusterHealth(cluster: ClusterAddresses): Promise<ClusterH
     }
     if (master && sentinel.masterAddress !== master) {
       problems.push(`Sentinel ${sentinel.address} names ${sentinel.masterAddress} as master, not ${master}`);
+    }
+    if (sentinel.flags !== 'master')
+      problems.push(`Sentinel ${sentinel.address} flags the master ${sentinel.flags}`);
+    // Sentinel learns replicas from the master's INFO (every 10 s); one that does not know a replica
+    // cannot promote it, so a drill started before that gets no failover.
+    if (sentinel.replicas !== replicas) {
+      problems.push(`Sentinel ${sentinel.address} knows ${sentinel.replicas} replica(s) (want ${replicas})`);
     }
     if (sentinel.otherSentinels !== others) {
       problems.push(

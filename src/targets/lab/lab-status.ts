@@ -58,7 +58,9 @@ export async function labStatus(
   const client = createApiClient({ endpoint: daemon.url, token: daemon.token, requestTimeoutInMs: 10_000 });
   let droplets: IDroplet[];
   try {
-    droplets = (await client.droplet.listDroplets({ per_page: 200 })).data.droplets;
+    droplets = [...(await client.droplet.listDroplets({ per_page: 200 })).data.droplets].sort((a, b) =>
+      a.name.localeCompare(b.name),
+    );
   } catch (error) {
     status.apiError = apiErrorMessage(error);
     return status;

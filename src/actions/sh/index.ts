@@ -56,6 +56,7 @@ function workingDirectory(spec: ShSpec, ctx: ActionContext): string {
 }
 
 function seconds(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
   return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }
 

@@ -115,7 +115,7 @@ describe('sh run', () => {
     expect(lines(t, 'stdout')).toEqual(['one', 'three', 'no-newline']);
     expect(lines(t, 'stderr')).toEqual(['two']);
     expect(outcome.data).toMatchObject({ exitCode: 0, stdout: 'one\nthree\nno-newline', stderr: 'two' });
-    expect(outcome.summary).toMatch(/^exit 0 in \d+\.\d s$/);
+    expect(outcome.summary).toMatch(/^exit 0 in (\d+ ms|\d+\.\d s)$/);
   });
 
   it('fails on a non-zero exit with the last stderr lines, mapped to runbook lines', async () => {

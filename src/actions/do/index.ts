@@ -4,7 +4,7 @@ import type { Safety } from '../../runbook/model.js';
 import { PATH_PATTERN, TemplateError } from '../../runbook/template.js';
 import { CredentialsError } from '../../targets/digitalocean/credentials.js';
 import { PollFailure, PollTimeout } from '../../targets/digitalocean/poll.js';
-import { DoStepError, openSession } from '../../targets/digitalocean/session.js';
+import { type ApiSession, DoStepError, openSession } from '../../targets/digitalocean/session.js';
 import type { ActionContext, ActionKind, ActionOutcome } from '../types.js';
 import {
   costMessage,
@@ -38,8 +38,7 @@ export function typeToConfirm(spec: DoSpec): string | undefined {
   return undefined;
 }
 
-async function execute(spec: DoSpec, ctx: ActionContext): Promise<ActionOutcome> {
-  const session = await openSession(ctx);
+async function execute(spec: DoSpec, ctx: ActionContext, session: ApiSession): Promise<ActionOutcome> {
   switch (spec.op) {
     case 'account.get':
       return accountOp(session);
@@ -109,11 +108,15 @@ export const doKind: ActionKind<DoSpec> = {
       for (const line of lines) ctx.output(line, 'info');
       return { ok: true, summary: `dry run: ${lines.length} requests shown, none sent` };
     }
+    let session: ApiSession | undefined;
     try {
-      return await execute(renderDeep(spec, ctx.render), ctx);
+      session = await openSession(ctx);
+      return await execute(renderDeep(spec, ctx.render), ctx, session);
     } catch (error) {
       const outcome = failure(spec, ctx, error);
       if (outcome) return outcome;
+      // Not an API failure (a bug, an aborted wait): still never let a token through in its message.
+      if (session && error instanceof Error) error.message = session.scrub(error.message);
       throw error;
     }
   },

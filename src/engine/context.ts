@@ -1,5 +1,11 @@
 // The ActionContext an action's preview() and run() receive: templating, events, resources, the target.
-import type { ActionContext, Interaction, RunResources, TargetInfo } from '../actions/types.js';
+import type {
+  ActionContext,
+  Interaction,
+  RunResources,
+  TargetInfo,
+  TimelineEntry,
+} from '../actions/types.js';
 import type { ActionBlock, Runbook, Step } from '../runbook/model.js';
 import { formatValue, renderTemplate, TemplateError } from '../runbook/template.js';
 import { varEnvName } from '../runbook/vars.js';
@@ -18,6 +24,9 @@ export interface ContextDeps {
   resources: RunResources;
   now(): number;
   emit(body: EngineEventBody): void;
+  publish(path: string, value: unknown, secret?: boolean): void;
+  timeline(entry: Omit<TimelineEntry, 't'>, at?: number): void;
+  timelineSince(t: number): ReadonlyArray<TimelineEntry>;
   resolveTarget(): Promise<TargetInfo>;
 }
 
@@ -72,9 +81,10 @@ export function createActionContext(deps: ContextDeps, input: ContextInput): Act
     output: (line, stream = 'stdout') => deps.emit({ type: 'action.output', ...where, stream, line }),
     progress: (message, done, total) =>
       deps.emit({ type: 'action.progress', ...where, message, done, total }),
-    timeline: (source, name, detail, seenBy) => deps.emit({ type: 'timeline', source, name, detail, seenBy }),
-    publish(path, value) {
-      deps.store.set(path, value);
+    timeline: (source, name, detail, seenBy, at) => deps.timeline({ source, name, detail, seenBy }, at),
+    timelineSince: deps.timelineSince,
+    publish(path, value, options) {
+      deps.publish(path, value, options?.secret);
       input.published[path] = value;
     },
     interaction,

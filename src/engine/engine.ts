@@ -5,16 +5,13 @@ import type { ActionKind, Interaction, TargetInfo } from '../actions/types.js';
 import type { Runbook, Step, TargetName } from '../runbook/model.js';
 import { renderTemplate } from '../runbook/template.js';
 import { confirmStep } from './confirm.js';
-import type { ContextDeps } from './context.js';
-import type { EngineEvent, EngineEventBody, RunStatus, StepStatus } from './events.js';
-import { type ExecuteInput, executeAction, previewAction } from './execute.js';
-import { JournalWriter, journalPathFor, locateJournal, readJournal, secretsPathFor } from './journal.js';
-import { Redactor } from './redact.js';
-import { createRunResources } from './resources.js';
-import { ResultStore } from './results.js';
-import { type ReplayedRun, replayJournal, resultKey } from './resume.js';
+import type { EngineEvent, RunStatus, StepStatus } from './events.js';
+import { journalPathFor, locateJournal, readJournal } from './journal.js';
+import { type ReplayedRun, replayJournal } from './resume.js';
+import { RunCore } from './run-core.js';
+import { executeStep, previewStep, type StepRun } from './step-runner.js';
 import { findStep, newRunId, selectSteps } from './steps.js';
-import { readSecretsFile, resolveVariables, writeSecretsFile } from './vars.js';
+import { resolveVariables } from './vars.js';
 
 export interface EngineOptions {
   runbook: Runbook;
@@ -77,50 +74,53 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     runId = newRunId();
     journalPath = journalPathFor(runId, options.journalPath);
   }
-  return new StepEngine(options, kinds, runId, journalPath, replay);
+  const core = new RunCore({
+    runbook: options.runbook,
+    target: options.target,
+    resolveTarget: options.resolveTarget,
+    kinds,
+    runId,
+    journalPath,
+    dryRun: options.dryRun ?? false,
+    continueFrom: replay && { seq: replay.lastSeq, t: replay.lastT, timeline: replay.timeline },
+  });
+  return new StepEngine(options, core, replay);
 }
 
 class StepEngine implements Engine {
-  private readonly listeners = new Set<(event: EngineEvent) => void>();
-  private readonly redactor = new Redactor();
-  private readonly store = new ResultStore();
   private readonly statuses = new Map<string, StepStatus>();
   private readonly stepResults = new Map<string, Record<string, unknown>>();
   private readonly interrupted = new Map<string, { startedAt: string }>();
-  private readonly resources = createRunResources((key, error) =>
-    this.emit({ type: 'log', level: 'warn', message: `closing ${key} failed: ${String(error)}` }),
-  );
-  private readonly journal: JournalWriter;
-  private readonly clockStart = performance.now();
-  private readonly clockOffset: number;
-  private seq: number;
-  private vars: Record<string, string> = {};
+  private readonly startController = new AbortController();
   private started = false;
   private running: string | undefined;
   private stepController: AbortController | undefined;
-  private readonly startController = new AbortController();
   private abortRequested = false;
   private lastRunAll: RunStatus | undefined;
-  private target: Promise<TargetInfo> | undefined;
   private finishing: Promise<RunStatus> | undefined;
 
   constructor(
     private readonly options: EngineOptions,
-    // biome-ignore lint/suspicious/noExplicitAny: see EngineOptions.kinds
-    private readonly kinds: ReadonlyMap<string, ActionKind<any>>,
-    readonly runId: string,
-    readonly journalPath: string,
+    private readonly core: RunCore,
     private readonly replay: ReplayedRun | undefined,
   ) {
     for (const step of options.runbook.steps) this.statuses.set(step.id, 'pending');
-    this.seq = replay?.lastSeq ?? 0;
-    this.clockOffset = replay ? replay.lastT : 0;
     if (replay) this.restore(replay);
-    this.journal = new JournalWriter(journalPath);
+  }
+
+  get runId(): string {
+    return this.core.options.runId;
+  }
+
+  get journalPath(): string {
+    return this.core.options.journalPath;
   }
 
   private restore(replay: ReplayedRun): void {
-    for (const { path, value } of replay.results) this.store.set(path, value);
+    for (const { path, value } of replay.results) this.core.store.set(path, value);
+    // The journal holds masked copies of published secrets; the kept file has the real ones.
+    for (const [path, value] of Object.entries(this.core.kept.published))
+      this.core.publish(path, value, true);
     for (const step of this.options.runbook.steps) {
       if (replay.statuses.get(step.id) === 'passed') {
         this.statuses.set(step.id, 'passed');
@@ -131,58 +131,32 @@ class StepEngine implements Engine {
     }
   }
 
-  private now = (): number => this.clockOffset + (performance.now() - this.clockStart);
-
-  private emit(body: EngineEventBody): void {
-    const stamped = {
-      ...body,
-      seq: ++this.seq,
-      t: Math.round(this.now() * 1000) / 1000,
-      wall: new Date().toISOString(),
-    };
-    const event = this.redactor.deep(stamped) as EngineEvent;
-    this.journal.append(event);
-    if (event.type === 'step.finished' || event.type === 'run.finished') this.journal.sync();
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        process.stderr.write(`drillbook: an event subscriber failed: ${String(error)}\n`);
-      }
-    }
-  }
-
   subscribe(listener: (event: EngineEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.core.subscribe(listener);
   }
 
   async start(): Promise<void> {
     if (this.started) return;
     const { runbook, dryRun = false } = this.options;
-    const secretsPath = secretsPathFor(this.journalPath);
+    const { core } = this;
     const resolved = await resolveVariables({
       specs: runbook.vars,
       given: this.options.vars ?? {},
       interaction: this.options.interaction,
       signal: this.startController.signal,
       dryRun,
-      previous: this.replay
-        ? { generated: readSecretsFile(secretsPath), values: this.replay.vars }
-        : undefined,
+      previous: this.replay && { generated: core.kept.generated, values: this.replay.vars },
     });
     this.started = true;
-    this.vars = resolved.values;
-    for (const name of resolved.secretNames) this.redactor.add(resolved.values[name]);
-    if (Object.keys(resolved.generated).length > 0 && !dryRun)
-      writeSecretsFile(secretsPath, resolved.generated);
-    const startedAt = new Date().toISOString();
-    this.store.set('vars', { ...resolved.values });
-    this.store.set('run', { id: this.runId, target: this.options.target, started: startedAt });
+    Object.assign(core.vars, resolved.values);
+    for (const name of resolved.secretNames) core.redactor.add(resolved.values[name]);
+    if (Object.keys(resolved.generated).length > 0) core.keepSecrets({ generated: resolved.generated });
+    core.store.set('vars', { ...core.vars });
+    core.store.set('run', { id: this.runId, target: this.options.target, started: new Date().toISOString() });
     const plainVars = Object.fromEntries(
       Object.entries(resolved.values).filter(([name]) => !resolved.secretNames.has(name)),
     );
-    this.emit({
+    core.emit({
       type: 'run.started',
       runId: this.runId,
       runbook: { file: runbook.file, title: runbook.title },
@@ -194,76 +168,41 @@ class StepEngine implements Engine {
       vars: plainVars,
     });
     for (const { question, answer, secret } of resolved.answers) {
-      this.emit({
-        type: 'prompt.answered',
-        step: '',
-        action: -1,
-        question,
-        answer: secret ? '(secret)' : answer.value,
-        kind: 'value',
-      });
+      const shown = secret ? '(secret)' : answer.value;
+      core.emit({ type: 'prompt.answered', step: '', action: -1, question, answer: shown, kind: 'value' });
     }
     for (const name of resolved.undeclared) {
-      this.emit({
-        type: 'log',
-        level: 'warn',
-        message: `--var ${name}: the runbook declares no variable ${name}; it only answers prompts`,
-      });
+      const message = `--var ${name}: the runbook declares no variable ${name}; it only answers prompts`;
+      core.emit({ type: 'log', level: 'warn', message });
     }
-    if (this.replay) this.announceResume();
+    if (this.replay) this.announceResume(this.replay);
   }
 
-  private announceResume(): void {
+  private announceResume(replay: ReplayedRun): void {
     const steps = this.options.runbook.steps;
-    const passed = steps.filter((s) => this.statuses.get(s.id) === 'passed').map((s) => s.id);
+    const passed = steps.filter((s) => this.statuses.get(s.id) === 'passed').length;
     const next = steps.find((s) => this.statuses.get(s.id) !== 'passed');
-    this.emit({
-      type: 'log',
-      level: 'info',
-      message: `resuming run ${this.runId}: ${passed.length} step(s) already passed${next ? `; continuing at "${next.id}"` : ''}`,
-    });
+    const continuing = next ? `; continuing at "${next.id}"` : '';
+    const log = (level: 'info' | 'warn', message: string) => this.core.emit({ type: 'log', level, message });
+    log('info', `resuming run ${this.runId}: ${passed} step(s) already passed${continuing}`);
     for (const [stepId, { startedAt }] of this.interrupted) {
-      this.emit({
-        type: 'log',
-        level: 'warn',
-        message: `step "${stepId}" started at ${startedAt} and never finished: it may have partly completed`,
-      });
+      log(
+        'warn',
+        `step "${stepId}" started at ${startedAt} and never finished: it may have partly completed`,
+      );
     }
-    if (this.replay && this.replay.runbookTitle !== this.options.runbook.title) {
-      this.emit({
-        type: 'log',
-        level: 'warn',
-        message: `the journal was written for "${this.replay.runbookTitle}", not "${this.options.runbook.title}"`,
-      });
+    if (replay.runbookTitle !== this.options.runbook.title) {
+      log(
+        'warn',
+        `the journal was written for "${replay.runbookTitle}", not "${this.options.runbook.title}"`,
+      );
     }
-  }
-
-  private contextDeps(): ContextDeps {
-    return {
-      runId: this.runId,
-      runbook: this.options.runbook,
-      target: this.options.target,
-      vars: this.vars,
-      store: this.store,
-      redactor: this.redactor,
-      interaction: this.options.interaction,
-      resources: this.resources,
-      now: this.now,
-      emit: (body) => this.emit(body),
-      resolveTarget: () => this.resolveTarget(),
-    };
-  }
-
-  private resolveTarget(): Promise<TargetInfo> {
-    this.target ??= this.options.resolveTarget().then((info) => {
-      this.redactor.add(info.token);
-      return info;
-    });
-    return this.target;
   }
 
   private renderLeniently = (text: string): string =>
-    renderTemplate(text, (path) => (this.store.has(path) ? this.store.resolve(path) : `{{ ${path} }}`));
+    renderTemplate(text, (path) =>
+      this.core.store.has(path) ? this.core.store.resolve(path) : `{{ ${path} }}`,
+    );
 
   async runStep(stepId: string): Promise<StepStatus> {
     if (!this.started) throw new Error('engine.start() must be called before running steps');
@@ -274,152 +213,44 @@ class StepEngine implements Engine {
     this.stepController = controller;
     this.running = step.id;
     try {
-      if (this.options.dryRun) return this.previewStep(step);
+      const { interaction } = this.options;
+      if (this.options.dryRun) return this.settle(step, previewStep(this.core, interaction, step));
       const decision = await confirmStep({
         step,
         yes: this.options.yes ?? false,
         allowDestroy: this.options.allowDestroy ?? false,
-        interaction: this.options.interaction,
+        interaction,
         signal: controller.signal,
         interruptedAt: this.interrupted.get(step.id)?.startedAt,
         render: this.renderLeniently,
-        emit: (body) => this.emit(body),
+        emit: (body) => this.core.emit(body),
       });
       if (!decision.run) {
         if (decision.error === undefined) return this.stepStatus(step.id);
         // Refused before it started: no step.started, so a resumed interruption stays on record.
-        return this.finishStep(step, 'failed', 0, decision.error);
+        return this.settle(step, { status: 'failed', durationMs: 0, error: decision.error, results: {} });
       }
-      return await this.executeStep(step, controller.signal);
+      this.statuses.set(step.id, 'running');
+      this.interrupted.delete(step.id);
+      return this.settle(step, await executeStep(this.core, interaction, step, controller.signal));
     } finally {
       this.running = undefined;
       this.stepController = undefined;
     }
   }
 
-  private finishStep(step: Step, status: StepStatus, durationMs: number, error?: string): StepStatus {
-    this.statuses.set(step.id, status);
-    this.emit({ type: 'step.finished', step: step.id, status, durationMs: Math.round(durationMs), error });
-    return status;
-  }
-
-  private executeInput(step: Step, actionIndex: number, signal: AbortSignal): ExecuteInput | string {
-    const action = step.actions[actionIndex];
-    if (!action) return `step "${step.id}" has no action ${actionIndex + 1}`;
-    const kind = this.kinds.get(action.kind);
-    if (!kind) {
-      return `${action.loc.file}:${action.loc.line}:${action.loc.column}: no action kind "${action.kind}" in this build`;
-    }
-    return { step, action, actionIndex, kind, signal, deps: this.contextDeps() };
-  }
-
-  private previewStep(step: Step): StepStatus {
-    this.emit({ type: 'step.started', step: step.id });
-    const results: Record<string, unknown> = {};
-    for (let index = 0; index < step.actions.length; index++) {
-      const input = this.executeInput(step, index, new AbortController().signal);
-      if (typeof input === 'string') return this.finishStep(step, 'failed', 0, input);
-      const { action } = input;
-      let preview: string[];
-      try {
-        preview = previewAction(input, true);
-      } catch (error) {
-        return this.finishStep(
-          step,
-          'failed',
-          0,
-          this.describeFailure(input, String((error as Error).message ?? error)),
-        );
-      }
-      this.emit({
-        type: 'action.started',
-        step: step.id,
-        action: index,
-        kind: action.kind,
-        id: action.id,
-        preview,
-      });
-      const summary = `not run (dry run, ${action.safety})`;
-      this.emit({
-        type: 'action.finished',
-        step: step.id,
-        action: index,
-        kind: action.kind,
-        id: action.id,
-        ok: true,
-        summary,
-        durationMs: 0,
-      });
-      results[resultKey(action.id, action.kind, index)] = { ok: true, summary };
-    }
-    this.stepResults.set(step.id, results);
-    return this.finishStep(step, 'skipped', 0);
-  }
-
-  private describeFailure(input: ExecuteInput, error: string): string {
-    const { action, actionIndex, step } = input;
-    const name = action.id ? ` ${action.id}` : '';
-    return `step "${step.id}", action ${actionIndex + 1} (${action.kind}${name}, ${action.loc.file}:${action.loc.line}): ${error}`;
-  }
-
-  private async executeStep(step: Step, signal: AbortSignal): Promise<StepStatus> {
-    const started = this.now();
-    this.statuses.set(step.id, 'running');
-    this.interrupted.delete(step.id);
-    this.emit({ type: 'step.started', step: step.id });
-    const results: Record<string, unknown> = {};
-    this.stepResults.set(step.id, results);
-    for (let index = 0; index < step.actions.length; index++) {
-      const input = this.executeInput(step, index, signal);
-      if (typeof input === 'string') return this.finishStep(step, 'failed', this.now() - started, input);
-      const { action } = input;
-      let preview: string[];
-      try {
-        preview = previewAction(input, false);
-      } catch (error) {
-        const message = this.describeFailure(
-          input,
-          this.redactor.text((error as Error).message ?? String(error)),
-        );
-        return this.finishStep(step, 'failed', this.now() - started, message);
-      }
-      this.emit({
-        type: 'action.started',
-        step: step.id,
-        action: index,
-        kind: action.kind,
-        id: action.id,
-        preview,
-      });
-      const { outcome, durationMs, published } = await executeAction(input);
-      if (action.id !== undefined && outcome.data !== undefined) this.store.set(action.id, outcome.data);
-      this.emit({
-        type: 'action.finished',
-        step: step.id,
-        action: index,
-        kind: action.kind,
-        id: action.id,
-        ok: outcome.ok,
-        summary: outcome.summary,
-        durationMs: Math.round(durationMs),
-        data: outcome.data,
-        checks: outcome.checks,
-        error: outcome.error,
-        view: outcome.view,
-        published: Object.keys(published).length > 0 ? published : undefined,
-      });
-      results[resultKey(action.id, action.kind, index)] = this.redactor.deep({
-        ok: outcome.ok,
-        summary: outcome.summary,
-        data: outcome.data,
-        checks: outcome.checks,
-      });
-      if (!outcome.ok) {
-        const error = this.describeFailure(input, outcome.error ?? outcome.summary);
-        return this.finishStep(step, 'failed', this.now() - started, error);
-      }
-    }
-    return this.finishStep(step, 'passed', this.now() - started);
+  private settle(step: Step, run: StepRun): StepStatus {
+    this.statuses.set(step.id, run.status);
+    this.stepResults.set(step.id, run.results);
+    const durationMs = Math.round(run.durationMs);
+    this.core.emit({
+      type: 'step.finished',
+      step: step.id,
+      status: run.status,
+      durationMs,
+      error: run.error,
+    });
+    return run.status;
   }
 
   async runAll(options: { from?: string; only?: string[] } = {}): Promise<RunStatus> {
@@ -447,7 +278,7 @@ class StepEngine implements Engine {
     const step = findStep(this.options.runbook, stepId);
     if (this.running === step.id)
       throw new Error(`step "${step.id}" is running; abort it before skipping it`);
-    this.finishStep(step, 'skipped', 0);
+    this.settle(step, { status: 'skipped', durationMs: 0, results: {} });
   }
 
   abort(): void {
@@ -461,7 +292,7 @@ class StepEngine implements Engine {
   }
 
   results(): Record<string, unknown> {
-    return this.redactor.deep(this.store.snapshot());
+    return this.core.redactor.deep(this.core.store.snapshot());
   }
 
   finish(): Promise<RunStatus> {
@@ -480,23 +311,23 @@ class StepEngine implements Engine {
   private async close(): Promise<RunStatus> {
     this.abortRequested ||= this.running !== undefined;
     this.stepController?.abort();
-    await this.resources.closeAll();
+    await this.core.resources.closeAll();
     if (!this.started) {
-      this.journal.close();
+      this.core.closeJournal();
       return 'failed';
     }
     const status = this.overallStatus();
-    this.emit({
+    this.core.emit({
       type: 'run.finished',
       status,
-      durationMs: Math.round(this.now() - this.clockOffset),
+      durationMs: Math.round(this.core.now() - this.core.clockOffset),
       steps: this.options.runbook.steps.map((step) => ({
         id: step.id,
         status: this.statuses.get(step.id) ?? 'pending',
         results: this.stepResults.get(step.id) ?? {},
       })),
     });
-    this.journal.close();
+    this.core.closeJournal();
     return status;
   }
 }

@@ -49,11 +49,6 @@ export function locateJournal(runOrPath: string, journalOption?: string): string
   );
 }
 
-/** Generated secrets live beside the journal, never inside it, so --resume can reuse them. */
-export function secretsPathFor(journalPath: string): string {
-  return `${journalPath.replace(/\.jsonl$/, '')}.secrets.json`;
-}
-
 export class JournalWriter {
   private fd: number | undefined;
   private closed = false;

@@ -1,4 +1,5 @@
 // --resume: replay a journal into what the new process needs to carry on where the old one stopped.
+import type { TimelineEntry } from '../actions/types.js';
 import type { TargetName } from '../runbook/model.js';
 import type { EngineEvent, StepStatus } from './events.js';
 
@@ -17,6 +18,7 @@ export interface ReplayedRun {
   stepResults: Map<string, Record<string, unknown>>;
   /** Non-secret variable values the run used. */
   vars: Record<string, string>;
+  timeline: TimelineEntry[];
 }
 
 export function replayJournal(events: EngineEvent[]): ReplayedRun {
@@ -33,6 +35,7 @@ export function replayJournal(events: EngineEvent[]): ReplayedRun {
     results: [],
     stepResults: new Map(),
     vars: {},
+    timeline: [],
   };
   const open = new Set<string>();
   for (const event of events) {
@@ -68,6 +71,11 @@ export function replayJournal(events: EngineEvent[]): ReplayedRun {
           checks: event.checks,
         };
         replay.stepResults.set(event.step, stepResults);
+        break;
+      }
+      case 'timeline': {
+        const { source, name, detail, seenBy } = event;
+        replay.timeline.push({ t: event.at ?? event.t, source, name, detail, seenBy });
         break;
       }
       default:

@@ -1,6 +1,5 @@
 // Variable resolution: --var wins, then the declared source (env, prompt, generate), then the default.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Interaction, PromptAnswer } from '../actions/types.js';
 import type { VarSpec } from '../runbook/model.js';
 import { Redactor } from './redact.js';
@@ -104,15 +103,4 @@ function missingMessage(spec: VarSpec): string {
   const where = `${spec.loc.file}:${spec.loc.line}:${spec.loc.column}`;
   const fromEnv = spec.source.kind === 'env' ? `set the environment variable ${spec.source.name}, or ` : '';
   return `${where}: variable ${spec.name} has no value: ${fromEnv}pass --var ${spec.name}=VALUE`;
-}
-
-/** Reads the generated secrets kept beside a journal (missing file = none). */
-export function readSecretsFile(path: string): Record<string, string> {
-  if (!existsSync(path)) return {};
-  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>;
-}
-
-export function writeSecretsFile(path: string, generated: Record<string, string>): void {
-  writeFileSync(path, `${JSON.stringify(generated)}\n`, { mode: 0o600 });
-  chmodSync(path, 0o600);
 }

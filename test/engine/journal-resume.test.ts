@@ -1,7 +1,8 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readJournal, secretsPathFor } from '../../src/engine/journal.js';
+import { readJournal } from '../../src/engine/journal.js';
+import { secretsPathFor } from '../../src/engine/secrets.js';
 import {
   action,
   failed,
@@ -184,5 +185,41 @@ describe('resume', () => {
     await expect(
       startEngine({ runbook: runbook([]), journalPath: dir, resume: 'no-such-run' }),
     ).rejects.toThrow('no journal for run "no-such-run"');
+  });
+});
+
+describe('resume with secrets', () => {
+  it('restores a secret an earlier step published from the kept file, not the masked journal copy', async () => {
+    const dir = tempDir();
+    let seen = '';
+    let second = false;
+    const book = runbook([
+      step('ask', [
+        action({
+          behave: (ctx) => {
+            ctx.publish('vars.token', 'operator-typed-token', { secret: true });
+            return ok();
+          },
+        }),
+      ]),
+      step('use', [
+        action({
+          behave: (ctx) => {
+            seen = ctx.vars.token ?? '';
+            return second ? ok() : failed('not yet');
+          },
+        }),
+      ]),
+    ]);
+    const first = await startEngine({ runbook: book, journalPath: dir });
+    await first.engine.runAll();
+    await first.engine.finish();
+    expect(readFileSync(first.engine.journalPath, 'utf8')).not.toContain('operator-typed-token');
+    second = true;
+    seen = '';
+    const resumed = await startEngine({ runbook: book, journalPath: dir, resume: first.engine.runId });
+    expect(await resumed.engine.runAll()).toBe('passed');
+    expect(seen).toBe('operator-typed-token');
+    await resumed.engine.finish();
   });
 });

@@ -113,3 +113,58 @@ describe('engine: redaction', () => {
     expect(JSON.stringify(engine.results())).not.toContain(SECRET);
   });
 });
+
+describe('engine: published values', () => {
+  it('masks a value published as secret, and lets later actions use it as a variable', async () => {
+    let env: Record<string, string> = {};
+    const book = runbook([
+      step('ask', [
+        action({
+          behave: (ctx) => {
+            ctx.publish('vars.admin_password', 'typed-by-operator-42', { secret: true });
+            ctx.output('answer typed-by-operator-42 recorded');
+            return ok();
+          },
+        }),
+      ]),
+      step('use', [
+        action({
+          behave: (ctx) => {
+            env = ctx.env();
+            return ok(ctx.render('{{ vars.admin_password }}'));
+          },
+        }),
+      ]),
+    ]);
+    const { engine, events } = await startEngine({ runbook: book });
+    expect(await engine.runAll()).toBe('passed');
+    expect(env.ADMIN_PASSWORD).toBe('typed-by-operator-42');
+    expect(JSON.stringify(events)).not.toContain('typed-by-operator-42');
+    expect(ofType(events, 'action.finished')[1]?.summary).toBe(MASK);
+  });
+
+  it('puts timeline entries on the run clock, at their own time when given, and reads them back', async () => {
+    let since: ReadonlyArray<{ name: string; t: number }> = [];
+    let fault = 0;
+    const book = runbook([
+      step('drill', [
+        action({
+          behave: (ctx) => {
+            fault = ctx.now();
+            ctx.timeline('fault', 'kill', 'SIGKILL redis-1');
+            ctx.timeline('sentinel', '+sdown', 'master mymaster', ['sentinel-1', 'sentinel-2'], fault + 5);
+            since = ctx.timelineSince?.(fault) ?? [];
+            return ok();
+          },
+        }),
+      ]),
+    ]);
+    const { engine, events } = await startEngine({ runbook: book });
+    await engine.runAll();
+    expect(since.map((e) => e.name)).toEqual(['kill', '+sdown']);
+    const sdown = ofType(events, 'timeline')[1];
+    expect(since[1]?.t).toBe(fault + 5);
+    expect(sdown?.at).toBe(fault + 5);
+    expect(sdown?.seenBy).toEqual(['sentinel-1', 'sentinel-2']);
+  });
+});

@@ -1,0 +1,116 @@
+// Runs (or, in a dry run, previews) the actions of one step in order and reports how the step ended.
+import type { Interaction } from '../actions/types.js';
+import type { Step } from '../runbook/model.js';
+import type { StepStatus } from './events.js';
+import { type ExecuteInput, executeAction, previewAction } from './execute.js';
+import { resultKey } from './resume.js';
+import type { RunCore } from './run-core.js';
+
+export interface StepRun {
+  status: StepStatus;
+  durationMs: number;
+  error?: string;
+  /** Per action (by id, else kind#n): ok, summary, data, checks; redacted. */
+  results: Record<string, unknown>;
+}
+
+function inputFor(
+  core: RunCore,
+  interaction: Interaction,
+  step: Step,
+  actionIndex: number,
+  signal: AbortSignal,
+): ExecuteInput | string {
+  const action = step.actions[actionIndex];
+  if (!action) return `step "${step.id}" has no action ${actionIndex + 1}`;
+  const kind = core.options.kinds.get(action.kind);
+  if (!kind) {
+    return `${action.loc.file}:${action.loc.line}:${action.loc.column}: no action kind "${action.kind}" in this build`;
+  }
+  return { step, action, actionIndex, kind, signal, deps: core.contextDeps(interaction) };
+}
+
+/** Says where a failure happened: the step, the action's number, kind, id and file:line. */
+function describeFailure(input: ExecuteInput, error: string): string {
+  const { action, actionIndex, step } = input;
+  const name = action.id ? ` ${action.id}` : '';
+  const where = `${action.loc.file}:${action.loc.line}`;
+  return `step "${step.id}", action ${actionIndex + 1} (${action.kind}${name}, ${where}): ${error}`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Dry run: every action's preview, nothing run; the step ends skipped. */
+export function previewStep(core: RunCore, interaction: Interaction, step: Step): StepRun {
+  core.emit({ type: 'step.started', step: step.id });
+  const results: Record<string, unknown> = {};
+  for (let index = 0; index < step.actions.length; index++) {
+    const input = inputFor(core, interaction, step, index, new AbortController().signal);
+    if (typeof input === 'string') return { status: 'failed', durationMs: 0, error: input, results };
+    const { action } = input;
+    let preview: string[];
+    try {
+      preview = previewAction(input, true);
+    } catch (error) {
+      const message = describeFailure(input, core.redactor.text(messageOf(error)));
+      return { status: 'failed', durationMs: 0, error: message, results };
+    }
+    const event = { step: step.id, action: index, kind: action.kind, id: action.id };
+    core.emit({ type: 'action.started', ...event, preview });
+    const summary = `not run (dry run, ${action.safety})`;
+    core.emit({ type: 'action.finished', ...event, ok: true, summary, durationMs: 0 });
+    results[resultKey(action.id, action.kind, index)] = { ok: true, summary };
+  }
+  return { status: 'skipped', durationMs: 0, results };
+}
+
+/** Runs the actions in order; the first that fails ends the step. */
+export async function executeStep(
+  core: RunCore,
+  interaction: Interaction,
+  step: Step,
+  signal: AbortSignal,
+): Promise<StepRun> {
+  const started = core.now();
+  const results: Record<string, unknown> = {};
+  const ended = (status: StepStatus, error?: string): StepRun => ({
+    status,
+    durationMs: core.now() - started,
+    error,
+    results,
+  });
+  core.emit({ type: 'step.started', step: step.id });
+  for (let index = 0; index < step.actions.length; index++) {
+    const input = inputFor(core, interaction, step, index, signal);
+    if (typeof input === 'string') return ended('failed', input);
+    const { action } = input;
+    let preview: string[];
+    try {
+      preview = previewAction(input, false);
+    } catch (error) {
+      return ended('failed', describeFailure(input, core.redactor.text(messageOf(error))));
+    }
+    const event = { step: step.id, action: index, kind: action.kind, id: action.id };
+    core.emit({ type: 'action.started', ...event, preview });
+    const { outcome, durationMs, published } = await executeAction(input);
+    if (action.id !== undefined && outcome.data !== undefined) core.store.set(action.id, outcome.data);
+    core.emit({
+      type: 'action.finished',
+      ...event,
+      ok: outcome.ok,
+      summary: outcome.summary,
+      durationMs: Math.round(durationMs),
+      data: outcome.data,
+      checks: outcome.checks,
+      error: outcome.error,
+      view: outcome.view,
+      published: Object.keys(published).length > 0 ? published : undefined,
+    });
+    const { ok, summary, data, checks } = outcome;
+    results[resultKey(action.id, action.kind, index)] = core.redactor.deep({ ok, summary, data, checks });
+    if (!outcome.ok) return ended('failed', describeFailure(input, outcome.error ?? outcome.summary));
+  }
+  return ended('passed');
+}

@@ -109,7 +109,12 @@ function describePath(path: readonly PropertyKey[]): string {
 
 export function readFrontMatter(block: FrontMatterBlock, diagnostics: DiagnosticList): RunbookMeta {
   const counter = new LineCounter();
-  const doc = parseDocument(block.text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(block.text, {
+    lineCounter: counter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    logLevel: 'error',
+  });
   const locate = locator(doc, counter, block.startLine);
   const meta: RunbookMeta = { vars: [] };
   const yamlHint =
@@ -128,7 +133,18 @@ export function readFrontMatter(block: FrontMatterBlock, diagnostics: Diagnostic
   }
   if (doc.errors.length > 0) return meta;
 
-  const value = doc.toJS();
+  let value: unknown;
+  try {
+    // Throws for an alias without its anchor, or aliases that expand past yaml's limit.
+    value = doc.toJS();
+  } catch (error) {
+    diagnostics.error(
+      { line: block.startLine, column: 1 },
+      `front matter: ${firstLine(error instanceof Error ? error.message : String(error))}`,
+      yamlHint,
+    );
+    return meta;
+  }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     diagnostics.error(
       { line: block.startLine, column: 1 },

@@ -48,7 +48,11 @@ function blockParser(): MarkdownIt {
   return parser;
 }
 
+/** Characters that can start inline markup; a heading without any is already plain text. */
+const INLINE_MARKUP = /[`*_[\]<>&\\!~]/;
+
 function plainText(md: MarkdownIt, inline: string): string {
+  if (!INLINE_MARKUP.test(inline)) return inline.trim();
   const tokens: Token[] = [];
   md.inline.parse(inline, md, {}, tokens);
   let text = '';

@@ -51,7 +51,14 @@ export function checkReferences(
     }
   }
   const declaredVars = new Set(vars.map((v) => v.name));
-  const topNames = new Set(producers.map((p) => p.segments[0] as string));
+  // Indexed by first segment: a path can only overlap producers that share it, and runbooks have thousands.
+  const byHead = new Map<string, Producer[]>();
+  for (const producer of producers) {
+    const head = producer.segments[0] as string;
+    const list = byHead.get(head);
+    if (list) list.push(producer);
+    else byHead.set(head, [producer]);
+  }
 
   for (const action of actions) {
     for (const site of action.references) {
@@ -75,7 +82,7 @@ export function checkReferences(
         hint: `write {{ vars.${second} }}`,
       };
     }
-    const matching = producers.filter((p) => overlaps(p.segments, segments));
+    const matching = (byHead.get(head as string) ?? []).filter((p) => overlaps(p.segments, segments));
     if (matching.some((p) => p.order < order)) return undefined;
     const self = matching.find((p) => p.order === order);
     if (self)
@@ -110,14 +117,14 @@ export function checkReferences(
         message: `"${path}": run has no "${second ?? ''}"`,
         hint: `run info is ${RUN_FIELDS.map((f) => `run.${f}`).join(', ')}`,
       };
-    const underHead = producers.filter((p) => p.segments[0] === head && p.order >= 0);
+    const underHead = (byHead.get(head as string) ?? []).filter((p) => p.order >= 0);
     if (underHead.length > 0) {
       return {
         message: `"${path}": nothing publishes "${segments.slice(0, 2).join('.')}"`,
         hint: `known under ${head}: ${[...new Set(underHead.map((p) => p.segments.join('.')))].join(', ')}`,
       };
     }
-    const suggestion = closest(head as string, topNames);
+    const suggestion = closest(head as string, byHead.keys());
     return {
       message: `"${path}": no action has id "${head}"`,
       hint: suggestion

@@ -1,8 +1,10 @@
 // Every broken runbook in fixtures/bad-runbooks reports exactly the diagnostics its `<!-- expect: ... -->`
-// lines name: same line:col, same severity, message containing the expected text.
+// lines name: same line:col, same severity, message containing the expected text — both with the test's
+// fake kinds and with the real registry (what `drillbook check` uses).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { actionKinds } from '../../src/actions/registry.js';
 import { parseRunbookWith } from '../../src/runbook/document.js';
 import { type Diagnostic, formatDiagnostic } from '../../src/runbook/model.js';
 import { fakeKinds } from './fake-kinds.js';
@@ -34,7 +36,12 @@ function matches(d: Diagnostic, e: Expectation): boolean {
 
 const fixtures = readdirSync(DIR).filter((name) => name.endsWith('.md'));
 
-describe('bad runbook fixtures', () => {
+const registries = [
+  ['fake kinds', fakeKinds],
+  ['real registry', actionKinds],
+] as const;
+
+describe.each(registries)('bad runbook fixtures with %s', (_name, kinds) => {
   it('covers every error class with at least one fixture', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(20);
   });
@@ -45,7 +52,7 @@ describe('bad runbook fixtures', () => {
       const source = readFileSync(path, 'utf8');
       const expected = expectations(source);
       expect(expected.length, `${name} has no <!-- expect: --> lines`).toBeGreaterThan(0);
-      const { runbook, diagnostics } = parseRunbookWith(source, path, fakeKinds);
+      const { runbook, diagnostics } = parseRunbookWith(source, path, kinds);
       expect(runbook).toBeUndefined();
       const unexpected = diagnostics.filter((d) => !expected.some((e) => matches(d, e)));
       const missing = expected.filter((e) => !diagnostics.some((d) => matches(d, e)));

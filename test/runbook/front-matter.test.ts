@@ -52,6 +52,13 @@ describe('front matter', () => {
     expect(diagnostics[0]?.message).toMatch(/^front matter: /);
   });
 
+  it('reports an alias without its anchor instead of throwing (found by the fuzz test)', () => {
+    const { diagnostics } = parse('title: x\nother: *nowhere');
+    expect(diagnostics.map((d) => [d.line, d.message])).toEqual([
+      [2, 'front matter: Unresolved alias (the anchor must be set before the alias): nowhere'],
+    ]);
+  });
+
   it('rejects duplicate keys and non-mapping front matter', () => {
     expect(parse('title: a\ntitle: b').diagnostics[0]).toMatchObject({ line: 3, column: 1 });
     expect(parse('- just\n- a list').diagnostics.map((d) => d.message)).toEqual([

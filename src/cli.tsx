@@ -11,6 +11,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./commands/check.js')).runCheckCommand(rest);
     case 'report':
       return (await import('./commands/report.js')).runReportCommand(rest);
+    case 'lab':
+      return (await import('./commands/lab.js')).runLabCommand(rest);
     case '-v':
     case '--version':
       process.stdout.write(`drillbook ${packageJson.version}\n`);

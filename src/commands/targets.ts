@@ -13,5 +13,6 @@ export async function resolveTarget(name: TargetName): Promise<TargetInfo> {
     const { resolveDigitalOceanTarget } = await import('../targets/digitalocean/credentials.js');
     return resolveDigitalOceanTarget();
   }
-  throw new Error('the lab target is not part of this build yet: use --target digitalocean');
+  const { resolveLabTarget } = await import('../targets/lab/index.js');
+  return resolveLabTarget();
 }

@@ -1,0 +1,158 @@
+// `drillbook lab up|status|down` as a user runs them: a real CLI process (bundled from src), a detached
+// emulator daemon, real redis processes on 127.33.0.0/24, state in a temp XDG_STATE_HOME.
+import { execFile } from 'node:child_process';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { createApiClient } from 'dots-wrapper';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveLabTarget } from '../../src/targets/lab/index.js';
+import { labDown } from '../../src/targets/lab/lab-down.js';
+import { bundleLabCli } from './cli-bundle.js';
+import { killProcessesUnder, processesUnder, tempDir } from './helpers.js';
+
+const execFileAsync = promisify(execFile);
+const PASSWORD = 'cli-test-password-0123';
+let state: { dir: string; remove: () => Promise<void> };
+let cli: string;
+let labDir: string;
+
+async function lab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, [cli, 'lab', ...args], {
+      env: { ...process.env, XDG_STATE_HOME: state.dir, REDIS_PASSWORD: PASSWORD },
+      timeout: 120_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+async function daemonToken(): Promise<{ url: string; token: string; pid: number }> {
+  return JSON.parse(await readFile(path.join(labDir, 'daemon.json'), 'utf8'));
+}
+
+beforeAll(async () => {
+  state = await tempDir('drillbook-lab-cli-');
+  labDir = path.join(state.dir, 'drillbook', 'lab');
+  cli = await bundleLabCli('cli-test');
+});
+
+afterAll(async () => {
+  await labDown(labDir).catch(() => {});
+  await killProcessesUnder(state.dir);
+  await state.remove();
+  await rm(cli, { force: true });
+});
+
+describe('drillbook lab', () => {
+  it('status says no lab is running, and exits 1', async () => {
+    const result = await lab('status');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('No lab is running');
+  });
+
+  it('up ignores a stale daemon.json, provisions through the daemon and waits for a healthy cluster', async () => {
+    await (await import('node:fs/promises')).mkdir(labDir, { recursive: true });
+    await writeFile(
+      path.join(labDir, 'daemon.json'),
+      JSON.stringify({
+        url: 'http://127.0.0.1:9/v2',
+        pid: process.pid,
+        token: 'stale',
+        ipRange: '127.33.0.0/24',
+      }),
+    );
+    const result = await lab('up', '--ip-range', '127.33.0.0/24', '--down-after', '1000', '--json');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.ok).toBe(true);
+    expect(report.daemonStarted).toBe(true);
+    expect(report.health.healthy).toBe(true);
+    expect(
+      report.droplets.map((d: { name: string; privateIp: string }) => `${d.name}@${d.privateIp}`),
+    ).toEqual([
+      'redis-1@127.33.0.10',
+      'redis-2@127.33.0.11',
+      'sentinel-1@127.33.0.20',
+      'sentinel-2@127.33.0.21',
+      'sentinel-3@127.33.0.22',
+    ]);
+    const { token } = await daemonToken();
+    expect(result.stdout).not.toContain(token);
+    expect(result.stdout).not.toContain(PASSWORD);
+    for (const file of ['daemon.json', 'lab.json', 'emulator.json']) {
+      expect((await stat(path.join(labDir, file))).mode & 0o777).toBe(0o600);
+    }
+  });
+
+  it('status reports roles, links and Sentinel views, and the password only when asked', async () => {
+    const result = await lab('status', '--json');
+    expect(result.code).toBe(0);
+    const status = JSON.parse(result.stdout);
+    expect(status.password).toBeUndefined();
+    const byName = Object.fromEntries(
+      status.droplets.map((d: { name: string; services: unknown[] }) => [d.name, d.services[0]]),
+    );
+    expect(byName['redis-1'].node).toMatchObject({ role: 'master', connectedReplicas: 1 });
+    expect(byName['redis-2'].node).toMatchObject({ role: 'replica', linkUp: true });
+    expect(byName['sentinel-3'].sentinel).toMatchObject({
+      masterAddress: '127.33.0.10:6379',
+      quorumOk: true,
+    });
+    const text = await lab('status');
+    expect(text.stdout).toContain('127.33.0.11:6379 replica of 127.33.0.10:6379, link up');
+    expect(text.stdout).not.toContain(PASSWORD);
+    expect((await lab('status', '--show-password')).stdout).toContain(`Redis password: ${PASSWORD}`);
+  });
+
+  it('a second up repairs the lab: a dead process restarted, a deleted droplet re-created', async () => {
+    const { url, token } = await daemonToken();
+    const client = createApiClient({ endpoint: url, token });
+    const { droplets } = (await client.droplet.listDroplets({ per_page: 200 })).data;
+    const replica = droplets.find((d) => d.name === 'redis-2');
+    await client.droplet.deleteDroplet({ droplet_id: replica?.id as number });
+    const pidfile = path.join(labDir, 'droplets/sentinel-2/run/sentinel/redis-sentinel.pid');
+    process.kill(Number(await readFile(pidfile, 'utf8')), 'SIGKILL');
+    const result = await lab('up', '--json');
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.daemonStarted).toBe(false);
+    const actions = Object.fromEntries(
+      report.droplets.map((d: { name: string; action: string }) => [d.name, d.action]),
+    );
+    expect(actions).toEqual({
+      'redis-1': 'kept',
+      'redis-2': 'created',
+      'sentinel-1': 'kept',
+      'sentinel-2': 'restarted',
+      'sentinel-3': 'kept',
+    });
+  });
+
+  it('down stops every process and leaves no file', async () => {
+    const result = await lab('down');
+    expect(result.code).toBe(0);
+    expect(await processesUnder(state.dir)).toEqual([]);
+    expect(await readdir(state.dir)).toEqual([]);
+  });
+
+  it('resolveLabTarget starts the emulator daemon without provisioning anything', async () => {
+    process.env.DRILLBOOK_LAB_DAEMON_ENTRY = cli;
+    try {
+      const target = await resolveLabTarget({ stateDir: labDir });
+      expect(target).toMatchObject({ name: 'lab', lab: { stateDir: labDir } });
+      const client = createApiClient({ endpoint: target.apiUrl, token: target.token });
+      expect((await client.droplet.listDroplets({})).data.droplets).toEqual([]);
+      const again = await resolveLabTarget({ stateDir: labDir });
+      expect(again.apiUrl).toBe(target.apiUrl);
+    } finally {
+      delete process.env.DRILLBOOK_LAB_DAEMON_ENTRY;
+      await labDown(labDir);
+    }
+    expect(await processesUnder(state.dir)).toEqual([]);
+  });
+});

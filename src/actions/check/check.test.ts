@@ -168,6 +168,14 @@ describe('check run', () => {
     ]);
   });
 
+  it('a missing path fails != too, so within= waits for the value to exist', async () => {
+    const outcome = await check('replication.lag != 0');
+    expect(outcome.checks?.[0]).toMatchObject({
+      ok: false,
+      actual: '<missing: segment "lag" not found in replication>',
+    });
+  });
+
   it('summarises passes and failures, with file:line and what to do next', async () => {
     const passed = await check('replication.link == up\nreplication.offset > 0');
     expect(passed).toMatchObject({

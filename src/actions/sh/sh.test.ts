@@ -217,6 +217,16 @@ describe('sh run', () => {
     expect(await groupRunning(group)).toBe(false);
   });
 
+  it('an abort before the script starts stops it at once', async () => {
+    const marker = path.join(tmp, 'ran-after-abort');
+    const { t, run } = setup(`sleep 0.5\ntouch ${marker}`);
+    t.abort();
+    const outcome = await run();
+    expect(outcome.summary).toMatch(/^aborted after/);
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(existsSync(marker)).toBe(false);
+  });
+
   it('a timeout kills the group with SIGKILL when it ignores SIGTERM', async () => {
     const { t, run } = setup(
       'trap \'\' TERM\nsleep 1000 &\necho "child $!"\nwait\n',

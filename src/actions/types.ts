@@ -100,7 +100,7 @@ export interface ApiTuning {
   requestTimeoutMs?: number;
   /** First retry wait for 5xx/network errors, doubled per attempt (default 1 s, as doctl). */
   retryWaitMinMs?: number;
-  /** First interval of the shared poll loop, grown by backoff (default 2 s). */
+  /** First interval of the shared poll loop, grown by backoff (default 2 s; 250 ms for the lab). */
   pollIntervalMs?: number;
 }
 

@@ -156,8 +156,13 @@ export async function ensureDroplets(
           (client) => client.droplet.createDroplets({ ...request, names }),
           'rejected-only',
         );
-        for (const droplet of data.droplets) created.add(droplet.name);
+        for (const droplet of data.droplets as RawDroplet[]) {
+          created.add(droplet.name);
+          adopted.set(droplet.name, droplet);
+        }
       }
+      const droplets = request.names.map((name) => adopted.get(name) as RawDroplet);
+      return { droplets, created: [...created], adopted: adoptedAtStart };
     } catch (error) {
       const apiError = error instanceof DoStepError ? error.apiError : undefined;
       if (!apiError?.ambiguous || attempt >= MAX_RETRIES) throw error;

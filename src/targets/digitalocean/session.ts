@@ -50,7 +50,8 @@ export class ApiSession {
     this.tuning = {
       requestTimeoutMs: options.target.api?.requestTimeoutMs ?? 30_000,
       retryWaitMinMs: options.target.api?.retryWaitMinMs ?? DEFAULT_RETRY_WAIT_MIN_MS,
-      pollIntervalMs: options.target.api?.pollIntervalMs ?? 2000,
+      // The lab's droplets boot in about a second; real ones take tens of seconds.
+      pollIntervalMs: options.target.api?.pollIntervalMs ?? (options.target.name === 'lab' ? 250 : 2000),
     };
     this.client = createApiClient({
       token: options.target.token,

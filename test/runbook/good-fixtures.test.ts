@@ -1,9 +1,9 @@
 // The runbooks in fixtures/good-runbooks parse cleanly with the real action kinds from the registry.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../src/runbook/model.js';
-import { loadRunbook } from '../../src/runbook/parse.js';
+import { loadRunbook, parseRunbook } from '../../src/runbook/parse.js';
 
 const DIR = 'fixtures/good-runbooks';
 const fixtures = readdirSync(DIR).filter((name) => name.endsWith('.md'));
@@ -33,5 +33,18 @@ describe('good runbook fixtures with the real registry', () => {
       ['ask-before-cleaning-up', 'destructive', ['prompt', 'sh']],
     ]);
     expect(runbook?.introduction).toBe('Prose before the first step is the introduction.');
+  });
+});
+
+describe('docs/runbook-format.md', () => {
+  it('has a complete example runbook that parses with the real registry', () => {
+    const doc = readFileSync('docs/runbook-format.md', 'utf8');
+    const examples = [...doc.matchAll(/^````markdown\n(---\n[\s\S]*?)^````$/gm)].map((m) => m[1] as string);
+    expect(examples.length).toBeGreaterThan(0);
+    for (const example of examples) {
+      const { runbook, diagnostics } = parseRunbook(example, 'docs/runbook-format.md');
+      expect(diagnostics.map(formatDiagnostic)).toEqual([]);
+      expect(runbook?.steps.map((s) => s.id)).toEqual(['ping-the-master', 'check-the-answer']);
+    }
   });
 });

@@ -44,7 +44,7 @@ function oneShot(address: HostPort, password: string | undefined, username?: str
   return client;
 }
 
-async function withClient<T>(
+export async function withClient<T>(
   address: HostPort,
   password: string | undefined,
   username: string | undefined,
@@ -59,7 +59,7 @@ async function withClient<T>(
   }
 }
 
-function fields(flat: unknown): Record<string, string> {
+export function sentinelFields(flat: unknown): Record<string, string> {
   const list = Array.isArray(flat) ? (flat as string[]) : [];
   const out: Record<string, string> = {};
   for (let i = 0; i + 1 < list.length; i += 2) out[String(list[i])] = String(list[i + 1]);
@@ -96,7 +96,7 @@ async function settledMaster(options: SettleOptions): Promise<{ master?: HostPor
   const replicas = await withClient(sentinel, options.sentinelPassword, undefined, (c) =>
     c.call('SENTINEL', 'REPLICAS', options.masterName),
   ).catch(() => []);
-  for (const replica of (replicas as unknown[]).map(fields)) {
+  for (const replica of (replicas as unknown[]).map(sentinelFields)) {
     const name = `${replica.ip}:${replica.port}`;
     if (/s_down|disconnected/.test(replica.flags ?? ''))
       return { reason: `replica ${name} is ${replica.flags}` };

@@ -2,10 +2,10 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeAction } from '../../src/actions/probe/index.js';
-import { createTestContext, parsedAction } from '../../src/actions/test-context.js';
 import type { ProbeSpec } from '../../src/actions/probe/spec.js';
-import { readBack } from '../../src/drill/readback.js';
+import { createTestContext, parsedAction } from '../../src/actions/test-context.js';
 import type { WriteRecord } from '../../src/drill/probe-stats.js';
+import { readBack } from '../../src/drill/readback.js';
 import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
 
 let cluster: TestRedisCluster;

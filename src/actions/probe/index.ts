@@ -4,6 +4,7 @@ import { failoverPhases } from '../../drill/phases.js';
 import { Probe, type HostPort } from '../../drill/probe.js';
 import { type AvailabilitySummary, summarizeWrites, type WriteRecord } from '../../drill/probe-stats.js';
 import { readBack, waitForSettledMaster } from '../../drill/readback.js';
+import { readSettings } from '../../drill/settings.js';
 import { resolveAllSentinels, resolveNodeList } from '../../targets/redis/inventory.js';
 import type { ActionContext, ActionKind, ActionOutcome } from '../types.js';
 import { parseProbe, type ProbeSpec, probeAttributes } from './spec.js';
@@ -150,6 +151,7 @@ async function stop(spec: ProbeSpec, ctx: ActionContext): Promise<ActionOutcome>
     `probe ${spec.name}: reading back ${writes.attempted} keys from ${master.host}:${master.port}`,
   );
   const back = await readBack(master, run.records, credentials);
+  const settings = await readSettings(running.sentinels[0] ?? master, master, spec.masterName, credentials);
   const phases = failoverPhases(ctx.timelineSince?.(running.startedAt) ?? []);
   const data = {
     running: false,
@@ -165,6 +167,7 @@ async function stop(spec: ProbeSpec, ctx: ActionContext): Promise<ActionOutcome>
     switch_seen_at: run.switchMasterSeenAt,
     split_brain_writes: splitBrainWrites(run.records, run.masterBefore, phases.fault?.at ?? null),
     phases,
+    settings,
     client_options: run.clientOptions,
   };
   ctx.publish(`probe.${spec.name}`, data);

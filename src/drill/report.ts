@@ -1,0 +1,126 @@
+// The drill part of a run report: for every probe that was stopped, what the application lived through
+// (RTO, RPO, phases, settings in force), rendered after the engine's step-by-step summary.
+import type { EngineEvent } from '../engine/events.js';
+import { type RunSummary, renderMarkdownReport, summarizeRun } from '../engine/report.js';
+import type { FailoverPhases } from './phases.js';
+import type { SettingsInForce } from './settings.js';
+
+export interface DrillResult {
+  step: string;
+  probe: string;
+  attempted: number;
+  acknowledged: number;
+  failed: number;
+  indeterminate: number;
+  lost_acknowledged: number;
+  lost_acknowledged_keys: string[];
+  unacknowledged_present: number;
+  unacknowledged_present_keys: string[];
+  unavailable_ms: number;
+  longest_gap_ms: number;
+  latency_ms: { p50: number; p99: number; max: number };
+  master_before: string | null;
+  master_after: string;
+  failed_over: boolean;
+  split_brain_writes: number;
+  phases: FailoverPhases;
+  settings: SettingsInForce;
+  client_options: Record<string, unknown>;
+}
+
+export interface RunReport {
+  summary: RunSummary;
+  drills: DrillResult[];
+}
+
+function isDrillResult(data: unknown): data is Omit<DrillResult, 'step' | 'probe'> {
+  return (
+    typeof data === 'object' &&
+    data !== null &&
+    'attempted' in data &&
+    'phases' in data &&
+    'master_after' in data
+  );
+}
+
+export function collectDrills(events: readonly EngineEvent[]): DrillResult[] {
+  const drills: DrillResult[] = [];
+  for (const event of events) {
+    if (event.type !== 'action.finished' || event.kind !== 'probe' || !isDrillResult(event.data)) continue;
+    const probe = event.summary.match(/^probe (\S+):/)?.[1] ?? event.id ?? 'probe';
+    drills.push({ step: event.step, probe, ...event.data });
+  }
+  return drills;
+}
+
+export function buildRunReport(events: readonly EngineEvent[]): RunReport {
+  return { summary: summarizeRun(events), drills: collectDrills(events) };
+}
+
+const ms = (value: number | null | undefined): string =>
+  value === null || value === undefined ? '—' : `${value} ms`;
+const keys = (list: string[]): string =>
+  list.length > 0 ? ` (${list.map((k) => `\`${k}\``).join(', ')})` : '';
+
+function renderDrill(drill: DrillResult, stepTitle: string): string[] {
+  const p = drill.phases;
+  const out = [`### ${stepTitle}: probe \`${drill.probe}\``, ''];
+  if (!drill.failed_over) {
+    out.push(
+      `**No failover observed**: the master stayed ${drill.master_after}. If the drill caused a fault, Sentinel did not act on it — check quorum, down-after-milliseconds and the timeline below.`,
+      '',
+    );
+  }
+  out.push(
+    '| Measure | Value |',
+    '| --- | --- |',
+    `| Fault | ${p.fault ? `${p.fault.name} — ${p.fault.detail}` : 'none recorded'} |`,
+    `| RTO: fault → first acknowledged write after the outage | ${ms(p.probeRecoveredMs)} |`,
+    `| Writes unavailable (first failure → first success after it) | ${ms(drill.unavailable_ms)} |`,
+    `| Longest gap between acknowledged writes | ${ms(drill.longest_gap_ms)} |`,
+    `| RPO: acknowledged writes lost | **${drill.lost_acknowledged}**${keys(drill.lost_acknowledged_keys)} |`,
+    `| Unacknowledged writes present anyway | ${drill.unacknowledged_present}${keys(drill.unacknowledged_present_keys)} |`,
+    `| Writes attempted / acknowledged / failed / indeterminate | ${drill.attempted} / ${drill.acknowledged} / ${drill.failed} / ${drill.indeterminate} |`,
+    `| Write latency p50 / p99 / max | ${drill.latency_ms.p50} / ${drill.latency_ms.p99} / ${drill.latency_ms.max} ms |`,
+    `| Master before → after | ${drill.master_before ?? '—'} → ${drill.master_after} |`,
+    `| Writes the old master acknowledged after the fault (split-brain window) | ${drill.split_brain_writes} |`,
+    '',
+    '| Phase (after the fault) | ms |',
+    '| --- | --- |',
+    `| +sdown (first Sentinel) | ${ms(p.sdownMs)} |`,
+    `| +odown | ${ms(p.odownMs)} |`,
+    `| +elected-leader | ${ms(p.electedLeaderMs)} |`,
+    `| +promoted-slave | ${ms(p.promotedReplicaMs)} |`,
+    `| +switch-master, first Sentinel | ${ms(p.switchMasterFirstMs)} |`,
+    `| +switch-master, last Sentinel | ${ms(p.switchMasterAllMs)} |`,
+    `| probe recovered | ${ms(p.probeRecoveredMs)} |`,
+    `| probe lag after the first +switch-master | ${ms(p.probeLagAfterSwitchMs)} |`,
+    '',
+  );
+  const settings = Object.entries(drill.settings).filter(([name]) => name !== 'unreadable');
+  out.push(
+    'Settings in force: ' +
+      settings.map(([name, value]) => `${name.replaceAll('_', '-')} ${value}`).join(', ') +
+      '.',
+  );
+  for (const gap of drill.settings.unreadable ?? []) out.push('', `> could not read ${gap}`);
+  out.push(
+    '',
+    'Probe client: ' +
+      Object.entries(drill.client_options)
+        .map(([name, value]) => `${name} ${Array.isArray(value) ? value.join(', ') : String(value)}`)
+        .join('; ') +
+      '.',
+    '',
+  );
+  return out;
+}
+
+export function renderRunReportMarkdown(report: RunReport): string {
+  const base = renderMarkdownReport(report.summary);
+  if (report.drills.length === 0) return base;
+  const titles = new Map(report.summary.steps.map((s) => [s.id, `${s.number}. ${s.title}`]));
+  const lines = ['', '## Drills', ''];
+  for (const drill of report.drills) lines.push(...renderDrill(drill, titles.get(drill.step) ?? drill.step));
+  return `${base.trimEnd()}\n${lines.join('\n')}`;
+}

@@ -1,0 +1,62 @@
+// The settings a failover's numbers depend on, read from the live cluster so the report states what was in
+// force during the drill rather than what a config file intended.
+import type { HostPort } from './probe.js';
+import { sentinelFields, withClient } from './readback.js';
+
+export interface SettingsInForce {
+  redis_version?: string;
+  quorum?: string;
+  down_after_milliseconds?: string;
+  failover_timeout?: string;
+  parallel_syncs?: string;
+  appendonly?: string;
+  appendfsync?: string;
+  min_replicas_to_write?: string;
+  min_replicas_max_lag?: string;
+  /** What could not be read, so a gap in the report is explained. */
+  unreadable?: string[];
+}
+
+interface Credentials {
+  password?: string;
+  username?: string;
+  sentinelPassword?: string;
+}
+
+export async function readSettings(
+  sentinel: HostPort,
+  master: HostPort,
+  masterName: string,
+  credentials: Credentials,
+): Promise<SettingsInForce> {
+  const settings: SettingsInForce = {};
+  const unreadable: string[] = [];
+  try {
+    const fields = await withClient(sentinel, credentials.sentinelPassword, undefined, async (c) =>
+      sentinelFields(await c.call('SENTINEL', 'MASTER', masterName)),
+    );
+    settings.quorum = fields.quorum;
+    settings.down_after_milliseconds = fields['down-after-milliseconds'];
+    settings.failover_timeout = fields['failover-timeout'];
+    settings.parallel_syncs = fields['parallel-syncs'];
+  } catch (error) {
+    unreadable.push(
+      `SENTINEL MASTER ${masterName} on ${sentinel.host}:${sentinel.port}: ${(error as Error).message}`,
+    );
+  }
+  try {
+    await withClient(master, credentials.password, credentials.username, async (c) => {
+      const info = String(await c.call('INFO', 'server'));
+      settings.redis_version = /redis_version:(\S+)/.exec(info)?.[1];
+      for (const name of ['appendonly', 'appendfsync', 'min-replicas-to-write', 'min-replicas-max-lag']) {
+        const reply = (await c.call('CONFIG', 'GET', name)) as string[];
+        const key = name.replaceAll('-', '_') as keyof SettingsInForce;
+        (settings as Record<string, unknown>)[key] = reply[1];
+      }
+    });
+  } catch (error) {
+    unreadable.push(`CONFIG GET on ${master.host}:${master.port}: ${(error as Error).message}`);
+  }
+  if (unreadable.length > 0) settings.unreadable = unreadable;
+  return settings;
+}

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { buildRunReport, renderRunReportMarkdown } from '../../src/drill/report.js';
+import type { EngineEvent, EngineEventBody } from '../../src/engine/events.js';
+
+let seq = 0;
+const stamp = (body: EngineEventBody, t: number): EngineEvent =>
+  ({ ...body, seq: ++seq, t, wall: new Date(1_700_000_000_000 + t).toISOString() }) as EngineEvent;
+
+const phases = {
+  fault: { name: 'power_off', detail: 'redis-1 127.10.0.10', at: 1000 },
+  sdownMs: 1050,
+  odownMs: 2100,
+  electedLeaderMs: 2150,
+  promotedReplicaMs: 2200,
+  switchMasterFirstMs: 2250,
+  switchMasterAllMs: 2300,
+  probeRecoveredMs: 2290,
+  probeLagAfterSwitchMs: 40,
+  failedOver: true,
+};
+
+function drillEvents(data: Record<string, unknown>): EngineEvent[] {
+  return [
+    stamp(
+      {
+        type: 'run.started',
+        runId: 'r1',
+        runbook: { file: 'dr.md', title: 'DR' },
+        target: 'lab',
+        dryRun: false,
+        operator: 'alice',
+        steps: [{ id: 'drill', title: 'Kill the master', safety: 'destructive' }],
+      },
+      0,
+    ),
+    stamp({ type: 'step.started', step: 'drill' }, 1),
+    stamp({ type: 'timeline', source: 'fault', name: 'power_off', detail: 'redis-1 127.10.0.10' }, 1000),
+    stamp(
+      {
+        type: 'action.finished',
+        step: 'drill',
+        action: 0,
+        kind: 'probe',
+        ok: true,
+        summary: 'probe app: 900/1000 acknowledged',
+        durationMs: 5,
+        data,
+      },
+      5000,
+    ),
+    stamp({ type: 'step.finished', step: 'drill', status: 'passed', durationMs: 5000 }, 5001),
+    stamp({ type: 'run.finished', status: 'passed', durationMs: 5002, steps: [] }, 5002),
+  ];
+}
+
+const probeData = {
+  running: false,
+  attempted: 1000,
+  acknowledged: 900,
+  failed: 95,
+  indeterminate: 5,
+  lost_acknowledged: 2,
+  lost_acknowledged_keys: ['drill:r1:app:17', 'drill:r1:app:18'],
+  unacknowledged_present: 1,
+  unacknowledged_present_keys: ['drill:r1:app:20'],
+  unavailable_ms: 2280,
+  longest_gap_ms: 2310,
+  latency_ms: { p50: 0.4, p99: 2.1, max: 12 },
+  master_before: '127.10.0.10:6379',
+  master_after: '127.10.0.11:6379',
+  failed_over: true,
+  split_brain_writes: 0,
+  phases,
+  settings: { redis_version: '7.0.15', down_after_milliseconds: '1000', appendfsync: 'everysec' },
+  client_options: { mode: 'sentinel', sentinels: ['127.10.0.20:26379'] },
+};
+
+describe('drill report', () => {
+  it('states RTO, lost acknowledged writes with their keys, phases and settings', () => {
+    const report = buildRunReport(drillEvents(probeData));
+    expect(report.drills).toHaveLength(1);
+    expect(report.drills[0]).toMatchObject({ probe: 'app', step: 'drill', lost_acknowledged: 2 });
+    const text = renderRunReportMarkdown(report);
+    expect(text).toContain('## Drills');
+    expect(text).toContain(
+      '| RPO: acknowledged writes lost | **2** (`drill:r1:app:17`, `drill:r1:app:18`) |',
+    );
+    expect(text).toContain('| RTO: fault → first acknowledged write after the outage | 2290 ms |');
+    expect(text).toContain('| +odown | 2100 ms |');
+    expect(text).toContain('down-after-milliseconds 1000');
+    expect(text).toContain('appendfsync everysec');
+    expect(text).not.toContain('No failover observed');
+  });
+
+  it('says plainly when no failover happened', () => {
+    const text = renderRunReportMarkdown(
+      buildRunReport(
+        drillEvents({
+          ...probeData,
+          failed_over: false,
+          master_after: '127.10.0.10:6379',
+          phases: { ...phases, switchMasterFirstMs: null, switchMasterAllMs: null, failedOver: false },
+        }),
+      ),
+    );
+    expect(text).toContain('**No failover observed**: the master stayed 127.10.0.10:6379');
+  });
+
+  it('leaves a run without probes to the engine report', () => {
+    const events = drillEvents(probeData).filter((e) => e.type !== 'action.finished');
+    const report = buildRunReport(events);
+    expect(report.drills).toEqual([]);
+    expect(renderRunReportMarkdown(report)).not.toContain('## Drills');
+  });
+});

@@ -1,9 +1,8 @@
-// The Interaction used with --plain and --json: nobody is at the keyboard, so flags and --var answer,
-// and anything they cannot answer fails with the flag that would.
+// The Interaction used with --plain and --json: nobody is at the keyboard, so flags answer (the engine has
+// already answered prompts named by --var), and anything they cannot answer fails naming the flag that would.
 import type { ConfirmRequest, Interaction, PromptAnswer, PromptRequest } from '../actions/types.js';
 
 export interface HeadlessFlags {
-  vars: Record<string, string>;
   yes: boolean;
 }
 
@@ -18,8 +17,6 @@ export function headlessInteraction(flags: HeadlessFlags): Interaction {
     },
     async ask(request: PromptRequest): Promise<PromptAnswer> {
       const at = new Date().toISOString();
-      const given = request.variable === undefined ? undefined : flags.vars[request.variable];
-      if (given !== undefined) return { value: given, at };
       if (request.kind === 'checklist') {
         if (flags.yes) return { value: 'done', at };
         const orVar = request.variable ? ` or --var ${request.variable}=done` : '';

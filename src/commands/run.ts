@@ -96,7 +96,7 @@ export async function runRunCommand(argv: string[]): Promise<number> {
     return EXIT_FOR[status];
   }
   const { headlessInteraction } = await import('./headless.js');
-  const engine = await createEngine(headlessInteraction({ vars, yes: values.yes ?? false }));
+  const engine = await createEngine(headlessInteraction({ yes: values.yes ?? false }));
   return drive(engine, mode, selection);
 }
 

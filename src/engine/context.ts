@@ -18,6 +18,8 @@ export interface ContextDeps {
   runbook: Runbook;
   target: string;
   vars: Readonly<Record<string, string>>;
+  /** --var values as given on the command line. */
+  given: Readonly<Record<string, string>>;
   store: ResultStore;
   redactor: Redactor;
   interaction: Interaction;
@@ -52,7 +54,12 @@ export function createActionContext(deps: ContextDeps, input: ContextInput): Act
   const interaction: Interaction = {
     confirm: (request, signal) => deps.interaction.confirm(request, signal),
     async ask(request, signal) {
-      const answer = await deps.interaction.ask(request, signal);
+      // --var NAME=VALUE answers a prompt for NAME in advance, in the TUI as well as headless.
+      const given = request.variable === undefined ? undefined : deps.given[request.variable];
+      const answer =
+        given !== undefined
+          ? { value: given, at: new Date().toISOString() }
+          : await deps.interaction.ask(request, signal);
       deps.emit({
         type: 'prompt.answered',
         ...where,

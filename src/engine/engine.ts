@@ -82,6 +82,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     runId,
     journalPath,
     dryRun: options.dryRun ?? false,
+    given: options.vars ?? {},
     continueFrom: replay && { seq: replay.lastSeq, t: replay.lastT, timeline: replay.timeline },
   });
   return new StepEngine(options, core, replay);
@@ -171,8 +172,9 @@ class StepEngine implements Engine {
       const shown = secret ? '(secret)' : answer.value;
       core.emit({ type: 'prompt.answered', step: '', action: -1, question, answer: shown, kind: 'value' });
     }
-    for (const name of resolved.undeclared) {
-      const message = `--var ${name}: the runbook declares no variable ${name}; it only answers prompts`;
+    const published = publishedVariables(runbook, this.core.options.kinds);
+    for (const name of resolved.undeclared.filter((undeclared) => !published.has(undeclared))) {
+      const message = `--var ${name}: the runbook has no variable ${name} and no action sets vars.${name}; ignored`;
       core.emit({ type: 'log', level: 'warn', message });
     }
     if (this.replay) this.announceResume(this.replay);
@@ -330,4 +332,17 @@ class StepEngine implements Engine {
     this.core.closeJournal();
     return status;
   }
+}
+
+/** Variable names actions publish (a prompt's var=NAME): --var may answer them in advance. */
+// biome-ignore lint/suspicious/noExplicitAny: see EngineOptions.kinds
+function publishedVariables(runbook: Runbook, kinds: ReadonlyMap<string, ActionKind<any>>): Set<string> {
+  const names = new Set<string>();
+  for (const action of runbook.steps.flatMap((step) => step.actions)) {
+    for (const path of kinds.get(action.kind)?.publishes?.(action.spec) ?? []) {
+      const name = /^vars\.([^.]+)$/.exec(path)?.[1];
+      if (name) names.add(name);
+    }
+  }
+  return names;
 }

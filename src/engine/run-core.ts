@@ -20,6 +20,8 @@ export interface RunCoreOptions {
   runId: string;
   journalPath: string;
   dryRun: boolean;
+  /** --var values, which also answer prompts for those names. */
+  given: Record<string, string>;
   /** When resuming: where the journal left off. */
   continueFrom?: { seq: number; t: number; timeline: TimelineEntry[] };
 }
@@ -123,6 +125,7 @@ export class RunCore {
       runbook: this.options.runbook,
       target: this.options.target,
       vars: this.vars,
+      given: this.options.given,
       store: this.store,
       redactor: this.redactor,
       interaction,

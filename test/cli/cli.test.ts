@@ -109,6 +109,23 @@ describe('drillbook CLI', () => {
     expect(answered.stdout).toContain('│ 5 droplets');
   });
 
+  it('runs sh, prompt and check steps headless: --var answers prompts, --yes ticks checklist items', async () => {
+    const args = ['run', fixture('mixed.md'), '--json', '--var', 'incident_id=INC-7'];
+    const result = await runCli([...args, '--yes', '--journal', tempDir()]);
+    expect(result.code).toBe(0);
+    const events = jsonLines(result.stdout);
+    expect(events.filter((e) => e.type === 'prompt.answered').map((e) => [e.kind, e.answer])).toEqual([
+      ['value', 'INC-7'],
+      ['checklist', 'done'],
+    ]);
+    expect(events.some((e) => e.type === 'log')).toBe(false);
+    expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'passed' });
+
+    const unticked = await runCli([...args, '--journal', tempDir()]);
+    expect(unticked.code).toBe(1);
+    expect(unticked.stdout).toContain('needs an operator: pass --yes to mark checklist items done');
+  });
+
   it('run: exit 2 for an invalid runbook, an unknown step or a missing variable', async () => {
     const broken = await runCli(['run', fixture('broken.md'), '--yes']);
     expect(broken.code).toBe(2);

@@ -32,11 +32,33 @@ function outcome(title: string, checks: CheckResult[], data: unknown, okSummary:
   };
 }
 
+/** Through a jump host: every master and replica address the Sentinels (or the inventory) know, to forward. */
+async function addressesSentinelsName(input: VerifyInput): Promise<string[]> {
+  const states = await surveySentinels(
+    input.pool,
+    input.sentinels,
+    input.sentinelSettings,
+    input.masterName,
+    {
+      deep: true,
+      signal: input.ctx.signal,
+    },
+  );
+  const addresses = new Set(inventoryRedisNodes(input.ctx).map((n) => n.address));
+  for (const state of states) {
+    if (state.masterAddress) addresses.add(state.masterAddress);
+    for (const replica of state.replicas ?? []) addresses.add(`${replica.ip}:${replica.port}`);
+  }
+  return [...addresses];
+}
+
 export async function runVerification(input: VerifyInput): Promise<ActionOutcome> {
   const { spec, ctx, sentinels, masterName, pool, sentinelSettings, redisSettings } = input;
   if (spec.verify === 'discovery') {
     ctx.progress(`connecting like an application: ${masterName} via ${sentinels.length} Sentinels`);
+    const candidates = redisSettings.tunnel ? await addressesSentinelsName(input) : [];
     const result = await verifyDiscovery({
+      candidates,
       sentinels,
       masterName,
       redis: redisSettings,

@@ -6,8 +6,9 @@ import { createHash } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { ActionContext, RunResources } from '../../actions/types.js';
 import { DURATION_HINT, parseDuration } from '../../runbook/duration.js';
-import { translateRedisError } from './errors.js';
+import { RedisTargetError, translateRedisError } from './errors.js';
 import type { NodeAddress } from './inventory.js';
+import { runTunnel, type SshTunnel } from './ssh-tunnel.js';
 
 export interface ConnectionSettings {
   password?: string;
@@ -15,6 +16,8 @@ export interface ConnectionSettings {
   tls?: boolean;
   connectTimeoutMs: number;
   commandTimeoutMs: number;
+  /** Set when nodes are reached through an SSH jump host (the `via` var). */
+  tunnel?: () => Promise<SshTunnel>;
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
@@ -49,7 +52,9 @@ export async function connectClient(
   settings: ConnectionSettings,
   signal?: AbortSignal,
 ): Promise<Redis> {
-  const client = new Redis(clientOptions(node, settings));
+  const tunnel = settings.tunnel ? await settings.tunnel() : undefined;
+  const endpoint = tunnel ? await tunnel.forward(node.host, node.port) : node;
+  const client = new Redis(clientOptions({ ...node, host: endpoint.host, port: endpoint.port }, settings));
   let lastError: unknown;
   client.on('error', (error) => {
     lastError = error;
@@ -64,7 +69,15 @@ export async function connectClient(
   } catch (error) {
     client.disconnect();
     if (signal?.aborted) throw signal.reason ?? new Error('aborted');
-    throw translateRedisError(lastError ?? error, node, 'connect');
+    const viaError = tunnel?.lastError(node.host, node.port);
+    if (tunnel && viaError) {
+      throw new RedisTargetError(
+        'REFUSED',
+        node,
+        `${node.name === node.address ? node.address : `${node.name} (${node.address})`} connect via ${tunnel.label}: the jump host could not reach it (${viaError}); is the process running, and may the bastion reach it through the VPC firewall?`,
+      );
+    }
+    throw translateRedisError(lastError ?? error, node, tunnel ? `connect via ${tunnel.label}` : 'connect');
   } finally {
     signal?.removeEventListener('abort', onAbort);
   }
@@ -166,7 +179,7 @@ export interface AuthAttributes {
  */
 export function connectionSettings(
   attrs: AuthAttributes,
-  ctx: Pick<ActionContext, 'vars'>,
+  ctx: Pick<ActionContext, 'vars' | 'resources' | 'interaction' | 'step' | 'signal'>,
   defaultVar: string,
 ): ConnectionSettings {
   let password: string | undefined;
@@ -194,6 +207,7 @@ export function connectionSettings(
       attrs['command-timeout'],
       DEFAULT_COMMAND_TIMEOUT_MS,
     ),
+    tunnel: runTunnel(ctx),
   };
 }
 

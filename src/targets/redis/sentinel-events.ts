@@ -59,7 +59,7 @@ export function createSentinelEventStream(options: SentinelEventStreamOptions): 
   const events: SentinelEvent[] = [];
   const open = new Map<string, { event: SentinelEvent; timer: NodeJS.Timeout }>();
   const listeners = new Set<(event: SentinelEvent) => void>();
-  const clients = new Map<string, Redis>();
+  const clients = new Map<string, Redis | undefined>();
   const firstAttempts: Promise<void>[] = [];
   const connected = new Set<string>();
   const sentinels: NodeAddress[] = [];
@@ -106,11 +106,15 @@ export function createSentinelEventStream(options: SentinelEventStreamOptions): 
     for (const listener of listeners) listener(event);
   };
 
-  const add = (sentinel: NodeAddress) => {
-    if (closed || clients.has(sentinel.address)) return;
-    sentinels.push(sentinel);
+  const subscribe = async (sentinel: NodeAddress): Promise<void> => {
+    // Through a jump host the subscription connects to the local forward, but keeps the Sentinel's name.
+    const tunnel = options.settings.tunnel
+      ? await options.settings.tunnel().catch(() => undefined)
+      : undefined;
+    const endpoint = tunnel ? await tunnel.forward(sentinel.host, sentinel.port) : sentinel;
+    if (closed) return;
     const client = new Redis({
-      ...clientOptions(sentinel, options.settings),
+      ...clientOptions({ ...sentinel, host: endpoint.host, port: endpoint.port }, options.settings),
       commandTimeout: undefined,
       lazyConnect: false,
       enableOfflineQueue: true,
@@ -131,12 +135,17 @@ export function createSentinelEventStream(options: SentinelEventStreamOptions): 
     client.on('pmessage', (_pattern: string, channel: string, payload: string) =>
       receive(sentinel, channel, payload),
     );
-    firstAttempts.push(
-      client.psubscribe('*').then(
-        () => undefined,
-        () => undefined,
-      ),
+    await client.psubscribe('*').then(
+      () => undefined,
+      () => undefined,
     );
+  };
+
+  const add = (sentinel: NodeAddress) => {
+    if (closed || clients.has(sentinel.address)) return;
+    sentinels.push(sentinel);
+    clients.set(sentinel.address, undefined);
+    firstAttempts.push(subscribe(sentinel).catch(() => undefined));
   };
 
   const stream: SentinelEventStream = {
@@ -194,7 +203,7 @@ export function createSentinelEventStream(options: SentinelEventStreamOptions): 
       closed = true;
       for (const key of [...open.keys()]) settle(key);
       listeners.clear();
-      for (const client of clients.values()) client.disconnect();
+      for (const client of clients.values()) client?.disconnect();
       clients.clear();
       connected.clear();
     },

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { CheckResult } from '../../actions/types.js';
 import type { ConnectionSettings } from './connection.js';
-import type { NodeAddress } from './inventory.js';
+import { type NodeAddress, parseHostPort } from './inventory.js';
 
 export interface DiscoveryResult {
   ok: boolean;
@@ -21,15 +21,40 @@ export interface DiscoveryOptions {
   redis: ConnectionSettings;
   sentinel: ConnectionSettings;
   runId: string;
-  /** Address translation when Sentinels name addresses this machine reaches through forwards. */
-  natMap?: Record<string, { host: string; port: number }>;
+  /**
+   * Addresses Sentinels may name (master, replicas), forwarded in advance when going through a jump host:
+   * ioredis translates them synchronously (natMap), so the forwards must exist before it asks.
+   */
+  candidates?: readonly string[];
   signal?: AbortSignal;
 }
 
-/** A Sentinel-mode client like an application's, but that gives up instead of retrying forever. */
-export function sentinelModeClient(options: Omit<DiscoveryOptions, 'runId' | 'signal'>): Redis {
+/**
+ * A Sentinel-mode client like an application's, but that gives up instead of retrying forever. Through a
+ * jump host, it talks to the Sentinels' local forwards and translates every address they name (natMap).
+ */
+export async function sentinelModeClient(
+  options: Omit<DiscoveryOptions, 'runId' | 'signal'>,
+): Promise<Redis> {
+  const tunnel = options.redis.tunnel ? await options.redis.tunnel() : undefined;
+  const sentinels = tunnel
+    ? await Promise.all(options.sentinels.map((s) => tunnel.forward(s.host, s.port)))
+    : options.sentinels.map((s) => ({ host: s.host, port: s.port }));
+  if (tunnel) {
+    for (const address of options.candidates ?? []) {
+      const parsed = parseHostPort(address);
+      if (parsed) await tunnel.forward(parsed.host, parsed.port);
+    }
+  }
+  const natMap = tunnel
+    ? (key: string) => {
+        const parsed = parseHostPort(key);
+        return parsed ? (tunnel.lookup(parsed.host, parsed.port) ?? null) : null;
+      }
+    : undefined;
   const client = new Redis({
-    sentinels: options.sentinels.map((s) => ({ host: s.host, port: s.port })),
+    sentinels,
+    updateSentinels: !tunnel,
     name: options.masterName,
     role: 'master',
     username: options.redis.username,
@@ -38,7 +63,7 @@ export function sentinelModeClient(options: Omit<DiscoveryOptions, 'runId' | 'si
     sentinelPassword: options.sentinel.password,
     tls: options.redis.tls ? {} : undefined,
     enableTLSForSentinelMode: options.redis.tls,
-    natMap: options.natMap,
+    natMap,
     lazyConnect: true,
     protocol: 2,
     connectTimeout: options.redis.connectTimeoutMs,
@@ -56,7 +81,7 @@ export function sentinelModeClient(options: Omit<DiscoveryOptions, 'runId' | 'si
 export async function verifyDiscovery(options: DiscoveryOptions): Promise<DiscoveryResult> {
   const key = `drillbook:discovery:${options.runId}:${randomBytes(6).toString('hex')}`;
   const value = randomBytes(12).toString('hex');
-  const client = sentinelModeClient(options);
+  const client = await sentinelModeClient(options);
   let lastError: unknown;
   client.on('error', (error) => {
     lastError = error;

@@ -1,0 +1,228 @@
+// Reaching VPC-private addresses through an SSH jump host (`via=ssh://user@bastion[:port]`): one SSH
+// connection per run, one local listener per remote address, each accepted socket forwarded with
+// direct-tcpip. The host key is checked against known_hosts; an unknown key is shown to the operator.
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { Client, type ConnectConfig } from 'ssh2';
+import type { ActionContext } from '../../actions/types.js';
+import { checkHostKey, fingerprint, knownHostsName, rememberHostKey } from './known-hosts.js';
+
+export interface JumpHost {
+  user: string;
+  host: string;
+  port: number;
+}
+
+/** ssh://user@host[:port] → JumpHost; throws a message saying how to write it. */
+export function parseVia(text: string): JumpHost {
+  const match = /^ssh:\/\/([^@/\s]+)@(\[[0-9a-fA-F:.]+\]|[^:/\s]+)(?::(\d{1,5}))?\/?$/.exec(text.trim());
+  if (!match)
+    throw new Error(`via "${text}" is not ssh://user@host[:port]; e.g. --via ssh://root@203.0.113.7`);
+  return {
+    user: match[1] as string,
+    host: (match[2] as string).replace(/^\[|\]$/g, ''),
+    port: Number(match[3] ?? 22),
+  };
+}
+
+export interface SshTunnelOptions {
+  jump: JumpHost;
+  /** Private key file; else the ssh-agent at SSH_AUTH_SOCK; else ~/.ssh/id_ed25519, id_ecdsa, id_rsa. */
+  keyFile?: string;
+  agent?: string;
+  knownHostsFile: string;
+  /** Asked when the bastion's key is not in known_hosts; true = trust it (and remember it). */
+  confirmHostKey: (question: string) => Promise<boolean>;
+  readyTimeoutMs: number;
+}
+
+export interface SshTunnel {
+  /** "ssh://user@host:port", for messages. */
+  readonly label: string;
+  /** A local address that reaches host:port from the jump host (opened on first use). */
+  forward(host: string, port: number): Promise<{ host: string; port: number }>;
+  /** The local address for host:port when a forward is already open (for ioredis natMap). */
+  lookup(host: string, port: number): { host: string; port: number } | undefined;
+  /** Why the jump host last failed to reach host:port, if it did. */
+  lastError(host: string, port: number): string | undefined;
+  /** How many connections went through each forward (remote host:port → count). */
+  readonly connections: ReadonlyMap<string, number>;
+  close(): Promise<void>;
+}
+
+async function defaultKey(): Promise<Buffer | undefined> {
+  for (const name of ['id_ed25519', 'id_ecdsa', 'id_rsa']) {
+    try {
+      return await readFile(join(homedir(), '.ssh', name));
+    } catch {}
+  }
+  return undefined;
+}
+
+export async function openSshTunnel(options: SshTunnelOptions): Promise<SshTunnel> {
+  const { jump } = options;
+  const label = `ssh://${jump.user}@${knownHostsName(jump.host, jump.port).replace(/^\[(.*)\]/, '$1')}`;
+  const privateKey = options.keyFile
+    ? await readFile(options.keyFile)
+    : options.agent
+      ? undefined
+      : await defaultKey();
+  if (!privateKey && !options.agent) {
+    throw new Error(
+      `${label}: no SSH key — start ssh-agent (SSH_AUTH_SOCK) or set the via_key var to a private key file`,
+    );
+  }
+  const client = new Client();
+  let hostKeyProblem: string | undefined;
+  const config: ConnectConfig = {
+    host: jump.host,
+    port: jump.port,
+    username: jump.user,
+    privateKey,
+    agent: privateKey ? undefined : options.agent,
+    readyTimeout: options.readyTimeoutMs,
+    keepaliveInterval: 10_000,
+    hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
+      void (async () => {
+        const status = await checkHostKey(options.knownHostsFile, jump.host, jump.port, key);
+        if (status === 'known') return verify(true);
+        if (status === 'changed') {
+          hostKeyProblem = `${label}: HOST KEY CHANGED — ${options.knownHostsFile} has a different ${fingerprint(key).slice(0, 7)} key for ${knownHostsName(jump.host, jump.port)}; someone may be intercepting, or the bastion was rebuilt. Check with its owner, then remove the old line`;
+          return verify(false);
+        }
+        const trusted = await options.confirmHostKey(
+          `The authenticity of ${knownHostsName(jump.host, jump.port)} can't be established. Its key fingerprint is ${fingerprint(key)}. Trust it and add it to ${options.knownHostsFile}?`,
+        );
+        if (!trusted) {
+          hostKeyProblem = `${label}: host key not trusted (${fingerprint(key)}); compare it with the bastion's own \`ssh-keygen -lf /etc/ssh/ssh_host_*_key.pub\``;
+          return verify(false);
+        }
+        await rememberHostKey(options.knownHostsFile, jump.host, jump.port, key);
+        verify(true);
+      })().catch(() => verify(false));
+    },
+  };
+  await new Promise<void>((resolve, reject) => {
+    client.once('ready', () => resolve());
+    client.once('error', (error) =>
+      reject(
+        new Error(
+          hostKeyProblem ??
+            `${label}: ${error.message}${/authentication/i.test(error.message) ? " — check the user and that the key is in the bastion's authorized_keys" : ''}`,
+        ),
+      ),
+    );
+    client.connect(config);
+  });
+  client.on('error', () => undefined);
+
+  const servers = new Map<string, Promise<{ server: Server; port: number }>>();
+  const sockets = new Set<Socket>();
+  const errors = new Map<string, string>();
+  const connections = new Map<string, number>();
+  const local = new Map<string, number>();
+
+  const open = (host: string, port: number) => {
+    const key = `${host}:${port}`;
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => undefined);
+      connections.set(key, (connections.get(key) ?? 0) + 1);
+      client.forwardOut('127.0.0.1', socket.remotePort ?? 0, host, port, (error, channel) => {
+        if (error) {
+          errors.set(key, error.message);
+          socket.destroy();
+          return;
+        }
+        errors.delete(key);
+        channel.on('error', () => socket.destroy());
+        socket.pipe(channel).pipe(socket);
+        socket.on('close', () => channel.close());
+      });
+    });
+    return new Promise<{ server: Server; port: number }>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const address = server.address();
+        const boundPort = typeof address === 'object' && address ? address.port : 0;
+        local.set(key, boundPort);
+        resolve({ server, port: boundPort });
+      });
+    });
+  };
+
+  return {
+    label,
+    connections,
+    async forward(host, port) {
+      const key = `${host}:${port}`;
+      let entry = servers.get(key);
+      if (!entry) {
+        entry = open(host, port);
+        servers.set(key, entry);
+      }
+      return { host: '127.0.0.1', port: (await entry).port };
+    },
+    lookup(host, port) {
+      const boundPort = local.get(`${host}:${port}`);
+      return boundPort ? { host: '127.0.0.1', port: boundPort } : undefined;
+    },
+    lastError: (host, port) => errors.get(`${host}:${port}`),
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      const all = await Promise.allSettled([...servers.values()]);
+      await Promise.all(
+        all.map((result) =>
+          result.status === 'fulfilled'
+            ? new Promise((resolve) => result.value.server.close(resolve))
+            : undefined,
+        ),
+      );
+      servers.clear();
+      client.end();
+    },
+  };
+}
+
+interface TunnelHolder {
+  current?: Promise<SshTunnel>;
+}
+
+/**
+ * The run's tunnel when the `via` var is set (the CLI's --via sets it), else undefined. Vars: via_key (key
+ * file), via_known_hosts (default ~/.ssh/known_hosts). An unknown host key is confirmed with the operator.
+ * A tunnel that failed to open is tried again by the next action rather than remembered as failed.
+ */
+export function runTunnel(
+  ctx: Pick<ActionContext, 'vars' | 'resources' | 'interaction' | 'step' | 'signal'>,
+): (() => Promise<SshTunnel>) | undefined {
+  const via = ctx.vars.via;
+  if (!via) return undefined;
+  return () => {
+    const holder = ctx.resources.get(
+      'redis.ssh-tunnel',
+      (): TunnelHolder => ({}),
+      async (value) => {
+        await (await value.current?.catch(() => undefined))?.close();
+      },
+    );
+    if (!holder.current) {
+      holder.current = openSshTunnel({
+        jump: parseVia(via),
+        keyFile: ctx.vars.via_key || undefined,
+        agent: process.env.SSH_AUTH_SOCK || undefined,
+        knownHostsFile: ctx.vars.via_known_hosts || join(homedir(), '.ssh', 'known_hosts'),
+        readyTimeoutMs: 10_000,
+        confirmHostKey: (question) =>
+          ctx.interaction.confirm({ step: ctx.step.id, safety: 'mutating', message: question }, ctx.signal),
+      });
+      holder.current.catch(() => {
+        holder.current = undefined;
+      });
+    }
+    return holder.current;
+  };
+}

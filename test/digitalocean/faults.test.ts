@@ -47,6 +47,17 @@ describe('API failures', () => {
     expect(emulator.requests).toHaveLength(1);
   });
 
+  it('401 on the lab target says the lab rejected its own token, not to set DIGITALOCEAN_ACCESS_TOKEN', async () => {
+    const result = await run('op: account.get', {
+      ...target,
+      name: 'lab',
+      tokenSource: undefined,
+      token: newToken(),
+    });
+    expect(result.outcome.error).toContain('the lab emulator rejected its own token');
+    expect(result.outcome.error).not.toContain('DIGITALOCEAN_ACCESS_TOKEN');
+  });
+
   it('422: shows the API message naming the field, with the request id, and does not retry', async () => {
     const result = await run(oneDroplet.replace('s-1vcpu-1gb', 's-nope'));
     expect(result.outcome.ok).toBe(false);

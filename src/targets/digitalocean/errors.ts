@@ -146,7 +146,11 @@ export function toApiError(error: unknown, signal?: AbortSignal): DoApiError {
 }
 
 /** What to tell the operator after the final failure, with the next thing to try. */
-export function explainFailure(error: DoApiError, tokenSource: string | undefined): string {
+export function explainFailure(error: DoApiError, target: { name: string; tokenSource?: string }): string {
+  const tokenSource = target.tokenSource;
+  if (error.status === 401 && target.name === 'lab') {
+    return `the lab emulator rejected its own token: ${error.message}. The lab was probably restarted under this run; run \`drillbook lab status\`, then run the step again.`;
+  }
   if (error.status === 401) {
     const from = tokenSource ? ` (token from ${tokenSource})` : '';
     return `DigitalOcean rejected the API token${from}: ${error.message}. Check the token in ${describeTokenSources()}; it may be expired or revoked.`;

@@ -74,7 +74,7 @@ export class ApiSession {
 
   /** The final, operator-facing error for an API failure. */
   fail(error: DoApiError): DoStepError {
-    return new DoStepError(this.scrub(explainFailure(error, this.options.target.tokenSource)), error);
+    return new DoStepError(this.scrub(explainFailure(error, this.options.target)), error);
   }
 
   /**

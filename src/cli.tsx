@@ -28,6 +28,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that goes away (`drillbook run … | head`) must not crash a run mid-step: the journal has it all.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 function exit(code: number): void {
   // Let buffered output drain before leaving; lingering handles must not keep the process alive.
   process.stdout.write('', () => process.exit(code));

@@ -54,13 +54,16 @@ describe('droplet power actions', () => {
   });
 
   it('answers 422 "Droplet already has a pending event." while an action runs, and for unsupported types', async () => {
-    api = await startTestEmulator({ actionDelayMs: 60_000, bootDelayMs: 10 });
+    const runtime = new RecordingRuntime();
+    api = await startTestEmulator({ runtime, actionDelayMs: 60_000 });
+    const releaseBoot = runtime.hold();
     const droplet = (await api.call('POST', '/v2/droplets', dropletBody())).body.droplet;
     const duringBoot = await act(droplet.id, 'power_off');
     expect(duringBoot).toMatchObject({
       status: 422,
       body: { id: 'unprocessable_entity', message: 'Droplet already has a pending event.' },
     });
+    releaseBoot();
     await api.emulator.idle();
     expect((await act(droplet.id, 'power_off')).status).toBe(201);
     expect((await act(droplet.id, 'power_on')).body.message).toBe('Droplet already has a pending event.');
@@ -174,12 +177,15 @@ describe('lab freeze and thaw', () => {
   });
 
   it('refuses to freeze a droplet that is off or busy, and answers 404 for an unknown one', async () => {
-    const [droplet] = await bootedDroplets(['redis-1']);
+    const runtime = new RecordingRuntime();
+    const [droplet] = await bootedDroplets(['redis-1'], runtime);
     const id = droplet?.id ?? 0;
+    const release = runtime.hold();
     await act(id, 'power_off');
     expect((await api.call('POST', `/v2/_lab/droplets/${id}/freeze`)).body.message).toMatch(
       /is busy with an action/,
     );
+    release();
     await api.emulator.idle();
     expect((await api.call('POST', `/v2/_lab/droplets/${id}/freeze`)).body.message).toMatch(
       /redis-1 is off; only an active droplet/,

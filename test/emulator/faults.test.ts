@@ -51,7 +51,7 @@ describe('fault injection', () => {
 
   it('delays matching requests without holding others back', async () => {
     api = await startTestEmulator();
-    api.emulator.faults.add({ path: '/account', kind: 'latency', ms: 400, times: 1 });
+    api.emulator.faults.add({ path: '/account', kind: 'latency', ms: 1500, times: 1 });
     const finished: string[] = [];
     const slow = api.call('GET', '/v2/account').then((reply) => finished.push(`account ${reply.status}`));
     const fast = api.call('GET', '/v2/regions').then((reply) => finished.push(`regions ${reply.status}`));

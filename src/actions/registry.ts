@@ -1,6 +1,7 @@
 // Every action kind the runbook format knows. Adding a kind: its folder under src/actions/ and one line here.
 import { checkAction } from './check/index.js';
 import { doKind } from './do/index.js';
+import { httpAction } from './http/index.js';
 import { probeAction } from './probe/index.js';
 import { promptAction } from './prompt/index.js';
 import { redisAction } from './redis/index.js';
@@ -15,6 +16,7 @@ type AnyActionKind = ActionKind<any>;
 const kinds: AnyActionKind[] = [
   checkAction,
   doKind,
+  httpAction,
   probeAction,
   promptAction,
   shAction,

@@ -1,0 +1,149 @@
+// Everything through an SSH jump host: a real sshd on 127.40.5.100:2222 in front of a real cluster (127.40.5.x).
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisAction } from '../../src/actions/redis/index.js';
+import { sentinelAction } from '../../src/actions/sentinel/index.js';
+import { createTestContext, parsedAction, type TestContext } from '../../src/actions/test-context.js';
+import type { ActionContext, ActionKind, ActionOutcome } from '../../src/actions/types.js';
+import { type WaitData, waitAction } from '../../src/actions/wait/index.js';
+import { runTunnel } from '../../src/targets/redis/ssh-tunnel.js';
+import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
+import { startSshd, type TestSshd } from './sshd.js';
+
+let cluster: TestRedisCluster;
+let sshd: TestSshd;
+
+beforeAll(async () => {
+  cluster = await startRedisCluster({ subnet: '127.40.5' });
+  sshd = await startSshd({ host: '127.40.5.100', port: 2222 });
+});
+afterAll(async () => {
+  await cluster?.stop();
+  await sshd?.stop();
+});
+
+function context(knownHosts: string, confirms: boolean[] = []): TestContext {
+  return createTestContext({
+    results: { inventory: cluster.inventory },
+    vars: {
+      redis_password: cluster.password,
+      via: sshd.via,
+      via_key: sshd.clientKeyFile,
+      via_known_hosts: knownHosts,
+    },
+    secretVars: ['redis_password'],
+    confirms,
+  });
+}
+
+async function run<Spec>(
+  t: TestContext,
+  kind: ActionKind<Spec>,
+  attrs: Record<string, string>,
+  body = '',
+): Promise<ActionOutcome> {
+  const { spec, action } = parsedAction(kind, { attrs, body });
+  const ctx: ActionContext = { ...t.ctx, action: { ...t.ctx.action, ...action } };
+  return kind.run(spec, ctx);
+}
+
+async function tunnelOf(t: TestContext) {
+  const open = runTunnel(t.ctx);
+  if (!open) throw new Error('no via var');
+  return open();
+}
+
+describe('through an SSH jump host', () => {
+  it('asks once about an unknown host key, remembers it, and runs commands through a forward', async () => {
+    const knownHosts = join(sshd.dir, 'known_hosts_first_use');
+    const t = context(knownHosts);
+    try {
+      const outcome = await run(t, redisAction, { node: 'redis-1' }, 'ROLE');
+      expect(outcome.ok, outcome.error).toBe(true);
+      expect(t.confirmed).toHaveLength(1);
+      expect(t.confirmed[0]?.message).toMatch(
+        /^The authenticity of \[127\.40\.5\.100\]:2222 can't be established\. Its key fingerprint is SHA256:/,
+      );
+      expect(await readFile(knownHosts, 'utf8')).toBe(
+        `[127.40.5.100]:2222 ssh-ed25519 ${sshd.hostKey.toString('base64')}\n`,
+      );
+      expect((await tunnelOf(t)).connections.get('127.40.5.11:6379')).toBe(1);
+    } finally {
+      await t.close();
+    }
+    const again = context(knownHosts);
+    try {
+      expect((await run(again, redisAction, { node: 'redis-2' }, 'PING')).ok).toBe(true);
+      expect(again.confirmed).toEqual([]);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('refuses a bastion whose host key changed, and one the operator does not trust', async () => {
+    const changed = join(sshd.dir, 'known_hosts_changed');
+    const otherKey = Buffer.from(sshd.hostKey);
+    otherKey[otherKey.length - 1] = (otherKey[otherKey.length - 1] ?? 0) ^ 0xff;
+    await writeFile(changed, `[127.40.5.100]:2222 ssh-ed25519 ${otherKey.toString('base64')}\n`);
+    const t = context(changed);
+    try {
+      const outcome = await run(t, redisAction, { node: 'redis-1' }, 'PING');
+      expect(outcome.error).toContain(
+        `ssh://root@127.40.5.100:2222: HOST KEY CHANGED — ${changed} has a different`,
+      );
+    } finally {
+      await t.close();
+    }
+    const refused = context(join(sshd.dir, 'known_hosts_refused'), [false]);
+    try {
+      const outcome = await run(refused, redisAction, { node: 'redis-1' }, 'PING');
+      expect(outcome.error).toContain('ssh://root@127.40.5.100:2222: host key not trusted (SHA256:');
+    } finally {
+      await refused.close();
+    }
+  });
+
+  it('names the node when the jump host cannot reach it', async () => {
+    const t = context(join(sshd.dir, 'known_hosts_down'));
+    try {
+      const outcome = await run(t, redisAction, { node: '127.40.5.99:6379' }, 'PING');
+      expect(outcome.error).toContain(
+        '127.40.5.99:6379 connect via ssh://root@127.40.5.100:2222: the jump host could not reach it (',
+      );
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('verifications, Sentinel-mode discovery (natMap) and the event stream all go through the tunnel', async () => {
+    const t = context(join(sshd.dir, 'known_hosts_all'));
+    try {
+      for (const verify of ['health', 'agreement', 'discovery']) {
+        const outcome = await run(t, sentinelAction, { node: 'all', verify });
+        expect(
+          outcome.checks?.filter((c) => !c.ok),
+          verify,
+        ).toEqual([]);
+      }
+      expect((await run(t, redisAction, { verify: 'replication' })).ok).toBe(true);
+      const failover = await run(t, sentinelAction, { node: 'sentinel-2' }, 'SENTINEL FAILOVER mymaster');
+      expect(failover.ok).toBe(true);
+      const waited = await run(t, waitAction, { event: '+switch-master' });
+      expect(waited.data).toMatchObject({ via: 'stream', from: '127.40.5.11:6379', to: '127.40.5.12:6379' });
+      expect((waited.data as WaitData).seenBy.length).toBeGreaterThan(0);
+      const tunnel = await tunnelOf(t);
+      for (const address of [
+        '127.40.5.21:26379',
+        '127.40.5.22:26379',
+        '127.40.5.23:26379',
+        '127.40.5.11:6379',
+        '127.40.5.12:6379',
+      ]) {
+        expect(tunnel.connections.get(address) ?? 0, address).toBeGreaterThan(0);
+      }
+    } finally {
+      await t.close();
+    }
+  });
+});

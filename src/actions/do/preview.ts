@@ -36,8 +36,10 @@ export function dropletCreateBody(
 }
 
 export function firewallBody(spec: SpecOf<'firewall.ensure'>): Record<string, unknown> {
-  const ports = (rule: { protocol: string; ports?: string | number }) =>
-    rule.protocol === 'icmp' ? {} : { ports: rule.ports === undefined ? 'all' : String(rule.ports) };
+  // The API requires ports on every rule; ICMP has none, and the API reports it as "0".
+  const ports = (rule: { protocol: string; ports?: string | number }) => ({
+    ports: rule.protocol === 'icmp' ? '0' : rule.ports === undefined ? 'all' : String(rule.ports),
+  });
   return {
     name: spec.name,
     inbound_rules: spec.inbound_rules.map((rule) => ({

@@ -1,0 +1,64 @@
+// The sentinel block's parse, safety and preview (no server needed; live behaviour is in test/redis/).
+import { describe, expect, it } from 'vitest';
+import { createTestContext, parseBlock, parsedAction } from '../test-context.js';
+import { sentinelAction } from './index.js';
+
+describe('sentinel block', () => {
+  it('accepts Sentinel commands only, naming the line', () => {
+    const { problems } = parseBlock(sentinelAction, {
+      attrs: { node: 'all' },
+      body: 'SENTINEL MASTERS\nGET k',
+    });
+    expect(problems).toEqual([
+      expect.objectContaining({ line: 2, message: 'GET is not a command Sentinels accept' }),
+    ]);
+  });
+
+  it('refuses a failover on every Sentinel at once', () => {
+    const { problems } = parseBlock(sentinelAction, {
+      attrs: { node: 'all' },
+      body: 'SENTINEL FAILOVER mymaster',
+    });
+    expect(problems[0]).toMatchObject({ line: 1, hint: 'send it to one Sentinel: node=sentinel-1' });
+  });
+
+  it('sets safety per command and verification', () => {
+    const safety = (attrs: Record<string, string>, body = '') =>
+      parsedAction(sentinelAction, { attrs, body }).action.safety;
+    expect(safety({ node: 'all' }, 'SENTINEL MASTERS\nSENTINEL CKQUORUM mymaster\nINFO sentinel')).toBe(
+      'safe',
+    );
+    expect(safety({ node: 's1' }, 'SENTINEL SET mymaster quorum 2')).toBe('mutating');
+    expect(safety({ node: 's1' }, 'SENTINEL FAILOVER mymaster')).toBe('destructive');
+    expect(safety({ node: 'all', verify: 'health' })).toBe('safe');
+    expect(safety({ node: 'all', verify: 'discovery' })).toBe('mutating');
+  });
+
+  it('previews with the master name from master=, the master_name var, or mymaster', () => {
+    const preview = (attrs: Record<string, string>, vars: Record<string, string> = {}) => {
+      const { spec, action } = parsedAction(sentinelAction, { attrs });
+      return sentinelAction.preview(spec, createTestContext({ action, vars }).ctx);
+    };
+    expect(preview({ node: 'all', verify: 'agreement' })).toEqual([
+      'verify agreement of mymaster on every Sentinel',
+    ]);
+    expect(preview({ node: 'all', verify: 'health' }, { master_name: 'cache' })).toEqual([
+      'verify health of cache on every Sentinel',
+    ]);
+    expect(preview({ node: 's1', verify: 'health', master: 'other' })).toEqual([
+      'verify health of other on s1',
+    ]);
+  });
+
+  it('fails with the known names when node=all finds no Sentinels', async () => {
+    const { spec, action } = parsedAction(sentinelAction, {
+      attrs: { node: 'all' },
+      body: 'SENTINEL MASTERS',
+    });
+    const t = createTestContext({ action });
+    const outcome = await sentinelAction.run(spec, t.ctx);
+    await t.close();
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error).toContain('node=all: no Sentinels in the inventory and no `sentinels` var');
+  });
+});

@@ -1,0 +1,23 @@
+// The wait block's attributes and preview (the live event stream is tested in test/redis/failover.test.ts).
+import { describe, expect, it } from 'vitest';
+import { createTestContext, parseBlock, parsedAction } from '../test-context.js';
+import { waitAction } from './index.js';
+
+describe('wait block', () => {
+  it('needs a Sentinel event name', () => {
+    expect(parseBlock(waitAction, { attrs: {} }).problems[0]?.message).toMatch(/^attribute event:/);
+    expect(parseBlock(waitAction, { attrs: { event: 'switch master' } }).problems[0]?.message).toContain(
+      '+switch-master',
+    );
+    expect(parseBlock(waitAction, { attrs: { event: '+failover-state-*' } }).problems).toEqual([]);
+  });
+
+  it('previews the timeout and the reference point', () => {
+    const { spec, action } = parsedAction(waitAction, { attrs: { event: '+switch-master', since: 'step' } });
+    const t = createTestContext({ action: { ...action, timeoutMs: 30_000 } });
+    expect(waitAction.preview(spec, t.ctx)).toEqual([
+      'wait up to 30 s for +switch-master on every Sentinel (since the step)',
+    ]);
+    expect(waitAction.defaultSafety(spec)).toBe('safe');
+  });
+});

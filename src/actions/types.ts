@@ -127,10 +127,10 @@ export interface ActionContext {
   env(): Record<string, string>;
   output(line: string, stream?: 'stdout' | 'stderr' | 'info'): void;
   progress(message: string, done?: number, total?: number): void;
-  /** Puts a result on the drill's time axis (faults, Sentinel events, probe milestones). */
   /**
-   * at: monotonic ms (the now() axis) when it happened, for entries reported after the fact (e.g. a Sentinel
-   * event merged across Sentinels is emitted when its merge window closes); defaults to now.
+   * Puts a result on the drill's time axis (faults, Sentinel events, probe milestones). at: monotonic ms (the
+   * now() axis) when it happened, for entries reported after the fact (a Sentinel event merged across
+   * Sentinels is emitted when its merge window closes); defaults to now.
    */
   timeline(source: string, name: string, detail: string, seenBy?: string[], at?: number): void;
   /** The run's timeline entries at or after monotonic time t (drills compute failover phases from it). */

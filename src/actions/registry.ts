@@ -2,6 +2,7 @@
 import { checkAction } from './check/index.js';
 import { doKind } from './do/index.js';
 import { httpAction } from './http/index.js';
+import { labAction } from './lab/index.js';
 import { probeAction } from './probe/index.js';
 import { promptAction } from './prompt/index.js';
 import { redisAction } from './redis/index.js';
@@ -17,6 +18,7 @@ const kinds: AnyActionKind[] = [
   checkAction,
   doKind,
   httpAction,
+  labAction,
   probeAction,
   promptAction,
   shAction,

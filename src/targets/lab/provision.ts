@@ -4,6 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApiClient } from 'dots-wrapper';
 import type { IDroplet } from 'dots-wrapper/dist/droplet/index.js';
+import { nodeState, sentinelState } from './health.js';
 import type { LabSettings } from './state.js';
 import type { LabSupervisor } from './supervisor.js';
 import {
@@ -14,6 +15,7 @@ import {
   LAB_VPC_NAME,
   type PlannedDroplet,
   planTopology,
+  REDIS_PORT,
   userDataFor,
 } from './topology.js';
 
@@ -126,40 +128,53 @@ export async function provisionLab(options: ProvisionOptions): Promise<Provision
     requestTimeoutInMs: 30_000,
   });
   const plan = planTopology(settings);
-  const masterIp = (plan[0] as PlannedDroplet).privateIp;
   const vpcId = await ensureVpc(client, settings.ipRange);
   const existing = await labDroplets(client);
+  const masterIp = await currentMasterIp(plan);
   const actions = new Map<string, ProvisionedDroplet['action']>();
 
-  await Promise.all(
-    plan.map(async (planned) => {
-      const found = existing.find((droplet) => droplet.name === planned.name);
-      if (found) {
-        const ip = privateIpOf(found);
-        if (ip !== planned.privateIp) {
-          throw new Error(
-            `droplet ${planned.name} exists at ${ip}, not at ${planned.privateIp}; run \`drillbook lab down\` and \`drillbook lab up\` again`,
-          );
-        }
-        actions.set(planned.name, await repair(client, options, found));
-        return;
+  const ensure = async (planned: PlannedDroplet) => {
+    const found = existing.find((droplet) => droplet.name === planned.name);
+    if (found) {
+      const ip = privateIpOf(found);
+      if (ip !== planned.privateIp) {
+        throw new Error(
+          `droplet ${planned.name} exists at ${ip}, not at ${planned.privateIp}; run \`drillbook lab down\` and \`drillbook lab up\` again`,
+        );
       }
-      progress(`creating ${planned.name} (${planned.role}) at ${planned.privateIp}`);
-      const userData = await userDataFor(planned, settings, masterIp);
-      await api(`creating droplet ${planned.name}`, () =>
-        client.droplet.createDroplet({
-          name: planned.name,
-          region: LAB_REGION,
-          size: LAB_SIZE,
-          image: LAB_IMAGE,
-          vpc_uuid: vpcId,
-          tags: planned.tags,
-          user_data: userData,
-        }),
-      );
-      actions.set(planned.name, 'created');
-    }),
+      actions.set(planned.name, await repair(client, options, found));
+      return;
+    }
+    progress(`creating ${planned.name} (${planned.role}) at ${planned.privateIp}`);
+    const userData = await userDataFor(planned, settings, masterIp);
+    await api(`creating droplet ${planned.name}`, () =>
+      client.droplet.createDroplet({
+        name: planned.name,
+        region: LAB_REGION,
+        size: LAB_SIZE,
+        image: LAB_IMAGE,
+        vpc_uuid: vpcId,
+        tags: planned.tags,
+        user_data: userData,
+      }),
+    );
+    actions.set(planned.name, 'created');
+  };
+  // Redis nodes first, Sentinels once the replicas are connected: a Sentinel learns replicas from the
+  // master's INFO, which it sends on connecting and then only every 10 s.
+  const redisNodes = plan.filter((p) => p.role !== 'sentinel');
+  const sentinels = plan.filter((p) => p.role === 'sentinel');
+  await Promise.all(redisNodes.map(ensure));
+  await waitUntilActive(
+    client,
+    redisNodes.map((p) => p.name),
+    60_000,
+    options.signal,
   );
+  if (sentinels.some((p) => !existing.some((droplet) => droplet.name === p.name))) {
+    await waitForReplicas(masterIp, settings.password, redisNodes.length - 1, options.signal);
+  }
+  await Promise.all(sentinels.map(ensure));
   const droplets = await waitUntilActive(
     client,
     plan.map((p) => p.name),
@@ -175,6 +190,29 @@ export async function provisionLab(options: ProvisionOptions): Promise<Provision
       action: actions.get(planned.name) ?? 'kept',
     };
   });
+}
+
+/**
+ * Where re-created nodes should point: the master the lab's Sentinels name now (a drill may have failed
+ * over to another node), else the planned master.
+ */
+async function currentMasterIp(plan: PlannedDroplet[]): Promise<string> {
+  const views = await Promise.all(
+    plan.filter((p) => p.role === 'sentinel').map((p) => sentinelState(p.privateIp, p.port)),
+  );
+  const named = views.find((view) => view.reachable && view.masterAddress)?.masterAddress;
+  return named?.split(':')[0] ?? (plan[0] as PlannedDroplet).privateIp;
+}
+
+/** Best effort: after 10 s the Sentinels are started anyway, and lab up's health check has the last word. */
+async function waitForReplicas(masterIp: string, password: string, replicas: number, signal?: AbortSignal) {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    signal?.throwIfAborted();
+    const master = await nodeState(masterIp, REDIS_PORT, password);
+    if (master.role === 'master' && (master.connectedReplicas ?? 0) >= replicas) return;
+    await sleep(50);
+  }
 }
 
 /** An existing droplet that is off gets power_on; an active one whose processes died gets power_cycle. */

@@ -68,8 +68,9 @@ export function userDataFor(
       failoverTimeoutMs: settings.failoverTimeoutMs,
     });
   }
+  // After a failover the master may be another node: a re-created node joins whichever is master now.
   return redisNodeUserData({
     password: settings.password,
-    ...(planned.role === 'replica' ? { masterIp } : {}),
+    ...(planned.privateIp !== masterIp ? { masterIp } : {}),
   });
 }

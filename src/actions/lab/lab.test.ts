@@ -1,0 +1,89 @@
+// The lab action kind against the emulator over HTTP (droplets as data here; test/lab/failover.test.ts
+// freezes real processes).
+
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createApiClient } from 'dots-wrapper';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Emulator, startEmulator } from '../../targets/lab/emulator/index.js';
+import { createTestContext, parseBlock, parsedAction } from '../test-context.js';
+import { labAction } from './index.js';
+
+const TOKEN = 'lab-action-test-token';
+let emulator: Emulator;
+
+beforeAll(async () => {
+  emulator = await startEmulator({
+    token: TOKEN,
+    bootDelayMs: 10,
+    actionDelayMs: 10,
+    defaultVpcRange: '127.35.0.0/24',
+  });
+  const client = createApiClient({ endpoint: emulator.url, token: TOKEN });
+  await client.droplet.createDroplet({
+    name: 'redis-1',
+    region: 'nyc3',
+    size: 's-1vcpu-1gb',
+    image: 'ubuntu-24-04-x64',
+  });
+  while ((await client.droplet.listDroplets({})).data.droplets[0]?.status !== 'active') await sleep(10);
+});
+
+afterAll(async () => {
+  await emulator?.close();
+});
+
+function context(
+  attrs: Record<string, string>,
+  target = { name: 'lab' as const, apiUrl: emulator.url, token: TOKEN },
+) {
+  const { spec, action } = parsedAction(labAction, { attrs });
+  return { spec, t: createTestContext({ action, target, secrets: [TOKEN] }) };
+}
+
+describe('lab action', () => {
+  it('parses op and node, and reports a bad op or a body', () => {
+    expect(parseBlock(labAction, { attrs: { op: 'freeze', node: 'redis-1' } }).problems).toEqual([]);
+    expect(parseBlock(labAction, { attrs: { op: 'pause', node: 'redis-1' } }).problems[0]?.message).toContain(
+      'op= is freeze or thaw',
+    );
+    expect(
+      parseBlock(labAction, { attrs: { op: 'thaw', node: 'redis-1' }, body: 'x\n' }).problems[0]?.message,
+    ).toBe('a lab block takes no body');
+  });
+
+  it('freezes a droplet, puts the fault on the timeline, then thaws it', async () => {
+    const freeze = context({ op: 'freeze', node: 'redis-1' });
+    const frozen = await labAction.run(freeze.spec, freeze.t.ctx);
+    expect(frozen).toMatchObject({
+      ok: true,
+      data: { op: 'freeze', frozen: true, droplet: { name: 'redis-1', private_ip: '127.35.0.10' } },
+    });
+    expect(freeze.t.timeline).toEqual([{ source: 'fault', name: 'freeze', detail: 'redis-1 127.35.0.10' }]);
+    const listed = (await createApiClient({ endpoint: emulator.url, token: TOKEN }).droplet.listDroplets({}))
+      .data;
+    expect((listed.droplets[0] as unknown as { lab_frozen?: boolean }).lab_frozen).toBe(true);
+    const thaw = context({ op: 'thaw', node: 'redis-1' });
+    expect(await labAction.run(thaw.spec, thaw.t.ctx)).toMatchObject({
+      ok: true,
+      summary: 'redis-1 127.35.0.10 thawed (SIGCONT)',
+    });
+    expect(thaw.t.timeline[0]).toMatchObject({ source: 'lab', name: 'thaw' });
+  });
+
+  it('names the droplets the lab has when the node is unknown', async () => {
+    const { spec, t } = context({ op: 'freeze', node: 'redis-9' });
+    const outcome = await labAction.run(spec, t.ctx);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error).toContain('the lab has no droplet named redis-9 (it has redis-1)');
+  });
+
+  it('refuses to run against DigitalOcean, saying what to do instead', async () => {
+    const { spec, t } = context(
+      { op: 'freeze', node: 'redis-1' },
+      { name: 'digitalocean' as never, apiUrl: 'http://127.0.0.1:9/v2', token: 'x' },
+    );
+    const outcome = await labAction.run(spec, t.ctx);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error).toContain('works only against the lab (--target lab)');
+  });
+});

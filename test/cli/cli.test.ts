@@ -64,7 +64,8 @@ describe('drillbook CLI', () => {
       ['check-the-greeting', 'passed'],
     ]);
     expect(last.steps[0]?.results.hello?.data?.exitCode).toBe(0);
-    expect(readdirSync(journal)).toHaveLength(1);
+    const runId = String(events[0]?.runId);
+    expect(readdirSync(journal).sort()).toEqual([`${runId}.jsonl`, `${runId}.secrets.json`]);
   });
 
   it('run: exit 1 when a check fails, showing expected and actual; later steps do not run', async () => {

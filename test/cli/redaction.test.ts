@@ -24,7 +24,7 @@ describe('redaction across every artefact of a run', () => {
     // The script really echoed it: the masking happened, not an empty variable.
     expect(run.stdout).toContain('the secret is ••••••');
 
-    const [journalName] = readdirSync(journalDir);
+    const [journalName] = readdirSync(journalDir).filter((name) => name.endsWith('.jsonl'));
     const journal = join(journalDir, journalName as string);
     const reportPath = join(tempDir(), 'report.md');
     const report = await runCli(['report', journal, '--out', reportPath]);
@@ -32,6 +32,11 @@ describe('redaction across every artefact of a run', () => {
     const reportJson = await runCli(['report', journal, '--json']);
     expect(statSync(journal).mode & 0o777).toBe(0o600);
     expect(statSync(reportPath).mode & 0o777).toBe(0o600);
+
+    const kept = JSON.parse(readFileSync(journal.replace(/\.jsonl$/, '.secrets.json'), 'utf8'));
+    const generated: string = kept.generated.session_token;
+    expect(generated).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(run.stdout).toContain('the token is ••••••');
 
     const artefacts = {
       stdout: run.stdout,
@@ -42,6 +47,7 @@ describe('redaction across every artefact of a run', () => {
     };
     for (const [name, text] of Object.entries(artefacts)) {
       expect({ name, hits: text.split(SECRET).length - 1 }).toEqual({ name, hits: 0 });
+      expect({ name, generatedHits: text.split(generated).length - 1 }).toEqual({ name, generatedHits: 0 });
     }
     expect(artefacts.report).toContain('| 2 | Check the greeting | safe | passed |');
   });

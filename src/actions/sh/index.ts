@@ -6,6 +6,7 @@ import { formatValue, TemplateError } from '../../runbook/template.js';
 import type { ActionContext, ActionKind, ActionOutcome } from '../types.js';
 import { LineTail } from './lines.js';
 import { runInProcessGroup } from './process-group.js';
+import { missingRequirements } from './requirements.js';
 import { parseSh, type ShSpec, shAttributes, shReferences } from './spec.js';
 
 /** $0 of the script, so the shell's own error lines can be mapped back to runbook lines. */
@@ -14,6 +15,14 @@ const SHELL_ERROR_LINE = new RegExp(`^${SCRIPT_NAME}: (?:line )?(\\d+): `);
 const TAIL_LINES = 50;
 const ERROR_TAIL_LINES = 5;
 export const KILL_GRACE_MS = 2000;
+
+/** What a block whose requires= are not met stores instead of a script's result. */
+export interface ShSkipped {
+  skipped: true;
+  missing: string[];
+  /** The Debian/Ubuntu command that installs what is missing. */
+  install: string;
+}
 
 export interface ShData {
   exitCode: number | null;
@@ -89,6 +98,9 @@ function preview(spec: ShSpec, ctx: ActionContext): string[] {
       lines.push(`# env ${name}=<${resultPath}, not known yet>`);
     }
   }
+  if (spec.requires.length > 0) {
+    lines.push(`# requires ${spec.requires.join(', ')} (skipped, not failed, when missing)`);
+  }
   return [...lines, ...spec.script.replace(/\n$/, '').split('\n')];
 }
 
@@ -130,6 +142,18 @@ async function run(spec: ShSpec, ctx: ActionContext): Promise<ActionOutcome> {
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error;
     return fail(ctx, 'bad env', `${error.message}; fix env= or run the step that produces the value first`);
+  }
+  if (spec.requires.length > 0) {
+    const absent = await missingRequirements(spec.requires, env, cwd);
+    if (absent) {
+      const others = absent.elsewhere.length > 0 ? ` (elsewhere: ${absent.elsewhere.join('; ')})` : '';
+      ctx.output(
+        `${absent.missing.join(', ')} not installed here; install with: ${absent.install}${others}`,
+        'info',
+      );
+      const data: ShSkipped = { skipped: true, missing: absent.missing, install: absent.install };
+      return { ok: true, summary: `skipped: needs ${absent.missing.join(', ')} — ${absent.install}`, data };
+    }
   }
   const { file, args } = shellArgs(spec);
   const started = ctx.now();

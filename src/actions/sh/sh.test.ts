@@ -90,6 +90,19 @@ describe('sh parse', () => {
     expect(badShell[0]?.message).toContain('shell');
   });
 
+  it('reads requires= as a list of names and reports a bad one', () => {
+    const { spec } = parsedAction(shAction, { attrs: { requires: 'php, php-predis,php' }, body: 'true' });
+    expect(spec.requires).toEqual(['php', 'php-predis']);
+    expect(parsedAction(shAction, { body: 'true' }).spec.requires).toEqual([]);
+    const bad = parseBlock(shAction, { attrs: { requires: 'php,$(x)' }, body: 'true' }).problems;
+    expect(bad[0]).toMatchObject({
+      line: 0,
+      message: 'requires="php,$(x)": "$(x)" is not a command or package name',
+    });
+    const empty = parseBlock(shAction, { attrs: { requires: ' , ' }, body: 'true' }).problems;
+    expect(empty[0]?.message).toBe('requires=" , ": names nothing');
+  });
+
   it('lists env paths and cwd references for check-time validation', () => {
     const { spec } = parsedAction(shAction, {
       attrs: {
@@ -253,6 +266,27 @@ describe('sh run', () => {
     expect(outcome.ok).toBe(true);
     expect(await isRunning(pid)).toBe(false);
     expect(lines(t, 'info')[0]).toContain('stopped background processes');
+  });
+
+  it('runs the script when every requirement is on PATH, and says in the preview what it requires', async () => {
+    const { spec, t, run } = setup('echo ran', { requires: 'bash,sh' });
+    const outcome = await run();
+    expect(outcome).toMatchObject({ ok: true, data: { exitCode: 0, stdout: 'ran' } });
+    expect(shAction.preview(spec, t.ctx)).toContain(
+      '# requires bash, sh (skipped, not failed, when missing)',
+    );
+  });
+
+  it('skips, without running anything, when a required command is missing', async () => {
+    const { run, t } = setup('touch should-not-exist', { requires: 'drillbook-no-such-tool' });
+    const outcome = await run();
+    expect(outcome).toMatchObject({
+      ok: true,
+      summary: 'skipped: needs drillbook-no-such-tool — sudo apt-get install drillbook-no-such-tool',
+      data: { skipped: true, missing: ['drillbook-no-such-tool'] },
+    });
+    expect(existsSync(path.join(tmp, 'should-not-exist'))).toBe(false);
+    expect(lines(t, 'info')[0]).toContain('drillbook-no-such-tool not installed here');
   });
 
   it('previews the script with its environment, secrets masked', () => {

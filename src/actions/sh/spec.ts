@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { findReferences, PATH_PATTERN } from '../../runbook/template.js';
 import { varEnvName } from '../../runbook/vars.js';
 import type { BlockProblem } from '../types.js';
+import { REQUIREMENT_NAME } from './requirements.js';
 
 export interface EnvBinding {
   /** Environment variable name, e.g. MASTER_IP. */
@@ -17,12 +18,18 @@ export interface ShSpec {
   /** As written; relative to the runbook's folder; may hold {{ path }} references (a path is a whole value). */
   cwd?: string;
   env: EnvBinding[];
+  /** What must be installed (commands, or known names such as php-predis); missing ones skip the block. */
+  requires: string[];
 }
 
 export const shAttributes = z.strictObject({
   shell: z.enum(['bash', 'sh']).optional(),
   cwd: z.string().min(1, 'cwd= needs a directory').optional(),
   env: z.string().optional(),
+  requires: z
+    .string()
+    .min(1, 'requires= names what the script needs, e.g. requires=php,php-predis')
+    .optional(),
 });
 
 /** A script travels as one argv entry, which Linux caps at 128 KiB. */
@@ -74,6 +81,23 @@ function parseEnvAttribute(text: string, report: (problem: BlockProblem) => void
   return ok ? bindings : undefined;
 }
 
+function parseRequires(text: string, report: (problem: BlockProblem) => void): string[] | undefined {
+  const names = text
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const bad = names.find((name) => !REQUIREMENT_NAME.test(name));
+  if (bad !== undefined || names.length === 0) {
+    report({
+      line: 0,
+      message: `requires="${text}": ${bad === undefined ? 'names nothing' : `"${bad}" is not a command or package name`}`,
+      hint: 'list commands or known names, comma-separated: requires=php,php-predis',
+    });
+    return undefined;
+  }
+  return [...new Set(names)];
+}
+
 function reportSplicing(body: string, report: (problem: BlockProblem) => void): void {
   for (const { path, offset } of findReferences(body)) {
     const before = body.slice(0, offset);
@@ -114,12 +138,14 @@ export function parseSh(
   // as text, and the runbook parser reports the same positions itself (it drops our duplicates).
   reportSplicing(body, report);
   const env = attrs.env === undefined ? [] : parseEnvAttribute(attrs.env, report);
-  if (!env || !ok) return undefined;
+  const requires = attrs.requires === undefined ? [] : parseRequires(attrs.requires, report);
+  if (!env || !requires || !ok) return undefined;
   return {
     script: body,
     shell: attrs.shell === 'sh' ? 'sh' : 'bash',
     ...(attrs.cwd === undefined ? {} : { cwd: attrs.cwd }),
     env,
+    requires,
   };
 }
 

@@ -86,6 +86,17 @@ describe('resolveDigitalOceanTarget', () => {
     expect(error.message).not.toContain('secret-token-value');
   });
 
+  it('names DIGITALOCEAN_API_URL when it is not a URL', async () => {
+    const error = await failure(
+      resolveDigitalOceanTarget({
+        env: { HOME: home, DIGITALOCEAN_ACCESS_TOKEN: 't0ken', DIGITALOCEAN_API_URL: 'api.example' },
+      }),
+    );
+    expect(error.message).toBe(
+      'DIGITALOCEAN_API_URL "api.example" is not a URL; set it like https://api.digitalocean.com/v2 or unset it',
+    );
+  });
+
   it('takes the API URL from DIGITALOCEAN_API_URL, adding /v2 to a doctl-style URL', async () => {
     const env = { HOME: home, DIGITALOCEAN_ACCESS_TOKEN: 't0ken' };
     expect(

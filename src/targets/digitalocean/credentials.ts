@@ -41,7 +41,14 @@ export function describeTokenSources(env: Environment = process.env): string {
 export function resolveApiUrl(env: Environment = process.env): string {
   const configured = env.DIGITALOCEAN_API_URL?.trim();
   if (!configured) return DEFAULT_API_URL;
-  const url = new URL(configured);
+  let url: URL;
+  try {
+    url = new URL(configured);
+  } catch {
+    throw new CredentialsError(
+      `DIGITALOCEAN_API_URL "${configured}" is not a URL; set it like https://api.digitalocean.com/v2 or unset it`,
+    );
+  }
   const path = url.pathname.replace(/\/+$/, '');
   url.pathname = path.endsWith('/v2') ? path : `${path}/v2`;
   return url.toString().replace(/\/+$/, '');

@@ -3,8 +3,8 @@
 // The same event from several Sentinels within MERGE_WINDOW_MS is one event with seenBy/seenAt.
 import { Redis } from 'ioredis';
 import type { ActionContext } from '../../actions/types.js';
-import { type ConnectionSettings, clientOptions } from './connection.js';
-import type { NodeAddress } from './inventory.js';
+import { type ConnectionSettings, clientOptions, connectionSettings } from './connection.js';
+import { type NodeAddress, resolveAllSentinels } from './inventory.js';
 import { mergeKey, type ParsedSentinelMessage, parseSentinelMessage } from './sentinel-messages.js';
 
 export const MERGE_WINDOW_MS = 1000;
@@ -249,4 +249,26 @@ export function describeEvent(event: SentinelEvent): string {
     (name) => `${name} +${Math.round((event.seenAt[name] ?? event.t) - event.t)}ms`,
   );
   return `${event.detail} (seen by ${seen.join(', ')})`;
+}
+
+/**
+ * For other kinds (probe, drill): the run's stream over every Sentinel the run knows (inventory, else the
+ * `sentinels` var), authenticated with the `sentinel_password` var when set, through the jump host when `via` is.
+ */
+export function runSentinelEventsForRun(
+  ctx: Pick<
+    ActionContext,
+    | 'resources'
+    | 'now'
+    | 'timeline'
+    | 'output'
+    | 'vars'
+    | 'render'
+    | 'resolve'
+    | 'interaction'
+    | 'step'
+    | 'signal'
+  >,
+): SentinelEventStream {
+  return runSentinelEvents(ctx, resolveAllSentinels(ctx), connectionSettings({}, ctx, 'sentinel_password'));
 }

@@ -42,9 +42,35 @@ interface StepDraft {
   excluded: Array<[number, number]>;
 }
 
-/** Joins the lines of a range minus the excluded ranges, trimming blank lines at every seam. */
+/** The text of a source, and where each of its lines starts, so ranges of lines are cheap to slice. */
+interface SourceText {
+  text: string;
+  lines: string[];
+  /** lineStarts[i] is the offset of 0-based line i; one extra entry marks the end. */
+  lineStarts: number[];
+}
+
+function sourceText(source: string): SourceText {
+  const text = source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  const lines = text.split('\n');
+  const lineStarts = new Array<number>(lines.length + 1);
+  let offset = 0;
+  for (let i = 0; i < lines.length; i++) {
+    lineStarts[i] = offset;
+    offset += (lines[i] as string).length + 1;
+  }
+  lineStarts[lines.length] = offset;
+  return { text, lines, lineStarts };
+}
+
+/** 1-based inclusive lines first..last, without the final newline. */
+function sliceLines(source: SourceText, first: number, last: number): string {
+  return source.text.slice(source.lineStarts[first - 1], (source.lineStarts[last] as number) - 1);
+}
+
+/** The lines of a range minus the excluded ranges, trimming blank lines at every seam. */
 function prose(
-  lines: readonly string[],
+  source: SourceText,
   first: number,
   last: number,
   excluded: ReadonlyArray<[number, number]>,
@@ -54,9 +80,7 @@ function prose(
   const flush = (end: number): void => {
     if (end >= start)
       pieces.push(
-        lines
-          .slice(start - 1, end)
-          .join('\n')
+        sliceLines(source, start, end)
           .replace(/^(?:[ \t]*\n)+/, '')
           .trimEnd(),
       );
@@ -80,10 +104,8 @@ export function parseRunbookWith(
   options: ParseOptions = {},
 ): ParseResult {
   const diagnostics = new DiagnosticList(file);
-  const lines = source
-    .replace(/^\uFEFF/, '')
-    .replace(/\r\n?/g, '\n')
-    .split('\n');
+  const text = sourceText(source);
+  const { lines } = text;
 
   let meta: RunbookMeta = { vars: [] };
   const front = splitFrontMatter(lines);
@@ -103,9 +125,11 @@ export function parseRunbookWith(
     meta = readFrontMatter(front.block, diagnostics);
   }
   // Blank out the front matter rather than cutting it, so Markdown line numbers stay the file's.
-  const markdownLines =
-    front.lineCount > 0 ? lines.map((line, i) => (i < front.lineCount ? '' : line)) : lines;
-  const { headings, fences } = scanDocument(markdownLines);
+  const markdown =
+    front.lineCount > 0
+      ? '\n'.repeat(front.lineCount) + text.text.slice(text.lineStarts[front.lineCount])
+      : text.text;
+  const { headings, fences } = scanDocument(markdown, lines);
 
   const stepHeadings = headings.filter((h) => h.depth === 2);
   const firstStepLine = stepHeadings[0]?.line ?? lines.length + 1;
@@ -168,7 +192,7 @@ export function parseRunbookWith(
   let order = 0;
   for (const [index, draft] of drafts.entries()) {
     const { heading } = draft;
-    const explanation = prose(lines, draft.firstLine, draft.lastLine, draft.excluded);
+    const explanation = prose(text, draft.firstLine, draft.lastLine, draft.excluded);
     let safety: Safety = 'safe';
     for (const { block } of draft.actions)
       if (safetyRank(block.safety) > safetyRank(safety)) safety = block.safety;
@@ -244,7 +268,7 @@ export function parseRunbookWith(
       baseDir: resolve(dirname(file)),
       title: meta.title,
       vars: meta.vars,
-      introduction: prose(lines, front.lineCount + 1, firstStepLine - 1, introductionExcluded),
+      introduction: prose(text, front.lineCount + 1, firstStepLine - 1, introductionExcluded),
       steps,
       templates: templates.templates,
     };

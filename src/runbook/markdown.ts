@@ -76,10 +76,13 @@ function isClosingFence(lineText: string, markup: string): boolean {
   return run >= markup.length && stripped.slice(run).trim() === '';
 }
 
-/** `lines` is the source split on \n, with any front matter already blanked out. */
-export function scanDocument(lines: readonly string[]): ScannedDocument {
+/**
+ * `text` is the Markdown to parse (front matter already blanked out, so line numbers are the file's);
+ * `lines` is the file split on \n, for the columns of headings and fences.
+ */
+export function scanDocument(text: string, lines: readonly string[]): ScannedDocument {
   const md = blockParser();
-  const tokens = md.parse(lines.join('\n'), {});
+  const tokens = md.parse(text, {});
   const headings: Heading[] = [];
   const fences: Fence[] = [];
   for (let i = 0; i < tokens.length; i++) {

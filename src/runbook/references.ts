@@ -82,8 +82,9 @@ export function checkReferences(
         hint: `write {{ vars.${second} }}`,
       };
     }
-    const matching = (byHead.get(head as string) ?? []).filter((p) => overlaps(p.segments, segments));
-    if (matching.some((p) => p.order < order)) return undefined;
+    const candidates = byHead.get(head as string) ?? [];
+    for (const p of candidates) if (p.order < order && overlaps(p.segments, segments)) return undefined;
+    const matching = candidates.filter((p) => overlaps(p.segments, segments));
     const self = matching.find((p) => p.order === order);
     if (self)
       return {

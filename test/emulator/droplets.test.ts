@@ -139,6 +139,18 @@ describe('droplet create', () => {
   });
 });
 
+describe('droplet public addresses', () => {
+  it('answers 503 when the public loopback range is exhausted', async () => {
+    api = await startTestEmulator({ publicRange: '127.201.0.0/28' });
+    expect((await createMany(['a', 'b', 'c', 'd', 'e'])).status).toBe(202);
+    const full = await create({ name: 'f' });
+    expect(full).toMatchObject({
+      status: 503,
+      body: { message: 'The lab has no free public loopback address left.' },
+    });
+  });
+});
+
 describe('droplet list, get and delete', () => {
   it('filters by tag_name and name and paginates with meta.total', async () => {
     api = await startTestEmulator();

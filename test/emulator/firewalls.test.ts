@@ -117,6 +117,8 @@ describe('firewalls', () => {
       ],
       [{ droplet_ids: [12] }, /^droplet_ids\[0\] 12 is not a droplet/],
       [{ tags: ['ghost'] }, /^tags\[0\] "ghost" is not a tag/],
+      [{ tags: 'redis' }, /^tags must be an array of strings/],
+      [{ droplet_ids: 'all' }, /^droplet_ids must be an array of droplet ids/],
     ];
     for (const [extra, message] of cases) {
       const reply = await api.call('POST', '/v2/firewalls', firewallBody(extra));

@@ -1,6 +1,9 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/targets/lab/emulator/index.js';
-import { startTestEmulator, type TestApi, token } from './helpers.js';
+import { emptyState } from '../../src/targets/lab/emulator/store.js';
+import { startTestEmulator, type TestApi, token, withTempDir } from './helpers.js';
 
 let api: TestApi | undefined;
 afterEach(async () => {
@@ -112,5 +115,52 @@ describe('emulator HTTP layer', () => {
       /publicRange .* inside 127/,
     );
     await expect(startEmulator({ token: '' })).rejects.toThrow(/token is empty/);
+  });
+
+  it('answers 413 for a body over 1 MiB', async () => {
+    api = await startTestEmulator();
+    const reply = await api.call('POST', '/v2/tags', undefined, {
+      rawBody: JSON.stringify({ name: 'x'.repeat(1_100_000) }),
+    });
+    expectError(reply, 413, 'request_too_large', /exceeds 1 MiB/);
+  });
+
+  it('names the address when the port is taken', async () => {
+    api = await startTestEmulator();
+    const port = Number(new URL(api.emulator.url).port);
+    await expect(startEmulator({ token, port })).rejects.toThrow(
+      new RegExp(`could not listen on 127\\.0\\.0\\.1:${port}: the address is already in use`),
+    );
+  });
+
+  it('answers 500 naming the emulator failure when its own state is inconsistent', async () => {
+    await withTempDir(async (directory) => {
+      const stateFile = path.join(directory, 'emulator.json');
+      const droplet = {
+        id: 7,
+        name: 'odd',
+        region: 'fra1',
+        sizeSlug: 's-999vcpu',
+        imageId: 1,
+        vpcUuid: 'none',
+        tags: [],
+        sshKeyIds: [],
+        monitoring: false,
+        createdAt: '2026-01-01T00:00:00Z',
+        status: 'active',
+        locked: false,
+        privateIp: '127.10.0.10',
+        publicIp: '127.200.0.10',
+        frozen: false,
+      };
+      await writeFile(stateFile, JSON.stringify({ ...emptyState(), droplets: [droplet] }));
+      api = await startTestEmulator({ stateFile });
+      expectError(
+        await api.call('GET', '/v2/droplets/7'),
+        500,
+        'server_error',
+        /lab emulator failed: size s-999vcpu is missing/,
+      );
+    });
   });
 });

@@ -98,6 +98,9 @@ describe('VPCs on loopback', () => {
       /^name "bad name" may only contain/,
     );
     expect(await messageOf({ name: 'x', region: 'mars1' })).toMatch(/^region "mars1" is not a region/);
+    expect(await messageOf({ name: 'x', region: 'fra1', description: 5 })).toMatch(
+      /^description must be a string/,
+    );
     expect(await messageOf({ name: 'x', region: 'fra1', description: 'd'.repeat(256) })).toMatch(
       /^description must be at most 255/,
     );
@@ -172,5 +175,15 @@ describe('VPCs on loopback', () => {
       /^default must be true or false/,
     );
     expect((await api.call('PATCH', '/v2/vpcs/not-a-vpc', { name: 'x' })).status).toBe(404);
+  });
+
+  it('picks a free 127.N.0.0/24 when no ip_range is given, and says so when none is left', async () => {
+    api = await startTestEmulator();
+    for (let second = 11; second < 256; second++) {
+      const reply = await createVpc({ name: `auto-${second}` });
+      expect(reply.body.vpc.ip_range).toBe(`127.${second}.0.0/24`);
+    }
+    const exhausted = await createVpc({ name: 'one-too-many' });
+    expect(exhausted.body.message).toMatch(/^ip_range could not be chosen: every 127\.N\.0\.0\/24 is taken/);
   });
 });

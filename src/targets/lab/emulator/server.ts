@@ -35,13 +35,16 @@ function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    // An oversized body is still read to its end, so the client gets the 413 rather than a reset connection.
     request.on('data', (chunk: Buffer) => {
       size += chunk.length;
+      if (size <= maxBodyBytes) chunks.push(chunk);
+    });
+    request.on('end', () => {
       if (size > maxBodyBytes)
         reject(new ApiError(413, 'request_too_large', 'The request body exceeds 1 MiB.'));
-      else chunks.push(chunk);
+      else resolve(Buffer.concat(chunks).toString('utf8'));
     });
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     request.on('error', reject);
   });
 }
@@ -192,10 +195,19 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       response.destroy(error instanceof Error ? error : new Error(String(error)));
     });
   });
+  const port = options.port ?? 0;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
+    const fail = (error: NodeJS.ErrnoException) => {
+      const reason = error.code === 'EADDRINUSE' ? 'the address is already in use' : error.message;
+      reject(
+        new Error(
+          `The lab emulator could not listen on ${host}:${port}: ${reason}. Stop whatever holds it (\`ss -ltnp | grep ${port}\`) or choose another port.`,
+        ),
+      );
+    };
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.off('error', fail);
       resolve();
     });
   });

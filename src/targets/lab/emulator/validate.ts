@@ -40,15 +40,6 @@ export function stringArray(body: Record<string, unknown>, field: string): strin
   return value as string[];
 }
 
-export function integerArray(body: Record<string, unknown>, field: string): number[] {
-  const value = body[field];
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || value.some((item) => !Number.isInteger(item))) {
-    throw unprocessable(field, 'must be an array of integer ids');
-  }
-  return value as number[];
-}
-
 const tagPattern = /^[a-zA-Z0-9_\-:]+$/;
 
 export function checkTagName(name: string, field: string): void {

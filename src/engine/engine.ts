@@ -61,6 +61,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   let replay: ReplayedRun | undefined;
   let journalPath: string;
   let runId: string;
+  if (options.resume && options.dryRun) {
+    // A dry run's "skipped" steps appended to a real run's journal would undo its record of what passed.
+    throw new Error(
+      '--dry-run cannot continue a recorded run: drop --resume to preview, or --dry-run to resume',
+    );
+  }
   if (options.resume) {
     journalPath = locateJournal(options.resume, options.journalPath);
     replay = replayJournal(readJournal(journalPath));

@@ -183,6 +183,9 @@ describe('resume', () => {
       startEngine({ runbook: runbook([]), journalPath: dir, resume: engine.runId, target: 'digitalocean' }),
     ).rejects.toThrow(`run ${engine.runId} was recorded against target lab; resume it with --target lab`);
     await expect(
+      startEngine({ runbook: runbook([]), journalPath: dir, resume: engine.runId, dryRun: true }),
+    ).rejects.toThrow('--dry-run cannot continue a recorded run');
+    await expect(
       startEngine({ runbook: runbook([]), journalPath: dir, resume: 'no-such-run' }),
     ).rejects.toThrow('no journal for run "no-such-run"');
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { stepNeedsOperator } from '../../src/engine/engine.js';
 import { action, ofType, ok, runbook, scriptedInteraction, startEngine, step } from './fake-runbook.js';
 
 const mutating = (onRun: () => void) =>
@@ -160,5 +161,15 @@ describe('engine: dry run', () => {
     ]);
     expect(ofType(events, 'step.finished').map((e) => e.status)).toEqual(['skipped', 'skipped']);
     expect(ofType(events, 'run.started')[0]?.dryRun).toBe(true);
+  });
+});
+
+describe('stepNeedsOperator', () => {
+  it('is true for steps that will confirm or prompt, false for safe steps without prompts', () => {
+    expect(stepNeedsOperator(step('read', [action({ behave: () => ok() })]))).toBe(false);
+    expect(stepNeedsOperator(step('write', [action({ behave: () => ok() }, { safety: 'mutating' })]))).toBe(
+      true,
+    );
+    expect(stepNeedsOperator(step('ask', [action({ behave: () => ok() }, { kind: 'prompt' })]))).toBe(true);
   });
 });

@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { type Cidr, cidrIsLoopback, parseCidr } from './addresses.js';
 import { EmulatorCore } from './core.js';
 import { ApiError, badRequest, unauthorized } from './errors.js';
-import { FaultInjector } from './faults.js';
+import { FaultInjector, type StatusFault } from './faults.js';
 import { toLabDroplet } from './lifecycle.js';
 import { RateLimiter } from './rate-limit.js';
 import { type ApiResponse, matchRoute } from './router.js';
@@ -56,6 +56,22 @@ function parseJson(text: string): unknown {
   } catch {
     throw badRequest('error parsing request body: it is not valid JSON');
   }
+}
+
+/** The answer to an injected status fault; a 429 always says when to retry, as the real API does. */
+function injectedError({ status, retryAfterSeconds }: StatusFault): ApiError {
+  const retry: Record<string, string> =
+    status === 429 || retryAfterSeconds !== undefined
+      ? { 'retry-after': String(retryAfterSeconds ?? 1) }
+      : {};
+  return status === 429
+    ? new ApiError(429, 'too_many_requests', 'API rate limit exceeded.', retry)
+    : new ApiError(
+        status,
+        'server_error',
+        'Server was unable to give you a response (injected fault).',
+        retry,
+      );
 }
 
 /** Starts the DigitalOcean API v2 emulator on loopback; usable in-process (tests) and from the lab daemon. */
@@ -122,21 +138,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       headers = limiter.headers(at);
       const triggered = faults.trigger(method, url.pathname);
       if (triggered.latencyMs > 0) await delay(triggered.latencyMs);
-      if (triggered.status) {
-        const { status, retryAfterSeconds } = triggered.status;
-        const retry: Record<string, string> =
-          status === 429 || retryAfterSeconds !== undefined
-            ? { 'retry-after': String(retryAfterSeconds ?? 1) }
-            : {};
-        throw status === 429
-          ? new ApiError(429, 'too_many_requests', 'API rate limit exceeded.', retry)
-          : new ApiError(
-              status,
-              'server_error',
-              'Server was unable to give you a response (injected fault).',
-              retry,
-            );
-      }
+      if (triggered.status) throw injectedError(triggered.status);
       holdResponse = triggered.holdResponse;
       body = parseJson(rawBody);
       if (match.kind === 'none')

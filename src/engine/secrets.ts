@@ -1,6 +1,7 @@
 // Secrets a resumed run needs again (generated values, secret answers an action published) are kept beside
 // the journal in a 0600 file, never in the journal itself, whose copies are masked.
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 export interface KeptSecrets {
   /** Variable name → value made by `generate`. */
@@ -21,6 +22,8 @@ export function readKeptSecrets(path: string): KeptSecrets {
 }
 
 export function writeKeptSecrets(path: string, secrets: KeptSecrets): void {
+  // Written when the run starts, before the journal's first line has created the runs folder.
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   writeFileSync(path, `${JSON.stringify(secrets)}\n`, { mode: 0o600 });
   chmodSync(path, 0o600);
 }

@@ -7,8 +7,8 @@ import {
   messageOf,
   type ReadAction,
   readActionBlock,
-  safetyRank,
 } from './action-block.js';
+import { safetyRank } from './common-attributes.js';
 import { DiagnosticList } from './diagnostics.js';
 import { type RunbookMeta, readFrontMatter, splitFrontMatter } from './front-matter.js';
 import { tokenizeInfoString } from './info-string.js';
@@ -16,6 +16,7 @@ import { type Heading, scanDocument } from './markdown.js';
 import type { Diagnostic, Runbook, Safety, Step } from './model.js';
 import { checkReferences, type ReferencingAction } from './references.js';
 import { slugger } from './slug.js';
+import { prose, sourceText } from './source-text.js';
 import { didYouMean } from './suggest.js';
 import { TemplateSet } from './templates.js';
 
@@ -40,61 +41,6 @@ interface StepDraft {
   actions: ReadAction[];
   /** 1-based inclusive line ranges taken out of the explanation (the action blocks). */
   excluded: Array<[number, number]>;
-}
-
-/** The text of a source, and where each of its lines starts, so ranges of lines are cheap to slice. */
-interface SourceText {
-  text: string;
-  lines: string[];
-  /** lineStarts[i] is the offset of 0-based line i; one extra entry marks the end. */
-  lineStarts: number[];
-}
-
-function sourceText(source: string): SourceText {
-  const text = source.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
-  const lines = text.split('\n');
-  const lineStarts = new Array<number>(lines.length + 1);
-  let offset = 0;
-  for (let i = 0; i < lines.length; i++) {
-    lineStarts[i] = offset;
-    offset += (lines[i] as string).length + 1;
-  }
-  lineStarts[lines.length] = offset;
-  return { text, lines, lineStarts };
-}
-
-/** 1-based inclusive lines first..last, without the final newline. */
-function sliceLines(source: SourceText, first: number, last: number): string {
-  return source.text.slice(source.lineStarts[first - 1], (source.lineStarts[last] as number) - 1);
-}
-
-/** The lines of a range minus the excluded ranges, trimming blank lines at every seam. */
-function prose(
-  source: SourceText,
-  first: number,
-  last: number,
-  excluded: ReadonlyArray<[number, number]>,
-): string {
-  const pieces: string[] = [];
-  let start = first;
-  const flush = (end: number): void => {
-    if (end >= start)
-      pieces.push(
-        sliceLines(source, start, end)
-          .replace(/^(?:[ \t]*\n)+/, '')
-          .trimEnd(),
-      );
-  };
-  for (const [from, to] of excluded) {
-    if (to < first || from > last) continue;
-    flush(Math.min(from - 1, last));
-    start = to + 1;
-  }
-  flush(last);
-  return pieces
-    .filter((piece) => piece.trim() !== '')
-    .join('\n\n')
-    .replace(/^[ \t]*\n/, '');
 }
 
 export function parseRunbookWith(
@@ -239,10 +185,24 @@ export function parseRunbookWith(
             ),
           );
         produces.push(...hook('paths it publishes', () => kind.publishes?.(block.spec)));
+        const params = new Set(hook('template params it supplies', () => kind.templateParams?.(block.spec)));
         for (const name of hook('templates it uses', () => kind.templates?.(block.spec))) {
           const attribute = Object.keys(block.attrs).find((key) => block.attrs[key] === name);
           const usedAt = (attribute && read.attributeAt[attribute]) || block.loc;
-          references.push(...(templates.use(name, usedAt) ?? []));
+          for (const site of templates.use(name, usedAt) ?? []) {
+            const [namespace, param = ''] = site.path.split('.');
+            if (namespace !== 'params') {
+              references.push(site);
+            } else if (!params.has(param)) {
+              diagnostics.error(
+                site.at,
+                `"${site.path}": the ${block.kind} block on line ${block.loc.line} gives template "${name}" no param "${param}"`,
+                params.size > 0
+                  ? `it gives: ${[...params].join(', ')}; add ${param} to the block's params`
+                  : `give it in the block, e.g. params: { ${param}: ... }`,
+              );
+            }
+          }
         }
       }
       referencing.push({ block, order: order++, stepTitle: heading.title, produces, references });

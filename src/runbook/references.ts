@@ -1,7 +1,7 @@
 // Check-time validation of {{ path }} references: every path must name a variable, run info, or a result
 // that an earlier action produces. Deeper segments of results are only known at run time.
 
-import type { ReferenceSite } from './action-block.js';
+import type { ReferenceSite } from './block-references.js';
 import type { DiagnosticList } from './diagnostics.js';
 import type { ActionBlock, VarSpec } from './model.js';
 import { RUN_FIELDS } from './namespace.js';

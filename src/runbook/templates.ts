@@ -1,6 +1,6 @@
 // Named templates: code blocks with file=NAME, or files beside the runbook that an action names.
 import { dirname, join } from 'node:path';
-import type { ReferenceSite } from './action-block.js';
+import type { ReferenceSite } from './block-references.js';
 import type { DiagnosticList, Position } from './diagnostics.js';
 import type { InfoString } from './info-string.js';
 import type { Fence } from './markdown.js';

@@ -1,0 +1,77 @@
+// The attributes every action kind takes: id, confirm, timeout, retries, within, safety.
+import type { DiagnosticList, Position } from './diagnostics.js';
+import { DURATION_HINT, parseDuration } from './duration.js';
+import { type ActionBlock, SAFETY_LEVELS, type Safety } from './model.js';
+import { RESERVED_IDS } from './namespace.js';
+
+export const COMMON_ATTRIBUTES = ['id', 'confirm', 'timeout', 'retries', 'within', 'safety'] as const;
+const ACTION_ID = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+export function isCommonAttribute(key: string): boolean {
+  return (COMMON_ATTRIBUTES as readonly string[]).includes(key);
+}
+
+/**
+ * Applies one common attribute to the block, reporting a bad value at `at`. Returns the explicit safety
+ * for `safety=`, since the kind's default is only known once the block is read.
+ */
+export function applyCommonAttribute(
+  block: ActionBlock,
+  key: string,
+  value: string,
+  at: Position,
+  diagnostics: DiagnosticList,
+): Safety | undefined {
+  switch (key) {
+    case 'id':
+      if (!ACTION_ID.test(value)) {
+        diagnostics.error(
+          at,
+          `id="${value}" is not a valid id`,
+          'ids start with a letter or _ and contain letters, digits, _ and -',
+        );
+      } else if ((RESERVED_IDS as readonly string[]).includes(value)) {
+        diagnostics.error(
+          at,
+          `id="${value}" clashes with the reserved name "${value}"`,
+          `choose another id; ${RESERVED_IDS.join(', ')} are reserved`,
+        );
+      } else block.id = value;
+      return undefined;
+    case 'confirm':
+      block.confirm = value;
+      return undefined;
+    case 'timeout':
+    case 'within': {
+      const ms = parseDuration(value);
+      if (ms === undefined || ms <= 0)
+        diagnostics.error(at, `${key}=${value} is not a duration`, DURATION_HINT);
+      else if (key === 'timeout') block.timeoutMs = ms;
+      else block.withinMs = ms;
+      return undefined;
+    }
+    case 'retries':
+      if (/^\d{1,3}$/.test(value)) block.retries = Number(value);
+      else
+        diagnostics.error(
+          at,
+          `retries=${value} is not a whole number`,
+          'write retries=0, retries=3, ... (at most 999)',
+        );
+      return undefined;
+    case 'safety':
+      if ((SAFETY_LEVELS as readonly string[]).includes(value)) return value as Safety;
+      diagnostics.error(
+        at,
+        `safety=${value} is not a safety level`,
+        `use one of ${SAFETY_LEVELS.join(', ')}`,
+      );
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+export function safetyRank(safety: Safety): number {
+  return SAFETY_LEVELS.indexOf(safety);
+}

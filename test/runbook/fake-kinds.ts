@@ -89,13 +89,14 @@ const probe: ActionKind<{ name: string }> = {
   run: notRunnable,
 };
 
-const render: ActionKind<{ template: string }> = {
+const render: ActionKind<{ template: string; params: string[] }> = {
   kind: 'render',
-  description: 'fake kind that uses a named template',
-  attributes: z.strictObject({ template: z.string() }),
+  description: 'fake kind that uses a named template, giving it the params named in params=a,b',
+  attributes: z.strictObject({ template: z.string(), params: z.string().optional() }),
   defaultSafety: () => 'mutating',
-  parse: ({ attrs }) => ({ template: attrs.template as string }),
+  parse: ({ attrs }) => ({ template: attrs.template as string, params: attrs.params?.split(',') ?? [] }),
   templates: (spec) => [spec.template],
+  templateParams: (spec) => spec.params,
   preview: notRunnable,
   run: notRunnable,
 };

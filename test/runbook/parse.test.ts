@@ -175,6 +175,25 @@ describe('templates', () => {
     ]);
   });
 
+  it('accepts {{ params.NAME }} in a template when the block gives NAME, and names the params it gives otherwise', () => {
+    const files: Record<string, string> = {
+      'node.yaml': 'replicaof {{ params.replicaof }}\nip {{ params.ip }}\n',
+    };
+    const { diagnostics } = parse(
+      `${header}## Boot\n\n${FENCE}render template=node.yaml params=replicaof\n${FENCE}\n`,
+      (name) => files[name],
+    );
+    expect(diagnostics.map((d) => [d.file, d.line, d.column, d.message, d.hint])).toEqual([
+      [
+        'runbooks/node.yaml',
+        2,
+        4,
+        '"params.ip": the render block on line 8 gives template "node.yaml" no param "ip"',
+        "it gives: replicaof; add ip to the block's params",
+      ],
+    ]);
+  });
+
   it('reports a template that is neither a block nor a file', () => {
     const { diagnostics } = parse(
       `${header}## Boot\n\n${FENCE}render template=missing.yaml\n${FENCE}\n`,

@@ -35,6 +35,8 @@ export interface CommandDeps {
   /** engine's stepNeedsOperator: `a` stops before such a step. */
   needsOperator: (step: Step) => boolean;
   previewSources: Omit<PreviewSources, 'results' | 'runId'>;
+  /** Settles once engine.start() has; a key pressed before that waits for it rather than failing. */
+  ready?: () => Promise<void>;
 }
 
 export interface Commands {
@@ -100,6 +102,12 @@ export function createCommands(deps: CommandDeps): Commands {
     setBusy(store, true);
     setInterruptArmed(store, false);
     try {
+      try {
+        await deps.ready?.();
+      } catch (error) {
+        setNotice(store, `Nothing can run: the run did not start (${describe(error)}). q quits.`, 'error');
+        return;
+      }
       await work();
     } finally {
       setBusy(store, false);

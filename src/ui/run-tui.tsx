@@ -13,6 +13,7 @@
 // operator drive, and when they quit calls engine.finish() and resolves with its RunStatus ('aborted' when
 // they quit with Ctrl-C Ctrl-C or by aborting a running step). The terminal (raw mode, cursor, alternate
 // screen) is restored on every way out: normal quit, SIGTERM/SIGHUP, and uncaught errors.
+import './production-mode.js';
 import { render } from 'ink';
 import type { ActionKind, Interaction } from '../actions/types.js';
 import type { RunStatus } from '../engine/events.js';
@@ -61,12 +62,14 @@ export async function runTui(options: RunTuiOptions): Promise<RunStatus> {
     options.store ?? createTuiStore(runbook, { target: options.targetName, dryRun: options.dryRun });
   const needsOperator = options.needsOperator ?? (await import('../engine/engine.js')).stepNeedsOperator;
   const kinds = options.kinds ?? (await import('../actions/registry.js')).actionKinds;
+  let started: Promise<void> = Promise.resolve();
   const commands = createCommands({
     store,
     engine,
     steps: runbook.steps,
     needsOperator,
     previewSources: { runbook, kinds },
+    ready: () => started,
   });
 
   const feed = createEventFeed(store);
@@ -100,7 +103,8 @@ export async function runTui(options: RunTuiOptions): Promise<RunStatus> {
   try {
     const exited = waitForExit(store);
     try {
-      await Promise.race([engine.start(), exited]);
+      started = engine.start();
+      await Promise.race([started, exited]);
       syncStatuses(store, engine);
     } catch (error) {
       if (!store.getState().exit) {
@@ -173,6 +177,9 @@ function syncStatuses(store: TuiStore, engine: TuiEngine): void {
 function takeTerminal(stdout: NodeJS.WriteStream, stdin: NodeJS.ReadStream): { restore: () => void } {
   const tty = stdout.isTTY === true;
   if (tty) stdout.write(ENTER_ALT_SCREEN);
+  // Raw at once, not when Ink mounts its input hook: an Enter typed during start-up would otherwise reach
+  // us as a cooked line feed, which Ink does not report as Enter.
+  if (stdin.isTTY && typeof stdin.setRawMode === 'function') stdin.setRawMode(true);
   let restored = false;
   const restore = () => {
     if (restored) return;

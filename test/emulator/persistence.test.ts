@@ -74,4 +74,13 @@ describe('state snapshot', () => {
       );
     });
   });
+
+  it('refuses to start when the state file cannot be written', async () => {
+    await withTempDir(async (directory) => {
+      const stateFile = path.join(directory, 'missing-folder', 'emulator.json');
+      await expect(startEmulator({ token, stateFile })).rejects.toThrow(
+        /cannot write its state file .*missing-folder\/emulator\.json: .*ENOENT.*Check that its folder exists/,
+      );
+    });
+  });
 });

@@ -91,8 +91,18 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     publicRange: loopbackRange('publicRange', options.publicRange ?? '127.200.0.0/16'),
   };
   const stateFile = options.stateFile;
-  const core = new EmulatorCore(loadState(stateFile), settings, options.runtime, (state) => {
-    if (stateFile) saveState(stateFile, state);
+  const state = loadState(stateFile);
+  if (stateFile) {
+    try {
+      saveState(stateFile, state);
+    } catch (error) {
+      throw new Error(
+        `The lab emulator cannot write its state file ${stateFile}: ${(error as Error).message}. Check that its folder exists and is writable.`,
+      );
+    }
+  }
+  const core = new EmulatorCore(state, settings, options.runtime, (changed) => {
+    if (stateFile) saveState(stateFile, changed);
   });
   const faults = new FaultInjector();
   const limiter = new RateLimiter(options.rateLimitPerHour ?? 5000);

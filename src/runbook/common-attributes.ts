@@ -44,8 +44,8 @@ export function applyCommonAttribute(
     case 'timeout':
     case 'within': {
       const ms = parseDuration(value);
-      if (ms === undefined || ms <= 0)
-        diagnostics.error(at, `${key}=${value} is not a duration`, DURATION_HINT);
+      if (ms === undefined) diagnostics.error(at, `${key}=${value} is not a duration`, DURATION_HINT);
+      else if (ms === 0) diagnostics.error(at, `${key}=${value} must be longer than zero`, DURATION_HINT);
       else if (key === 'timeout') block.timeoutMs = ms;
       else block.withinMs = ms;
       return undefined;

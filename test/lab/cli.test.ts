@@ -20,7 +20,13 @@ let labDir: string;
 async function lab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await execFileAsync(process.execPath, [cli, 'lab', ...args], {
-      env: { ...process.env, XDG_STATE_HOME: state.dir, REDIS_PASSWORD: PASSWORD },
+      // The daemon is started from the same bundle, so the test never depends on a (possibly stale) dist/.
+      env: {
+        ...process.env,
+        XDG_STATE_HOME: state.dir,
+        REDIS_PASSWORD: PASSWORD,
+        DRILLBOOK_LAB_DAEMON_ENTRY: cli,
+      },
       timeout: 120_000,
     });
     return { code: 0, stdout, stderr };

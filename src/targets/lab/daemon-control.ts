@@ -1,8 +1,10 @@
 // Starting, finding and stopping the lab daemon from the CLI (and from `run --target lab`).
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { DAEMON_TOKEN_ENV } from './daemon.js';
 import { commandLine, sendSignal, waitForExit } from './processes.js';
 import {
@@ -45,9 +47,27 @@ export async function runningDaemon(stateDir: string): Promise<DaemonState | und
   return undefined;
 }
 
+/**
+ * The drillbook CLI script: found from this module (src/ or the bundled dist/ both sit below the package
+ * root), so the daemon starts the same way whoever calls resolveLabTarget (the CLI, a test, a benchmark).
+ */
+function cliEntry(): string | undefined {
+  const override = process.env[DAEMON_ENTRY_ENV];
+  if (override) return override;
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const bin = path.join(dir, 'bin', 'drillbook.js');
+    if (existsSync(bin) && existsSync(path.join(dir, 'dist', 'cli.js'))) return bin;
+    const parent = path.dirname(dir);
+    if (parent === dir) return process.argv[1];
+    dir = parent;
+  }
+}
+
 function daemonCommand(stateDir: string, ipRange: string): string[] {
-  const entry = process.env[DAEMON_ENTRY_ENV] || process.argv[1];
-  if (!entry) throw new Error('cannot tell which script to start the lab daemon from');
+  const entry = cliEntry();
+  if (!entry)
+    throw new Error('cannot find the drillbook CLI to start the lab daemon from; run `npm run build`');
   return [entry, 'lab', DAEMON_SUBCOMMAND, '--state-dir', stateDir, '--ip-range', ipRange];
 }
 

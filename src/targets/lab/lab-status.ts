@@ -107,6 +107,9 @@ function describeService(service: ServiceReport): string {
   if (!service.running) return `${service.service} ${service.address} not running`;
   const node = service.node;
   if (node) {
+    if (node.error?.includes('NOAUTH') || node.error?.includes('WRONGPASS')) {
+      return `${service.address} running; its role needs the password of the runbook that created it`;
+    }
     if (!node.reachable) return `${service.address} unreachable (${node.error})`;
     if (node.role === 'master')
       return `${service.address} master, ${node.connectedReplicas} replica(s) connected`;

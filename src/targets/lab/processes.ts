@@ -55,16 +55,38 @@ export function sendSignal(pid: number, signal: NodeJS.Signals): boolean {
   }
 }
 
-/** True once the process is gone or a zombie: only then have its sockets been closed. */
-async function hasExited(pid: number): Promise<boolean> {
+/** The process state letter (R, S, T stopped, Z zombie …), undefined when the process is gone. */
+export async function processState(pid: number): Promise<string | undefined> {
   if (process.platform === 'linux') {
     try {
       const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-      return state === 'Z' || state === 'X';
+      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
     } catch {
-      return true;
+      return undefined;
     }
+  }
+  const { stdout } = await execFileAsync('ps', ['-o', 'stat=', '-p', String(pid)]).catch(() => ({
+    stdout: '',
+  }));
+  return stdout.trim().slice(0, 1) || undefined;
+}
+
+/** SIGSTOP and SIGCONT take effect asynchronously: resolves once the process is (or is no longer) stopped. */
+export async function waitForStopped(pid: number, stopped: boolean, timeoutMs = 2_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const state = await processState(pid);
+    if (state === undefined || (state === 'T') === stopped) return state !== undefined;
+    if (Date.now() >= deadline) return false;
+    await sleep(10);
+  }
+}
+
+/** True once the process is gone or a zombie: only then have its sockets been closed. */
+async function hasExited(pid: number): Promise<boolean> {
+  if (process.platform === 'linux') {
+    const state = await processState(pid);
+    return state === undefined || state === 'Z' || state === 'X';
   }
   try {
     process.kill(pid, 0);

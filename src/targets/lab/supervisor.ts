@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { type LabBinaries, requireLabBinaries } from './binaries.js';
 import { type LabService, parseCloudInit } from './cloud-init.js';
-import { assertPortFree, ownedPid, sendSignal, waitForExit } from './processes.js';
+import { assertPortFree, ownedPid, sendSignal, waitForExit, waitForStopped } from './processes.js';
 import { labConfig } from './redis-config.js';
 import type { DropletRuntime, LabDroplet } from './runtime.js';
 
@@ -253,6 +253,7 @@ export class LabSupervisor implements DropletRuntime {
         );
       }
       sendSignal(pid, signal);
+      await waitForStopped(pid, signal === 'SIGSTOP');
     }
   }
 }

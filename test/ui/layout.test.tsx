@@ -141,7 +141,10 @@ describe('layout', () => {
         ctx.render('redis-cli -h {{ nodes.primary.ip }} -a {{ vars.password }} PING'),
       ],
     } as unknown as ActionKind<unknown>;
-    const runbook = makeRunbook([{ id: 'ping', actions: [{ kind: 'redis', body: 'PING' }] }, { id: 'other' }]);
+    const runbook = makeRunbook([
+      { id: 'ping', actions: [{ kind: 'redis', body: 'PING' }] },
+      { id: 'other' },
+    ]);
     ui = renderTui({ runbook, kinds: new Map([['redis', kind]]), columns: 160 });
     ui.engine.resultsData = { vars: { password: '••••••' }, nodes: { primary: { ip: '127.60.131.10' } } };
     await ui.start();

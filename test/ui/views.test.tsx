@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ChecksView } from '../../src/ui/views/ChecksView.js';
 import { DropletsView } from '../../src/ui/views/DropletsView.js';
 import { KeyValueView } from '../../src/ui/views/KeyValueView.js';
+import { RedisView } from '../../src/ui/views/RedisView.js';
 import { ReplicationView } from '../../src/ui/views/ReplicationView.js';
 import { SentinelsView } from '../../src/ui/views/SentinelsView.js';
 import { lineWith } from './test-utils.js';
@@ -82,10 +83,10 @@ describe('result views', () => {
           },
           {
             sentinel: 'sentinel-2',
-            ip: '127.60.130.10',
-            port: 6379,
+            master_ip: '127.60.130.10',
+            master_port: 6379,
             flags: 'master',
-            quorum: 'OK 3 usable Sentinels',
+            ckquorum: 'OK 3 usable Sentinels',
             tilt: 0,
           },
         ]}
@@ -107,6 +108,66 @@ describe('result views', () => {
     );
     expect(disagree).toContain('✗ Sentinels disagree: 127.60.130.10:6379 vs 127.60.130.11:6379');
     expect(lineWith(disagree, 's1')).toMatch(/yes\s*$/);
+  });
+
+  it("sentinels: reads the sentinel kind's data with its agreement", () => {
+    const frame = show(
+      <SentinelsView
+        data={{
+          sentinels: [
+            {
+              node: 'sentinel-1',
+              address: '127.60.130.21:26379',
+              commands: [{ command: 'SENTINEL CKQUORUM mymaster', reply: 'OK 3 usable Sentinels' }],
+              tilt: false,
+            },
+            {
+              node: 'sentinel-2',
+              address: '127.60.130.22:26379',
+              commands: [{ command: 'SENTINEL CKQUORUM mymaster', error: 'NOQUORUM 1 usable Sentinels' }],
+              tilt: true,
+            },
+          ],
+          agreement: {
+            sameMaster: false,
+            master: null,
+            masters: { 'sentinel-1': '127.60.130.10:6379', 'sentinel-2': '127.60.130.11:6379' },
+            flags: { 'sentinel-1': ['master'], 'sentinel-2': ['s_down', 'master'] },
+            tilt: ['sentinel-2'],
+          },
+        }}
+      />,
+    );
+    expect(lineWith(frame, 'sentinel-1')).toMatch(/127\.60\.130\.10:6379\s+master\s+yes\s+no/);
+    expect(lineWith(frame, 'sentinel-2')).toMatch(/127\.60\.130\.11:6379\s+s_down,master\s+no\s+yes/);
+    expect(frame).toContain('✗ Sentinels disagree: 127.60.130.10:6379 vs 127.60.130.11:6379');
+  });
+
+  it('redis: each command with its reply, INFO replication as the replication table', () => {
+    const frame = show(
+      <RedisView
+        data={{
+          node: 'redis-2',
+          address: '127.60.130.11:6379',
+          commands: [
+            { command: 'PING', reply: 'PONG' },
+            {
+              command: 'INFO replication',
+              reply: '# Replication',
+              parsed: { role: 'slave', master_link_status: 'up', slave_repl_offset: 42 },
+            },
+            {
+              command: 'CONFIG SET appendonly yes',
+              error: 'ERR CONFIG SET failed (possibly related to argument appendonly)',
+            },
+          ],
+        }}
+      />,
+    );
+    expect(frame).toContain('› PING');
+    expect(frame).toContain('  PONG');
+    expect(lineWith(frame, 'redis-2')).toMatch(/slave\s+up\s+42/);
+    expect(frame).toContain('✗ ERR CONFIG SET failed (possibly related to argument appendonly)');
   });
 
   it('checks: ✓/✗ with expected vs actual for failures', () => {

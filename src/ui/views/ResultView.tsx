@@ -5,6 +5,7 @@ import { ChecksView } from './ChecksView.js';
 import { DropletsView } from './DropletsView.js';
 import { ErrorView } from './ErrorView.js';
 import { KeyValueView } from './KeyValueView.js';
+import { RedisView } from './RedisView.js';
 import { ReplicationView } from './ReplicationView.js';
 import { SentinelsView } from './SentinelsView.js';
 
@@ -16,6 +17,8 @@ function ResultData({ view, data }: { view?: string; data: unknown }) {
       return <ReplicationView data={data} />;
     case 'sentinels':
       return <SentinelsView data={data} />;
+    case 'redis':
+      return <RedisView data={data} />;
     case 'checks':
     case 'none':
     case 'text':

@@ -5,7 +5,7 @@ import { type ContextDeps, createActionContext } from './context.js';
 import { formatDuration } from './format.js';
 
 /**
- * After an abort or timeout, how long run() gets to clean up (a script's process group gets SIGTERM, then
+ * After an abort or timeout, how long run() gets to clean up and report (a script's process group gets SIGTERM, then
  * SIGKILL after 2 s) before the engine stops waiting for an action that ignores its signal.
  */
 export const STOP_GRACE_MS = 3000;
@@ -146,10 +146,12 @@ async function runOnce(
     stopWaiting = () => signal.removeEventListener('abort', onAbort);
   });
   const running = input.kind.run(action.spec, ctx);
+  // What the action itself reported once stopped: it may know better (e.g. which processes it killed).
+  let stoppedOutcome: ActionOutcome | undefined;
   try {
     const result = await Promise.race([running, stopped]);
     if (result !== 'stopped' && (result.ok || !signal.aborted)) return result;
-    if (result === 'stopped') await settle(running, STOP_GRACE_MS);
+    stoppedOutcome = result === 'stopped' ? await settle(running, STOP_GRACE_MS) : result;
   } catch (error) {
     if (!signal.aborted) {
       const message = error instanceof Error ? error.message : String(error);
@@ -161,23 +163,22 @@ async function runOnce(
   if (input.signal.aborted) return abortedOutcome();
   if (timeout?.aborted) {
     const limit = formatDuration(action.timeoutMs as number);
-    return {
-      ok: false,
-      summary: 'timed out',
-      error: `timed out after ${limit} (timeout=${limit}); raise timeout= on the block if it needs longer`,
-    };
+    const generic = `timed out after ${limit} (timeout=${limit}); raise timeout= on the block if it needs longer`;
+    if (!stoppedOutcome || stoppedOutcome.ok) return { ok: false, summary: 'timed out', error: generic };
+    // Keep the action's own account (what it stopped, what it saw), saying it was the timeout when it does not.
+    const own = stoppedOutcome.error ?? stoppedOutcome.summary;
+    return { ...stoppedOutcome, error: /timed out|timeout/i.test(own) ? own : `${generic}: ${own}` };
   }
   return { ok: false, summary: 'window closed', error: 'the within= window closed while it was running' };
 }
 
-/** Waits for a promise to settle, at most ms; its outcome no longer matters. */
-async function settle(promise: Promise<unknown>, ms: number): Promise<void> {
+/** The action's outcome if it settles within ms (undefined if it throws or takes longer). */
+async function settle(promise: Promise<ActionOutcome>, ms: number): Promise<ActionOutcome | undefined> {
   let timer: NodeJS.Timeout | undefined;
-  const elapsed = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
+  const elapsed = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
   });
-  await Promise.race([promise.then(noop, noop), elapsed]);
+  const outcome = await Promise.race([promise.catch(() => undefined), elapsed]);
   clearTimeout(timer);
+  return outcome;
 }
-
-function noop(): void {}

@@ -1,4 +1,4 @@
-import { stat, writeFile } from 'node:fs/promises';
+import { rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/targets/lab/emulator/index.js';
@@ -81,6 +81,26 @@ describe('state snapshot', () => {
       await expect(startEmulator({ token, stateFile })).rejects.toThrow(
         /cannot write its state file .*missing-folder\/emulator\.json: .*ENOENT.*Check that its folder exists/,
       );
+    });
+  });
+
+  it('writes nothing after close, even when a delete still running finishes', async () => {
+    await withTempDir(async (directory) => {
+      const stateFile = path.join(directory, 'emulator.json');
+      const runtime = new RecordingRuntime();
+      const api = await startTestEmulator({ stateFile, runtime });
+      const droplet = (await api.call('POST', '/v2/droplets', dropletBody())).body.droplet;
+      await api.emulator.idle();
+      const release = runtime.hold();
+      const deleting = api.call('DELETE', `/v2/droplets/${droplet.id}`).catch((error: Error) => error);
+      while (!runtime.calls.some(([operation]) => operation === 'destroy'))
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      await api.emulator.close();
+      await rm(stateFile);
+      release();
+      await deleting;
+      for (let turn = 0; turn < 3; turn++) await new Promise((resolve) => setImmediate(resolve));
+      await expect(stat(stateFile)).rejects.toThrow(/ENOENT/);
     });
   });
 });

@@ -101,8 +101,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       );
     }
   }
+  let closed = false;
+  // After close() nothing is written: `lab down` may be removing the state folder.
   const core = new EmulatorCore(state, settings, options.runtime, (changed) => {
-    if (stateFile) saveState(stateFile, changed);
+    if (stateFile && !closed) saveState(stateFile, changed);
   });
   const faults = new FaultInjector();
   const limiter = new RateLimiter(options.rateLimitPerHour ?? 5000);
@@ -234,7 +236,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     droplets: () => core.state.droplets.map(toLabDroplet),
     idle: () => core.actions.idle(),
     async close() {
-      if (!server.listening) return;
+      if (closed) return;
+      closed = true;
       core.actions.close();
       for (const timer of sleeps) clearTimeout(timer);
       for (const socket of heldSockets) socket.destroy();

@@ -35,7 +35,9 @@ function describeFailure(input: ExecuteInput, error: string): string {
   const { action, actionIndex, step } = input;
   const name = action.id ? ` ${action.id}` : '';
   const where = `${action.loc.file}:${action.loc.line}`;
-  return `step "${step.id}", action ${actionIndex + 1} (${action.kind}${name}, ${where}): ${error}`;
+  // Kinds often start their errors with the same file:line; say it once.
+  const own = error.startsWith(`${where}: `) ? error.slice(where.length + 2) : error;
+  return `step "${step.id}", action ${actionIndex + 1} (${action.kind}${name}, ${where}): ${own}`;
 }
 
 function messageOf(error: unknown): string {

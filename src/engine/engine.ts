@@ -9,9 +9,9 @@ import type { EngineEvent, RunStatus, StepStatus } from './events.js';
 import { journalPathFor, locateJournal, readJournal } from './journal.js';
 import { type ReplayedRun, replayJournal } from './resume.js';
 import { RunCore } from './run-core.js';
+import { startRun } from './start-run.js';
 import { executeStep, previewStep, type StepRun } from './step-runner.js';
 import { findStep, newRunId, selectSteps } from './steps.js';
-import { resolveVariables } from './vars.js';
 
 export interface EngineOptions {
   runbook: Runbook;
@@ -144,67 +144,24 @@ class StepEngine implements Engine {
 
   async start(): Promise<void> {
     if (this.started) return;
-    const { runbook, dryRun = false } = this.options;
-    const { core } = this;
-    const resolved = await resolveVariables({
-      specs: runbook.vars,
+    await startRun({
+      core: this.core,
+      runbook: this.options.runbook,
       given: this.options.vars ?? {},
       interaction: this.options.interaction,
       signal: this.startController.signal,
-      dryRun,
-      previous: this.replay && { generated: core.kept.generated, values: this.replay.vars },
+      dryRun: this.options.dryRun ?? false,
+      operator: this.options.operator ?? userInfo().username,
+      resume: this.replay && {
+        replay: this.replay,
+        journalPath: this.journalPath,
+        passed: this.options.runbook.steps
+          .filter((s) => this.statuses.get(s.id) === 'passed')
+          .map((s) => s.id),
+        interrupted: this.interrupted,
+      },
     });
     this.started = true;
-    Object.assign(core.vars, resolved.values);
-    for (const name of resolved.secretNames) core.redactor.add(resolved.values[name]);
-    if (Object.keys(resolved.generated).length > 0) core.keepSecrets({ generated: resolved.generated });
-    core.store.set('vars', { ...core.vars });
-    core.store.set('run', { id: this.runId, target: this.options.target, started: new Date().toISOString() });
-    const plainVars = Object.fromEntries(
-      Object.entries(resolved.values).filter(([name]) => !resolved.secretNames.has(name)),
-    );
-    core.emit({
-      type: 'run.started',
-      runId: this.runId,
-      runbook: { file: runbook.file, title: runbook.title },
-      target: this.options.target,
-      dryRun,
-      operator: this.options.operator ?? userInfo().username,
-      steps: runbook.steps.map((step) => ({ id: step.id, title: step.title, safety: step.safety })),
-      resumedFrom: this.replay ? this.journalPath : undefined,
-      vars: plainVars,
-    });
-    for (const { question, answer, secret } of resolved.answers) {
-      const shown = secret ? '(secret)' : answer.value;
-      core.emit({ type: 'prompt.answered', step: '', action: -1, question, answer: shown, kind: 'value' });
-    }
-    const published = publishedVariables(runbook, this.core.options.kinds);
-    for (const name of resolved.undeclared.filter((undeclared) => !published.has(undeclared))) {
-      const message = `--var ${name}: the runbook has no variable ${name} and no action sets vars.${name}; ignored`;
-      core.emit({ type: 'log', level: 'warn', message });
-    }
-    if (this.replay) this.announceResume(this.replay);
-  }
-
-  private announceResume(replay: ReplayedRun): void {
-    const steps = this.options.runbook.steps;
-    const passed = steps.filter((s) => this.statuses.get(s.id) === 'passed').length;
-    const next = steps.find((s) => this.statuses.get(s.id) !== 'passed');
-    const continuing = next ? `; continuing at "${next.id}"` : '';
-    const log = (level: 'info' | 'warn', message: string) => this.core.emit({ type: 'log', level, message });
-    log('info', `resuming run ${this.runId}: ${passed} step(s) already passed${continuing}`);
-    for (const [stepId, { startedAt }] of this.interrupted) {
-      log(
-        'warn',
-        `step "${stepId}" started at ${startedAt} and never finished: it may have partly completed`,
-      );
-    }
-    if (replay.runbookTitle !== this.options.runbook.title) {
-      log(
-        'warn',
-        `the journal was written for "${replay.runbookTitle}", not "${this.options.runbook.title}"`,
-      );
-    }
   }
 
   private renderLeniently = (text: string): string =>
@@ -338,17 +295,4 @@ class StepEngine implements Engine {
     this.core.closeJournal();
     return status;
   }
-}
-
-/** Variable names actions publish (a prompt's var=NAME): --var may answer them in advance. */
-// biome-ignore lint/suspicious/noExplicitAny: see EngineOptions.kinds
-function publishedVariables(runbook: Runbook, kinds: ReadonlyMap<string, ActionKind<any>>): Set<string> {
-  const names = new Set<string>();
-  for (const action of runbook.steps.flatMap((step) => step.actions)) {
-    for (const path of kinds.get(action.kind)?.publishes?.(action.spec) ?? []) {
-      const name = /^vars\.([^.]+)$/.exec(path)?.[1];
-      if (name) names.add(name);
-    }
-  }
-  return names;
 }

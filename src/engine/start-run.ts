@@ -1,0 +1,94 @@
+// The start of a run: variables resolved (prompting when the runbook says so), run.started emitted, and on
+// --resume a word about where the run continues and which steps may have partly completed.
+import type { ActionKind, Interaction } from '../actions/types.js';
+import type { Runbook } from '../runbook/model.js';
+import type { ReplayedRun } from './resume.js';
+import type { RunCore } from './run-core.js';
+import { resolveVariables } from './vars.js';
+
+export interface StartRunInput {
+  core: RunCore;
+  runbook: Runbook;
+  given: Record<string, string>;
+  interaction: Interaction;
+  signal: AbortSignal;
+  dryRun: boolean;
+  operator: string;
+  resume?: {
+    replay: ReplayedRun;
+    journalPath: string;
+    /** Steps the journal says passed, in runbook order. */
+    passed: string[];
+    interrupted: ReadonlyMap<string, { startedAt: string }>;
+  };
+}
+
+export async function startRun(input: StartRunInput): Promise<void> {
+  const { core, runbook, dryRun, resume } = input;
+  const { runId, target } = core.options;
+  const resolved = await resolveVariables({
+    specs: runbook.vars,
+    given: input.given,
+    interaction: input.interaction,
+    signal: input.signal,
+    dryRun,
+    previous: resume && { generated: core.kept.generated, values: resume.replay.vars },
+  });
+  Object.assign(core.vars, resolved.values);
+  for (const name of resolved.secretNames) core.redactor.add(resolved.values[name]);
+  if (Object.keys(resolved.generated).length > 0) core.keepSecrets({ generated: resolved.generated });
+  core.store.set('vars', { ...core.vars });
+  core.store.set('run', { id: runId, target, started: new Date().toISOString() });
+  const plainVars = Object.fromEntries(
+    Object.entries(resolved.values).filter(([name]) => !resolved.secretNames.has(name)),
+  );
+  core.emit({
+    type: 'run.started',
+    runId,
+    runbook: { file: runbook.file, title: runbook.title },
+    target,
+    dryRun,
+    operator: input.operator,
+    steps: runbook.steps.map((step) => ({ id: step.id, title: step.title, safety: step.safety })),
+    resumedFrom: resume?.journalPath,
+    vars: plainVars,
+  });
+  for (const { question, answer, secret } of resolved.answers) {
+    const shown = secret ? '(secret)' : answer.value;
+    core.emit({ type: 'prompt.answered', step: '', action: -1, question, answer: shown, kind: 'value' });
+  }
+  const published = publishedVariables(runbook, core.options.kinds);
+  for (const name of resolved.undeclared.filter((undeclared) => !published.has(undeclared))) {
+    const message = `--var ${name}: the runbook has no variable ${name} and no action sets vars.${name}; ignored`;
+    core.emit({ type: 'log', level: 'warn', message });
+  }
+  if (resume) announceResume(core, runbook, resume);
+}
+
+function announceResume(core: RunCore, runbook: Runbook, resume: NonNullable<StartRunInput['resume']>): void {
+  const log = (level: 'info' | 'warn', message: string) => core.emit({ type: 'log', level, message });
+  const next = runbook.steps.find((step) => !resume.passed.includes(step.id));
+  const continuing = next ? `; continuing at "${next.id}"` : '';
+  log(
+    'info',
+    `resuming run ${core.options.runId}: ${resume.passed.length} step(s) already passed${continuing}`,
+  );
+  for (const [stepId, { startedAt }] of resume.interrupted) {
+    log('warn', `step "${stepId}" started at ${startedAt} and never finished: it may have partly completed`);
+  }
+  const title = resume.replay.runbookTitle;
+  if (title !== runbook.title) log('warn', `the journal was written for "${title}", not "${runbook.title}"`);
+}
+
+/** Variable names actions publish (a prompt's var=NAME): --var may answer them in advance. */
+// biome-ignore lint/suspicious/noExplicitAny: see EngineOptions.kinds
+function publishedVariables(runbook: Runbook, kinds: ReadonlyMap<string, ActionKind<any>>): Set<string> {
+  const names = new Set<string>();
+  for (const action of runbook.steps.flatMap((step) => step.actions)) {
+    for (const path of kinds.get(action.kind)?.publishes?.(action.spec) ?? []) {
+      const name = /^vars\.([^.]+)$/.exec(path)?.[1];
+      if (name) names.add(name);
+    }
+  }
+  return names;
+}

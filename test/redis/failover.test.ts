@@ -66,6 +66,17 @@ describe('failover through the event stream', () => {
       expect(data).toMatchObject({ via: 'stream', from: before, to: cluster.node('redis-2').address });
       expect(data.seenBy.length).toBeGreaterThanOrEqual(1);
 
+      // After the switch: the old master rejoins as a replica and all Sentinels name the new one.
+      for (const until of ['replication', 'agreement']) {
+        const { spec, action } = parsedAction(waitAction, { attrs: { until } });
+        const held = await waitAction.run(spec, {
+          ...t.ctx,
+          action: { ...t.ctx.action, ...action, timeoutMs: 20_000 },
+        });
+        expect(held.ok, held.error).toBe(true);
+        expect(held.summary).toMatch(/held after \d+\.\d s \(\d+ attempts?\)$/);
+      }
+
       const stream = runSentinelEvents(t.ctx, [], { connectTimeoutMs: 1000, commandTimeoutMs: 1000 });
       const names = stream.events.map((e) => e.name);
       const positions = ORDER.map((name) => names.indexOf(name));
@@ -173,6 +184,28 @@ describe('failover through the event stream', () => {
       (e) => e.source === 'sentinel-stream' && e.detail.startsWith('sentinel-3'),
     );
     expect(connections.map((e) => e.name)).toEqual(['subscribed', 'subscription-lost', 'subscribed']);
+  });
+
+  it('wait until= a verification reports the last expected vs actual when it never holds', async () => {
+    await cluster.waitHealthy();
+    const t = context();
+    const sentinel = await cluster.client('sentinel-2');
+    try {
+      await sentinel.call('SENTINEL', 'SET', 'mymaster', 'quorum', '4');
+      const { spec, action } = parsedAction(waitAction, { attrs: { until: 'health', interval: '200ms' } });
+      const outcome = await waitAction.run(spec, {
+        ...t.ctx,
+        action: { ...t.ctx.action, ...action, timeoutMs: 1000 },
+      });
+      expect(outcome.ok).toBe(false);
+      expect(outcome.summary).toMatch(/^health did not hold within 1 s \(\d+ attempts\)$/);
+      expect(outcome.error).toContain(
+        'sentinel-2 (127.40.3.22:26379) CKQUORUM mymaster: expected OK, got NOQUORUM',
+      );
+    } finally {
+      await sentinel.call('SENTINEL', 'SET', 'mymaster', 'quorum', '2');
+      await t.close();
+    }
   });
 
   it('wait times out with a message naming what it subscribed to', async () => {

@@ -1,178 +1,27 @@
-// ```wait event=+switch-master — waits for a Sentinel event seen on the run's event stream, since the last
-// fault by default. For +switch-master it also polls GET-MASTER-ADDR-BY-NAME, in case the subscription
-// missed the message (a Sentinel restarting, the stream started after the fault).
-import { z } from 'zod';
-import { connectionSettings, runPool } from '../../targets/redis/connection.js';
-import { runFaults } from '../../targets/redis/execute.js';
-import { type NodeAddress, resolveAllSentinels, resolveNode } from '../../targets/redis/inventory.js';
-import { runSentinelEvents, type SentinelEvent } from '../../targets/redis/sentinel-events.js';
-import { agreementOf, surveySentinels } from '../../targets/redis/sentinel-survey.js';
-import { masterNameFor } from '../sentinel/index.js';
-import type { ActionContext, ActionKind, BlockProblem } from '../types.js';
+// ```wait event=+switch-master | until=agreement — waits for a Sentinel event (with a polling fallback for
+// +switch-master) or for a verification to hold.
+import type { ActionKind } from '../types.js';
+import { waitForEvent } from './event.js';
+import { DEFAULT_WAIT_MS, parseWait, type WaitSpec, waitAttributes } from './spec.js';
+import { waitUntil } from './until.js';
 
-export const DEFAULT_WAIT_MS = 60_000;
-const POLL_INTERVAL_MS = 500;
-
-export const waitAttributes = z.strictObject({
-  event: z
-    .string()
-    .regex(/^[+-][a-z*-]+$/, 'event= is a Sentinel event such as +switch-master or +failover-state-*'),
-  node: z.string().min(1).optional(),
-  master: z.string().min(1).optional(),
-  since: z.enum(['fault', 'step', 'run']).optional(),
-  password: z.string().min(1).optional(),
-  username: z.string().min(1).optional(),
-  tls: z.enum(['true', 'false']).optional(),
-});
-
-export type WaitSpec = z.infer<typeof waitAttributes>;
-
-export interface WaitData {
-  event: string;
-  /** stream: a Sentinel's pub/sub message; poll: GET-MASTER-ADDR-BY-NAME changed. */
-  via: 'stream' | 'poll';
-  /** Monotonic ms (run axis) of the first report. */
-  t: number;
-  /** ms from the reference point (last fault, step start or run start) to the event. */
-  afterMs: number;
-  seenBy: string[];
-  seenAt: Record<string, number>;
-  detail: string;
-  from?: string;
-  to?: string;
-  master?: string;
-}
-
-/** Monotonic time from which events count: the last fault on the timeline (default), the step start, or 0. */
-function sinceTime(spec: WaitSpec, ctx: ActionContext, startedAt: number): number {
-  if (spec.since === 'run') return 0;
-  if (spec.since === 'step') return startedAt;
-  const onTimeline = (ctx.timelineSince?.(0) ?? []).filter((entry) => entry.source === 'fault').at(-1)?.t;
-  const ours = runFaults(ctx.resources).at(-1);
-  return Math.max(onTimeline ?? 0, ours ?? 0);
-}
-
-function matcher(pattern: string, masterName: string): (event: SentinelEvent) => boolean {
-  const prefix = pattern.endsWith('*') ? pattern.slice(0, -1) : undefined;
-  return (event) =>
-    (prefix !== undefined ? event.name.startsWith(prefix) : event.name === pattern) &&
-    (event.master === undefined || event.master.name === masterName);
-}
-
-function fromEvent(spec: WaitSpec, event: SentinelEvent, since: number): WaitData {
-  return {
-    event: spec.event,
-    via: 'stream',
-    t: event.t,
-    afterMs: Math.round(event.t - since),
-    seenBy: event.seenBy,
-    seenAt: event.seenAt,
-    detail: event.detail,
-    ...(event.from ? { from: event.from } : {}),
-    ...(event.to ? { to: event.to } : {}),
-    ...(event.master ? { master: event.master.address } : {}),
-  };
-}
+export type { WaitData } from './spec.js';
 
 export const waitAction: ActionKind<WaitSpec> = {
   kind: 'wait',
-  description: 'Waits for a Sentinel event (e.g. +switch-master) from any Sentinel, with a polling fallback',
+  description: 'Waits for a Sentinel event (e.g. +switch-master) or until a verification holds',
   attributes: waitAttributes,
-  defaultSafety: () => 'safe',
-  parse(input, _report: (problem: BlockProblem) => void) {
-    return waitAttributes.parse(input.attrs);
-  },
+  defaultSafety: (spec) => (spec.until === 'discovery' ? 'mutating' : 'safe'),
+  parse: parseWait,
   preview(spec, ctx) {
-    const timeout = ctx.action.timeoutMs ?? DEFAULT_WAIT_MS;
+    const seconds = Math.round((ctx.action.timeoutMs ?? DEFAULT_WAIT_MS) / 1000);
+    if (spec.until) return [`wait up to ${seconds} s until ${spec.until} holds`];
     return [
-      `wait up to ${Math.round(timeout / 1000)} s for ${spec.event} on ${spec.node ?? 'every Sentinel'} (since the ${spec.since ?? 'fault'})`,
+      `wait up to ${seconds} s for ${spec.event} on ${spec.node ?? 'every Sentinel'} (since the ${spec.since ?? 'fault'})`,
     ];
   },
   async run(spec, ctx) {
-    const startedAt = ctx.now();
-    const timeoutMs = ctx.action.timeoutMs ?? DEFAULT_WAIT_MS;
-    const masterName = masterNameFor(spec.master, ctx);
-    let sentinels: NodeAddress[];
-    try {
-      sentinels = spec.node && spec.node !== 'all' ? [resolveNode(spec.node, ctx)] : resolveAllSentinels(ctx);
-    } catch (error) {
-      return {
-        ok: false,
-        summary: 'wait: no Sentinels',
-        error: `${ctx.runbook.file}:${ctx.action.loc.line}: ${error instanceof Error ? error.message : String(error)}`,
-      };
-    }
-    const settings = connectionSettings(spec, ctx, 'sentinel_password');
-    const stream = runSentinelEvents(ctx, sentinels, settings);
-    const since = sinceTime(spec, ctx, startedAt);
-    const baseline = stream.masterAt(masterName, since);
-    const local = new AbortController();
-    const onAbort = () => local.abort(ctx.signal.reason);
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-    ctx.progress(
-      `waiting for ${spec.event} (${stream.connected.size}/${stream.sentinels.length} Sentinels subscribed)`,
-    );
-
-    const fromStream = stream
-      .waitFor(matcher(spec.event, masterName), { since, timeoutMs, signal: local.signal })
-      .then((event) => fromEvent(spec, event, since));
-    const polls: Promise<WaitData>[] = [fromStream];
-    if (spec.event === '+switch-master' && baseline) {
-      polls.push(
-        (async (): Promise<WaitData> => {
-          const pool = runPool(ctx.resources);
-          while (!local.signal.aborted) {
-            await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
-            if (local.signal.aborted) break;
-            const survey = await surveySentinels(pool, sentinels, settings, masterName, {
-              deep: false,
-              signal: local.signal,
-            }).catch(() => []);
-            const agreement = agreementOf(survey);
-            if (agreement.sameMaster && agreement.master && agreement.master !== baseline) {
-              const t = ctx.now();
-              return {
-                event: spec.event,
-                via: 'poll',
-                t,
-                afterMs: Math.round(t - since),
-                seenBy: survey.filter((s) => !s.error).map((s) => s.node),
-                seenAt: {},
-                detail: `${masterName} ${baseline} → ${agreement.master} (GET-MASTER-ADDR-BY-NAME; no pub/sub message seen)`,
-                from: baseline,
-                to: agreement.master,
-                master: agreement.master,
-              };
-            }
-          }
-          throw local.signal.reason ?? new Error('aborted');
-        })(),
-      );
-    }
-    try {
-      const data = await Promise.race(polls);
-      const who = data.seenBy.length ? ` seen by ${data.seenBy.join(', ')}` : '';
-      return {
-        ok: true,
-        summary: `${spec.event} ${data.to ? `→ ${data.to} ` : ''}${(data.afterMs / 1000).toFixed(2)} s after the ${spec.since ?? 'fault'}${who}${data.via === 'poll' ? ' (by polling)' : ''}`,
-        data,
-        view: 'timeline',
-      };
-    } catch (error) {
-      if (ctx.signal.aborted) throw error;
-      const current = stream.masterAt(masterName, ctx.now());
-      return {
-        ok: false,
-        summary: `no ${spec.event} within ${Math.round(timeoutMs / 1000)} s`,
-        error:
-          `${ctx.runbook.file}:${ctx.action.loc.line}: no ${spec.event} for ${masterName} from any Sentinel within ${Math.round(timeoutMs / 1000)} s ` +
-          `(subscribed to ${[...stream.connected].join(', ') || 'none'} of ${stream.sentinels.map((s) => s.name).join(', ')}` +
-          `${current ? `; master still ${current}` : ''}); check that the fault really happened and that the Sentinels reach quorum (sentinel verify=health)`,
-      };
-    } finally {
-      ctx.signal.removeEventListener('abort', onAbort);
-      local.abort(new Error('wait finished'));
-      await Promise.allSettled(polls);
-    }
+    if (spec.until) return waitUntil({ ...spec, until: spec.until }, ctx);
+    return waitForEvent({ ...spec, event: spec.event ?? '' }, ctx);
   },
 };

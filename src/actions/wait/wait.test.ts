@@ -5,11 +5,22 @@ import { waitAction } from './index.js';
 
 describe('wait block', () => {
   it('needs a Sentinel event name', () => {
-    expect(parseBlock(waitAction, { attrs: {} }).problems[0]?.message).toMatch(/^attribute event:/);
     expect(parseBlock(waitAction, { attrs: { event: 'switch master' } }).problems[0]?.message).toContain(
       '+switch-master',
     );
     expect(parseBlock(waitAction, { attrs: { event: '+failover-state-*' } }).problems).toEqual([]);
+  });
+
+  it('needs exactly one of event= and until=', () => {
+    expect(
+      parseBlock(waitAction, { attrs: { until: 'agreement', event: '+odown' } }).problems[0]?.message,
+    ).toBe('give event= or until=, not both');
+    expect(parseBlock(waitAction, { attrs: {} }).problems[0]?.message).toBe(
+      'a wait block needs event= or until=',
+    );
+    expect(parseBlock(waitAction, { attrs: { until: 'quorum' } }).problems[0]?.message).toMatch(
+      /^attribute until:/,
+    );
   });
 
   it('previews the timeout and the reference point', () => {

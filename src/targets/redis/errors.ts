@@ -6,12 +6,15 @@ export class RedisTargetError extends Error {
   readonly code: string;
   readonly node: string;
   readonly address: string;
-  constructor(code: string, node: NodeAddress, message: string) {
+  /** What Redis, Sentinel or the socket said, unexplained (e.g. "NOQUORUM 2 usable Sentinels…"). */
+  readonly original: string;
+  constructor(code: string, node: NodeAddress, message: string, original = message) {
     super(message);
     this.name = 'RedisTargetError';
     this.code = code;
     this.node = node.name;
     this.address = node.address;
+    this.original = original;
   }
 }
 
@@ -101,10 +104,10 @@ export function translateRedisError(error: unknown, node: NodeAddress, doing?: s
   const where = doing ? `${label(node)} ${doing}` : label(node);
   for (const rule of RULES) {
     if (rule.test(message, typeof errno === 'string' ? errno : undefined)) {
-      return new RedisTargetError(rule.code, node, rule.explain(where, message, node));
+      return new RedisTargetError(rule.code, node, rule.explain(where, message, node), message);
     }
   }
-  return new RedisTargetError('REPLY', node, `${where}: ${message}`);
+  return new RedisTargetError('REPLY', node, `${where}: ${message}`, message);
 }
 
 /** A Sentinel in TILT mode: its view is unreliable until it leaves TILT (~30 s after time jumps stop). */

@@ -1,6 +1,7 @@
 // What every Sentinel thinks, gathered in parallel: TILT, its view of the master (flags, counts), the
 // address it names, and optionally CKQUORUM and its lists of replicas and other Sentinels.
 import type { ConnectionSettings, RedisPool } from './connection.js';
+import { RedisTargetError } from './errors.js';
 import { parseInfo } from './info.js';
 import type { NodeAddress } from './inventory.js';
 import { type FieldMap, flatToMap } from './replies.js';
@@ -69,7 +70,10 @@ export async function surveySentinels(
             state.ckquorum = { ok: reply.startsWith('OK'), message: reply };
           } catch (error) {
             if (signal?.aborted) throw error;
-            state.ckquorum = { ok: false, message: message(error).replace(/^.*?: CKQUORUM: /, '') };
+            state.ckquorum = {
+              ok: false,
+              message: error instanceof RedisTargetError ? error.original : message(error),
+            };
           }
           state.replicas = ((await call('SENTINEL', 'REPLICAS', masterName)) as unknown[]).map(flatToMap);
           state.sentinels = ((await call('SENTINEL', 'SENTINELS', masterName)) as unknown[]).map(flatToMap);

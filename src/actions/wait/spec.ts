@@ -1,0 +1,60 @@
+// What a ```wait block says: a Sentinel event to wait for, or a verification that must come to hold.
+import { z } from 'zod';
+import { SENTINEL_VERIFICATIONS } from '../sentinel/spec.js';
+import type { BlockProblem } from '../types.js';
+
+export const DEFAULT_WAIT_MS = 60_000;
+export const WAIT_CONDITIONS = ['replication', ...SENTINEL_VERIFICATIONS] as const;
+export type WaitCondition = (typeof WAIT_CONDITIONS)[number];
+
+export const waitAttributes = z.strictObject({
+  event: z
+    .string()
+    .regex(/^[+-][a-z*-]+$/, 'event= is a Sentinel event such as +switch-master or +failover-state-*')
+    .optional(),
+  until: z.enum(WAIT_CONDITIONS).optional(),
+  node: z.string().min(1).optional(),
+  nodes: z.string().min(1).optional(),
+  master: z.string().min(1).optional(),
+  replicas: z.string().regex(/^\d+$/, 'replicas= is a count').optional(),
+  since: z.enum(['fault', 'step', 'run']).optional(),
+  interval: z.string().optional(),
+  password: z.string().min(1).optional(),
+  username: z.string().min(1).optional(),
+  'redis-password': z.string().min(1).optional(),
+  tls: z.enum(['true', 'false']).optional(),
+});
+
+export type WaitSpec = z.infer<typeof waitAttributes>;
+
+export interface WaitData {
+  event: string;
+  /** stream: a Sentinel's pub/sub message; poll: GET-MASTER-ADDR-BY-NAME changed. */
+  via: 'stream' | 'poll';
+  /** Monotonic ms (run axis) of the first report. */
+  t: number;
+  /** ms from the reference point (last fault, step start or run start) to the event. */
+  afterMs: number;
+  seenBy: string[];
+  seenAt: Record<string, number>;
+  detail: string;
+  from?: string;
+  to?: string;
+  master?: string;
+}
+
+export function parseWait(
+  input: { attrs: Record<string, string> },
+  report: (problem: BlockProblem) => void,
+): WaitSpec | undefined {
+  const spec = waitAttributes.parse(input.attrs);
+  if ((spec.event === undefined) === (spec.until === undefined)) {
+    report({
+      line: 0,
+      message: spec.event ? 'give event= or until=, not both' : 'a wait block needs event= or until=',
+      hint: 'e.g. ```wait event=+switch-master timeout=60s or ```wait until=agreement timeout=30s',
+    });
+    return undefined;
+  }
+  return spec;
+}

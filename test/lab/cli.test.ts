@@ -1,7 +1,8 @@
 // `drillbook lab up|status|down` as a user runs them: a real CLI process (bundled from src), a detached
 // emulator daemon, real redis processes on 127.33.0.0/24, state in a temp XDG_STATE_HOME.
 import { execFile } from 'node:child_process';
-import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createApiClient } from 'dots-wrapper';
@@ -18,6 +19,13 @@ let cli: string;
 let labDir: string;
 
 async function lab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return labWith({}, ...args);
+}
+
+async function labWith(
+  extraEnv: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await execFileAsync(process.execPath, [cli, 'lab', ...args], {
       // The daemon is started from the same bundle, so the test never depends on a (possibly stale) dist/.
@@ -26,6 +34,7 @@ async function lab(...args: string[]): Promise<{ code: number; stdout: string; s
         XDG_STATE_HOME: state.dir,
         REDIS_PASSWORD: PASSWORD,
         DRILLBOOK_LAB_DAEMON_ENTRY: cli,
+        ...extraEnv,
       },
       timeout: 120_000,
     });
@@ -60,8 +69,21 @@ describe('drillbook lab', () => {
     expect(result.stdout).toContain('No lab is running');
   });
 
+  it('up without redis binaries says how to install them and starts nothing', async () => {
+    const bin = path.join(state.dir, 'bin-without-redis');
+    await mkdir(bin);
+    const result = await labWith({ PATH: bin }, 'up', '--ip-range', '127.33.0.0/24');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('the lab needs redis-server and redis-sentinel, not found on PATH');
+    expect(result.stderr).toContain('sudo apt-get install redis-server redis-sentinel');
+    expect(result.stderr).toContain('brew install redis');
+    await rm(bin, { recursive: true });
+    expect(await processesUnder(state.dir)).toEqual([]);
+    expect(existsSync(path.join(labDir, 'daemon.json'))).toBe(false);
+  });
+
   it('up ignores a stale daemon.json, provisions through the daemon and waits for a healthy cluster', async () => {
-    await (await import('node:fs/promises')).mkdir(labDir, { recursive: true });
+    await mkdir(labDir, { recursive: true });
     await writeFile(
       path.join(labDir, 'daemon.json'),
       JSON.stringify({

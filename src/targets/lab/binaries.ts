@@ -34,8 +34,13 @@ export const INSTALL_HINT = [
 ].join('\n');
 
 export class MissingBinariesError extends Error {
-  constructor(readonly missing: LabService[]) {
-    super(`the lab needs ${missing.join(' and ')}, not found on PATH.\n${INSTALL_HINT}`);
+  constructor(
+    readonly missing: LabService[],
+    extraHint?: string,
+  ) {
+    super(
+      `the lab needs ${missing.join(' and ')}, not found on PATH.\n${INSTALL_HINT}${extraHint ? `\n${extraHint}` : ''}`,
+    );
     this.name = 'MissingBinariesError';
   }
 }

@@ -46,7 +46,8 @@ export interface LabUpResult {
 async function ensureBinaries(options: LabUpOptions, progress: (line: string) => void): Promise<void> {
   const { missing } = await findLabBinaries();
   if (missing.length === 0) return;
-  if (options.installDeps !== 'no' && (await canInstallWithApt())) {
+  const aptPossible = await canInstallWithApt();
+  if (options.installDeps !== 'no' && aptPossible) {
     const agreed =
       options.installDeps === 'yes' ||
       (options.confirm !== undefined &&
@@ -58,7 +59,10 @@ async function ensureBinaries(options: LabUpOptions, progress: (line: string) =>
       throw new MissingBinariesError(after.missing);
     }
   }
-  throw new MissingBinariesError(missing);
+  throw new MissingBinariesError(
+    missing,
+    aptPossible ? 'Or let drillbook install them: drillbook lab up --install-deps' : undefined,
+  );
 }
 
 function resolveSettings(options: LabUpOptions, previous: LabSettings | undefined): LabSettings {

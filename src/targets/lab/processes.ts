@@ -166,7 +166,10 @@ export async function portHolder(address: string, port: number): Promise<string 
     }
     for (const fd of fds) {
       const link = await readlink(`/proc/${entry}/fd/${fd}`).catch(() => '');
-      if (link === target) return `pid ${entry} (${(await commandLine(Number(entry))) ?? 'unknown command'})`;
+      if (link === target) {
+        const line = (await commandLine(Number(entry)))?.replace(/\s+/g, ' ') ?? 'unknown command';
+        return `pid ${entry} (${line.length > 120 ? `${line.slice(0, 117)}...` : line})`;
+      }
     }
   }
   return undefined;

@@ -201,14 +201,15 @@ export function runTunnel(
 ): (() => Promise<SshTunnel>) | undefined {
   const via = ctx.vars.via;
   if (!via) return undefined;
+  // Registered now, before the pool or event stream that will use it, so the run closes it after them.
+  const holder = ctx.resources.get(
+    'redis.ssh-tunnel',
+    (): TunnelHolder => ({}),
+    async (value) => {
+      await (await value.current?.catch(() => undefined))?.close();
+    },
+  );
   return () => {
-    const holder = ctx.resources.get(
-      'redis.ssh-tunnel',
-      (): TunnelHolder => ({}),
-      async (value) => {
-        await (await value.current?.catch(() => undefined))?.close();
-      },
-    );
     if (!holder.current) {
       holder.current = openSshTunnel({
         jump: parseVia(via),

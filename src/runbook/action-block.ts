@@ -26,10 +26,15 @@ export interface ReadAction {
   attributeAt: Record<string, Position>;
 }
 
-/** Known attribute names of a kind, when its schema is a zod object. */
+const attributeNames = new WeakMap<AnyActionKind, string[] | undefined>();
+
+/** Known attribute names of a kind, when its schema is a zod object (looked up once per kind). */
 function kindAttributeNames(kind: AnyActionKind): string[] | undefined {
-  const shape = (kind.attributes as { shape?: unknown }).shape;
-  return shape && typeof shape === 'object' ? Object.keys(shape) : undefined;
+  if (!attributeNames.has(kind)) {
+    const shape = (kind.attributes as { shape?: unknown }).shape;
+    attributeNames.set(kind, shape && typeof shape === 'object' ? Object.keys(shape) : undefined);
+  }
+  return attributeNames.get(kind);
 }
 
 export function messageOf(error: unknown): string {

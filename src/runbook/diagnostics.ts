@@ -23,9 +23,8 @@ export class DiagnosticList {
     this.add('warning', at, message, hint);
   }
 
-  get errorCount(): number {
-    return this.items.filter((d) => d.severity === 'error').length;
-  }
+  /** Errors so far; readers compare it before and after a step to see whether that step found any. */
+  errorCount = 0;
 
   /** In file order, so the first problem on screen is the first one in the file. */
   sorted(): Diagnostic[] {
@@ -48,5 +47,6 @@ export class DiagnosticList {
     if (this.seen.has(key)) return;
     this.seen.add(key);
     this.items.push(diagnostic);
+    if (severity === 'error') this.errorCount++;
   }
 }

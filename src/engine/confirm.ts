@@ -1,9 +1,11 @@
 // Whether a step may run: safe steps run; mutating ones ask unless --yes; destructive ones make the
 // operator type the resource name unless --yes --allow-destroy. A step an interrupted run left half-done
 // is never re-run silently.
-import type { Interaction } from '../actions/types.js';
+import type { ActionKind, Interaction } from '../actions/types.js';
 import type { ActionBlock, Step } from '../runbook/model.js';
 import type { EngineEventBody } from './events.js';
+
+export type ActionConfirmation = Awaited<ReturnType<NonNullable<ActionKind['confirmation']>>>;
 
 export type ConfirmDecision = { run: true } | { run: false; error?: string };
 
@@ -17,6 +19,8 @@ export interface ConfirmInput {
   interruptedAt?: string;
   /** Renders {{ }} in confirm texts; leaves unknown references visible. */
   render(text: string): string;
+  /** What the action's kind adds to its confirmation (e.g. count and price of droplets), if anything. */
+  confirmationFor(actionIndex: number): Promise<ActionConfirmation | undefined>;
   emit(body: EngineEventBody): void;
 }
 
@@ -41,14 +45,18 @@ function describeAction(action: ActionBlock, render: (text: string) => string): 
 export async function confirmStep(input: ConfirmInput): Promise<ConfirmDecision> {
   const { step, interruptedAt } = input;
   if (step.safety === 'safe') return { run: true };
-  const changes = step.actions
-    .filter((action) => action.safety !== 'safe')
-    .map((action) => describeAction(action, input.render));
+  const byFlag = step.safety === 'mutating' ? input.yes : input.yes && input.allowDestroy;
+  // Kinds look things up for the operator (prices, names); not worth API calls when a flag answers.
+  const details = byFlag ? [] : await kindConfirmations(input);
+  const changes = step.actions.flatMap((action, index) =>
+    action.safety === 'safe'
+      ? []
+      : [[describeAction(action, input.render), details[index]?.message].filter(Boolean).join(' — ')],
+  );
   const partial = interruptedAt
     ? `It started at ${interruptedAt} in the interrupted run and never finished: it may have partly completed. `
     : '';
   const message = `${partial}${step.title}: ${changes.join('; ')}`;
-  const byFlag = step.safety === 'mutating' ? input.yes : input.yes && input.allowDestroy;
   if (byFlag) {
     if (interruptedAt) {
       input.emit({
@@ -60,7 +68,11 @@ export async function confirmStep(input: ConfirmInput): Promise<ConfirmDecision>
     input.emit({ type: 'confirm.answered', step: step.id, message, accepted: true, how: 'flag' });
     return { run: true };
   }
-  const typeToConfirm = step.safety === 'destructive' ? typeToConfirmFor(step, input.render) : undefined;
+  const destructiveIndex = step.actions.findIndex((action) => action.safety === 'destructive');
+  const typeToConfirm =
+    step.safety === 'destructive'
+      ? (details[destructiveIndex]?.typeToConfirm ?? typeToConfirmFor(step, input.render))
+      : undefined;
   let accepted: boolean;
   try {
     accepted = await input.interaction.confirm(
@@ -73,4 +85,18 @@ export async function confirmStep(input: ConfirmInput): Promise<ConfirmDecision>
   }
   input.emit({ type: 'confirm.answered', step: step.id, message, accepted, how: 'operator' });
   return { run: accepted };
+}
+
+async function kindConfirmations(input: ConfirmInput): Promise<Array<ActionConfirmation | undefined>> {
+  return Promise.all(
+    input.step.actions.map(async (action, index) => {
+      if (action.safety === 'safe') return undefined;
+      try {
+        return await input.confirmationFor(index);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        return { message: `(could not work out the details: ${reason})` };
+      }
+    }),
+  );
 }

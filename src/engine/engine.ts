@@ -6,11 +6,12 @@ import type { Runbook, Step, TargetName } from '../runbook/model.js';
 import { renderTemplate } from '../runbook/template.js';
 import { confirmStep } from './confirm.js';
 import type { EngineEvent, RunStatus, StepStatus } from './events.js';
+import { actionConfirmation } from './execute.js';
 import { journalPathFor, locateJournal, readJournal } from './journal.js';
 import { type ReplayedRun, replayJournal } from './resume.js';
 import { RunCore } from './run-core.js';
 import { startRun } from './start-run.js';
-import { executeStep, previewStep, type StepRun } from './step-runner.js';
+import { executeStep, inputFor, previewStep, type StepRun } from './step-runner.js';
 import { findStep, newRunId, selectSteps } from './steps.js';
 
 export interface EngineOptions {
@@ -189,6 +190,10 @@ class StepEngine implements Engine {
         interruptedAt: this.interrupted.get(step.id)?.startedAt,
         render: this.renderLeniently,
         emit: (body) => this.core.emit(body),
+        confirmationFor: async (index) => {
+          const input = inputFor(this.core, interaction, step, index, controller.signal);
+          return typeof input === 'string' ? undefined : actionConfirmation(input);
+        },
       });
       if (!decision.run) {
         if (decision.error === undefined) return this.stepStatus(step.id);

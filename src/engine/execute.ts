@@ -1,6 +1,7 @@
 // Runs one action: preview, then run() with its timeout, retries= and within=, always honouring abort.
 import type { ActionContext, ActionKind, ActionOutcome } from '../actions/types.js';
 import type { ActionBlock, Step } from '../runbook/model.js';
+import type { ActionConfirmation } from './confirm.js';
 import { type ContextDeps, createActionContext } from './context.js';
 import { formatDuration } from './format.js';
 
@@ -56,6 +57,17 @@ export function pause(ms: number, signal: AbortSignal): Promise<void> {
 export function previewAction(input: ExecuteInput, dryRun: boolean): string[] {
   const ctx = createActionContext(input.deps, { ...input, dryRun, published: {} });
   return input.kind.preview(input.action.spec, ctx).map((line) => input.deps.redactor.text(line));
+}
+
+/** The kind's own addition to the step's confirmation, from read-only look-ups. */
+export async function actionConfirmation(input: ExecuteInput): Promise<ActionConfirmation | undefined> {
+  if (!input.kind.confirmation) return undefined;
+  const ctx = createActionContext(input.deps, { ...input, dryRun: false, published: {} });
+  const details = await input.kind.confirmation(input.action.spec, ctx);
+  return {
+    message: details.message === undefined ? undefined : input.deps.redactor.text(details.message),
+    typeToConfirm: details.typeToConfirm,
+  };
 }
 
 export async function executeAction(input: ExecuteInput): Promise<ActionRun> {

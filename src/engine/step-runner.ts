@@ -14,7 +14,7 @@ export interface StepRun {
   results: Record<string, unknown>;
 }
 
-function inputFor(
+export function inputFor(
   core: RunCore,
   interaction: Interaction,
   step: Step,

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { stepNeedsOperator } from '../../src/engine/engine.js';
-import { action, ofType, ok, runbook, scriptedInteraction, startEngine, step } from './fake-runbook.js';
+import {
+  action,
+  fakeKind,
+  ofType,
+  ok,
+  runbook,
+  scriptedInteraction,
+  startEngine,
+  step,
+  variable,
+} from './fake-runbook.js';
 
 const mutating = (onRun: () => void) =>
   step('scale', [
@@ -171,5 +181,53 @@ describe('stepNeedsOperator', () => {
       true,
     );
     expect(stepNeedsOperator(step('ask', [action({ behave: () => ok() }, { kind: 'prompt' })]))).toBe(true);
+  });
+});
+
+describe('engine: what the kind adds to a confirmation', () => {
+  const pricedKind = {
+    ...fakeKind,
+    kind: 'priced',
+    confirmation: async (_spec: unknown, ctx: { vars: Readonly<Record<string, string>> }) => ({
+      message: `creates 5 droplets at $0.045/hour (token ${ctx.vars.token})`,
+      typeToConfirm: 'redis-1 redis-2',
+    }),
+  };
+  const kinds = new Map([
+    [fakeKind.kind, fakeKind],
+    [pricedKind.kind, pricedKind],
+  ]);
+
+  it('appends the kind’s details to the message, masks secrets in them, and takes its name to type', async () => {
+    const interaction = scriptedInteraction({ confirm: false });
+    const book = runbook(
+      [step('destroy', [action({ behave: () => ok() }, { kind: 'priced', safety: 'destructive' })])],
+      [variable('token', { secret: true, default: 'tok-123456' })],
+    );
+    const { engine } = await startEngine({ runbook: book, interaction, kinds });
+    await engine.runAll();
+    expect(interaction.confirms).toEqual([
+      {
+        step: 'destroy',
+        safety: 'destructive',
+        message:
+          'Step destroy: runs the priced block at fake.md:10 — creates 5 droplets at $0.045/hour (token ••••••)',
+        typeToConfirm: 'redis-1 redis-2',
+      },
+    ]);
+  });
+
+  it('does not ask the kind when a flag answers', async () => {
+    let asked = 0;
+    const counting = { ...pricedKind, confirmation: async () => (asked++, {}) };
+    const { engine } = await startEngine({
+      runbook: runbook([
+        step('scale', [action({ behave: () => ok() }, { kind: 'priced', safety: 'mutating' })]),
+      ]),
+      kinds: new Map([[counting.kind, counting]]),
+      yes: true,
+    });
+    expect(await engine.runAll()).toBe('passed');
+    expect(asked).toBe(0);
   });
 });

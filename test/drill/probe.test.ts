@@ -91,7 +91,7 @@ describe('probe', () => {
     });
     const outcome = await probeAction.run(probeBlock('stop', { name: 'ghost' }), t.ctx);
     expect(outcome.ok).toBe(false);
-    expect(outcome.error).toMatch(/no probe named ghost was started/);
+    expect(outcome.error).toMatch(/no probe named ghost is running/);
     await t.close();
   });
 });

@@ -114,7 +114,7 @@ async function stop(spec: ProbeSpec, ctx: ActionContext): Promise<ActionOutcome>
     return {
       ok: false,
       summary: `probe ${spec.name} is not running`,
-      error: `${ctx.runbook.file}:${ctx.action.loc.line}: no probe named ${spec.name} was started in this run; add a \`probe name=${spec.name}\` block with \`start\` before this one`,
+      error: `${ctx.runbook.file}:${ctx.action.loc.line}: no probe named ${spec.name} is running in this process; add a \`probe name=${spec.name}\` block with \`start\` before this one — or, after --resume, run again from the step that starts it (a probe does not survive a restart of drillbook)`,
     };
   }
   probes.delete(spec.name);

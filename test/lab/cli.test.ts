@@ -6,6 +6,7 @@ import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createApiClient } from 'dots-wrapper';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveLabTarget } from '../../src/targets/lab/index.js';
 import { labDown } from '../../src/targets/lab/lab-down.js';
@@ -137,7 +138,7 @@ describe('drillbook lab', () => {
     expect((await lab('status', '--show-password')).stdout).toContain(`Redis password: ${PASSWORD}`);
   });
 
-  it('a second up repairs the lab: a dead process restarted, a deleted droplet re-created', async () => {
+  it('a second up repairs the lab (a dead process restarted, a deleted droplet re-created) and applies new timing', async () => {
     const { url, token } = await daemonToken();
     const client = createApiClient({ endpoint: url, token });
     const { droplets } = (await client.droplet.listDroplets({ per_page: 200 })).data;
@@ -145,10 +146,22 @@ describe('drillbook lab', () => {
     await client.droplet.deleteDroplet({ droplet_id: replica?.id as number });
     const pidfile = path.join(labDir, 'droplets/sentinel-2/run/sentinel/redis-sentinel.pid');
     process.kill(Number(await readFile(pidfile, 'utf8')), 'SIGKILL');
-    const result = await lab('up', '--json');
+    const result = await lab('up', '--down-after', '1500', '--json');
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report.daemonStarted).toBe(false);
+    expect(report.settings).toMatchObject({ downAfterMs: 1500, failoverTimeoutMs: 10_000 });
+    for (const host of ['127.33.0.20', '127.33.0.21', '127.33.0.22']) {
+      const sentinel = new Redis({ host, port: 26379, lazyConnect: true, retryStrategy: () => null });
+      sentinel.on('error', () => {});
+      try {
+        await sentinel.connect();
+        const fields = (await sentinel.call('SENTINEL', 'MASTER', 'mymaster')) as string[];
+        expect(fields[fields.indexOf('down-after-milliseconds') + 1]).toBe('1500');
+      } finally {
+        sentinel.disconnect();
+      }
+    }
     const actions = Object.fromEntries(
       report.droplets.map((d: { name: string; action: string }) => [d.name, d.action]),
     );

@@ -78,7 +78,10 @@ describe('parseCloudInit', () => {
         '#cloud-config\nwrite_files:\n  - path: /x\n    encoding: b64\n    content: aGk=\n',
       ),
     ).toThrow(CloudInitError);
-    expect(() => parseCloudInit('n', '#cloud-config\nruncmd: [unclosed\n')).toThrow(/not valid YAML/);
+    const broken = () => parseCloudInit('n', '#cloud-config\nruncmd: [requirepass s3cret-value\n');
+    expect(broken).toThrow(/droplet n: user_data: not valid YAML/);
+    // The parser's code frame would quote user_data, secrets included.
+    expect(broken).not.toThrow(/s3cret-value/);
   });
 });
 

@@ -88,7 +88,9 @@ export function parseCloudInit(droplet: string, userData: string): CloudInitPlan
   try {
     document = parse(userData);
   } catch (error) {
-    throw new CloudInitError(droplet, `not valid YAML: ${(error as Error).message}`);
+    // Only the first line: the parser's code frame would quote user_data, which may hold secrets.
+    const headline = ((error as Error).message.split('\n')[0] ?? '').replace(/:$/, '');
+    throw new CloudInitError(droplet, `not valid YAML: ${headline}`);
   }
   const config = (document ?? {}) as Record<string, unknown>;
   if (typeof config !== 'object' || Array.isArray(config)) {

@@ -202,3 +202,15 @@ export async function waitForHealthy(
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
+
+/** Applies Sentinel timing to a running Sentinel (SENTINEL SET rewrites its config file too). */
+export async function setSentinelTiming(
+  host: string,
+  port: number,
+  timing: { downAfterMs: number; failoverTimeoutMs: number },
+): Promise<void> {
+  await withClient({ host, port }, async (client) => {
+    await client.call('SENTINEL', 'SET', MASTER_NAME, 'down-after-milliseconds', String(timing.downAfterMs));
+    await client.call('SENTINEL', 'SET', MASTER_NAME, 'failover-timeout', String(timing.failoverTimeoutMs));
+  });
+}

@@ -2,7 +2,7 @@
 // cluster healthy (CKQUORUM OK everywhere, every Sentinel seeing the others, replica links up).
 import { canInstallWithApt, findLabBinaries, installWithApt, MissingBinariesError } from './binaries.js';
 import { ensureLabDaemon } from './daemon-control.js';
-import { type ClusterHealth, waitForHealthy } from './health.js';
+import { type ClusterHealth, setSentinelTiming, waitForHealthy } from './health.js';
 import { type ProvisionedDroplet, provisionLab } from './provision.js';
 import {
   DEFAULT_IP_RANGE,
@@ -97,7 +97,7 @@ function resolveSettings(options: LabUpOptions, previous: LabSettings | undefine
     downAfterMs,
     // The article's ratio (down-after 30 s, failover-timeout 60 s), with a floor so short lab settings still
     // leave a failover time to finish.
-    failoverTimeoutMs: previous?.failoverTimeoutMs ?? Math.max(10_000, downAfterMs * 2),
+    failoverTimeoutMs: Math.max(10_000, downAfterMs * 2),
     password: previous?.password ?? fromEnv ?? generateSecret(),
   };
 }
@@ -107,7 +107,8 @@ export async function labUp(options: LabUpOptions): Promise<LabUpResult> {
   const progress = options.onProgress ?? (() => {});
   await ensureBinaries(options, progress);
   await ensureStateDir(options.stateDir);
-  const settings = resolveSettings(options, await readSettings(options.stateDir));
+  const previous = await readSettings(options.stateDir);
+  const settings = resolveSettings(options, previous);
   await writeSecretJson(settingsFile(options.stateDir), settings);
   const daemon = await ensureLabDaemon({ stateDir: options.stateDir, ipRange: settings.ipRange });
   progress(
@@ -133,6 +134,15 @@ export async function labUp(options: LabUpOptions): Promise<LabUpResult> {
     },
     { timeoutMs: HEALTH_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) },
   );
+  if (previous && previous.downAfterMs !== settings.downAfterMs) {
+    // Sentinels created earlier keep their own timing unless told: tell the running ones.
+    for (const sentinel of plan.filter((p) => p.role === 'sentinel')) {
+      await setSentinelTiming(sentinel.privateIp, sentinel.port, settings);
+    }
+    progress(
+      `Sentinels now use down-after-milliseconds ${settings.downAfterMs}, failover-timeout ${settings.failoverTimeoutMs}`,
+    );
+  }
   const { password: _secret, ...shown } = settings;
   return {
     apiUrl: daemon.url,

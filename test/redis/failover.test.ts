@@ -137,6 +137,10 @@ describe('failover through the event stream', () => {
       });
       expect(waited.ok, waited.error).toBe(true);
       expect(waited.data).toMatchObject({ via: 'poll', from: before });
+      expect(t.timeline.filter((e) => e.name === 'subscription-refused')).toHaveLength(3);
+      expect(t.timeline.find((e) => e.name === 'subscription-refused')?.detail).toMatch(
+        /^sentinel-\d \(127\.40\.3\.2\d:26379\): NOPERM/,
+      );
       expect((waited.data as WaitData).to).not.toBe(before);
     } finally {
       await t.close();

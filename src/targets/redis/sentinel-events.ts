@@ -26,8 +26,8 @@ export interface SentinelEventStreamOptions {
   now: () => number;
   /** Called once per merged event, after its merge window, with everything known about it. */
   onSettled?: (event: SentinelEvent) => void;
-  /** Called when a subscriber connects, reconnects or loses its Sentinel. */
-  onConnection?: (sentinel: NodeAddress, state: 'connected' | 'lost') => void;
+  /** Called when a subscriber connects, reconnects, loses its Sentinel, or is refused PSUBSCRIBE (detail: why). */
+  onConnection?: (sentinel: NodeAddress, state: 'connected' | 'lost' | 'refused', detail?: string) => void;
 }
 
 export interface SentinelEventStream {
@@ -137,7 +137,10 @@ export function createSentinelEventStream(options: SentinelEventStreamOptions): 
     );
     await client.psubscribe('*').then(
       () => undefined,
-      () => undefined,
+      (error: unknown) => {
+        if (!closed)
+          options.onConnection?.(sentinel, 'refused', error instanceof Error ? error.message : String(error));
+      },
     );
   };
 
@@ -213,6 +216,12 @@ export function createSentinelEventStream(options: SentinelEventStreamOptions): 
 
 const RESOURCE_KEY = 'redis.sentinel-events';
 
+const CONNECTION_EVENTS = {
+  connected: 'subscribed',
+  lost: 'subscription-lost',
+  refused: 'subscription-refused',
+} as const;
+
 /**
  * The run's Sentinel event stream, started on first use and closed with the run. Settled events go to the
  * timeline (source "sentinel", seenBy = who reported it, detail with each Sentinel's offset).
@@ -230,11 +239,11 @@ export function runSentinelEvents(
         now: ctx.now,
         onSettled: (event) =>
           ctx.timeline('sentinel', event.name, describeEvent(event), event.seenBy, event.t),
-        onConnection: (sentinel, state) =>
+        onConnection: (sentinel, state, detail) =>
           ctx.timeline(
             'sentinel-stream',
-            state === 'connected' ? 'subscribed' : 'subscription-lost',
-            `${sentinel.name} (${sentinel.address})${state === 'lost' ? ' — reconnecting' : ''}`,
+            CONNECTION_EVENTS[state],
+            `${sentinel.name} (${sentinel.address})${detail ? `: ${detail}` : ''}${state === 'lost' ? ' — reconnecting' : ''}`,
           ),
       }),
     (value) => value.close(),

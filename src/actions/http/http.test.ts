@@ -173,6 +173,22 @@ describe('http run', () => {
     expect(outcome.error).toContain(`connection refused — nothing listens at ${HOST}:${port}`);
   });
 
+  it('passes as skipped with if-unreachable=skip when nothing listens, and still fails on a bad status', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, HOST, resolve));
+    const port = (probe.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const { run, t } = setup({ url: `http://${HOST}:${port}/api/v2/alerts`, 'if-unreachable': 'skip' });
+    const outcome = await run();
+    expect(outcome).toMatchObject({
+      ok: true,
+      summary: `skipped: connection refused (${HOST}:${port})`,
+      data: { skipped: true, reason: 'connection refused' },
+    });
+    expect(t.output[0]?.line).toContain('skipped (if-unreachable=skip)');
+    expect((await setup({ url: `${base}/fail`, 'if-unreachable': 'skip' }).run()).ok).toBe(false);
+  });
+
   it('reports JSON that does not parse when the server says it is JSON', async () => {
     const outcome = await setup({ url: `${base}/broken-json` }).run();
     expect(outcome.ok).toBe(false);

@@ -41,6 +41,14 @@ function references(spec: HttpSpec): string[] {
   return paths;
 }
 
+function hostOf(url: string, ctx: ActionContext): string {
+  try {
+    return ctx.redact(new URL(url).host);
+  } catch {
+    return ctx.redact(url);
+  }
+}
+
 function where(ctx: ActionContext): string {
   return `${ctx.runbook.file}:${ctx.action.loc.line}`;
 }
@@ -122,6 +130,14 @@ async function run(spec: HttpSpec, ctx: ActionContext): Promise<ActionOutcome> {
       ok: false,
       summary: 'timed out',
       error: `${where(ctx)}: ${spec.method} ${ctx.redact(url)} did not answer within ${DEFAULT_REQUEST_TIMEOUT_MS / 1000} s; check the service, or set timeout= on the block`,
+    };
+  }
+  if (!result.ok && result.unreachable && spec.ifUnreachable === 'skip') {
+    ctx.output(`${result.error}; skipped (if-unreachable=skip)`, 'info');
+    return {
+      ok: true,
+      summary: `skipped: ${result.summary} (${hostOf(url, ctx)})`,
+      data: { skipped: true, reason: result.summary, url: ctx.redact(url) },
     };
   }
   if (!result.ok) {

@@ -25,7 +25,7 @@ export interface HttpData {
 
 export type RequestResult =
   | { ok: true; data: HttpData }
-  | { ok: false; summary: string; error: string; data?: HttpData };
+  | { ok: false; summary: string; error: string; data?: HttpData; unreachable?: boolean };
 
 export interface RequestInput {
   method: string;
@@ -116,7 +116,9 @@ export async function sendRequest(input: RequestInput): Promise<RequestResult> {
   } catch (error) {
     if (input.signal.aborted) throw error;
     const described = describeNetworkError(error, target);
-    return { ok: false, summary: described.summary, error: input.redact(described.error) };
+    const code = networkCode(error);
+    const unreachable = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+    return { ok: false, summary: described.summary, error: input.redact(described.error), unreachable };
   }
   let body: string;
   try {

@@ -28,6 +28,8 @@ export interface HttpSpec {
   expect?: CheckLine;
   /** The parsed body (POST only); string values may hold {{ path }} references. */
   body?: unknown;
+  /** 'skip': nothing listening (refused, unknown host) passes as skipped, for optional services such as monitoring. */
+  ifUnreachable: 'fail' | 'skip';
 }
 
 export const httpAttributes = z.strictObject({
@@ -36,6 +38,9 @@ export const httpAttributes = z.strictObject({
   headers: z.string().optional(),
   'expect-status': z.string().optional(),
   expect: z.string().min(1, 'expect= needs a comparison, e.g. json.0.status.state == active').optional(),
+  'if-unreachable': z
+    .enum(['fail', 'skip'], { error: 'if-unreachable= is fail (default) or skip' })
+    .optional(),
 });
 
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
@@ -162,6 +167,7 @@ export function parseHttp(
     headers,
     expectStatus,
     expectStatusText,
+    ifUnreachable: attrs['if-unreachable'] === 'skip' ? 'skip' : 'fail',
     ...(expect ? { expect } : {}),
     ...(parsedBody ? { body: parsedBody.value } : {}),
   };

@@ -92,12 +92,24 @@ export async function runRunCommand(argv: string[]): Promise<number> {
     const store = ui.createTuiStore(runbook, { target: targetName, dryRun });
     const engine = await createEngine(ui.createTuiInteraction(store));
     const status = await ui.runTui({ engine, runbook, dryRun, targetName, store });
-    process.stderr.write(`journal: ${engine.journalPath}  (drillbook report ${engine.runId})\n`);
+    process.stderr.write(await afterRunNote(engine));
     return EXIT_FOR[status];
   }
   const { headlessInteraction } = await import('./headless.js');
   const engine = await createEngine(headlessInteraction({ yes: values.yes ?? false }));
   return drive(engine, mode, selection);
+}
+
+/** Writes the run's report beside its journal and says where both are. */
+async function afterRunNote(engine: Engine): Promise<string> {
+  const { writeReportsBeside } = await import('./report.js');
+  try {
+    const report = writeReportsBeside(engine.journalPath);
+    return `journal: ${engine.journalPath}\nreport:  ${report}  (again any time: drillbook report ${engine.runId})\n`;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return `journal: ${engine.journalPath}\nreport not written (${reason}); try: drillbook report ${engine.runId}\n`;
+  }
 }
 
 /** When resuming without --target, the run's own target (so a lab run is never resumed against the cloud). */
@@ -135,7 +147,7 @@ async function drive(
     }
     await engine.runAll(selection);
     const status = await engine.finish();
-    const note = `journal: ${engine.journalPath}  (drillbook report ${engine.runId})\n`;
+    const note = await afterRunNote(engine);
     if (mode === 'json') process.stderr.write(note);
     else process.stdout.write(note);
     return EXIT_FOR[status];

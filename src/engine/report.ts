@@ -131,9 +131,13 @@ export function summarizeRun(events: readonly EngineEvent[]): RunSummary {
           summary.warnings.push({ at: event.wall, level: event.level, message: event.message });
         break;
       case 'timeline':
+        // A merged Sentinel event is reported after its merge window: place it when it happened.
         summary.timeline.push({
-          at: event.wall,
-          t: event.t,
+          at:
+            event.at === undefined
+              ? event.wall
+              : new Date(Date.parse(event.wall) - (event.t - event.at)).toISOString(),
+          t: event.at ?? event.t,
           source: event.source,
           name: event.name,
           detail: event.detail,
@@ -147,6 +151,7 @@ export function summarizeRun(events: readonly EngineEvent[]): RunSummary {
         break;
     }
   }
+  summary.timeline.sort((a, b) => a.t - b.t);
   for (const step of summary.steps) {
     // A step still "running" at the end of the journal was cut off by a crash or kill.
     if (step.status === 'running') step.error ??= 'interrupted: the journal ends while this step was running';

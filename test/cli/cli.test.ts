@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, FIXTURES, jsonLines, runCli, tempDir } from './helpers.js';
@@ -65,7 +65,16 @@ describe('drillbook CLI', () => {
     ]);
     expect(last.steps[0]?.results.hello?.data?.exitCode).toBe(0);
     const runId = String(events[0]?.runId);
-    expect(readdirSync(journal).sort()).toEqual([`${runId}.jsonl`, `${runId}.secrets.json`]);
+    expect(readdirSync(journal).sort()).toEqual([
+      `${runId}.jsonl`,
+      `${runId}.report.json`,
+      `${runId}.report.md`,
+      `${runId}.secrets.json`,
+    ]);
+    const report = join(journal, `${runId}.report.md`);
+    expect(statSync(report).mode & 0o777).toBe(0o600);
+    expect(readFileSync(report, 'utf8')).toContain('| 1 | Say hello | mutating | passed |');
+    expect(result.stderr).toContain(`report:  ${report}`);
   });
 
   it('run: exit 1 when a check fails, showing expected and actual; later steps do not run', async () => {

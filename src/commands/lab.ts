@@ -134,6 +134,6 @@ export async function runLabCommand(argv: string[]): Promise<number> {
     const message = (error as Error).message;
     if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: message })}\n`);
     process.stderr.write(`drillbook lab ${command}: ${message}\n`);
-    return EXIT.failed;
+    return error instanceof UsageError ? EXIT.usage : EXIT.failed;
   }
 }

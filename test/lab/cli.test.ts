@@ -70,6 +70,15 @@ describe('drillbook lab', () => {
     expect(result.stdout).toContain('No lab is running');
   });
 
+  it('usage errors exit 2 and say what was wrong', async () => {
+    const unknown = await lab('frobnicate');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('unknown command frobnicate (up, status, down)');
+    const badNumber = await lab('up', '--replicas', 'two');
+    expect(badNumber.code).toBe(2);
+    expect(badNumber.stderr).toContain('--replicas two: expected a whole number');
+  });
+
   it('up without redis binaries says how to install them and starts nothing', async () => {
     const bin = path.join(state.dir, 'bin-without-redis');
     await mkdir(bin);

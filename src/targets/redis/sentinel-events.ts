@@ -1,25 +1,15 @@
 // One merged, timestamped stream of every Sentinel's pub/sub events (PSUBSCRIBE *), for the drill
 // timeline and `wait event=`. Subscribers reconnect with a capped backoff when a Sentinel restarts.
-// The same event from several Sentinels within MERGE_WINDOW_MS is one event with seenBy/seenAt.
+// The same event from several Sentinels within a second is one event with seenBy/seenAt (sentinel-merge.ts).
 import { Redis } from 'ioredis';
 import type { ActionContext } from '../../actions/types.js';
 import { type ConnectionSettings, clientOptions, connectionSettings } from './connection.js';
 import { type NodeAddress, resolveAllSentinels } from './inventory.js';
-import { mergeKey, type ParsedSentinelMessage, parseSentinelMessage } from './sentinel-messages.js';
+import { createEventMerger, type SentinelEvent } from './sentinel-merge.js';
 
-export const MERGE_WINDOW_MS = 1000;
 const RECONNECT_MAX_MS = 1000;
 
-export interface SentinelEvent extends ParsedSentinelMessage {
-  /** The Sentinel that reported it first (node name). */
-  sentinel: string;
-  /** Every Sentinel that reported it, in order. */
-  seenBy: string[];
-  /** Sentinel → monotonic ms (ctx.now axis) when it reported it. */
-  seenAt: Record<string, number>;
-  /** Monotonic ms of the first report. */
-  t: number;
-}
+export type { SentinelEvent } from './sentinel-merge.js';
 
 export interface SentinelEventStreamOptions {
   settings: ConnectionSettings;
@@ -56,8 +46,8 @@ export interface SentinelEventStream {
 }
 
 export function createSentinelEventStream(options: SentinelEventStreamOptions): SentinelEventStream {
-  const events: SentinelEvent[] = [];
-  const open = new Map<string, { event: SentinelEvent; timer: NodeJS.Timeout }>();
+  const merger = createEventMerger((event) => options.onSettled?.(event));
+  const events = merger.events;
   const listeners = new Set<(event: SentinelEvent) => void>();
   const clients = new Map<string, Redis | undefined>();
   const firstAttempts: Promise<void>[] = [];
@@ -72,36 +62,12 @@ export function createSentinelEventStream(options: SentinelEventStreamOptions): 
     masters.set(name, history);
   };
 
-  const settle = (key: string) => {
-    const entry = open.get(key);
-    if (!entry) return;
-    open.delete(key);
-    clearTimeout(entry.timer);
-    options.onSettled?.(entry.event);
-  };
-
   const receive = (sentinel: NodeAddress, channel: string, payload: string) => {
-    if (channel.startsWith('__')) return;
-    const t = options.now();
-    const message = parseSentinelMessage(channel, payload);
-    const key = mergeKey(message);
-    const pending = open.get(key);
-    let event: SentinelEvent;
-    if (pending && !pending.event.seenBy.includes(sentinel.name)) {
-      event = pending.event;
-      event.seenBy.push(sentinel.name);
-      event.seenAt[sentinel.name] = t;
-    } else {
-      if (pending) settle(key);
-      event = {
-        ...message,
-        sentinel: sentinel.name,
-        seenBy: [sentinel.name],
-        seenAt: { [sentinel.name]: t },
-        t,
-      };
-      events.push(event);
-      open.set(key, { event, timer: setTimeout(() => settle(key), MERGE_WINDOW_MS) });
+    const known = events.length;
+    const event = merger.receive(sentinel.name, channel, payload, options.now());
+    if (!event) return;
+    if (events.length > known && event.name === '+switch-master' && event.master && event.to) {
+      noteMaster(event.master.name, event.to, event.t);
     }
     for (const listener of listeners) listener(event);
   };
@@ -204,7 +170,7 @@ export function createSentinelEventStream(options: SentinelEventStreamOptions): 
     },
     async close() {
       closed = true;
-      for (const key of [...open.keys()]) settle(key);
+      merger.flush();
       listeners.clear();
       for (const client of clients.values()) client?.disconnect();
       clients.clear();

@@ -1,7 +1,8 @@
 // Secrets a resumed run needs again (generated values, secret answers an action published) are kept beside
 // the journal in a 0600 file, never in the journal itself, whose copies are masked.
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export interface KeptSecrets {
   /** Variable name → value made by `generate`. */
@@ -25,5 +26,31 @@ export function writeKeptSecrets(path: string, secrets: KeptSecrets): void {
   // Written when the run starts, before the journal's first line has created the runs folder.
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   writeFileSync(path, `${JSON.stringify(secrets)}\n`, { mode: 0o600 });
+  chmodSync(path, 0o600);
+}
+
+/**
+ * Values a runbook generated (passwords) are kept per runbook and target, not only per run: a second run
+ * adopts the droplets the first one created, so it must use the same password they were built with.
+ */
+export function generatedStorePath(journalPath: string, runbookFile: string, target: string): string {
+  const digest = createHash('sha256').update(resolve(runbookFile)).digest('hex').slice(0, 16);
+  return join(dirname(journalPath), 'generated', `${target}-${digest}.json`);
+}
+
+export function readGeneratedStore(path: string): Record<string, string> {
+  if (!existsSync(path)) return {};
+  const stored = JSON.parse(readFileSync(path, 'utf8')) as { generated?: Record<string, string> };
+  return stored.generated ?? {};
+}
+
+export function writeGeneratedStore(
+  path: string,
+  runbookFile: string,
+  generated: Record<string, string>,
+): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const body = { runbook: resolve(runbookFile), generated };
+  writeFileSync(path, `${JSON.stringify(body)}\n`, { mode: 0o600 });
   chmodSync(path, 0o600);
 }

@@ -4,6 +4,7 @@ import type { ActionKind, Interaction } from '../actions/types.js';
 import type { Runbook } from '../runbook/model.js';
 import type { ReplayedRun } from './resume.js';
 import type { RunCore } from './run-core.js';
+import { generatedStorePath, readGeneratedStore, writeGeneratedStore } from './secrets.js';
 import { resolveVariables } from './vars.js';
 
 export interface StartRunInput {
@@ -26,17 +27,23 @@ export interface StartRunInput {
 export async function startRun(input: StartRunInput): Promise<void> {
   const { core, runbook, dryRun, resume } = input;
   const { runId, target } = core.options;
+  const storePath = generatedStorePath(core.options.journalPath, runbook.file, target);
   const resolved = await resolveVariables({
     specs: runbook.vars,
     given: input.given,
     interaction: input.interaction,
     signal: input.signal,
     dryRun,
-    previous: resume && { generated: core.kept.generated, values: resume.replay.vars },
+    previous: resume
+      ? { generated: core.kept.generated, values: resume.replay.vars }
+      : { generated: readGeneratedStore(storePath), values: {} },
   });
   Object.assign(core.vars, resolved.values);
   for (const name of resolved.secretNames) core.redactor.add(resolved.values[name]);
-  if (Object.keys(resolved.generated).length > 0) core.keepSecrets({ generated: resolved.generated });
+  if (Object.keys(resolved.generated).length > 0) {
+    core.keepSecrets({ generated: resolved.generated });
+    if (!dryRun) writeGeneratedStore(storePath, runbook.file, resolved.generated);
+  }
   core.store.set('vars', { ...core.vars });
   core.store.set('run', { id: runId, target, started: new Date().toISOString() });
   const plainVars = Object.fromEntries(

@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJournal } from '../../src/engine/journal.js';
@@ -224,5 +224,29 @@ describe('resume with secrets', () => {
     expect(await resumed.engine.runAll()).toBe('passed');
     expect(seen).toBe('operator-typed-token');
     await resumed.engine.finish();
+  });
+});
+
+describe('generated values across runs', () => {
+  it('a second run of the same runbook and target reuses the password the first one generated', async () => {
+    const seen: string[] = [];
+    const book = () =>
+      runbook(
+        [step('use', [action({ behave: (ctx) => (seen.push(ctx.vars.password ?? ''), ok()) })])],
+        [variable('password', { source: { kind: 'generate', length: 24 } })],
+      );
+    const journalPath = tempDir();
+    for (const target of ['lab', 'lab', 'digitalocean'] as const) {
+      const { engine } = await startEngine({ runbook: book(), journalPath, target });
+      await engine.runAll();
+      await engine.finish();
+    }
+    expect(seen[0]).toHaveLength(24);
+    expect(seen[1]).toBe(seen[0]);
+    expect(seen[2]).not.toBe(seen[0]);
+    const stored = readdirSync(join(journalPath, 'generated'));
+    expect(stored).toHaveLength(2);
+    for (const file of stored)
+      expect(statSync(join(journalPath, 'generated', file)).mode & 0o777).toBe(0o600);
   });
 });

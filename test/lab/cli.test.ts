@@ -190,10 +190,16 @@ describe('drillbook lab', () => {
     expect(await readdir(state.dir)).toEqual([]);
   });
 
-  it('resolveLabTarget starts the emulator daemon without provisioning anything', async () => {
+  it('resolveLabTarget starts one emulator daemon without provisioning anything', async () => {
     process.env.DRILLBOOK_LAB_DAEMON_ENTRY = cli;
     try {
-      const target = await resolveLabTarget({ stateDir: labDir });
+      // Two callers at once (a runbook and `lab up`, say) share one daemon.
+      const [target, concurrent] = await Promise.all([
+        resolveLabTarget({ stateDir: labDir }),
+        resolveLabTarget({ stateDir: labDir }),
+      ]);
+      expect(concurrent.apiUrl).toBe(target.apiUrl);
+      expect(await processesUnder(labDir)).toHaveLength(1);
       expect(target).toMatchObject({ name: 'lab', lab: { stateDir: labDir } });
       const client = createApiClient({ endpoint: target.apiUrl, token: target.token });
       expect((await client.droplet.listDroplets({})).data.droplets).toEqual([]);

@@ -1,7 +1,7 @@
 // Starting, finding and stopping the lab daemon from the CLI (and from `run --target lab`).
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -76,15 +76,55 @@ export async function ensureLabDaemon(options: {
   stateDir: string;
   ipRange: string;
 }): Promise<DaemonState & { started: boolean }> {
-  const existing = await runningDaemon(options.stateDir);
-  if (existing) return { ...existing, started: false };
-  const stale = await readDaemonState(options.stateDir);
-  if (stale) {
-    throw new Error(
-      `the lab daemon (pid ${stale.pid}, ${stale.url}) is running but not answering; stop it with \`drillbook lab down\` and run \`drillbook lab up\` again`,
-    );
+  const lock = path.join(options.stateDir, 'daemon.lock');
+  const deadline = Date.now() + 2 * START_TIMEOUT_MS;
+  for (;;) {
+    const existing = await runningDaemon(options.stateDir);
+    if (existing) return { ...existing, started: false };
+    const stale = await readDaemonState(options.stateDir);
+    if (stale) {
+      throw new Error(
+        `the lab daemon (pid ${stale.pid}, ${stale.url}) is running but not answering; stop it with \`drillbook lab down\` and run \`drillbook lab up\` again`,
+      );
+    }
+    await ensureStateDir(options.stateDir);
+    // Two drillbook processes starting the lab at once (a runbook and `lab up`) must not start two daemons.
+    if (await acquireLock(lock)) {
+      try {
+        const started = await runningDaemon(options.stateDir);
+        return started ? { ...started, started: false } : await spawnDaemon(options);
+      } finally {
+        await rm(lock, { force: true });
+      }
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(
+        `another drillbook process has been starting the lab daemon for too long (lock ${lock}); if none is running, delete that file`,
+      );
+    }
+    await sleep(100);
   }
-  await ensureStateDir(options.stateDir);
+}
+
+/** Creates the lock file; a lock left by a process that is gone is removed (the next call takes it). */
+async function acquireLock(file: string): Promise<boolean> {
+  try {
+    await writeFile(file, `${process.pid}\n`, { flag: 'wx', mode: 0o600 });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const holder = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+    if (!Number.isInteger(holder) || holder <= 0 || (await commandLine(holder)) === undefined) {
+      await rm(file, { force: true });
+    }
+    return false;
+  }
+}
+
+async function spawnDaemon(options: {
+  stateDir: string;
+  ipRange: string;
+}): Promise<DaemonState & { started: boolean }> {
   const log = daemonLog(options.stateDir);
   const logFd = openSync(log, 'a', 0o600);
   const token = generateSecret(32);

@@ -10,7 +10,7 @@ import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-clust
 let cluster: TestRedisCluster;
 
 beforeAll(async () => {
-  cluster = await startRedisCluster({ subnet: '127.40.1' });
+  cluster = await startRedisCluster({ subnet: '127.40.1', sentinelPassword: 'sentinel-secret-1' });
 });
 afterAll(async () => {
   await cluster?.stop();
@@ -26,8 +26,8 @@ async function run<Spec>(
   const t = createTestContext({
     results: { inventory: cluster.inventory },
     ...options,
-    vars: { redis_password: cluster.password, ...options.vars },
-    secretVars: ['redis_password', ...(options.secretVars ?? [])],
+    vars: { redis_password: cluster.password, sentinel_password: 'sentinel-secret-1', ...options.vars },
+    secretVars: ['redis_password', 'sentinel_password', ...(options.secretVars ?? [])],
     action,
   });
   try {
@@ -156,13 +156,25 @@ describe('sentinel action', () => {
       'SENTINEL GET-MASTER-ADDR-BY-NAME mymaster',
       {
         results: {},
-        vars: { redis_password: cluster.password, sentinels: cluster.sentinelAddresses },
+        vars: {
+          redis_password: cluster.password,
+          sentinel_password: 'sentinel-secret-1',
+          sentinels: cluster.sentinelAddresses,
+        },
       },
     );
     expect(outcome.ok).toBe(true);
     expect((outcome.data as { sentinels: Array<{ last: unknown }> }).sentinels[2]?.last).toMatchObject({
       address: cluster.node('redis-1').address,
     });
+  });
+
+  it('uses sentinel_password for Sentinels, and says so when it is missing', async () => {
+    const { outcome } = await run(sentinelAction, { node: 'sentinel-2' }, 'PING', {
+      vars: { redis_password: cluster.password, sentinel_password: '' },
+    });
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error).toContain('sentinel-2 (127.40.1.22:26379) connect: authentication failed (NOAUTH)');
   });
 
   it('rejects Redis commands in a sentinel block at parse time', () => {

@@ -234,6 +234,14 @@ describe('errors and addresses', () => {
     );
     expect(translateRedisError(new Error("ERR unknown command 'FOO'"), node).code).toBe('UNKNOWN_COMMAND');
     expect(translateRedisError(new Error('Command timed out'), node).code).toBe('TIMEOUT');
+    expect(
+      translateRedisError(
+        new Error(
+          'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
+        ),
+        node,
+      ).message,
+    ).toContain('DEBUG is disabled on this node (enable-debug-command)');
   });
   it('parses host:port', () => {
     expect(parseHostPort('127.40.0.1:26379')).toEqual({ host: '127.40.0.1', port: 26379 });

@@ -85,6 +85,12 @@ const RULES: Rule[] = [
       `${where}: ${m.replace(/^ERR /, '')}${node.kind === 'sentinel' ? ' — Sentinels accept only SENTINEL, INFO, PING, ROLE, CLIENT, ACL, AUTH, HELLO, CONFIG, SUBSCRIBE' : ''}; check the spelling, or whether this is a Sentinel rather than a Redis node`,
   },
   {
+    code: 'DEBUG_DISABLED',
+    test: (m) => /DEBUG command not allowed/i.test(m),
+    explain: (where) =>
+      `${where}: DEBUG is disabled on this node (enable-debug-command); cause the fault another way (CLIENT PAUSE, powering the droplet off) or set enable-debug-command local in redis.conf`,
+  },
+  {
     code: 'NO_SUCH_MASTER',
     test: (m) => /No such master with that name/i.test(m),
     explain: (where) =>

@@ -85,6 +85,15 @@ describe('LabSupervisor', () => {
     expect(ids.every((id) => id && id.length === 40)).toBe(true);
   });
 
+  it('applies cloud-init once: a second boot keeps the config the node rewrote and only starts services', async () => {
+    const replica = droplets[1] as LabDroplet;
+    const configFile = path.join(lab.dir, 'droplets/redis-2/etc/redis/redis.conf');
+    await writeFile(configFile, `${await readFile(configFile, 'utf8')}# rewritten by the node\n`);
+    await supervisor.boot(replica);
+    expect(await readFile(configFile, 'utf8')).toContain('# rewritten by the node');
+    expect((await supervisor.status('redis-2'))[0]?.running).toBe(true);
+  });
+
   it('treats a pid file naming another program as stale and starts the service', async () => {
     const replica = droplets[1] as LabDroplet;
     await supervisor.powerOff(replica);

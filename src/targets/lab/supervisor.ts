@@ -90,6 +90,9 @@ export class LabSupervisor implements DropletRuntime {
   }
 
   async boot(droplet: LabDroplet): Promise<void> {
+    // cloud-init runs once per instance: a boot resumed after an emulator restart only starts services.
+    const booted = await this.manifest(droplet.name);
+    if (booted) return this.startAll(booted);
     const dir = this.dropletDir(droplet.name);
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const plan = droplet.userData

@@ -1,6 +1,7 @@
 // A background client that writes like the application does (ioredis in Sentinel mode) and records what
 // each write lived through, so a drill measures availability and data loss instead of trusting Sentinel.
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
+import { createRedisClient } from '../targets/redis/load-ioredis.js';
 import type { WriteRecord } from './probe-stats.js';
 
 export interface HostPort {
@@ -41,7 +42,7 @@ const RECONNECT_CAP_MS = 50;
 
 export class Probe {
   private readonly options: ProbeOptions;
-  private readonly client: Redis;
+  private client: Redis | undefined;
   private readonly subscribers: Redis[] = [];
   private readonly records: WriteRecord[] = [];
   private readonly inFlight = new Set<Promise<void>>();
@@ -73,16 +74,17 @@ export class Probe {
       sentinelRetryStrategy: (attempt: number) => Math.min(attempt * 10, RECONNECT_CAP_MS),
       reconnectOnError: (error: Error) => (/READONLY|MASTERDOWN|LOADING/.test(error.message) ? 1 : false),
     };
-    this.client = new Redis(this.clientOptions);
-    this.client.on('error', () => {
-      // Failures are recorded per write; connection errors are expected during a failover.
-    });
-    this.client.on('ready', () => this.noteConnectedMaster());
   }
 
   /** Connects through Sentinel like the application, subscribes to +switch-master, then starts writing. */
   async start(): Promise<string> {
-    await this.client.connect();
+    const client = await createRedisClient(this.clientOptions);
+    this.client = client;
+    client.on('error', () => {
+      // Failures are recorded per write; connection errors are expected during a failover.
+    });
+    client.on('ready', () => this.noteConnectedMaster());
+    await client.connect();
     this.noteConnectedMaster();
     this.masterBefore = this.currentMaster;
     await this.subscribeToSwitches();
@@ -97,7 +99,7 @@ export class Probe {
     this.timer = undefined;
     await Promise.allSettled([...this.inFlight]);
     const masterAfter = this.currentMaster;
-    this.client.disconnect();
+    this.client?.disconnect();
     for (const subscriber of this.subscribers) subscriber.disconnect();
     return {
       records: this.records,
@@ -112,7 +114,7 @@ export class Probe {
   close(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    this.client.disconnect();
+    this.client?.disconnect();
     for (const subscriber of this.subscribers) subscriber.disconnect();
   }
 
@@ -130,7 +132,7 @@ export class Probe {
   private async subscribeToSwitches(): Promise<void> {
     await Promise.all(
       this.options.sentinels.map(async (sentinel) => {
-        const subscriber = new Redis({
+        const subscriber = await createRedisClient({
           host: sentinel.host,
           port: sentinel.port,
           password: this.options.sentinelPassword,
@@ -159,7 +161,8 @@ export class Probe {
     if (this.switchMasterSeenAt !== null && this.options.now() - this.switchMasterSeenAt < 1000) return;
     this.switchMasterSeenAt = this.options.now();
     // The old connection may still be open to a demoted or frozen master: re-resolve through Sentinel now.
-    if (this.client.status === 'ready' || this.client.status === 'connect') this.client.disconnect(true);
+    const client = this.client;
+    if (client && (client.status === 'ready' || client.status === 'connect')) client.disconnect(true);
   }
 
   private issueDueWrites(): void {
@@ -171,8 +174,10 @@ export class Probe {
   private write(seq: number): void {
     const key = `drill:${this.options.runId}:${this.options.name}:${seq}`;
     const sentAt = this.options.now();
-    const master = this.client.status === 'ready' ? (this.currentMaster ?? undefined) : undefined;
-    const done = this.client
+    const client = this.client;
+    if (!client) return;
+    const master = client.status === 'ready' ? (this.currentMaster ?? undefined) : undefined;
+    const done = client
       .set(key, String(sentAt), 'EX', this.options.keyTtlSeconds)
       .then(
         () => this.record({ seq, key, sentAt, doneAt: this.options.now(), outcome: 'acknowledged', master }),

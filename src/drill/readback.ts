@@ -1,7 +1,8 @@
 // After a drill: wait until the cluster has settled on one master with every live replica linked to it, then
 // read back every probe key from that master. Acknowledged writes that are missing are the real RPO.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedisClient } from '../targets/redis/load-ioredis.js';
 import type { HostPort } from './probe.js';
 import type { WriteRecord } from './probe-stats.js';
 
@@ -26,8 +27,8 @@ export interface ReadBack {
 const KEYS_SHOWN = 5;
 const BATCH = 500;
 
-function oneShot(address: HostPort, password: string | undefined, username?: string): Redis {
-  const client = new Redis({
+async function oneShot(address: HostPort, password: string | undefined, username?: string): Promise<Redis> {
+  const client = await createRedisClient({
     host: address.host,
     port: address.port,
     password,
@@ -50,7 +51,7 @@ export async function withClient<T>(
   username: string | undefined,
   use: (client: Redis) => Promise<T>,
 ): Promise<T> {
-  const client = oneShot(address, password, username);
+  const client = await oneShot(address, password, username);
   try {
     await client.connect();
     return await use(client);

@@ -27,7 +27,8 @@ for (let i = 0; i < RUNS; i++) {
   const env = { ...process.env, XDG_STATE_HOME: state };
   try {
     const first = await lab(env, 'up', '--ip-range', '127.36.0.0/24', '--down-after', '1000', '--json');
-    if (!JSON.parse(first.stdout).health.healthy) throw new Error('lab up returned without a healthy cluster');
+    if (!JSON.parse(first.stdout).health.healthy)
+      throw new Error('lab up returned without a healthy cluster');
     const second = await lab(env, 'up', '--json');
     cold.push(first.ms);
     warm.push(second.ms);

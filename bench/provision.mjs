@@ -21,7 +21,11 @@ const { createTestContext, parsedAction } = await importTs(src('actions/test-con
 async function provision(count) {
   const labDir = await mkdtemp(path.join(os.tmpdir(), 'drillbook-bench-provision-'));
   const supervisor = new LabSupervisor({ labDir });
-  const emulator = await startEmulator({ token: TOKEN, runtime: supervisor, defaultVpcRange: '127.37.0.0/24' });
+  const emulator = await startEmulator({
+    token: TOKEN,
+    runtime: supervisor,
+    defaultVpcRange: '127.37.0.0/24',
+  });
   const names = Array.from({ length: count }, (_, i) => `bench-${i + 1}`);
   const body = [
     'op: droplets.ensure',
@@ -55,7 +59,8 @@ async function provision(count) {
   } finally {
     await t.close();
     await emulator.close();
-    for (const name of names) await supervisor.destroy({ id: 0, name, privateIp: '', publicIp: '', tags: [] });
+    for (const name of names)
+      await supervisor.destroy({ id: 0, name, privateIp: '', publicIp: '', tags: [] });
     await rm(labDir, { recursive: true, force: true });
   }
 }
@@ -66,7 +71,10 @@ for (let i = 0; i < RUNS; i++) {
   for (const count of [1, 5]) {
     const figures = await provision(count);
     results[count].push(figures);
-    console.log(`run ${i + 1}, ${count} droplet(s):`, JSON.stringify({ ...figures, ms: Math.round(figures.ms) }));
+    console.log(
+      `run ${i + 1}, ${count} droplet(s):`,
+      JSON.stringify({ ...figures, ms: Math.round(figures.ms) }),
+    );
   }
 }
 

@@ -1,13 +1,8 @@
 // Runbook source → Runbook model, collecting every problem at once. Pure: the caller supplies the kinds
 // and how to read template files.
 import { dirname, resolve } from 'node:path';
-import {
-  type AnyActionKind,
-  type KindMap,
-  messageOf,
-  type ReadAction,
-  readActionBlock,
-} from './action-block.js';
+import { type AnyActionKind, type KindMap, type ReadAction, readActionBlock } from './action-block.js';
+import { actionPaths } from './action-paths.js';
 import { safetyRank } from './common-attributes.js';
 import { DiagnosticList } from './diagnostics.js';
 import { type RunbookMeta, readFrontMatter, splitFrontMatter } from './front-matter.js';
@@ -161,7 +156,6 @@ export function parseRunbookWith(
     }
     for (const read of draft.actions) {
       const { block } = read;
-      const produces: string[] = [];
       if (block.id !== undefined) {
         const firstLine = ids.get(block.id);
         if (firstLine !== undefined) {
@@ -171,40 +165,13 @@ export function parseRunbookWith(
             'ids must be unique within the runbook; rename one of them',
           );
         } else ids.set(block.id, block.loc.line);
-        produces.push(block.id);
       }
-      const references = [...read.references];
-      if (block.spec !== undefined) {
-        const kind = kinds.get(block.kind) as AnyActionKind;
-        const hook = (name: string, call: () => string[] | undefined): string[] =>
-          callKind(call, (message) =>
-            diagnostics.error(
-              block.loc,
-              `the ${block.kind} kind failed to list the ${name} of this block: ${message}`,
-              `this is a bug in the ${block.kind} action kind, not in the runbook: please report it`,
-            ),
-          );
-        produces.push(...hook('paths it publishes', () => kind.publishes?.(block.spec)));
-        const params = new Set(hook('template params it supplies', () => kind.templateParams?.(block.spec)));
-        for (const name of hook('templates it uses', () => kind.templates?.(block.spec))) {
-          const attribute = Object.keys(block.attrs).find((key) => block.attrs[key] === name);
-          const usedAt = (attribute && read.attributeAt[attribute]) || block.loc;
-          for (const site of templates.use(name, usedAt) ?? []) {
-            const [namespace, param = ''] = site.path.split('.');
-            if (namespace !== 'params') {
-              references.push(site);
-            } else if (!params.has(param)) {
-              diagnostics.error(
-                site.at,
-                `"${site.path}": the ${block.kind} block on line ${block.loc.line} gives template "${name}" no param "${param}"`,
-                params.size > 0
-                  ? `it gives: ${[...params].join(', ')}; add ${param} to the block's params`
-                  : `give it in the block, e.g. params: { ${param}: ... }`,
-              );
-            }
-          }
-        }
-      }
+      const { produces, references } = actionPaths(
+        read,
+        kinds.get(block.kind) as AnyActionKind,
+        templates,
+        diagnostics,
+      );
       referencing.push({ block, order: order++, stepTitle: heading.title, produces, references });
     }
   }
@@ -237,15 +204,4 @@ export function parseRunbookWith(
     result.runbook = runbook;
   }
   return result;
-}
-
-/** Kind hooks are other people's code: a throwing hook becomes a diagnostic, not a crash. */
-function callKind(hook: () => string[] | undefined, fail: (message: string) => void): string[] {
-  try {
-    const value = hook();
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-  } catch (error) {
-    fail(messageOf(error));
-    return [];
-  }
 }

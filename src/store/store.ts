@@ -11,8 +11,8 @@ export function createTuiStore(runbook: Runbook, options: { target: TargetName; 
   return createStore<TuiState>()(() => initialState(runbook, options));
 }
 
-/** 15 Hz: fast enough to feel live, slow enough that 1,000 lines/s cost 15 renders, not 1,000. */
-export const FLUSH_INTERVAL_MS = 66;
+/** 10 Hz: fast enough to feel live, slow enough that 1,000 lines/s cost 10 renders, not 1,000. */
+export const FLUSH_INTERVAL_MS = 100;
 
 /** Events that change what the operator can do next: applied at once rather than at the next tick. */
 const FLUSH_AT_ONCE: ReadonlySet<EngineEventType> = new Set([

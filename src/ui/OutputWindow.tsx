@@ -20,8 +20,8 @@ export function OutputWindow({
   const window = output.window(height, fromEnd);
   const back = Math.max(0, Math.min(fromEnd, output.size - window.length));
   const above = output.totalPushed - back - window.length;
-  // Each line's number in the whole stream: a stable key as the window slides.
-  const lines = window.map((line, offset) => ({ ...line, number: above + offset }));
+  // Rows are fixed slots of the window (key = slot), so streaming changes their text, never the tree.
+  const lines = window.map((line, slot) => ({ ...line, slot }));
   return (
     <Box flexDirection="column">
       {above > 0 ? (
@@ -31,7 +31,7 @@ export function OutputWindow({
       ) : null}
       {lines.map((line) => (
         <Text
-          key={line.number}
+          key={line.slot}
           wrap="truncate"
           color={line.stream === 'stderr' ? tone('warn') : line.stream === 'info' ? tone('muted') : undefined}
         >

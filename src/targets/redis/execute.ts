@@ -79,8 +79,8 @@ export function parseCommandBody(
   return ok ? lines : undefined;
 }
 
-export function mostDangerous(lines: readonly CommandLine[], floor: Safety = 'safe'): Safety {
-  let worst = SAFETY_LEVELS.indexOf(floor);
+export function mostDangerous(lines: readonly CommandLine[]): Safety {
+  let worst = 0;
   for (const line of lines) worst = Math.max(worst, SAFETY_LEVELS.indexOf(line.safety));
   return SAFETY_LEVELS[worst] ?? 'mutating';
 }

@@ -8,9 +8,7 @@ const WARM_UP = 3;
 const RUNS = 10;
 const TARGET_MS = 200;
 
-const firstImportStart = performance.now();
 const { parseRunbook } = await importTs(new URL('../src/runbook/parse.ts', import.meta.url).pathname);
-const importMs = performance.now() - firstImportStart;
 const { actionKinds } = await importTs(new URL('../src/actions/registry.ts', import.meta.url).pathname);
 
 const needed = ['sh', 'check', 'prompt'];
@@ -104,7 +102,7 @@ await recordSection(
   `\`npm run bench -- parse\` — parse + validate a generated runbook of ${STEPS} steps (${(source.length / 1024).toFixed(0)} KiB,
 ${actions} action blocks: sh with env= references to earlier results, check lines over earlier results and vars, prompt),
 with ${kindsNote}. ${RUNS} runs after ${WARM_UP} warm-up runs, measured ${new Date().toISOString().slice(0, 10)} on
-${os.cpus().length} × ${cpu}, Node ${process.version}, 1-minute load average ${loadBefore.toFixed(1)} when it started.
+${os.cpus().length} × ${cpu}, Node ${process.version}, 1-minute load average ${loadBefore.toFixed(1)} when it started, process priority (nice) ${os.getPriority()}.
 
 | figure | ms |
 | --- | --- |
@@ -112,7 +110,6 @@ ${os.cpus().length} × ${cpu}, Node ${process.version}, 1-minute load average ${
 | median (CPU time of the process) | ${cpuMedian.toFixed(1)} |
 | fastest / slowest | ${times[0].toFixed(1)} / ${times[times.length - 1].toFixed(1)} |
 | first parse in the process (no warm-up) | ${firstMs.toFixed(1)} |
-| importing the parser (bundled, with its dependencies) | ${importMs.toFixed(1)} |
 
 Target: under ${TARGET_MS} ms — ${median < TARGET_MS ? 'met' : 'NOT met'} (median ${median.toFixed(1)} ms). The Markdown
 block structure comes from markdown-it with inline parsing switched off; micromark/mdast took about 1 s for the

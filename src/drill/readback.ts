@@ -2,7 +2,7 @@
 // read back every probe key from that master. Acknowledged writes that are missing are the real RPO.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import { createRedisClient } from '../targets/redis/load-ioredis.js';
+import { withRedisClient } from '../targets/redis/load-ioredis.js';
 import type { HostPort } from './probe.js';
 import type { WriteRecord } from './probe-stats.js';
 
@@ -27,37 +27,13 @@ export interface ReadBack {
 const KEYS_SHOWN = 5;
 const BATCH = 500;
 
-async function oneShot(address: HostPort, password: string | undefined, username?: string): Promise<Redis> {
-  const client = await createRedisClient({
-    host: address.host,
-    port: address.port,
-    password,
-    username,
-    lazyConnect: true,
-    connectTimeout: 1000,
-    commandTimeout: 2000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  client.on('error', () => {
-    // Each call's own rejection carries the error; this only silences the emitter.
-  });
-  return client;
-}
-
-export async function withClient<T>(
+export function withClient<T>(
   address: HostPort,
   password: string | undefined,
   username: string | undefined,
   use: (client: Redis) => Promise<T>,
 ): Promise<T> {
-  const client = await oneShot(address, password, username);
-  try {
-    await client.connect();
-    return await use(client);
-  } finally {
-    client.disconnect();
-  }
+  return withRedisClient({ ...address, password, username }, use);
 }
 
 export function sentinelFields(flat: unknown): Record<string, string> {

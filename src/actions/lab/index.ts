@@ -1,7 +1,6 @@
 // ```lab op=freeze node=redis-1 — lab-only faults the DigitalOcean API has no words for: freeze (SIGSTOP,
 // a hung machine that still holds its sockets) and thaw (SIGCONT) every process of a droplet, through the
 // lab emulator's /v2/_lab endpoints. Against --target digitalocean it refuses, saying why.
-import { createApiClient } from 'dots-wrapper';
 import type { IDroplet } from 'dots-wrapper/dist/droplet/index.js';
 import { z } from 'zod';
 import { apiErrorMessage, labRequest, privateIpOf } from '../../targets/lab/provision.js';
@@ -22,6 +21,8 @@ export interface LabData {
 }
 
 async function findDroplet(apiUrl: string, token: string, name: string): Promise<IDroplet | string> {
+  // Loaded here, not at start-up: only a lab action that runs needs the API client.
+  const { createApiClient } = await import('dots-wrapper');
   const client = createApiClient({ endpoint: apiUrl, token, requestTimeoutInMs: 15_000 });
   const all: IDroplet[] = [];
   for (let page = 1; ; page++) {

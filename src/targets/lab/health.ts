@@ -1,31 +1,15 @@
 // What the lab's Redis nodes and Sentinels say about themselves, read with short-lived ioredis clients
 // (each with an error listener, each closed whatever happens).
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { withRedisClient } from '../redis/load-ioredis.js';
 
 export const MASTER_NAME = 'mymaster';
 
-async function withClient<T>(
+function withClient<T>(
   address: { host: string; port: number; password?: string },
   use: (client: Redis) => Promise<T>,
 ): Promise<T> {
-  const client = new Redis({
-    host: address.host,
-    port: address.port,
-    ...(address.password ? { password: address.password } : {}),
-    lazyConnect: true,
-    connectTimeout: 1_000,
-    commandTimeout: 2_000,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-  });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return await use(client);
-  } finally {
-    client.disconnect();
-  }
+  return withRedisClient(address, use);
 }
 
 function infoFields(text: string): Record<string, string> {

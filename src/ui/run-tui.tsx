@@ -97,7 +97,9 @@ export async function runTui(options: RunTuiOptions): Promise<RunStatus> {
         <App />
       </TuiContext.Provider>
     </ThemeContext.Provider>,
-    { stdout, stdin, exitOnCtrlC: false, patchConsole: true, maxFps: 30 },
+    // Frames are drawn only when something changed (about 20 a second while output streams); the cap only
+    // bounds how long a keystroke waits behind the previous frame.
+    { stdout, stdin, exitOnCtrlC: false, patchConsole: true, maxFps: 60 },
   );
 
   try {

@@ -1,0 +1,134 @@
+// A step streaming 10,000 lines at 1,000 lines/s in the real TUI (`node dist/cli.js run` in a pseudo-terminal):
+// how long a keystroke takes to show on screen while it streams, and how much memory the program holds.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { recordSection } from './lib/import-ts.mjs';
+import { median, percentile, rssMiB, spawnInPty } from './lib/pty.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const LINES = 10_000;
+const LINES_PER_SECOND = 1_000;
+const KEY_INTERVAL_MS = 300;
+// Each marker shows only while its step is selected: its frame is the one that answers the keystroke.
+const STREAM_MARKER = 'STREAMSTEPSHOWN';
+const IDLE_MARKER = 'IDLESTEPSHOWN';
+
+execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
+const dir = mkdtempSync(join(tmpdir(), 'drillbook-bench-render-'));
+const generator = join(dir, 'stream.mjs');
+writeFileSync(
+  generator,
+  `let n = 0;
+const perTick = ${LINES_PER_SECOND / 100};
+const timer = setInterval(() => {
+  let chunk = '';
+  for (let i = 0; i < perTick && n < ${LINES}; i++) chunk += \`line \${++n} of ${LINES}: the quick brown fox jumps over the lazy dog\\n\`;
+  process.stdout.write(chunk);
+  if (n >= ${LINES}) clearInterval(timer);
+}, 10);
+`,
+);
+const runbook = join(dir, 'render.md');
+writeFileSync(
+  runbook,
+  `---
+title: Render benchmark
+---
+
+## Stream ten thousand lines
+
+${STREAM_MARKER}: prints ${LINES} lines at ${LINES_PER_SECOND} lines/s.
+
+\`\`\`sh id=stream safety=safe
+node ${JSON.stringify(generator)}
+\`\`\`
+
+## Idle
+
+${IDLE_MARKER}: nothing to see.
+
+\`\`\`sh id=idle safety=safe
+true
+\`\`\`
+`,
+);
+
+const pty = spawnInPty([process.execPath, join(root, 'dist', 'cli.js'), 'run', runbook], {
+  cwd: root,
+  env: { XDG_STATE_HOME: dir },
+});
+const latencies = [];
+const rss = [];
+let streamSeconds = 0;
+let idleRss = Number.NaN;
+try {
+  await pty.waitFor(STREAM_MARKER);
+  const pid = pty.programPid();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  idleRss = rssMiB(pid) ?? Number.NaN;
+  const sampler = setInterval(() => {
+    const value = rssMiB(pid);
+    if (value !== undefined) rss.push(value);
+  }, 100);
+  pty.write('\r');
+  const streamStart = await pty.waitFor(` of ${LINES}: `);
+  let selected = 'stream';
+  while (!pty.output.includes(`line ${LINES} of`)) {
+    await new Promise((resolve) => setTimeout(resolve, KEY_INTERVAL_MS));
+    const [key, marker, next] =
+      selected === 'stream' ? ['j', IDLE_MARKER, 'idle'] : ['k', STREAM_MARKER, 'stream'];
+    const from = pty.mark();
+    const sent = performance.now();
+    pty.write(key);
+    const shown = await pty.waitFor(marker, { from, timeoutMs: 10_000 });
+    latencies.push(shown - sent);
+    selected = next;
+  }
+  streamSeconds = (performance.now() - streamStart) / 1000;
+  clearInterval(sampler);
+  if (selected === 'idle') pty.write('k');
+  pty.write('q');
+  await pty.exited;
+} finally {
+  pty.kill();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const fmt = (n, digits = 0) => n.toFixed(digits);
+const p50 = median(latencies);
+const p95 = percentile(latencies, 95);
+const maxLatency = Math.max(...latencies);
+const peakRss = Math.max(...rss);
+const load = loadavg()[0].toFixed(1);
+console.log(
+  `keystroke→frame p50 ${fmt(p50)} ms, p95 ${fmt(p95)} ms, max ${fmt(maxLatency)} ms over ${latencies.length} keys; ` +
+    `RSS idle ${fmt(idleRss)} MiB, peak ${fmt(peakRss)} MiB; streamed in ${fmt(streamSeconds, 1)} s; load ${load}`,
+);
+await recordSection(
+  'render',
+  `\`npm run bench -- render\` — the built CLI in a pseudo-terminal (util-linux \`script\`, 100×30) runs a step whose
+script prints ${LINES.toLocaleString('en')} lines at ${LINES_PER_SECOND.toLocaleString('en')} lines/s; every ${KEY_INTERVAL_MS} ms a key
+(j / k) switches the selected step, and the time until the frame showing the newly selected step is written is
+one sample. RSS of the drillbook process sampled every 100 ms. Measured ${new Date().toISOString().slice(0, 10)} on
+${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, 1-minute load average ${load} at the end (shared machine).
+
+| figure | value |
+| --- | --- |
+| keystroke → frame, median | ${fmt(p50)} ms |
+| keystroke → frame, 95th percentile / max | ${fmt(p95)} / ${fmt(maxLatency)} ms |
+| keys sent while streaming | ${latencies.length} |
+| RSS before the step starts (first frame shown, idle) | ${fmt(idleRss)} MiB |
+| RSS while streaming, median / peak | ${fmt(median(rss))} / ${fmt(peakRss)} MiB |
+| time to stream all lines (ideal ${fmt(LINES / LINES_PER_SECOND)} s) | ${fmt(streamSeconds, 1)} s |
+
+Targets: keystroke → frame under 50 ms — ${p50 < 50 ? 'met' : 'NOT met'} at the median (${fmt(p50)} ms);
+RSS under 150 MB — ${peakRss < 150 ? 'met' : 'NOT met'} (peak ${fmt(peakRss)} MiB). Output reaches the store in batches
+(10 Hz), each action keeps at most 2,000 lines in a ring buffer, and only the visible window of it is rendered.
+Most of the RSS is there before any output: the loaded modules (parser, engine, every action kind with
+dots-wrapper, ioredis and zod, plus ink, react and yoga). With \`--trace-gc\` the live JS heap stays at about
+27–30 MB through the whole stream (no growth per line); what grows while streaming is V8's committed heap
+(about +45 MB, garbage from redrawing the screen 10–30 times a second), and it varies from run to run.`,
+);

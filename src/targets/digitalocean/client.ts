@@ -1,6 +1,6 @@
 // dots-wrapper's own client, with its axios instance instrumented: every request carries the step's
 // AbortSignal and waits for the shared rate limiter; every response feeds the limiter its headers.
-import { type createApiClient as createDotsClient, modules } from 'dots-wrapper';
+import type { createApiClient as createDotsClient, modules } from 'dots-wrapper';
 import type { RateLimiter } from './rate-limit.js';
 
 export type DotsClient = ReturnType<typeof createDotsClient>;
@@ -38,8 +38,12 @@ function instrument(http: HttpClient, options: ApiClientOptions): void {
   );
 }
 
-/** The dots-wrapper client for one step: same code path for the real API and the lab emulator. */
-export function createApiClient(options: ApiClientOptions): DotsClient {
+/**
+ * The dots-wrapper client for one step: same code path for the real API and the lab emulator. dots-wrapper
+ * (with axios) is loaded here on first use rather than at start-up, which it would slow by a third.
+ */
+export async function createApiClient(options: ApiClientOptions): Promise<DotsClient> {
+  const { modules } = await import('dots-wrapper');
   const factory = modules.common.createApiClient({
     modules,
     createContext: (input) => {

@@ -47,7 +47,7 @@ export async function provisionDroplets(
 ): Promise<ProvisionResult> {
   const started = performance.now();
   const notify = options.onOutput ?? (() => {});
-  const session = new ApiSession({
+  const session = await ApiSession.open({
     target,
     signal: options.signal ?? new AbortController().signal,
     limiter: new RateLimiter(),

@@ -2,7 +2,7 @@
 // to 5 times with exponential backoff; 429 honouring retry-after / ratelimit-reset) and clean final errors.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ActionContext, ApiTuning, TargetInfo } from '../../actions/types.js';
-import { createApiClient, type DotsClient } from './client.js';
+import { createApiClient, DEFAULT_REQUEST_TIMEOUT_MS, type DotsClient } from './client.js';
 import { type DoApiError, explainFailure, scrubToken, toApiError } from './errors.js';
 import { RateLimiter } from './rate-limit.js';
 
@@ -44,23 +44,28 @@ export class ApiSession {
   readonly tuning: Required<ApiTuning>;
   private readonly options: SessionOptions;
 
-  constructor(options: SessionOptions) {
+  private constructor(options: SessionOptions, client: DotsClient) {
     this.options = options;
+    this.client = client;
     this.limiter = options.limiter;
     this.tuning = {
-      requestTimeoutMs: options.target.api?.requestTimeoutMs ?? 30_000,
+      requestTimeoutMs: options.target.api?.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       retryWaitMinMs: options.target.api?.retryWaitMinMs ?? DEFAULT_RETRY_WAIT_MIN_MS,
       // The lab's droplets boot in about a second; real ones take tens of seconds.
       pollIntervalMs: options.target.api?.pollIntervalMs ?? (options.target.name === 'lab' ? 250 : 2000),
     };
-    this.client = createApiClient({
+  }
+
+  static async open(options: SessionOptions): Promise<ApiSession> {
+    const client = await createApiClient({
       token: options.target.token,
       endpoint: options.target.apiUrl,
-      requestTimeoutInMs: this.tuning.requestTimeoutMs,
+      requestTimeoutInMs: options.target.api?.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       signal: options.signal,
       limiter: options.limiter,
       onRateLimitWait: options.notify,
     });
+    return new ApiSession(options, client);
   }
 
   get signal(): AbortSignal {
@@ -137,5 +142,5 @@ export async function openSession(
     () => new RateLimiter(),
     () => {},
   );
-  return new ApiSession({ target, signal: ctx.signal, limiter, notify });
+  return ApiSession.open({ target, signal: ctx.signal, limiter, notify });
 }

@@ -1,7 +1,8 @@
 // `drillbook lab status`: the emulator, every droplet it knows (the lab's own and any a runbook created),
 // and what each droplet's Redis or Sentinel process says about replication.
-import { createApiClient } from 'dots-wrapper';
+
 import type { IDroplet } from 'dots-wrapper/dist/droplet/index.js';
+import { createApiClient } from '../digitalocean/client.js';
 import { runningDaemon } from './daemon-control.js';
 import { type NodeState, nodeState, type SentinelState, sentinelState } from './health.js';
 import { apiErrorMessage, privateIpOf } from './provision.js';
@@ -55,7 +56,11 @@ export async function labStatus(
   if (!daemon) return status;
   status.apiUrl = daemon.url;
   status.pid = daemon.pid;
-  const client = createApiClient({ endpoint: daemon.url, token: daemon.token, requestTimeoutInMs: 10_000 });
+  const client = await createApiClient({
+    endpoint: daemon.url,
+    token: daemon.token,
+    requestTimeoutInMs: 10_000,
+  });
   let droplets: IDroplet[];
   try {
     droplets = [...(await client.droplet.listDroplets({ per_page: 200 })).data.droplets].sort((a, b) =>

@@ -2,8 +2,8 @@
 // dots-wrapper (the same client the runbooks use), then repaired where an earlier lab left gaps.
 
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createApiClient } from 'dots-wrapper';
 import type { IDroplet } from 'dots-wrapper/dist/droplet/index.js';
+import { createApiClient, type DotsClient } from '../digitalocean/client.js';
 import { nodeState, sentinelState } from './health.js';
 import type { LabSettings } from './state.js';
 import type { LabSupervisor } from './supervisor.js';
@@ -19,7 +19,7 @@ import {
   userDataFor,
 } from './topology.js';
 
-type ApiClient = ReturnType<typeof createApiClient>;
+type ApiClient = DotsClient;
 
 export interface ProvisionedDroplet extends PlannedDroplet {
   id: number;
@@ -122,7 +122,7 @@ export interface ProvisionOptions {
 export async function provisionLab(options: ProvisionOptions): Promise<ProvisionedDroplet[]> {
   const { settings } = options;
   const progress = options.onProgress ?? (() => {});
-  const client = createApiClient({
+  const client = await createApiClient({
     endpoint: options.apiUrl,
     token: options.token,
     requestTimeoutInMs: 30_000,

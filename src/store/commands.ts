@@ -114,10 +114,14 @@ export function createCommands(deps: CommandDeps): Commands {
     }
   };
 
-  const advanceAfter = (id: string) => {
+  /** The next step after `index` that has not passed or been skipped, if any. */
+  const nextOpenStep = (index: number): number | undefined => {
     const state = store.getState();
-    if (state.steps[id]?.status === 'passed' && state.stepOrder[state.ui.selected] === id)
-      moveSelection(store, 1);
+    for (let i = index + 1; i < state.stepOrder.length; i++) {
+      const status = state.steps[state.stepOrder[i] as string]?.status;
+      if (status !== 'passed' && status !== 'skipped') return i;
+    }
+    return undefined;
   };
 
   const reportResult = (id: string, status: StepStatus) => {
@@ -137,11 +141,24 @@ export function createCommands(deps: CommandDeps): Commands {
         setNotice(store, blocked ?? 'No step selected.', 'warn');
         return;
       }
+      // A step that is done stays selected with its results on screen; Enter then moves on (r re-runs it).
+      if (step.status === 'passed' || step.status === 'skipped') {
+        const next = nextOpenStep(step.index);
+        if (next === undefined) {
+          setNotice(store, 'Every step after this one is done. q quits; r runs this step again.');
+          return;
+        }
+        moveSelection(store, next - step.index);
+        setNotice(
+          store,
+          `Next: ${store.getState().steps[store.getState().stepOrder[next] as string]?.title} — Enter runs it`,
+        );
+        return;
+      }
       await drive(async () => {
         setNotice(store, `Running ${step.title}…`);
         const status = await run(step.id);
         reportResult(step.id, status);
-        advanceAfter(step.id);
       });
     },
 
@@ -204,7 +221,6 @@ export function createCommands(deps: CommandDeps): Commands {
         setNotice(store, `Retrying ${step.title}…`);
         const status = await run(step.id);
         reportResult(step.id, status);
-        advanceAfter(step.id);
       });
     },
 

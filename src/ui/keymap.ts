@@ -85,7 +85,7 @@ export const KEYMAP: readonly KeyBinding[] = [
     command: 'run',
     keys: [{ special: 'return' }],
     label: 'run',
-    help: 'Run the selected step (mutating steps ask first).',
+    help: 'Run the selected step (mutating steps ask first); on a step already done, move to the next one.',
     dangerous: true,
     footer: true,
     disabledReason: first(nothingSelected, whileRunning),

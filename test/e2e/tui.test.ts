@@ -80,15 +80,21 @@ describe('drillbook run in a real terminal', () => {
     keys('Enter');
     s = await waitFor('✓ 1. Say hello');
     expect(s.split('\n')[0]).toContain('1/5');
-    s = await waitForScreen((x) => detailTitle(x) === '2. Record the ticket', 'the selection to move on');
+    s = await waitFor('hello from drillbook');
+    expect(detailTitle(s)).toBe('1. Say hello');
 
+    keys('Enter');
+    s = await waitForScreen((x) => detailTitle(x) === '2. Record the ticket', 'Enter to move on');
     keys('Enter');
     s = await waitFor('? Incident ticket id?');
     type('INC-42');
     await waitFor('› INC-42');
     keys('Enter');
     s = await waitFor('✓ 2. Record the ticket');
+    expect(s).toContain('Incident ticket id? → INC-42');
 
+    keys('Enter');
+    await waitForScreen((x) => detailTitle(x) === '3. Write the marker', 'Enter to move on');
     keys('Enter');
     s = await waitFor('Proceed? y/N');
     expect(s).toContain('Confirm: Write the marker: writes the ticket marker to stdout');
@@ -100,13 +106,11 @@ describe('drillbook run in a real terminal', () => {
     await waitFor('Proceed? y/N');
     keys('y');
     s = await waitFor('✓ 3. Write the marker');
-    keys('k');
     s = await waitFor('marker for INC-42');
     expect(s).toContain('# env TICKET=INC-42');
 
     keys('j', 'Enter');
     s = await waitFor('✓ 4. Check the results');
-    keys('k');
     s = await waitFor('3/3 checks passed');
     expect(s).toContain('✓ marker.stdout contains "marker for"');
 

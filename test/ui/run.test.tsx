@@ -11,7 +11,7 @@ const runbook = makeRunbook([
 ]);
 
 describe('running steps', () => {
-  it('Enter runs the selected step, shows its output and result, then selects the next', async () => {
+  it('Enter runs the selected step and keeps it on screen with its output and result; Enter again moves on', async () => {
     ui = renderTui({ runbook });
     await ui.start();
     await ui.waitForText('First step');
@@ -19,11 +19,17 @@ describe('running steps', () => {
     await ui.waitForState((s) => s.steps.first?.status === 'passed', 'first to pass');
     const frame = await ui.waitForText('✓ 1. First step');
     expect(frame).toContain('12ms');
-    expect(ui.engine.calls).toEqual(['run:first']);
+    expect(frame).toContain('hello from first');
+    expect(frame).toContain('✓ sh — exit 0');
+    await ui.waitForText('✓ First step passed — Enter moves to the next step');
+    expect(ui.store.getState().ui.selected).toBe(0);
+    await ui.press(ENTER);
+    await ui.waitForText('Next: Second step — Enter runs it');
     expect(ui.store.getState().ui.selected).toBe(1);
-    await ui.press('k');
-    const detail = await ui.waitForText('hello from first');
-    expect(detail).toContain('✓ sh — exit 0');
+    expect(ui.engine.calls).toEqual(['run:first']);
+    await ui.press(ENTER);
+    await ui.waitForText('✓ 2. Second step');
+    expect(ui.engine.calls).toEqual(['run:first', 'run:second']);
   });
 
   it('s skips the selected step and r runs a failed step again', async () => {

@@ -8,7 +8,7 @@ import { parse } from 'yaml';
 import { findExecutable } from '../binaries.js';
 import { monitoringConfigDir, renderPrometheusConfig, writeMonitoringConfig } from './config.js';
 import { startMonitoring } from './index.js';
-import { findMonitoringBinaries, MissingMonitoringBinariesError } from './services.js';
+import { findMonitoringBinaries, MissingMonitoringBinariesError, serviceEnv } from './services.js';
 
 const execFileAsync = promisify(execFile);
 const shipped = monitoringConfigDir();
@@ -85,6 +85,18 @@ describe('monitoring services', () => {
     expect((error as Error).message).toContain(
       'sudo apt-get install prometheus-redis-exporter prometheus-alertmanager prometheus',
     );
+  });
+
+  it('starts the services without the lab password or exporter settings in their environment', () => {
+    expect(
+      serviceEnv({
+        PATH: '/usr/bin',
+        HOME: '/root',
+        REDIS_PASSWORD: 'x',
+        REDIS_ADDR: 'redis://h',
+        REDIS_EXPORTER_DEBUG: '1',
+      }),
+    ).toEqual({ PATH: '/usr/bin', HOME: '/root' });
   });
 
   it('refuses to listen anywhere but loopback', async () => {

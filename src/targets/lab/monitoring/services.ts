@@ -121,6 +121,18 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
+/**
+ * What the services get for an environment: no more than they need. redis_exporter reads REDIS_PASSWORD,
+ * REDIS_ADDR, REDIS_USER and REDIS_EXPORTER_* from it — the lab's own REDIS_PASSWORD would then be sent to
+ * Sentinels that have no password, and every Sentinel scrape would fail.
+ */
+export function serviceEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const kept: NodeJS.ProcessEnv = {};
+  for (const name of ['PATH', 'HOME', 'LANG', 'TZ', 'TMPDIR'])
+    if (env[name] !== undefined) kept[name] = env[name];
+  return kept;
+}
+
 /** Starts one service detached (it outlives this process) and resolves once its ready endpoint answers. */
 export async function startService(
   service: MonitoringService,
@@ -134,6 +146,7 @@ export async function startService(
   try {
     const child = spawn(binary, serviceArgs(service, dir, listen), {
       cwd: dir,
+      env: serviceEnv(),
       detached: true,
       stdio: ['ignore', log.fd, log.fd],
     });

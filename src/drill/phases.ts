@@ -37,6 +37,7 @@ export function failoverPhases(timeline: readonly TimelineEntry[], faultIndex = 
   const switches = after.filter((e) => e.name === '+switch-master');
   const switchFirst = switches[0];
   const lastSwitch = switches.at(-1);
+  const lastSwitchAt = lastSwitch ? lastSwitch.t + latestSighting(lastSwitch.detail) : undefined;
   const recovered = after.find((e) => e.name === 'probe-recovered');
   return {
     fault: fault ? { name: fault.name, detail: fault.detail, at: fault.t } : null,
@@ -45,7 +46,7 @@ export function failoverPhases(timeline: readonly TimelineEntry[], faultIndex = 
     electedLeaderMs: first((e) => e.name === '+elected-leader'),
     promotedReplicaMs: first((e) => e.name === '+promoted-slave'),
     switchMasterFirstMs: switchFirst && fault ? round(switchFirst.t - fault.t) : null,
-    switchMasterAllMs: lastSwitch && fault ? round(lastSwitch.t - fault.t) : null,
+    switchMasterAllMs: lastSwitchAt !== undefined && fault ? round(lastSwitchAt - fault.t) : null,
     probeRecoveredMs: recovered && fault ? round(recovered.t - fault.t) : null,
     probeLagAfterSwitchMs:
       recovered && switchFirst && recovered.t >= switchFirst.t ? round(recovered.t - switchFirst.t) : null,
@@ -54,3 +55,12 @@ export function failoverPhases(timeline: readonly TimelineEntry[], faultIndex = 
 }
 
 const round = (ms: number): number => Math.round(ms);
+
+/**
+ * The Sentinel event stream merges one event seen by several Sentinels into one entry whose detail ends
+ * "(seen by sentinel-1 +0ms, sentinel-3 +19ms)": the last Sentinel heard it that long after the first.
+ */
+function latestSighting(detail: string): number {
+  const offsets = [...detail.matchAll(/ \+(\d+(?:\.\d+)?)ms/g)].map((match) => Number(match[1]));
+  return offsets.length > 0 ? Math.max(...offsets) : 0;
+}

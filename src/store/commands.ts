@@ -126,7 +126,7 @@ export function createCommands(deps: CommandDeps): Commands {
 
   const reportResult = (id: string, status: StepStatus) => {
     const title = store.getState().steps[id]?.title ?? id;
-    if (status === 'passed') setNotice(store, `✓ ${title} passed`);
+    if (status === 'passed') setNotice(store, `✓ ${title} passed — Enter moves to the next step`);
     else if (status === 'failed' && store.getState().ui.interruptArmed)
       setNotice(store, `✗ ${title} aborted — Ctrl-C again quits, r retries`, 'warn');
     else if (status === 'failed') setNotice(store, `✗ ${title} failed — r retries, s skips`, 'error');

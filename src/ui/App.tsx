@@ -10,6 +10,7 @@ import {
   selectSelectedStep,
   selectShowFeed,
 } from '../store/selectors.js';
+import type { PendingRequest } from '../store/state.js';
 import type { TuiStore } from '../store/store.js';
 import {
   cycleFocus,
@@ -57,6 +58,17 @@ function dispatch(command: CommandName, store: TuiStore, commands: Commands, pag
   void actions[command]();
 }
 
+/** Rows a dialog takes (borders included), so the panes above can give them up exactly. */
+function rowsFor(pending: PendingRequest): number {
+  if (pending.kind === 'confirm') return pending.request.typeToConfirm !== undefined ? 6 : 4;
+  const { request } = pending;
+  if (request.kind === 'checklist') return 4;
+  if (request.kind === 'choice' && request.choices && request.choices.length > 0)
+    return 3 + request.choices.length;
+  // Question, input, a line for "an answer is needed", and the secret hint when masked.
+  return 5 + (request.secret ? 1 : 0);
+}
+
 export function App() {
   const { store, commands } = useTui();
   const { columns, rows } = useTerminalSize();
@@ -69,13 +81,7 @@ export function App() {
 
   // One row is left free so Ink never falls back to clearing the whole screen on each frame.
   const height = rows - 1;
-  const dialogRows = pending
-    ? pending.kind === 'prompt' && pending.request.kind === 'choice'
-      ? 4 + (pending.request.choices?.length ?? 0)
-      : 6
-    : askingQuit
-      ? 3
-      : 0;
+  const dialogRows = pending ? rowsFor(pending) : askingQuit ? 3 : 0;
   const mainRows = Math.max(6, height - 3 - dialogRows);
   const feedRows = showFeed ? FEED_HEIGHT : 0;
   const detailRows = mainRows - feedRows;

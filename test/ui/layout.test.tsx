@@ -54,6 +54,33 @@ describe('layout', () => {
     expect(Math.max(...big.split('\n').map((l) => l.length))).toBeGreaterThan(100);
   });
 
+  it('a dialog takes its rows from the panes: the frame still fits 80x24 with the footer', async () => {
+    const runbook = makeRunbook([{ id: 'ask', title: 'Ask' }]);
+    ui = renderTui({
+      runbook,
+      columns: 80,
+      rows: 24,
+      scripts: {
+        ask: async ({ interaction, signal }) => {
+          await interaction.ask(
+            { step: 'ask', kind: 'choice', question: 'How?', choices: ['a', 'b', 'c'] },
+            signal,
+          );
+          return 'passed';
+        },
+      },
+    });
+    await ui.start();
+    await ui.press(ENTER);
+    const frame = await ui.waitFor(
+      (f) => f.includes('3. c') && f.split('\n').every((l) => l.length <= 80),
+      'the dialog',
+    );
+    expect(frame.split('\n').length).toBeLessThanOrEqual(24);
+    expect(frame).toContain('? help');
+    expect(frame).toContain('Steps');
+  });
+
   it('keeps the selected step visible in a long list', async () => {
     const runbook = makeRunbook(
       Array.from({ length: 60 }, (_, i) => ({ id: `s${i + 1}`, title: `Step ${i + 1}` })),

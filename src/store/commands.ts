@@ -267,6 +267,10 @@ export function createCommands(deps: CommandDeps): Commands {
       if (selectIsStepRunning(state) || state.busy) {
         engine.abort();
         setNotice(store, 'Aborting the running step… press Ctrl-C again to quit.', 'warn');
+      } else if (state.pending) {
+        // A question outside any step (a variable asked for at start): withdraw it.
+        engine.abort();
+        setNotice(store, 'Question withdrawn; nothing can run without it. Ctrl-C again quits.', 'warn');
       } else {
         setNotice(store, 'Press Ctrl-C again to quit.', 'warn');
       }

@@ -155,3 +155,45 @@ describe('TUI interaction', () => {
     expect(store.getState().pending).toBeUndefined();
   });
 });
+
+describe('Ctrl-C while a variable is asked for at start', () => {
+  it('withdraws the question on the first press and leaves on the second', async () => {
+    const { createCommands } = await import('../../src/store/commands.js');
+    const runbook = makeRunbook([{ id: 'one' }]);
+    const store = createTuiStore(runbook, { target: 'lab', dryRun: false });
+    const controller = new AbortController();
+    const calls: string[] = [];
+    const engine = {
+      runId: 'r',
+      subscribe: () => () => {},
+      start: async () => {},
+      runStep: async () => 'passed' as const,
+      skipStep: () => {},
+      abort: () => {
+        calls.push('abort');
+        controller.abort();
+      },
+      finish: async () => 'aborted' as const,
+      stepStatus: () => 'pending' as const,
+      results: () => ({}),
+    };
+    const commands = createCommands({
+      store,
+      engine,
+      steps: runbook.steps,
+      needsOperator: () => false,
+      previewSources: { runbook, kinds: new Map() },
+    });
+    const answer = createTuiInteraction(store).ask(
+      { step: '', kind: 'value', question: 'Redis password?', variable: 'redis_password', secret: true },
+      controller.signal,
+    );
+    commands.interrupt();
+    await expect(answer).rejects.toThrow();
+    expect(calls).toEqual(['abort']);
+    expect(store.getState().pending).toBeUndefined();
+    expect(store.getState().exit).toBeUndefined();
+    commands.interrupt();
+    expect(store.getState().exit).toEqual({ aborted: true });
+  });
+});

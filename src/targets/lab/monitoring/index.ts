@@ -149,6 +149,11 @@ export async function stopMonitoring(stateDir: string): Promise<MonitoringServic
   return stopped;
 }
 
+/** The line `drillbook lab up --monitoring` prints. */
+export function formatMonitoringInfo(info: MonitoringInfo): string {
+  return `Monitoring: Prometheus ${info.prometheusUrl}, Alertmanager ${info.alertmanagerUrl}, redis_exporter ${info.exporterUrl}`;
+}
+
 /** Lines for `drillbook lab status`. */
 export function formatMonitoringStatus(status: MonitoringStatus | undefined): string[] {
   if (!status) return [];

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { findExecutable } from '../binaries.js';
 import { monitoringConfigDir, renderPrometheusConfig, writeMonitoringConfig } from './config.js';
-import { startMonitoring } from './index.js';
+import { formatMonitoringInfo, formatMonitoringStatus, startMonitoring } from './index.js';
 import { findMonitoringBinaries, MissingMonitoringBinariesError, serviceEnv } from './services.js';
 
 const execFileAsync = promisify(execFile);
@@ -97,6 +97,26 @@ describe('monitoring services', () => {
         REDIS_EXPORTER_DEBUG: '1',
       }),
     ).toEqual({ PATH: '/usr/bin', HOME: '/root' });
+  });
+
+  it('prints the URLs, and which services are down', () => {
+    const info = {
+      dir: '/lab/monitoring',
+      prometheusUrl: 'http://127.10.0.30:9090',
+      alertmanagerUrl: 'http://127.10.0.30:9093',
+      exporterUrl: 'http://127.10.0.30:9121',
+      pids: { prometheus: 11, 'redis-exporter': 13 },
+    };
+    expect(formatMonitoringInfo(info)).toBe(
+      'Monitoring: Prometheus http://127.10.0.30:9090, Alertmanager http://127.10.0.30:9093, redis_exporter http://127.10.0.30:9121',
+    );
+    expect(formatMonitoringStatus({ ...info, down: ['alertmanager'] })).toEqual([
+      'monitoring:',
+      '  prometheus    http://127.10.0.30:9090  (pid 11)',
+      '  alertmanager  http://127.10.0.30:9093  (DOWN)',
+      '  exporter      http://127.10.0.30:9121  (pid 13)',
+    ]);
+    expect(formatMonitoringStatus(undefined)).toEqual([]);
   });
 
   it('refuses to listen anywhere but loopback', async () => {

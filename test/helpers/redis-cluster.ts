@@ -281,6 +281,17 @@ export async function startRedisCluster(input: RedisClusterOptions): Promise<Tes
             problems.push(`${sentinel.name}: sees ${fields.get('num-other-sentinels')} other sentinels`);
           if (Number(fields.get('num-slaves')) < liveRedis.length - 1)
             problems.push(`${sentinel.name}: sees ${fields.get('num-slaves')} replicas`);
+          // A replica Sentinel would not promote (down, link broken) makes SENTINEL FAILOVER answer NOGOODSLAVE.
+          const replicas = (await client.call('SENTINEL', 'REPLICAS', options.masterName)) as string[][];
+          for (const replica of replicas) {
+            const info = new Map<string, string>();
+            for (let i = 0; i + 1 < replica.length; i += 2)
+              info.set(String(replica[i]), String(replica[i + 1]));
+            if (info.get('flags') !== 'slave' || info.get('master-link-status') !== 'ok')
+              problems.push(
+                `${sentinel.name}: replica ${info.get('name')} ${info.get('flags')} link ${info.get('master-link-status')}`,
+              );
+          }
         });
       } catch (error) {
         problems.push(`${sentinel.name}: ${String(error)}`);

@@ -129,6 +129,7 @@ describe('failover through the event stream', () => {
       );
       expect(survey.ok).toBe(true);
       const sentinel = await cluster.client('sentinel-2');
+      await cluster.waitHealthy();
       await sentinel.call('SENTINEL', 'FAILOVER', 'mymaster');
       const waited = await run(t, waitAction, {
         event: '+switch-master',

@@ -3,11 +3,12 @@
 // on next use. Everything is closed at run end (ctx.resources) and a client busy when its action is
 // aborted is dropped at once.
 import { createHash } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import type { ActionContext, RunResources } from '../../actions/types.js';
 import { DURATION_HINT, parseDuration } from '../../runbook/duration.js';
 import { RedisTargetError, translateRedisError } from './errors.js';
 import type { NodeAddress } from './inventory.js';
+import { createRedisClient } from './load-ioredis.js';
 import { runTunnel, type SshTunnel } from './ssh-tunnel.js';
 
 export interface ConnectionSettings {
@@ -54,7 +55,9 @@ export async function connectClient(
 ): Promise<Redis> {
   const tunnel = settings.tunnel ? await settings.tunnel() : undefined;
   const endpoint = tunnel ? await tunnel.forward(node.host, node.port) : node;
-  const client = new Redis(clientOptions({ ...node, host: endpoint.host, port: endpoint.port }, settings));
+  const client = await createRedisClient(
+    clientOptions({ ...node, host: endpoint.host, port: endpoint.port }, settings),
+  );
   let lastError: unknown;
   client.on('error', (error) => {
     lastError = error;

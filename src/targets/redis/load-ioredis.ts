@@ -1,8 +1,9 @@
 // ioredis is loaded on first use, not at start-up: `drillbook check`, `--help` and the first frame of the
 // TUI never talk to Redis, and importing it costs a large share of the cold-start budget.
 import type { Redis, RedisOptions } from 'ioredis';
+import { cjsExports } from '../cjs-exports.js';
 
-const load = () => import('ioredis');
+const load = async () => cjsExports(await import('ioredis'), 'Redis');
 let loading: ReturnType<typeof load> | undefined;
 
 export async function createRedisClient(options: RedisOptions): Promise<Redis> {

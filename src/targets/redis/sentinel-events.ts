@@ -1,10 +1,11 @@
 // One merged, timestamped stream of every Sentinel's pub/sub events (PSUBSCRIBE *), for the drill
 // timeline and `wait event=`. Subscribers reconnect with a capped backoff when a Sentinel restarts.
 // The same event from several Sentinels within a second is one event with seenBy/seenAt (sentinel-merge.ts).
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { ActionContext } from '../../actions/types.js';
 import { type ConnectionSettings, clientOptions, connectionSettings } from './connection.js';
 import { type NodeAddress, resolveAllSentinels } from './inventory.js';
+import { createRedisClient } from './load-ioredis.js';
 import { createEventMerger, type SentinelEvent } from './sentinel-merge.js';
 
 const RECONNECT_MAX_MS = 1000;
@@ -79,7 +80,7 @@ export function createSentinelEventStream(options: SentinelEventStreamOptions): 
       : undefined;
     const endpoint = tunnel ? await tunnel.forward(sentinel.host, sentinel.port) : sentinel;
     if (closed) return;
-    const client = new Redis({
+    const client = await createRedisClient({
       ...clientOptions({ ...sentinel, host: endpoint.host, port: endpoint.port }, options.settings),
       commandTimeout: undefined,
       lazyConnect: false,
@@ -89,8 +90,12 @@ export function createSentinelEventStream(options: SentinelEventStreamOptions): 
       retryStrategy: (times: number) => Math.min(100 * times, RECONNECT_MAX_MS),
       connectionName: 'drillbook-events',
     });
-    clients.set(sentinel.address, client);
     client.on('error', () => undefined);
+    if (closed) {
+      client.disconnect();
+      return;
+    }
+    clients.set(sentinel.address, client);
     client.on('ready', () => {
       if (!connected.has(sentinel.name)) options.onConnection?.(sentinel, 'connected');
       connected.add(sentinel.name);

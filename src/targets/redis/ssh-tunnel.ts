@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { Client, type ConnectConfig } from 'ssh2';
+import type { ConnectConfig } from 'ssh2';
 import type { ActionContext } from '../../actions/types.js';
 import { checkHostKey, fingerprint, knownHostsName, rememberHostKey } from './known-hosts.js';
 
@@ -74,6 +74,8 @@ export async function openSshTunnel(options: SshTunnelOptions): Promise<SshTunne
       `${label}: no SSH key — start ssh-agent (SSH_AUTH_SOCK) or set the via_key var to a private key file`,
     );
   }
+  // ssh2 is loaded only when a run goes through a jump host (it is large; most runs never need it).
+  const { Client } = await import('ssh2');
   const client = new Client();
   let hostKeyProblem: string | undefined;
   const config: ConnectConfig = {

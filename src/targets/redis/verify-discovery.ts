@@ -1,10 +1,11 @@
 // "Client discovery": connect the way an application does (ioredis in Sentinel mode), write and read back a
 // unique key, and report which master the client reached.
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { CheckResult } from '../../actions/types.js';
 import type { ConnectionSettings } from './connection.js';
 import { type NodeAddress, parseHostPort } from './inventory.js';
+import { createRedisClient } from './load-ioredis.js';
 
 export interface DiscoveryResult {
   ok: boolean;
@@ -52,7 +53,7 @@ export async function sentinelModeClient(
         return parsed ? (tunnel.lookup(parsed.host, parsed.port) ?? null) : null;
       }
     : undefined;
-  const client = new Redis({
+  const client = await createRedisClient({
     sentinels,
     updateSentinels: !tunnel,
     name: options.masterName,

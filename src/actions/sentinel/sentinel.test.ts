@@ -20,6 +20,10 @@ describe('sentinel block', () => {
       body: 'SENTINEL FAILOVER mymaster',
     });
     expect(problems[0]).toMatchObject({ line: 1, hint: 'send it to one Sentinel: node=sentinel-1' });
+    const shutdown = parseBlock(sentinelAction, { attrs: { node: 'all' }, body: 'SHUTDOWN' }).problems[0];
+    expect(shutdown?.message).toBe(
+      'SHUTDOWN on every Sentinel at once would leave no Sentinel to watch the master',
+    );
   });
 
   it('sets safety per command and verification', () => {

@@ -86,7 +86,10 @@ export function parseSentinel(
       report({
         line: fault.line,
         column: 1,
-        message: `${fault.args.slice(0, 2).join(' ')} on every Sentinel would start competing failovers`,
+        message:
+          (fault.args[0] ?? '').toUpperCase() === 'SENTINEL'
+            ? `${fault.args.slice(0, 2).join(' ')} on every Sentinel would start competing failovers`
+            : `${fault.args[0]} on every Sentinel at once would leave no Sentinel to watch the master`,
         hint: 'send it to one Sentinel: node=sentinel-1',
       });
       return undefined;

@@ -2,7 +2,8 @@
 // a hung machine that still holds its sockets) and thaw (SIGCONT) every process of a droplet, through the
 // lab emulator's /v2/_lab endpoints. Against --target digitalocean it refuses, saying why.
 import type { IDroplet } from 'dots-wrapper/dist/droplet/index.js';
-import { z } from 'zod';
+import * as z from 'zod';
+import { cjsExports } from '../../targets/cjs-exports.js';
 import { apiErrorMessage, labRequest, privateIpOf } from '../../targets/lab/provision.js';
 import type { ActionContext, ActionKind, ActionOutcome, BlockProblem } from '../types.js';
 
@@ -22,7 +23,7 @@ export interface LabData {
 
 async function findDroplet(apiUrl: string, token: string, name: string): Promise<IDroplet | string> {
   // Loaded here, not at start-up: only a lab action that runs needs the API client.
-  const { createApiClient } = await import('dots-wrapper');
+  const { createApiClient } = cjsExports(await import('dots-wrapper'), 'createApiClient');
   const client = createApiClient({ endpoint: apiUrl, token, requestTimeoutInMs: 15_000 });
   const all: IDroplet[] = [];
   for (let page = 1; ; page++) {

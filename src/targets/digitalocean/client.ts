@@ -1,6 +1,7 @@
 // dots-wrapper's own client, with its axios instance instrumented: every request carries the step's
 // AbortSignal and waits for the shared rate limiter; every response feeds the limiter its headers.
 import type { createApiClient as createDotsClient, modules } from 'dots-wrapper';
+import { cjsExports } from '../cjs-exports.js';
 import type { RateLimiter } from './rate-limit.js';
 
 export type DotsClient = ReturnType<typeof createDotsClient>;
@@ -43,7 +44,7 @@ function instrument(http: HttpClient, options: ApiClientOptions): void {
  * (with axios) is loaded here on first use rather than at start-up, which it would slow by a third.
  */
 export async function createApiClient(options: ApiClientOptions): Promise<DotsClient> {
-  const { modules } = await import('dots-wrapper');
+  const { modules } = cjsExports(await import('dots-wrapper'), 'modules');
   const factory = modules.common.createApiClient({
     modules,
     createContext: (input) => {

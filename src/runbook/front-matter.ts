@@ -1,6 +1,6 @@
 // YAML front matter: title, description, default target and variables, validated with exact line:col.
 import { type Document, isMap, isScalar, LineCounter, parseDocument } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DiagnosticList, Position } from './diagnostics.js';
 import type { TargetName, VarSpec } from './model.js';
 import { didYouMean } from './suggest.js';

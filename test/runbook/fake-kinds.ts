@@ -1,5 +1,5 @@
 // Small action kinds for parser tests, so they do not depend on the real kinds being written in parallel.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ActionKind, BlockProblem } from '../../src/actions/types.js';
 
 function notRunnable(): never {

@@ -1,6 +1,6 @@
 // What a ```do block says: a YAML body with `op:` and that operation's fields, validated per operation.
 import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BlockProblem } from '../types.js';
 
 const text = z.string().trim().min(1, 'must not be empty');

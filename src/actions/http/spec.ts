@@ -1,7 +1,7 @@
 // What an ```http block says: method, URL, headers, the JSON body (the block body as YAML or JSON), which
 // statuses count as success, and an optional expectation on the response that within= can wait for.
 import { parseDocument } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CheckLine, parseCheck } from '../check/parse.js';
 import type { BlockProblem } from '../types.js';
 

@@ -1,5 +1,5 @@
 // What a ```probe block says: start or stop a named background writer, and how it connects.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BlockProblem } from '../types.js';
 
 export interface ProbeSpec {

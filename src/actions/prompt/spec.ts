@@ -1,7 +1,7 @@
 // What a ```prompt block asks: a value (optionally secret, or one of some choices) or a manual checklist item.
 // Settings come from the info string or, when the body starts with one of them, from the body as YAML.
 import { parseDocument } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { findReferences } from '../../runbook/template.js';
 import type { BlockProblem } from '../types.js';
 

@@ -1,5 +1,5 @@
 // What a ```redis block says: the node, credentials, and either command lines or a verification.
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CommandLine, parseCommandBody } from '../../targets/redis/execute.js';
 import type { BlockProblem } from '../types.js';
 

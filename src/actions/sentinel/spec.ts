@@ -1,5 +1,5 @@
 // What a ```sentinel block says: which Sentinel(s), credentials, the master name, and commands or a verification.
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CommandLine, parseCommandBody } from '../../targets/redis/execute.js';
 import type { BlockProblem } from '../types.js';
 

@@ -1,5 +1,5 @@
 // What an ```sh block says: the script, which shell, where, and which results it gets as environment variables.
-import { z } from 'zod';
+import * as z from 'zod';
 import { findReferences, PATH_PATTERN } from '../../runbook/template.js';
 import { varEnvName } from '../../runbook/vars.js';
 import type { BlockProblem } from '../types.js';

@@ -1,5 +1,5 @@
 // What a ```wait block says: a Sentinel event to wait for, or a verification that must come to hold.
-import { z } from 'zod';
+import * as z from 'zod';
 import { SENTINEL_VERIFICATIONS } from '../sentinel/spec.js';
 import type { BlockProblem } from '../types.js';
 

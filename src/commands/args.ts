@@ -66,6 +66,8 @@ Options:
   --from STEP                 start at this step (id or 1-based number)
   --only STEP                 run only this step (repeatable)
   --resume RUN                continue a recorded run (run id or journal path) at its first step not passed
+  --via ssh://USER@HOST[:PORT] reach Redis and Sentinel through this SSH jump host (sets the via var;
+                              the runbook must declare via; key from ssh-agent or the via_key var)
   --journal PATH              journal file (.jsonl) or directory
                               (default: $XDG_STATE_HOME/drillbook/runs, else ~/.local/state/drillbook/runs)
   -h, --help                  show this help

@@ -19,6 +19,7 @@ const RUN_OPTIONS = {
   only: { type: 'string', multiple: true },
   resume: { type: 'string' },
   journal: { type: 'string' },
+  via: { type: 'string' },
 } as const;
 
 export type OutputMode = 'tui' | 'plain' | 'json';
@@ -43,6 +44,15 @@ export async function runRunCommand(argv: string[]): Promise<number> {
   if (values.from !== undefined && values.only)
     throw new UsageError('choose one of --from and --only', 'run');
   const vars = parseVarFlags('run', values.var);
+  if (values.via !== undefined) {
+    if (!/^ssh:\/\/[^\s@/]+@[^\s/]+$/.test(values.via)) {
+      throw new UsageError(
+        `--via ${values.via}: write the jump host as ssh://user@host or ssh://user@host:port`,
+        'run',
+      );
+    }
+    vars.via = values.via;
+  }
   const mode: OutputMode = values.json ? 'json' : values.plain || !process.stdout.isTTY ? 'plain' : 'tui';
 
   const [{ loadRunbook }, { formatDiagnostic }, engineModule, { selectSteps }] = await Promise.all([

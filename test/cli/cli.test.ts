@@ -22,6 +22,9 @@ describe('drillbook CLI', () => {
     expect(badFlag.code).toBe(2);
     expect(badFlag.stderr).toContain("Unknown option '--colour'");
     expect(badFlag.stderr).toContain('drillbook run --help');
+    const badVia = await runCli(['run', fixture('basic.md'), '--via', 'bastion.example']);
+    expect(badVia.code).toBe(2);
+    expect(badVia.stderr).toContain('--via bastion.example: write the jump host as ssh://user@host');
   });
 
   it('check: exit 0 for valid runbooks, 2 with file:line:col for invalid ones', async () => {

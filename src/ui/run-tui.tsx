@@ -99,7 +99,8 @@ export async function runTui(options: RunTuiOptions): Promise<RunStatus> {
     </ThemeContext.Provider>,
     // Frames are drawn only when something changed (about 20 a second while output streams); the cap only
     // bounds how long a keystroke waits behind the previous frame.
-    { stdout, stdin, exitOnCtrlC: false, patchConsole: true, maxFps: 60 },
+    // console.* is routed around the frame only when the frame is on the process's own stdout.
+    { stdout, stdin, exitOnCtrlC: false, patchConsole: stdout === process.stdout, maxFps: 60 },
   );
 
   try {

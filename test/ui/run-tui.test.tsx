@@ -1,0 +1,129 @@
+// runTui end to end in-process: the CLI's handshake (store → interaction → engine → runTui), the engine
+// started by runTui, and the terminal put back (raw mode off, cursor shown, alternate screen left) on quit.
+import { EventEmitter } from 'node:events';
+import stripAnsi from 'strip-ansi';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTuiInteraction, createTuiStore, runTui } from '../../src/ui/run-tui.js';
+import { CTRL_C, ENTER, FakeEngine, makeRunbook, untilAborted } from './test-utils.js';
+
+class FakeTtyOut extends EventEmitter {
+  readonly isTTY = true;
+  columns = 100;
+  rows = 30;
+  written = '';
+  write = (chunk: string) => {
+    this.written += chunk;
+    return true;
+  };
+}
+
+class FakeTtyIn extends EventEmitter {
+  readonly isTTY = true;
+  rawModes: boolean[] = [];
+  private data: string | null = null;
+  setRawMode(mode: boolean) {
+    this.rawModes.push(mode);
+    return this;
+  }
+  setEncoding() {}
+  resume() {}
+  pause() {}
+  ref() {}
+  unref() {}
+  read = () => {
+    const { data } = this;
+    this.data = null;
+    return data;
+  };
+  type(data: string) {
+    this.data = data;
+    this.emit('readable');
+  }
+}
+
+let stdout: FakeTtyOut;
+let stdin: FakeTtyIn;
+
+async function until(predicate: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 3000;
+  while (!predicate()) {
+    if (Date.now() > deadline)
+      throw new Error(`Timed out waiting for ${what}. Screen:\n${stripAnsi(stdout.written).slice(-3000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+afterEach(() => {
+  stdout?.removeAllListeners();
+  stdin?.removeAllListeners();
+});
+
+describe('runTui', () => {
+  const runbook = makeRunbook([
+    { id: 'first', title: 'First step' },
+    { id: 'second', title: 'Second step' },
+  ]);
+
+  it('starts the engine, lets the operator run a step, and restores the terminal on q', async () => {
+    stdout = new FakeTtyOut();
+    stdin = new FakeTtyIn();
+    const store = createTuiStore(runbook, { target: 'lab', dryRun: false });
+    const engine = new FakeEngine(runbook);
+    engine.interaction = createTuiInteraction(store);
+    const done = runTui({
+      engine,
+      runbook,
+      dryRun: false,
+      targetName: 'lab',
+      store,
+      needsOperator: () => false,
+      kinds: new Map(),
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      theme: { color: false },
+    });
+    await until(() => stdout.written.includes('run-test-1'), 'the run id from run.started');
+    expect(stdout.written.startsWith('\u001B[?1049h')).toBe(true);
+    expect(stdin.rawModes[0]).toBe(true);
+    stdin.type(ENTER);
+    await until(() => store.getState().steps.first?.status === 'passed', 'the first step to pass');
+    stdin.type('q');
+    await expect(done).resolves.toBe('passed');
+    expect(stdin.rawModes.at(-1)).toBe(false);
+    expect(stdout.written.endsWith('\u001B[?25h\u001B[?1049l')).toBe(true);
+    expect(engine.calls).toEqual(['run:first']);
+  });
+
+  it('resolves aborted after Ctrl-C Ctrl-C during a running step, terminal restored', async () => {
+    stdout = new FakeTtyOut();
+    stdin = new FakeTtyIn();
+    const store = createTuiStore(runbook, { target: 'lab', dryRun: false });
+    const engine = new FakeEngine(runbook, {
+      first: async ({ signal }) => {
+        await untilAborted(signal);
+        return 'failed';
+      },
+    });
+    engine.interaction = createTuiInteraction(store);
+    const done = runTui({
+      engine,
+      runbook,
+      dryRun: false,
+      targetName: 'lab',
+      store,
+      needsOperator: () => false,
+      kinds: new Map(),
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stdin: stdin as unknown as NodeJS.ReadStream,
+    });
+    await until(() => stdout.written.includes('run-test-1'), 'the run id');
+    stdin.type(ENTER);
+    await until(() => store.getState().steps.first?.status === 'running', 'the step to run');
+    stdin.type(CTRL_C);
+    await until(() => store.getState().steps.first?.status === 'failed', 'the abort');
+    stdin.type(CTRL_C);
+    await expect(done).resolves.toBe('aborted');
+    expect(stdin.rawModes.at(-1)).toBe(false);
+    expect(stdout.written.endsWith('\u001B[?25h\u001B[?1049l')).toBe(true);
+  });
+});

@@ -17,6 +17,7 @@ class Batch {
   private timelineVersion: number;
   private resultsVersion: number;
   private logs: TuiState['logs'] | undefined;
+  private notice: TuiState['ui']['notice'] | undefined;
 
   constructor(private readonly state: TuiState) {
     this.run = state.run;
@@ -159,6 +160,8 @@ class Batch {
         return;
       case 'log':
         this.log(event.level, event.message, event.wall);
+        // Warnings and errors from the engine (a resource that failed to close, a journal problem) are shown.
+        if (event.level !== 'info') this.notice = { text: event.message, level: event.level };
         return;
       case 'run.finished':
         this.run = { ...this.run, finished: { status: event.status, durationMs: event.durationMs } };
@@ -175,6 +178,7 @@ class Batch {
     };
     if (this.steps) next.steps = this.steps;
     if (this.logs) next.logs = this.logs;
+    if (this.notice) next.ui = { ...next.ui, notice: this.notice };
     return next;
   }
 }

@@ -197,3 +197,20 @@ describe('Ctrl-C while a variable is asked for at start', () => {
     expect(store.getState().exit).toEqual({ aborted: true });
   });
 });
+
+describe('engine log events', () => {
+  it('shows warnings and errors as the notice, keeps info in the log only', () => {
+    const store = createTuiStore(makeRunbook([{ id: 'one' }]), { target: 'lab', dryRun: false });
+    const feed = createEventFeed(store);
+    feed.push(stamp({ type: 'log', level: 'info', message: 'journal at /tmp/x.jsonl' }));
+    feed.flush();
+    expect(store.getState().ui.notice).toBeUndefined();
+    feed.push(stamp({ type: 'log', level: 'error', message: 'closing redis-1 failed: ECONNRESET' }));
+    feed.flush();
+    expect(store.getState().ui.notice).toEqual({
+      text: 'closing redis-1 failed: ECONNRESET',
+      level: 'error',
+    });
+    expect(store.getState().logs.map((l) => l.level)).toEqual(['info', 'error']);
+  });
+});

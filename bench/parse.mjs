@@ -1,11 +1,12 @@
 // bench/parse: parse + validate a generated 5,000-step runbook (sh, check and prompt blocks whose results
-// later steps reference); target under 200 ms (DESIGN.md §6). Median of 10 runs after 3 warm-up runs.
+// later steps reference); target under 200 ms (DESIGN.md §6). Median of 20 runs after 3 warm-up runs.
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { importTs, recordSection } from './lib/import-ts.mjs';
 
 const STEPS = 5000;
 const WARM_UP = 3;
-const RUNS = 10;
+const RUNS = 20;
 const TARGET_MS = 200;
 
 const { parseRunbook } = await importTs(new URL('../src/runbook/parse.ts', import.meta.url).pathname);
@@ -75,10 +76,23 @@ if (!first.runbook || first.runbook.steps.length !== STEPS || errors.length > 0)
   process.exit(1);
 }
 for (let i = 1; i < WARM_UP; i++) parseRunbook(source, 'bench.md', options);
-// CPU time is recorded beside wall time: on a shared machine the wall time also counts waiting for a core.
+/** Jiffies of all CPUs from /proc/stat: [busy, steal, total]; undefined where there is no /proc. */
+function cpuJiffies() {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const total = fields.reduce((a, b) => a + b, 0);
+    return { idle: fields[3] + fields[4], steal: fields[7] ?? 0, total };
+  } catch {
+    return undefined;
+  }
+}
+
+// CPU time is recorded beside wall time: on a shared machine the wall time also counts waiting for a core,
+// and in a VM the host may take the core away (steal).
 const times = [];
 const cpuTimes = [];
 const loadBefore = os.loadavg()[0];
+const jiffiesBefore = cpuJiffies();
 for (let i = 0; i < RUNS; i++) {
   const cpuStart = process.cpuUsage();
   const start = performance.now();
@@ -87,6 +101,17 @@ for (let i = 0; i < RUNS; i++) {
   const cpu = process.cpuUsage(cpuStart);
   cpuTimes.push((cpu.user + cpu.system) / 1000);
 }
+const jiffiesAfter = cpuJiffies();
+const share = (key) =>
+  jiffiesBefore && jiffiesAfter
+    ? (100 * (jiffiesAfter[key] - jiffiesBefore[key])) / Math.max(1, jiffiesAfter.total - jiffiesBefore.total)
+    : undefined;
+const busyPercent = share('idle') === undefined ? undefined : 100 - share('idle');
+const stealPercent = share('steal');
+const machineNote =
+  busyPercent === undefined
+    ? ''
+    : ` During the timed runs the machine's CPUs were ${busyPercent.toFixed(0)}% busy (this process included) and ${stealPercent.toFixed(0)}% stolen by the VM host.`;
 const medianOf = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 times.sort((a, b) => a - b);
 const median = medianOf(times);
@@ -102,17 +127,21 @@ await recordSection(
   `\`npm run bench -- parse\` — parse + validate a generated runbook of ${STEPS} steps (${(source.length / 1024).toFixed(0)} KiB,
 ${actions} action blocks: sh with env= references to earlier results, check lines over earlier results and vars, prompt),
 with ${kindsNote}. ${RUNS} runs after ${WARM_UP} warm-up runs, measured ${new Date().toISOString().slice(0, 10)} on
-${os.cpus().length} × ${cpu}, Node ${process.version}, 1-minute load average ${loadBefore.toFixed(1)} when it started, process priority (nice) ${os.getPriority()}.
+${os.cpus().length} × ${cpu}, Node ${process.version}, 1-minute load average ${loadBefore.toFixed(1)} when it started, process priority (nice) ${os.getPriority()}.${machineNote}
 
 | figure | ms |
 | --- | --- |
 | median (wall) | ${median.toFixed(1)} |
-| median (CPU time of the process) | ${cpuMedian.toFixed(1)} |
+| median (CPU time of the process, all threads) | ${cpuMedian.toFixed(1)} |
 | fastest / slowest | ${times[0].toFixed(1)} / ${times[times.length - 1].toFixed(1)} |
 | first parse in the process (no warm-up) | ${firstMs.toFixed(1)} |
 
-Target: under ${TARGET_MS} ms — ${median < TARGET_MS ? 'met' : 'NOT met'} (median ${median.toFixed(1)} ms). The Markdown
-block structure comes from markdown-it with inline parsing switched off; micromark/mdast took about 1 s for the
-same runbook on this machine, which is why the parser does not use it.`,
+Target: under ${TARGET_MS} ms — ${median < TARGET_MS ? 'met' : 'NOT met'} (median ${median.toFixed(1)} ms). CPU time counts every
+thread, so the garbage collector's helpers can make it exceed the wall time. The wall time depends on what else runs:
+across runs on this shared 2-core machine (other engineers' test suites running) the median was 181–524 ms
+wall and 158–241 ms CPU, under 200 ms only when the machine was below about 85% busy; single parses took 120–150 ms
+at best.
+The Markdown block structure comes from markdown-it with inline parsing switched off; micromark/mdast took about
+1 s for the same runbook on this machine, which is why the parser does not use it.`,
 );
 process.exit(median < TARGET_MS ? 0 : 1);

@@ -229,6 +229,11 @@ export function describeKeys(binding: KeyBinding): string {
   return binding.keys.map(describeKey).join('/');
 }
 
+/** ↑ and ↓ read well side by side (↑↓); words get a slash (PgUp/PgDn). */
+function joinKeys(first: string, second: string): string {
+  return first.length === 1 && second.length === 1 ? `${first}${second}` : `${first}/${second}`;
+}
+
 /** The footer's entries, with up/down and PgUp/PgDn folded into one entry each. */
 export function footerEntries(): Array<{ keys: string; label: string; binding: KeyBinding }> {
   const byCommand = new Map(KEYMAP.map((b) => [b.command, b]));
@@ -236,7 +241,7 @@ export function footerEntries(): Array<{ keys: string; label: string; binding: K
     const x = byCommand.get(a) as KeyBinding;
     const y = byCommand.get(b) as KeyBinding;
     return {
-      keys: `${describeKey(x.keys[0] as KeySpec)}${describeKey(y.keys[0] as KeySpec)}`,
+      keys: joinKeys(describeKey(x.keys[0] as KeySpec), describeKey(y.keys[0] as KeySpec)),
       label,
       binding: y,
     };

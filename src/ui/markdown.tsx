@@ -147,7 +147,8 @@ function inline(node: PhrasingContent, tone: ToneOf, key: number): ReactNode {
   const children = (nodes: PhrasingContent[]) => nodes.map((c, i) => inline(c, tone, i));
   switch (node.type) {
     case 'text':
-      return node.value;
+      // A line break in the source is a soft break: the terminal wraps the paragraph itself.
+      return node.value.replace(/\s*\n\s*/g, ' ');
     case 'strong':
       return (
         <Text key={key} bold>

@@ -20,6 +20,23 @@ describe('navigation', () => {
     expect(frame).toContain('Make sure redis-cli is installed.');
   });
 
+  it('renders Markdown for the terminal: soft line breaks join, links show their address', async () => {
+    const book = makeRunbook([
+      {
+        id: 'md',
+        title: 'Markdown',
+        explanation:
+          '## Why\n\nThe paragraph goes on\nacross source lines.\n\n1. first\n2. second\n\nSee [the docs](https://redis.io/docs/) and `SENTINEL MASTERS`.',
+      },
+    ]);
+    ui = renderTui({ runbook: book, columns: 140 });
+    const frame = await ui.waitForText('The paragraph goes on across source lines.');
+    expect(frame).toContain('Why');
+    expect(frame).toContain('1. first');
+    expect(frame).toContain('2. second');
+    expect(frame).toContain('See the docs (https://redis.io/docs/) and `SENTINEL MASTERS`.');
+  });
+
   it('moves the selection with arrows and j/k, and shows the selected step', async () => {
     ui = renderTui({ runbook });
     await ui.waitForText('Make sure');

@@ -68,6 +68,8 @@ Options:
   --resume RUN                continue a recorded run (run id or journal path) at its first step not passed
   --via ssh://USER@HOST[:PORT] reach Redis and Sentinel through this SSH jump host (sets the via var;
                               the runbook must declare via; key from ssh-agent or the via_key var)
+  --install-deps              (lab) install redis-server and redis-sentinel with apt-get when missing
+                              (root on Debian/Ubuntu); elsewhere, say how to install them
   --journal PATH              journal file (.jsonl) or directory
                               (default: $XDG_STATE_HOME/drillbook/runs, else ~/.local/state/drillbook/runs)
   -h, --help                  show this help

@@ -20,6 +20,7 @@ const RUN_OPTIONS = {
   resume: { type: 'string' },
   journal: { type: 'string' },
   via: { type: 'string' },
+  'install-deps': { type: 'boolean' },
 } as const;
 
 export type OutputMode = 'tui' | 'plain' | 'json';
@@ -78,6 +79,10 @@ export async function runRunCommand(argv: string[]): Promise<number> {
       '--from and --only drive headless runs: add --plain or --json, or pick the step in the TUI',
       'run',
     );
+  }
+  if (values['install-deps'] && target === 'lab' && !values['dry-run']) {
+    const { ensureLabBinaries } = await import('../targets/lab/binaries.js');
+    await ensureLabBinaries({ installDeps: 'yes' }, (line) => process.stderr.write(`${line}\n`));
   }
   const { resolveTarget } = await import('./targets.js');
   const targetName = target as TargetName;

@@ -76,3 +76,37 @@ export async function installWithApt(output: (line: string) => void): Promise<vo
   await execFileAsync('apt-get', ['update'], { env });
   await execFileAsync('apt-get', ['install', '-y', 'redis-server', 'redis-sentinel'], { env });
 }
+
+export interface InstallPolicy {
+  /** yes = install missing binaries with apt (root on Debian/Ubuntu); ask = use `confirm`. */
+  installDeps: 'yes' | 'ask' | 'no';
+  confirm?: (question: string) => Promise<boolean>;
+}
+
+/** Makes sure redis-server and redis-sentinel exist, installing them with apt when the policy allows. */
+export async function ensureLabBinaries(
+  policy: InstallPolicy,
+  progress: (line: string) => void,
+): Promise<void> {
+  const { missing } = await findLabBinaries();
+  if (missing.length === 0) return;
+  const aptPossible = await canInstallWithApt();
+  if (policy.installDeps !== 'no' && aptPossible) {
+    const agreed =
+      policy.installDeps === 'yes' ||
+      (policy.confirm !== undefined &&
+        (await policy.confirm(`Install ${missing.join(' and ')} with apt-get now? [y/N] `)));
+    if (agreed) {
+      await installWithApt(progress);
+      const after = await findLabBinaries();
+      if (after.missing.length === 0) return;
+      throw new MissingBinariesError(after.missing);
+    }
+  }
+  throw new MissingBinariesError(
+    missing,
+    aptPossible
+      ? 'Or let drillbook install them: add --install-deps (drillbook lab up / drillbook run)'
+      : undefined,
+  );
+}

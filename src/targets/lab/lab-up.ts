@@ -1,6 +1,6 @@
 // `drillbook lab up`: the lab daemon running, the article's cluster provisioned through its API, and the
 // cluster healthy (CKQUORUM OK everywhere, every Sentinel seeing the others, replica links up).
-import { canInstallWithApt, findLabBinaries, installWithApt, MissingBinariesError } from './binaries.js';
+import { ensureLabBinaries } from './binaries.js';
 import { ensureLabDaemon } from './daemon-control.js';
 import { type ClusterHealth, setSentinelTiming, waitForHealthy } from './health.js';
 import { type ProvisionedDroplet, provisionLab } from './provision.js';
@@ -43,28 +43,6 @@ export interface LabUpResult {
   elapsedMs: number;
 }
 
-async function ensureBinaries(options: LabUpOptions, progress: (line: string) => void): Promise<void> {
-  const { missing } = await findLabBinaries();
-  if (missing.length === 0) return;
-  const aptPossible = await canInstallWithApt();
-  if (options.installDeps !== 'no' && aptPossible) {
-    const agreed =
-      options.installDeps === 'yes' ||
-      (options.confirm !== undefined &&
-        (await options.confirm(`Install ${missing.join(' and ')} with apt-get now? [y/N] `)));
-    if (agreed) {
-      await installWithApt(progress);
-      const after = await findLabBinaries();
-      if (after.missing.length === 0) return;
-      throw new MissingBinariesError(after.missing);
-    }
-  }
-  throw new MissingBinariesError(
-    missing,
-    aptPossible ? 'Or let drillbook install them: drillbook lab up --install-deps' : undefined,
-  );
-}
-
 function resolveSettings(options: LabUpOptions, previous: LabSettings | undefined): LabSettings {
   const env = options.env ?? process.env;
   const ipRange = options.ipRange ?? previous?.ipRange ?? DEFAULT_IP_RANGE;
@@ -105,7 +83,7 @@ function resolveSettings(options: LabUpOptions, previous: LabSettings | undefine
 export async function labUp(options: LabUpOptions): Promise<LabUpResult> {
   const started = performance.now();
   const progress = options.onProgress ?? (() => {});
-  await ensureBinaries(options, progress);
+  await ensureLabBinaries(options, progress);
   await ensureStateDir(options.stateDir);
   const previous = await readSettings(options.stateDir);
   const settings = resolveSettings(options, previous);

@@ -106,9 +106,10 @@ Target: first frame within 250 ms of \`node -e 0\` — ${verdict} on wall time (
 ${fmt(overCpu)} ms of CPU on top of Node's own start). React runs its production build
 (src/ui/production-mode.ts); the UI chunk (ink, react, yoga) is imported only for \`run\` on a TTY.
 Of the CPU time, about ${fmt(checkMs - floorCpu)} ms is spent before the UI is involved at all (loading the parser
-and the action kinds — dots-wrapper, ioredis and zod are imported eagerly through the kind registry — and
-parsing); the UI's share (importing ink/react/yoga, engine start, first layout and frame) is about
-${fmt(tuiCpu - checkMs)} ms. Meeting the target needs the kinds' heavy clients loaded on first use.`,
+and the action kinds, and parsing: what \`drillbook check\` does); the UI's share (importing ink/react/yoga,
+creating and starting the engine, the first layout and frame) is about ${fmt(tuiCpu - checkMs)} ms. A CPU profile
+of one run (2026-11-28) put about half of the UI's share in Ink's first layout-and-output pass, which runs
+cold (unoptimised) code; the rest is evaluating the UI chunk.`,
   );
 } finally {
   rmSync(state, { recursive: true, force: true });

@@ -1,10 +1,10 @@
 // A step streaming 10,000 lines at 1,000 lines/s in the real TUI (`node dist/cli.js run` in a pseudo-terminal):
 // how long a keystroke takes to show on screen while it streams, and how much memory the program holds.
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildPrivateCli } from './lib/build-cli.mjs';
 import { recordSection } from './lib/import-ts.mjs';
 import { median, percentile, rssMiB, spawnInPty } from './lib/pty.mjs';
 
@@ -16,7 +16,7 @@ const KEY_INTERVAL_MS = 300;
 const STREAM_MARKER = 'STREAMSTEPSHOWN';
 const IDLE_MARKER = 'IDLESTEPSHOWN';
 
-execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
+const built = await buildPrivateCli('bench-render');
 const dir = mkdtempSync(join(tmpdir(), 'drillbook-bench-render-'));
 const generator = join(dir, 'stream.mjs');
 writeFileSync(
@@ -56,7 +56,7 @@ true
 `,
 );
 
-const pty = spawnInPty([process.execPath, join(root, 'dist', 'cli.js'), 'run', runbook], {
+const pty = spawnInPty([process.execPath, built.cli, 'run', runbook], {
   cwd: root,
   env: { XDG_STATE_HOME: dir },
 });
@@ -95,6 +95,7 @@ try {
 } finally {
   pty.kill();
   rmSync(dir, { recursive: true, force: true });
+  built.remove();
 }
 
 const fmt = (n, digits = 0) => n.toFixed(digits);

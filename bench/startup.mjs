@@ -1,10 +1,11 @@
 // Cold start to first frame: `node dist/cli.js run <small runbook>` in a pseudo-terminal until the TUI's
 // first full frame (its footer) is on screen, against `node -e 0` started the same way (DESIGN.md §6).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildPrivateCli } from './lib/build-cli.mjs';
 import { recordSection } from './lib/import-ts.mjs';
 import { median, spawnInPty } from './lib/pty.mjs';
 
@@ -12,7 +13,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const RUNS = 10;
 const runbook = 'fixtures/tui/walkthrough.md';
 
-execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
+const built = await buildPrivateCli('bench-startup');
 const state = mkdtempSync(join(tmpdir(), 'drillbook-bench-startup-'));
 
 /** CPU time (user + system) a live process has used so far, from /proc (clock ticks of 10 ms). */
@@ -36,7 +37,7 @@ async function floorRun() {
 function checkCpu() {
   const report =
     "data:text/javascript,process.on('exit',()=>{const u=process.cpuUsage();process.stderr.write('CPU='+(u.user+u.system)/1000+'\\n')})";
-  const result = spawnSync(process.execPath, ['--import', report, 'dist/cli.js', 'check', runbook], {
+  const result = spawnSync(process.execPath, ['--import', report, built.cli, 'check', runbook], {
     cwd: root,
     encoding: 'utf8',
   });
@@ -45,7 +46,7 @@ function checkCpu() {
 
 async function tuiRun() {
   const started = performance.now();
-  const pty = spawnInPty([process.execPath, 'dist/cli.js', 'run', runbook], {
+  const pty = spawnInPty([process.execPath, built.cli, 'run', runbook], {
     cwd: root,
     env: { XDG_STATE_HOME: state },
   });
@@ -113,4 +114,5 @@ cold (unoptimised) code; the rest is evaluating the UI chunk.`,
   );
 } finally {
   rmSync(state, { recursive: true, force: true });
+  built.remove();
 }

@@ -1,20 +1,20 @@
-// The built program in a real terminal: `node dist/cli.js run` inside tmux, driven key by key, the screen
-// asserted after each key, and the terminal checked after Ctrl-C Ctrl-C (raw mode off, cursor shown,
-// alternate screen left).
+// The built program in a real terminal: the CLI bundled as scripts/build.mjs does (into a private folder, since
+// anyone's build deletes dist/), run with `node cli.js run` inside tmux, driven key by key, the screen asserted
+// after each key, and the terminal checked after Ctrl-C Ctrl-C (raw mode off, cursor shown, alternate screen left).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cli = join(root, 'dist', 'cli.js');
 const runbook = 'fixtures/tui/walkthrough.md';
 // A private tmux server, so the test never touches anyone else's sessions.
 const socket = `drillbook-e2e-tui-${process.pid}`;
 const session = 'tui';
 let stateDir: string;
+let built: { cli: string; remove: () => void } | undefined;
 
 function tmux(...args: string[]): string {
   return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
@@ -52,19 +52,20 @@ const waitFor = (text: string) => waitForScreen((s) => s.includes(text), JSON.st
 /** The detail pane's title row names the selected step. */
 const detailTitle = (s: string) => (s.split('\n')[2] ?? '').split('│')[1]?.trim() ?? '';
 
-beforeAll(() => {
-  if (!existsSync(cli))
-    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
+beforeAll(async () => {
+  const { buildPrivateCli } = await import('../../bench/lib/build-cli.mjs');
+  built = await buildPrivateCli('e2e-tui');
   stateDir = mkdtempSync(join(tmpdir(), 'drillbook-e2e-tui-'));
   const env = [`XDG_STATE_HOME=${stateDir}`, 'TERM=xterm-256color', `PATH=${process.env.PATH}`];
   // CI=1 makes Ink print only the last frame; this test is about the interactive screen.
-  const command = `env -u CI ${env.join(' ')} ${process.execPath} ${cli} run ${runbook}; echo "EXIT=$?"; stty -a; sleep 600`;
+  const command = `env -u CI ${env.join(' ')} ${process.execPath} ${built.cli} run ${runbook}; echo "EXIT=$?"; stty -a; sleep 600`;
   tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', '-c', root, command);
 });
 
 afterAll(() => {
   spawnSync('tmux', ['-L', socket, 'kill-server']);
   rmSync(stateDir, { recursive: true, force: true });
+  built?.remove();
 });
 
 describe('drillbook run in a real terminal', () => {

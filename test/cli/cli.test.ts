@@ -73,6 +73,7 @@ describe('drillbook CLI', () => {
       `${runId}.report.json`,
       `${runId}.report.md`,
       `${runId}.secrets.json`,
+      'generated',
     ]);
     const report = join(journal, `${runId}.report.md`);
     expect(statSync(report).mode & 0o777).toBe(0o600);

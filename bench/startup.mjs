@@ -105,7 +105,9 @@ ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, 1-minut
 
 Target: first frame within 250 ms of \`node -e 0\` — ${verdict} on wall time (${fmt(over)} ms over the floor;
 ${fmt(overCpu)} ms of CPU on top of Node's own start). React runs its production build
-(src/ui/production-mode.ts); the UI chunk (ink, react, yoga) is imported only for \`run\` on a TTY.
+(the bundle defines NODE_ENV=production, scripts/build-options.mjs); the UI chunk (ink, react, yoga) is imported only for \`run\` on a TTY.
+The CLI turns on Node's on-disk compile cache (module.enableCompileCache), so these starts, after the warm-up,
+load the chunks' compiled code instead of compiling them: the very first run after an install pays ~100 ms more.
 Of the CPU time, about ${fmt(checkMs - floorCpu)} ms is spent before the UI is involved at all (loading the parser
 and the action kinds, and parsing: what \`drillbook check\` does); the UI's share (importing ink/react/yoga,
 creating and starting the engine, the first layout and frame) is about ${fmt(tuiCpu - checkMs)} ms. A CPU profile

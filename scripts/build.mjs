@@ -1,26 +1,9 @@
-// Bundles the CLI so `drillbook` starts from one file; heavy UI code is split out and loaded lazily.
+// Bundles the CLI into dist/ so `drillbook` starts from a few files.
 import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { cliBuildOptions } from './build-options.mjs';
 
-await rm('dist', { recursive: true, force: true });
-
-await build({
-  entryPoints: { cli: 'src/cli.tsx' },
-  outdir: 'dist',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node22',
-  jsx: 'automatic',
-  sourcemap: 'linked',
-  // Less to parse at start-up; names are kept so stack traces stay readable.
-  minifyWhitespace: true,
-  minifySyntax: true,
-  logLevel: 'warning',
-  // ssh2 loads optional native addons at run time; react-devtools-core is an optional peer of ink.
-  external: ['ssh2', 'cpu-features', 'react-devtools-core'],
-  banner: {
-    js: "import { createRequire as __drillbookCreateRequire } from 'node:module'; const require = __drillbookCreateRequire(import.meta.url);",
-  },
-});
+const root = fileURLToPath(new URL('..', import.meta.url));
+await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
+await build(cliBuildOptions(root, fileURLToPath(new URL('../dist', import.meta.url))));

@@ -5,28 +5,13 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { cliBuildOptions } from '../../scripts/build-options.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Returns the path of the bundled cli.js and a function that removes the bundle. */
 export async function buildPrivateCli(name) {
   const outdir = join(root, 'node_modules', '.cache', `drillbook-${name}-${process.pid}`);
-  await build({
-    entryPoints: { cli: join(root, 'src', 'cli.tsx') },
-    outdir,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    jsx: 'automatic',
-    minifyWhitespace: true,
-    minifySyntax: true,
-    logLevel: 'warning',
-    external: ['ssh2', 'cpu-features', 'react-devtools-core'],
-    banner: {
-      js: "import { createRequire as __drillbookCreateRequire } from 'node:module'; const require = __drillbookCreateRequire(import.meta.url);",
-    },
-  });
+  await build(cliBuildOptions(root, outdir));
   return { cli: join(outdir, 'cli.js'), remove: () => rmSync(outdir, { recursive: true, force: true }) };
 }

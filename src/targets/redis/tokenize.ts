@@ -50,11 +50,7 @@ export function tokenize(line: string): string[] {
           continue;
         }
         if (char === '"') {
-          const after = line[i + 1];
-          if (after !== undefined && !/\s/.test(after)) {
-            throw new TokenizeError('closing quote must be followed by a space', i + 2);
-          }
-          i++;
+          i = afterClosingQuote(line, i);
           break;
         }
         current += char;
@@ -69,11 +65,7 @@ export function tokenize(line: string): string[] {
           continue;
         }
         if (char === "'") {
-          const after = line[i + 1];
-          if (after !== undefined && !/\s/.test(after)) {
-            throw new TokenizeError('closing quote must be followed by a space', i + 2);
-          }
-          i++;
+          i = afterClosingQuote(line, i);
           break;
         }
         current += char;
@@ -131,4 +123,13 @@ export function commandLines(body: string): Array<{ text: string; line: number }
     .split(/\r?\n/)
     .map((text, index) => ({ text: text.trim(), line: index + 1 }))
     .filter((entry) => entry.text !== '' && !entry.text.startsWith('#'));
+}
+
+/** Like redis-cli: a closing quote must end the argument; returns the index after it. */
+function afterClosingQuote(line: string, quoteAt: number): number {
+  const after = line[quoteAt + 1];
+  if (after !== undefined && !/\s/.test(after)) {
+    throw new TokenizeError('closing quote must be followed by a space', quoteAt + 2);
+  }
+  return quoteAt + 1;
 }

@@ -143,3 +143,12 @@ export async function labProcesses(stateHome: string): Promise<string[]> {
   const lines = await Promise.all((await processesUnder(stateHome)).map((pid) => commandLine(pid)));
   return lines.filter((line): line is string => line !== undefined && /redis-(server|sentinel)/.test(line));
 }
+
+/** The generated secrets a run keeps beside its journal (0600), to prove they appear nowhere else. */
+export function generatedSecrets(stateHome: string): Record<string, string> {
+  const runs = join(stateHome, 'drillbook', 'runs');
+  const file = readdirSync(runs).find((name) => name.endsWith('.secrets.json'));
+  if (!file) throw new Error(`no kept secrets in ${runs}`);
+  return (JSON.parse(readFileSync(join(runs, file), 'utf8')) as { generated: Record<string, string> })
+    .generated;
+}

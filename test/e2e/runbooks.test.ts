@@ -1,16 +1,17 @@
 // The shipped runbooks, end to end through the built CLI, headless as CI runs them: every one passes
-// `drillbook check`; the incident checklist runs read-only against a real Sentinel cluster (127.82.1.x)
+// `drillbook check`; the incident checklist runs read-only against `drillbook lab up` (127.82.0.0/24)
 // with --var answers, and its forced failover works when chosen; the disaster-recovery runbook (lab VPC
 // 127.81.0.0/24) and the training runbook (127.83.0.0/24) provision, drill and tear down a lab cluster.
 // Each run has its own XDG_STATE_HOME, so its lab emulator and droplets are its own, and are stopped after.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMarkdownReport, summarizeRun } from '../../src/engine/report.js';
-import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
 import {
   buildCli,
   failures,
+  generatedSecrets,
   labProcesses,
   onlyJournal,
   ROOT,
@@ -53,55 +54,78 @@ describe('drillbook check', () => {
   });
 });
 
-describe('runbooks/incident-master-down.md against a real Sentinel cluster', () => {
+describe('runbooks/incident-master-down.md against the lab', () => {
   const runbook = 'runbooks/incident-master-down.md';
   const forcedFailover = 'force-a-failover-only-if-you-chose-failover';
   const notes =
     'Master redis-1 answered slowly; Sentinels agreed; no action needed. Follow-up: alert on lag.';
-  let cluster: TestRedisCluster;
+  const password = `incident-e2e-${process.pid}`;
+  let labHome: string;
+  let sentinels: string[];
   const stateHomes: string[] = [];
 
+  /** The master the first Sentinel names, asked directly rather than through drillbook. */
+  async function currentMaster(): Promise<string> {
+    const [host, port] = (sentinels[0] ?? '').split(':');
+    const client = new Redis({ host, port: Number(port), lazyConnect: true, maxRetriesPerRequest: 0 });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+      const [ip, masterPort] = (await client.call(
+        'SENTINEL',
+        'GET-MASTER-ADDR-BY-NAME',
+        'mymaster',
+      )) as string[];
+      return `${ip}:${masterPort}`;
+    } finally {
+      client.disconnect();
+    }
+  }
+
   beforeAll(async () => {
-    cluster = await startRedisCluster({ subnet: '127.82.1' });
-  }, 60_000);
+    // The lab as an operator brings it up: `drillbook lab up`, on this test's own loopback range.
+    labHome = tempStateHome('drillbook-e2e-incident-lab-');
+    const up = await runCli(['lab', 'up', '--ip-range', '127.82.0.0/24', '--down-after', '1000', '--json'], {
+      stateHome: labHome,
+      env: { REDIS_PASSWORD: password },
+      timeoutMs: 150_000,
+    });
+    if (up.code !== 0) throw new Error(`drillbook lab up failed:\n${up.stderr}${up.stdout}`);
+    const { droplets } = JSON.parse(up.stdout) as {
+      droplets: Array<{ role: string; privateIp: string; port: number }>;
+    };
+    sentinels = droplets.filter((d) => d.role === 'sentinel').map((d) => `${d.privateIp}:${d.port}`);
+  }, 180_000);
 
   afterAll(async () => {
-    await cluster?.stop();
-    for (const stateHome of stateHomes) await removeLabState(stateHome);
-  }, 60_000);
+    for (const stateHome of [labHome, ...stateHomes]) if (stateHome) await removeLabState(stateHome);
+  }, 90_000);
 
-  const answers = (decision: string) => [
-    '--var',
-    `sentinels=${cluster.sentinelAddresses}`,
-    '--var',
-    'incident_id=INC-4711',
-    '--var',
-    'declared=done',
-    '--var',
-    'notified=done',
-    '--var',
-    `decision=${decision}`,
-    '--var',
-    `notes=${notes}`,
-    '--var',
-    'all_clear=done',
-  ];
+  const answers = (decision: string) =>
+    Object.entries({
+      sentinels: sentinels.join(','),
+      incident_id: 'INC-4711',
+      declared: 'done',
+      notified: 'done',
+      decision,
+      notes,
+      all_clear: 'done',
+    }).flatMap(([name, value]) => ['--var', `${name}=${value}`]);
 
   async function run(extra: string[]) {
     const stateHome = tempStateHome('drillbook-e2e-incident-');
     stateHomes.push(stateHome);
     const result = await runCli(['run', runbook, '--json', ...extra], {
       stateHome,
-      env: { REDIS_PASSWORD: cluster.password },
+      env: { REDIS_PASSWORD: password },
       timeoutMs: 120_000,
     });
     return { result, journal: () => onlyJournal(stateHome) };
   }
 
   it('runs read-only with --var answers: every step but the forced failover passes, nothing is confirmed or changed', async () => {
-    const masterBefore = await cluster.currentMaster();
-    const steps = (await import('../../src/runbook/parse.js')).loadRunbook(join(ROOT, runbook));
-    const ids = (await steps).runbook?.steps.map((step) => step.id) ?? [];
+    const masterBefore = await currentMaster();
+    const ids = await stepIds(runbook);
     expect(ids).toContain(forcedFailover);
     const only = ids.filter((id) => id !== forcedFailover).flatMap((id) => ['--only', id]);
 
@@ -112,7 +136,7 @@ describe('runbooks/incident-master-down.md against a real Sentinel cluster', () 
     expect(Object.values(statuses).every((status) => status === 'passed')).toBe(true);
     // Read-only: no step needed a confirmation, and the master is where it was.
     expect(result.events.filter((event) => event.type === 'confirm.answered')).toEqual([]);
-    expect(await cluster.currentMaster()).toBe(masterBefore);
+    expect(await currentMaster()).toBe(masterBefore);
 
     const views = result.events.find((event) => event.type === 'action.finished' && event.id === 'views');
     expect(views).toMatchObject({
@@ -127,12 +151,12 @@ describe('runbooks/incident-master-down.md against a real Sentinel cluster', () 
     const report = renderMarkdownReport(summary);
     expect(report).toContain(notes);
     expect(report).toMatch(/Declare the incident in your incident channel[^\n]*\| done/);
-    expect(report).not.toContain(cluster.password);
+    expect(report).not.toContain(password);
+    expect(result.stdout).not.toContain(password);
   }, 150_000);
 
   it('forces a failover when the operator chooses it (destructive, confirmed by --yes --allow-destroy)', async () => {
-    await cluster.waitHealthy(60_000);
-    const masterBefore = await cluster.currentMaster();
+    const masterBefore = await currentMaster();
     const { result } = await run([...answers('failover'), '--yes', '--allow-destroy']);
     expect(result.code, failures(result)).toBe(0);
     expect(stepStatuses(result.events)[forcedFailover]).toBe('passed');
@@ -144,7 +168,7 @@ describe('runbooks/incident-master-down.md against a real Sentinel cluster', () 
       (event) => event.type === 'action.finished' && event.id === 'forced_switch',
     );
     expect(switched).toMatchObject({ ok: true, data: { from: masterBefore } });
-    expect(await cluster.currentMaster()).not.toBe(masterBefore);
+    expect(await currentMaster()).not.toBe(masterBefore);
   }, 150_000);
 });
 
@@ -218,6 +242,13 @@ describe('runbooks/redis-sentinel-digitalocean.md headless in the lab', () => {
     expect(markdown).toContain('## Drills');
     expect(markdown).toMatch(/RTO: fault → first acknowledged write after the outage \| \d+ ms/);
     expect(markdown).toMatch(/RPO: acknowledged writes lost \| \*\*0\*\*/);
+
+    // The generated Redis password went into the droplets' cloud-init, never into output or the report.
+    const password = generatedSecrets(stateHome).redis_password ?? '';
+    expect(password).toHaveLength(40);
+    for (const artefact of [result.stdout, result.stderr, markdown, JSON.stringify(json)]) {
+      expect(artefact).not.toContain(password);
+    }
 
     // Teardown deleted every droplet: no redis-server or redis-sentinel of this lab is left running.
     expect(await labProcesses(stateHome)).toEqual([]);

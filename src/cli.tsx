@@ -1,12 +1,23 @@
 // drillbook's entry point: argv → subcommand. Each command is imported on demand so start-up stays fast.
-import { enableCompileCache } from 'node:module';
+import * as nodeModule from 'node:module';
 import packageJson from '../package.json' with { type: 'json' };
 import { EXIT, HELP, UsageError } from './commands/args.js';
 
 // Every command is a chunk loaded on demand: with V8's code cache on disk, later starts skip compiling them.
-enableCompileCache();
+nodeModule.enableCompileCache?.();
+
+const MIN_NODE_MAJOR = 22;
 
 async function main(argv: string[]): Promise<number> {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < MIN_NODE_MAJOR) {
+    process.stderr.write(
+      `drillbook needs Node.js ${MIN_NODE_MAJOR} or newer; this is ${process.version}.\n` +
+        'In the repository, npm scripts (npm start, npm test) and npx drillbook use the Node.js 24 that npm install ' +
+        'fetched (node_modules/.bin/node); elsewhere install Node.js 22+.\n',
+    );
+    return EXIT.usage;
+  }
   const [command, ...rest] = argv;
   switch (command) {
     case 'run':

@@ -36,10 +36,10 @@ export function typeToConfirmFor(step: Step, render: (text: string) => string): 
   return step.id;
 }
 
-function describeAction(action: ActionBlock, render: (text: string) => string): string {
-  return action.confirm
-    ? render(action.confirm)
-    : `runs the ${action.kind} block at ${action.loc.file}:${action.loc.line}`;
+/** The runbook's own words first, then what the kind looked up; where neither says, which block runs. */
+function describeAction(action: ActionBlock, render: (text: string) => string, looked?: string): string {
+  if (action.confirm) return looked ? `${render(action.confirm)} — ${looked}` : render(action.confirm);
+  return looked ?? `runs the ${action.kind} block at ${action.loc.file}:${action.loc.line}`;
 }
 
 export async function confirmStep(input: ConfirmInput): Promise<ConfirmDecision> {
@@ -49,9 +49,7 @@ export async function confirmStep(input: ConfirmInput): Promise<ConfirmDecision>
   // Kinds look things up for the operator (prices, names); not worth API calls when a flag answers.
   const details = byFlag ? [] : await kindConfirmations(input);
   const changes = step.actions.flatMap((action, index) =>
-    action.safety === 'safe'
-      ? []
-      : [[describeAction(action, input.render), details[index]?.message].filter(Boolean).join(' — ')],
+    action.safety === 'safe' ? [] : [describeAction(action, input.render, details[index]?.message)],
   );
   const partial = interruptedAt
     ? `It started at ${interruptedAt} in the interrupted run and never finished: it may have partly completed. `

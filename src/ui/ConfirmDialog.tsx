@@ -22,7 +22,7 @@ export function ConfirmDialog({
       borderColor={tone(destructive ? 'error' : 'warn')}
       paddingX={1}
     >
-      <Text wrap="truncate">
+      <Text wrap="wrap">
         <Text bold color={tone(destructive ? 'error' : 'warn')}>
           {destructive ? 'Destructive: ' : 'Confirm: '}
         </Text>

@@ -198,7 +198,7 @@ describe('engine: what the kind adds to a confirmation', () => {
     [pricedKind.kind, pricedKind],
   ]);
 
-  it('appends the kind’s details to the message, masks secrets in them, and takes its name to type', async () => {
+  it('says what the kind looked up, masks secrets in it, and takes its name to type', async () => {
     const interaction = scriptedInteraction({ confirm: false });
     const book = runbook(
       [step('destroy', [action({ behave: () => ok() }, { kind: 'priced', safety: 'destructive' })])],
@@ -211,7 +211,7 @@ describe('engine: what the kind adds to a confirmation', () => {
         step: 'destroy',
         safety: 'destructive',
         message:
-          'Step destroy: runs the priced block at fake.md:10 — creates 5 droplets at $0.045/hour (token ••••••)',
+          'Step destroy: creates 5 droplets at $0.045/hour (token ••••••)',
         typeToConfirm: 'redis-1 redis-2',
       },
     ]);

@@ -46,6 +46,8 @@ describe('do block parsing', () => {
     expect(await doKind.confirmation?.(parse('op: vpc.delete\nname: drill-vpc'), t.ctx)).toEqual({
       typeToConfirm: 'drill-vpc',
     });
+    const powerOff = parse('op: droplets.action\ntype: power_off\nnames: [redis-1]');
+    expect(await doKind.confirmation?.(powerOff, t.ctx)).toEqual({ typeToConfirm: 'redis-1' });
   });
 
   it('declares the template it renders and the inventory paths it publishes', () => {

@@ -35,6 +35,8 @@ function safetyOf(spec: DoSpec): Safety {
 export function typeToConfirm(spec: DoSpec): string | undefined {
   if (spec.op === 'droplets.delete') return spec.names.join(' ');
   if (spec.op === 'vpc.delete') return spec.name;
+  // Mutating by default; a runbook that raises a power-off to destructive asks for the droplets' names.
+  if (spec.op === 'droplets.action') return spec.names?.join(' ') ?? spec.tag;
   return undefined;
 }
 

@@ -97,8 +97,17 @@ describe('app and monitoring snippet in the lab', () => {
       (e): e is Extract<EngineEvent, { type: 'action.finished' }> => e.type === 'action.finished',
     );
     const summary = (id: string) => finishedActions.find((e) => e.id === id)?.summary;
-    expect(summary('php_before')).toMatch(/^exit 0/);
-    expect(summary('php_after')).toMatch(/^exit 0/);
+    expect(summary('php_before')).toMatch(/^exit 0 in .*; json\.server contains/);
+    expect(summary('php_after')).toMatch(/^exit 0 in .*; json\.server == \{\{ switch1\.to \}\}$/);
+    // The evidence the report shows: the server Predis reached, as a check against Sentinel's new master.
+    expect(finishedActions.find((e) => e.id === 'php_after')?.checks).toEqual([
+      {
+        ok: true,
+        description: 'json.server == {{ switch1.to }}',
+        expected: '== {{ switch1.to }} (= 127.71.0.11:6379)',
+        actual: '127.71.0.11:6379',
+      },
+    ]);
     expect(summary('failover_alert')).toMatch(
       /^200 OK in \d+ ms, 1 items; json\.0\.status\.state == active$/,
     );
@@ -118,7 +127,8 @@ describe('app and monitoring snippet in the lab', () => {
     expect(reports[1]).toMatchObject({
       server: '127.71.0.11:6379',
       role: 'master',
-      expected: '127.71.0.11:6379',
+      value_ok: true,
+      cache_ok: true,
     });
 
     const timeline = events.filter((e): e is Timeline => e.type === 'timeline');

@@ -52,7 +52,9 @@ vars:
 
 ## Prometheus scrapes every node
 
-\`\`\`http id=scraped url="{{ vars.prometheus_url }}/api/v1/query?query=count(redis_up%3D%3D1)" expect="json.data.result.0.value.1 == 5" within=60s
+Every node answered for the last 5 s: the failover rule needs samples from before the failover.
+
+\`\`\`http id=scraped url="{{ vars.prometheus_url }}/api/v1/query?query=count_over_time((count(redis_up%3D%3D1)%3D%3D5)%5B5s:1s%5D)" expect="json.data.result.0.value.1 >= 5" within=60s
 \`\`\`
 
 ## The failover alert fires

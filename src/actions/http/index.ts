@@ -2,11 +2,11 @@
 // (alerts.json.0.labels.alertname). expect= makes the action wait-able: with within= the engine re-sends the
 // request until the expectation holds. Alertmanager alert lists also land on the drill's timeline.
 
-import { findReferences, lookupPath, TemplateError } from '../../runbook/template.js';
-import { evaluateLine } from '../check/evaluate.js';
+import { findReferences, TemplateError } from '../../runbook/template.js';
+import { evaluateExpectation, expectationReferences } from '../check/expect.js';
 import type { ActionContext, ActionKind, ActionOutcome } from '../types.js';
 import { alertList, timelineAlerts } from './alerts.js';
-import { DEFAULT_REQUEST_TIMEOUT_MS, type HttpData, sendRequest, unexpectedStatus } from './request.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, sendRequest, unexpectedStatus } from './request.js';
 import { type HttpSpec, httpAttributes, parseHttp, statusAccepted } from './spec.js';
 
 const WHOLE_REFERENCE = /^\{\{\s*([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)\s*\}\}$/;
@@ -34,10 +34,7 @@ function stringsIn(value: unknown): string[] {
 function references(spec: HttpSpec): string[] {
   const texts = [spec.url, ...spec.headers.map((h) => h.value), ...stringsIn(spec.body)];
   const paths = texts.flatMap((text) => findReferences(text).map((r) => r.path));
-  const expected = spec.expect?.expected;
-  const operands =
-    expected?.kind === 'value' ? [expected.operand] : expected?.kind === 'list' ? expected.items : [];
-  for (const operand of operands) if (operand.type === 'reference') paths.push(operand.path);
+  paths.push(...expectationReferences(spec.expect));
   return paths;
 }
 
@@ -74,21 +71,6 @@ function preview(spec: HttpSpec, ctx: ActionContext): string[] {
   }
   lines.push(`# expect status ${spec.expectStatusText}${spec.expect ? `, ${spec.expect.text}` : ''}`);
   return lines;
-}
-
-/** The block's expect= line, evaluated over the response; {{ }} operands still read the run's results. */
-function checkExpectation(spec: HttpSpec, data: HttpData, ctx: ActionContext) {
-  const line = spec.expect;
-  if (!line) return undefined;
-  return evaluateLine(line, {
-    resolve: (path) => {
-      if (path !== line.path) return ctx.resolve(path);
-      const found = lookupPath(data, path);
-      if (!found.found) throw new TemplateError(path, found.missingAt);
-      return found.value;
-    },
-    redact: ctx.redact,
-  });
 }
 
 async function run(spec: HttpSpec, ctx: ActionContext): Promise<ActionOutcome> {
@@ -160,7 +142,7 @@ async function run(spec: HttpSpec, ctx: ActionContext): Promise<ActionOutcome> {
       data,
     };
   }
-  const verdict = checkExpectation(spec, data, ctx);
+  const verdict = spec.expect ? evaluateExpectation(spec.expect, data, ctx) : undefined;
   const checks = verdict ? [verdict] : undefined;
   if (verdict && !verdict.ok) {
     return {

@@ -2,7 +2,8 @@
 // statuses count as success, and an optional expectation on the response that within= can wait for.
 import { parseDocument } from 'yaml';
 import * as z from 'zod';
-import { type CheckLine, parseCheck } from '../check/parse.js';
+import { parseExpectation } from '../check/expect.js';
+import type { CheckLine } from '../check/parse.js';
 import type { BlockProblem } from '../types.js';
 
 export type HttpMethod = 'GET' | 'POST';
@@ -89,25 +90,6 @@ function parseExpectStatus(
   return patterns;
 }
 
-function parseExpect(text: string, report: (problem: BlockProblem) => void): CheckLine | undefined {
-  if (text.includes('\n')) {
-    report({
-      line: 0,
-      message: 'expect= holds one comparison',
-      hint: 'put further comparisons in a check block',
-    });
-    return undefined;
-  }
-  const spec = parseCheck(text, (problem) =>
-    report({
-      line: 0,
-      message: `expect="${text}": ${problem.message}`,
-      ...(problem.hint ? { hint: problem.hint } : {}),
-    }),
-  );
-  return spec?.lines[0];
-}
-
 function parseBody(body: string, report: (problem: BlockProblem) => void): { value: unknown } | undefined {
   const document = parseDocument(body);
   if (document.errors.length > 0) {
@@ -143,7 +125,7 @@ export function parseHttp(
   const headers = attrs.headers === undefined ? [] : parseHeaders(attrs.headers, report);
   const expectStatusText = attrs['expect-status'] ?? '2xx';
   const expectStatus = parseExpectStatus(expectStatusText, report);
-  const expect = attrs.expect === undefined ? undefined : parseExpect(attrs.expect, report);
+  const expect = attrs.expect === undefined ? undefined : parseExpectation(attrs.expect, report);
   if (attrs.expect !== undefined && !expect) ok = false;
 
   let parsedBody: { value: unknown } | undefined;

@@ -3,7 +3,8 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { formatValue, TemplateError } from '../../runbook/template.js';
-import type { ActionContext, ActionKind, ActionOutcome } from '../types.js';
+import { evaluateExpectation } from '../check/expect.js';
+import type { ActionContext, ActionKind, ActionOutcome, CheckResult } from '../types.js';
 import { LineTail } from './lines.js';
 import { runInProcessGroup } from './process-group.js';
 import { missingRequirements } from './requirements.js';
@@ -31,7 +32,19 @@ export interface ShData {
   /** The last 50 lines, joined with \n. */
   stdout: string;
   stderr: string;
+  /** The last stdout line parsed, when it is a JSON object or list (a script's machine-readable report). */
+  json?: unknown;
   durationMs: number;
+}
+
+function lastJsonLine(stdout: string): unknown {
+  const last = stdout.trimEnd().split('\n').at(-1)?.trim() ?? '';
+  if (!/^[[{]/.test(last)) return undefined;
+  try {
+    return JSON.parse(last);
+  } catch {
+    return undefined;
+  }
 }
 
 function shellArgs(spec: ShSpec): { file: string; args: string[] } {
@@ -69,8 +82,20 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }
 
-function fail(ctx: ActionContext, summary: string, error: string, data?: ShData): ActionOutcome {
-  return { ok: false, summary, error: `${blockWhere(ctx)}: ${error}`, ...(data ? { data } : {}) };
+function fail(
+  ctx: ActionContext,
+  summary: string,
+  error: string,
+  data?: ShData,
+  checks?: CheckResult[],
+): ActionOutcome {
+  return {
+    ok: false,
+    summary,
+    error: `${blockWhere(ctx)}: ${error}`,
+    ...(data ? { data } : {}),
+    ...(checks ? { checks } : {}),
+  };
 }
 
 function preview(spec: ShSpec, ctx: ActionContext): string[] {
@@ -101,6 +126,7 @@ function preview(spec: ShSpec, ctx: ActionContext): string[] {
   if (spec.requires.length > 0) {
     lines.push(`# requires ${spec.requires.join(', ')} (skipped, not failed, when missing)`);
   }
+  if (spec.expect) lines.push(`# expect ${spec.expect.text}`);
   return [...lines, ...spec.script.replace(/\n$/, '').split('\n')];
 }
 
@@ -177,6 +203,8 @@ async function run(spec: ShSpec, ctx: ActionContext): Promise<ActionOutcome> {
     stderr: stderr.text(),
     durationMs,
   };
+  const json = lastJsonLine(data.stdout);
+  if (json !== undefined) data.json = json;
   const took = seconds(durationMs);
   if (result.strayProcesses) {
     ctx.output('stopped background processes the script left running (use setsid to keep one)', 'info');
@@ -195,7 +223,20 @@ async function run(spec: ShSpec, ctx: ActionContext): Promise<ActionOutcome> {
       data,
     );
   }
-  if (result.exitCode === 0) return { ok: true, summary: `exit 0 in ${took}`, data };
+  if (result.exitCode === 0) {
+    if (!spec.expect) return { ok: true, summary: `exit 0 in ${took}`, data };
+    const verdict = evaluateExpectation(spec.expect, data, ctx);
+    if (verdict.ok) {
+      return { ok: true, summary: `exit 0 in ${took}; ${verdict.description}`, data, checks: [verdict] };
+    }
+    return fail(
+      ctx,
+      `exit 0, but ${verdict.description}: got ${verdict.actual}`,
+      `the script succeeded but ${verdict.description} does not hold: expected ${verdict.expected}, got ${verdict.actual}`,
+      data,
+      [verdict],
+    );
+  }
   const why =
     result.exitCode === null ? `was killed by ${result.signal}` : `exited with code ${result.exitCode}`;
   const lastErrors = stderr.last(ERROR_TAIL_LINES).map((line) => `  ${line}`);

@@ -289,6 +289,35 @@ describe('sh run', () => {
     expect(lines(t, 'info')[0]).toContain('drillbook-no-such-tool not installed here');
   });
 
+  it('parses a last stdout line that is JSON into data.json, and expect= judges it as a check', async () => {
+    const script = 'echo starting\necho \'{"server":"127.10.0.11:6379","ok":true}\'\n';
+    const passing = setup(
+      script,
+      { expect: 'json.server == {{ vars.master }}' },
+      { vars: { master: '127.10.0.11:6379' } },
+    );
+    const outcome = await passing.run();
+    expect(outcome).toMatchObject({
+      ok: true,
+      summary: expect.stringMatching(/^exit 0 in \d+ ms; json\.server == \{\{ vars\.master \}\}$/),
+      data: { json: { server: '127.10.0.11:6379', ok: true } },
+      checks: [{ ok: true, actual: '127.10.0.11:6379' }],
+    });
+    expect(shAction.preview(passing.spec, passing.t.ctx)).toContain(
+      '# expect json.server == {{ vars.master }}',
+    );
+    expect(shAction.references?.(passing.spec)).toEqual(['vars.master']);
+
+    const failing = setup(script, { expect: 'json.server == 127.10.0.10:6379' });
+    const failed = await failing.run();
+    expect(failed.ok).toBe(false);
+    expect(failed.error).toBe(
+      'book.md:10: the script succeeded but json.server == 127.10.0.10:6379 does not hold: expected == 127.10.0.10:6379, got 127.10.0.11:6379',
+    );
+    const plain = await setup('echo not json').run();
+    expect(plain.data).not.toHaveProperty('json');
+  });
+
   it('previews the script with its environment, secrets masked', () => {
     const { spec, t } = setup(
       'redis-cli -h "$MASTER_IP" -a "$REDIS_PASSWORD" ping',

@@ -2,6 +2,8 @@
 import * as z from 'zod';
 import { findReferences, PATH_PATTERN } from '../../runbook/template.js';
 import { varEnvName } from '../../runbook/vars.js';
+import { expectationReferences, parseExpectation } from '../check/expect.js';
+import type { CheckLine } from '../check/parse.js';
 import type { BlockProblem } from '../types.js';
 import { REQUIREMENT_NAME } from './requirements.js';
 
@@ -20,6 +22,8 @@ export interface ShSpec {
   env: EnvBinding[];
   /** What must be installed (commands, or known names such as php-predis); missing ones skip the block. */
   requires: string[];
+  /** A check line over the result ({ exitCode, stdout, stderr, json }); the block fails until it holds. */
+  expect?: CheckLine;
 }
 
 export const shAttributes = z.strictObject({
@@ -30,6 +34,7 @@ export const shAttributes = z.strictObject({
     .string()
     .min(1, 'requires= names what the script needs, e.g. requires=php,php-predis')
     .optional(),
+  expect: z.string().min(1, 'expect= needs a comparison, e.g. json.server == {{ switch1.to }}').optional(),
 });
 
 /** A script travels as one argv entry, which Linux caps at 128 KiB. */
@@ -139,17 +144,19 @@ export function parseSh(
   reportSplicing(body, report);
   const env = attrs.env === undefined ? [] : parseEnvAttribute(attrs.env, report);
   const requires = attrs.requires === undefined ? [] : parseRequires(attrs.requires, report);
-  if (!env || !requires || !ok) return undefined;
+  const expect = attrs.expect === undefined ? undefined : parseExpectation(attrs.expect, report);
+  if (!env || !requires || !ok || (attrs.expect !== undefined && !expect)) return undefined;
   return {
     script: body,
     shell: attrs.shell === 'sh' ? 'sh' : 'bash',
     ...(attrs.cwd === undefined ? {} : { cwd: attrs.cwd }),
     env,
     requires,
+    ...(expect ? { expect } : {}),
   };
 }
 
 export function shReferences(spec: ShSpec): string[] {
   const cwdPaths = spec.cwd ? findReferences(spec.cwd).map((r) => r.path) : [];
-  return [...spec.env.map((b) => b.path), ...cwdPaths];
+  return [...spec.env.map((b) => b.path), ...cwdPaths, ...expectationReferences(spec.expect)];
 }

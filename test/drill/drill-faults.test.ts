@@ -1,0 +1,81 @@
+// The probe through the other faults a drill causes: a graceful shutdown (nothing acknowledged may be lost)
+// and a cluster that cannot fail over (the drill must say so, not hang).
+import { afterEach, describe, expect, it } from 'vitest';
+import { probeAction } from '../../src/actions/probe/index.js';
+import type { ProbeSpec } from '../../src/actions/probe/spec.js';
+import { createTestContext, parsedAction } from '../../src/actions/test-context.js';
+import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
+
+const clusters: TestRedisCluster[] = [];
+
+afterEach(async () => {
+  await Promise.all(clusters.splice(0).map((cluster) => cluster.stop()));
+});
+
+async function cluster(subnet: string): Promise<TestRedisCluster> {
+  const started = await startRedisCluster({ subnet });
+  clusters.push(started);
+  return started;
+}
+
+function block(body: 'start' | 'stop', attrs: Record<string, string> = {}): ProbeSpec {
+  return parsedAction(probeAction, { attrs: { name: 'app', rate: '200/s', ...attrs }, body }).spec;
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('probe through other faults', () => {
+  it('a graceful shutdown of the master fails over with no acknowledged write lost', async () => {
+    const c = await cluster('127.50.3');
+    const t = createTestContext({ vars: { redis_password: c.password, sentinels: c.sentinelAddresses } });
+    try {
+      const before = await c.currentMaster();
+      expect((await probeAction.run(block('start'), t.ctx)).ok).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const master = c.nodes.find((n) => n.address === before);
+      await c.terminate(master?.name ?? 'redis-1');
+      await until('a new master', async () => {
+        const now = await c.currentMaster().catch(() => before);
+        return now !== before ? now : undefined;
+      });
+      await c.restart(master?.name ?? 'redis-1');
+      const stopped = await probeAction.run(block('stop'), t.ctx);
+      expect(stopped.ok, stopped.error).toBe(true);
+      expect(stopped.data).toMatchObject({ failed_over: true, lost_acknowledged: 0, settled: true });
+    } finally {
+      await t.close();
+    }
+  }, 90_000);
+
+  it('a cluster whose quorum cannot be reached reports no failover instead of hanging', async () => {
+    const c = await cluster('127.50.4');
+    for (const sentinel of c.sentinels) {
+      const client = await c.client(sentinel.name);
+      await client.call('SENTINEL', 'SET', c.masterName, 'quorum', '4');
+    }
+    const t = createTestContext({ vars: { redis_password: c.password, sentinels: c.sentinelAddresses } });
+    try {
+      const before = await c.currentMaster();
+      expect((await probeAction.run(block('start'), t.ctx)).ok).toBe(true);
+      const master = c.nodes.find((n) => n.address === before);
+      await c.kill(master?.name ?? 'redis-1');
+      await new Promise((resolve) => setTimeout(resolve, 4000));
+      const stopped = await probeAction.run(block('stop', { settle: '3s' }), t.ctx);
+      expect(stopped.ok).toBe(false);
+      expect(stopped.summary).toMatch(/no settled failover/);
+      expect(stopped.error).toMatch(/did not settle on one master .* within 3000 ms/);
+      expect(stopped.data).toMatchObject({ settled: false, master_before: before });
+      expect(Number((stopped.data as { failed: number }).failed)).toBeGreaterThan(0);
+    } finally {
+      await t.close();
+    }
+  }, 90_000);
+});

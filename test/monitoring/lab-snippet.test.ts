@@ -65,6 +65,19 @@ describe('app and monitoring snippet in the lab', () => {
     });
     const monitoring = await startLabMonitoring(labDir, up.droplets);
     expect(monitoring.prometheusUrl).toBe('http://127.71.0.30:9090');
+    // startLabMonitoring returns once every droplet (and the exporter) has been scraped.
+    const targets = (await (await fetch(`${monitoring.prometheusUrl}/api/v1/targets`)).json()) as {
+      data: { activeTargets: Array<{ lastScrape: string; labels: { instance: string } }> };
+    };
+    expect(targets.data.activeTargets.map((t) => t.labels.instance).sort()).toEqual([
+      '127.71.0.10:6379',
+      '127.71.0.11:6379',
+      '127.71.0.20:26379',
+      '127.71.0.21:26379',
+      '127.71.0.22:26379',
+      '127.71.0.30:9121',
+    ]);
+    expect(targets.data.activeTargets.every((t) => Date.parse(t.lastScrape) > 0)).toBe(true);
 
     const parsed = await loadRunbook(SNIPPET);
     expect(parsed.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);

@@ -140,6 +140,31 @@ export async function startMonitoring(options: MonitoringOptions): Promise<Monit
   return info;
 }
 
+const FIRST_SCRAPE_TIMEOUT_MS = 30_000;
+
+/**
+ * Resolves true once Prometheus has scraped each of its `count` targets at least once (it discovers new
+ * targets about 5 s after start), false after 30 s. Until then a failover cannot show as a change.
+ */
+export async function waitForFirstScrapes(prometheusUrl: string, count: number): Promise<boolean> {
+  const deadline = Date.now() + FIRST_SCRAPE_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(`${prometheusUrl}/api/v1/targets?state=active`, {
+        signal: AbortSignal.timeout(2000),
+      });
+      const body = (await response.json()) as { data?: { activeTargets?: Array<{ lastScrape: string }> } };
+      const targets = body.data?.activeTargets ?? [];
+      const scraped = targets.filter((t) => Date.parse(t.lastScrape) > 0);
+      if (targets.length >= count && scraped.length === targets.length) return true;
+    } catch {
+      // not answering yet: try again
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return false;
+}
+
 /** Stops every monitoring process recorded under stateDir (by pid, ours only) and removes its folder. */
 export async function stopMonitoring(stateDir: string): Promise<MonitoringService[]> {
   const dir = monitoringDir(stateDir);

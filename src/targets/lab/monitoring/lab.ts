@@ -2,7 +2,7 @@
 // (127.10.0.30, as a monitoring droplet would at 10.10.0.30), on their usual ports, and scrape every droplet.
 import { readSettings } from '../state.js';
 import { rangeBase } from '../topology.js';
-import { type MonitoringInfo, startMonitoring } from './index.js';
+import { type MonitoringInfo, startMonitoring, waitForFirstScrapes } from './index.js';
 
 /** Last octet of the lab's monitoring address: clear of the master (.10), replicas (.11–.19) and Sentinels (.20–.22). */
 export const MONITORING_HOST_OCTET = 30;
@@ -17,16 +17,22 @@ export interface LabNode {
   port: number;
 }
 
-/** Starts (or refreshes) monitoring for the lab in stateDir, whose `lab up` produced these droplets. */
+/**
+ * Starts (or refreshes) monitoring for the lab in stateDir, whose `lab up` produced these droplets, and waits
+ * until Prometheus has scraped every droplet once (plus the exporter itself), so a drill started right
+ * after `lab up --monitoring` is seen from its first second.
+ */
 export async function startLabMonitoring(stateDir: string, droplets: LabNode[]): Promise<MonitoringInfo> {
   const settings = await readSettings(stateDir);
   if (!settings) throw new Error(`no lab settings in ${stateDir}; run \`drillbook lab up\` first`);
   const address = (node: LabNode) => `${node.privateIp}:${node.port}`;
-  return startMonitoring({
+  const info = await startMonitoring({
     stateDir,
     host: labMonitoringHost(settings.ipRange),
     redisNodes: droplets.filter((d) => d.role !== 'sentinel').map(address),
     sentinels: droplets.filter((d) => d.role === 'sentinel').map(address),
     password: settings.password,
   });
+  await waitForFirstScrapes(info.prometheusUrl, droplets.length + 1);
+  return info;
 }

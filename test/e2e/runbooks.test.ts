@@ -150,7 +150,7 @@ describe('runbooks/incident-master-down.md against the lab', () => {
     expect(answered['Your decision (wait, failover or escalate)?']).toBe('wait');
     const report = renderMarkdownReport(summary);
     expect(report).toContain(notes);
-    expect(report).toMatch(/Declare the incident in your incident channel[^\n]*\| done/);
+    expect(report).toMatch(/Declare the incident in the incident channel[^\n]*\| done/);
     expect(report).not.toContain(password);
     expect(result.stdout).not.toContain(password);
   }, 150_000);

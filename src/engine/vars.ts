@@ -84,7 +84,8 @@ export async function resolveVariables(input: ResolveVariablesInput): Promise<Re
       problems.push(missingMessage(spec));
       continue;
     }
-    if (secretNames.has(name) && value.length < Redactor.MIN_LENGTH) {
+    // An empty secret (an optional password left unset) has nothing to mask.
+    if (secretNames.has(name) && value !== '' && value.length < Redactor.MIN_LENGTH) {
       problems.push(
         `variable ${name} is secret but its value is shorter than ${Redactor.MIN_LENGTH} characters,` +
           ' too short to mask reliably in output: use a longer value',

@@ -232,7 +232,8 @@ function readVars(
       continue;
     }
     const secret = settings.secret ?? false;
-    if (secret && settings.default !== undefined) {
+    // An empty default ("none unless given", e.g. an optional Sentinel password) writes no secret down.
+    if (secret && settings.default !== undefined && settings.default !== '') {
       diagnostics.warning(
         locate(['vars', name, 'default']),
         `secret variable "${name}" has its value written in the runbook`,

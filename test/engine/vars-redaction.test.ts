@@ -70,6 +70,25 @@ describe('engine: variables', () => {
         'fake.md:2:1: variable token has no value: set the environment variable DRILLBOOK_TEST_PASSWORD, or pass --var token=VALUE',
     );
   });
+
+  it('refuses a secret too short to mask, but takes an empty one as "none" (an optional password left unset)', async () => {
+    const book = (value: string) =>
+      runbook(
+        [step('noop', [action({ behave: () => ok() })])],
+        [
+          variable('sentinel_password', {
+            secret: true,
+            default: value,
+            source: { kind: 'env', name: 'DRILLBOOK_TEST_PASSWORD' },
+          }),
+        ],
+      );
+    await expect(startEngine({ runbook: book('ab') })).rejects.toThrow(
+      'variable sentinel_password is secret but its value is shorter than 3 characters',
+    );
+    const { engine } = await startEngine({ runbook: book('') });
+    expect((engine.results().vars as Record<string, string>).sentinel_password).toBe('');
+  });
 });
 
 describe('engine: redaction', () => {

@@ -79,4 +79,12 @@ describe('front matter', () => {
     expect(runbook).toBeDefined();
     expect(diagnostics.map((d) => [d.severity, d.line, d.column])).toEqual([['warning', 4, 18]]);
   });
+
+  it('takes an empty default on a secret as "none unless given", not as a secret in the file', () => {
+    const { runbook, diagnostics } = parse(
+      "title: x\nvars:\n  sentinel_password: { default: '', secret: true, source: 'env:SENTINEL_PASSWORD' }",
+    );
+    expect(diagnostics).toEqual([]);
+    expect(runbook?.vars[0]).toMatchObject({ name: 'sentinel_password', default: '', secret: true });
+  });
 });

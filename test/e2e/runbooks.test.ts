@@ -1,13 +1,15 @@
 // The shipped runbooks, end to end through the built CLI, headless as CI runs them: every one passes
 // `drillbook check`; the incident checklist runs read-only against `drillbook lab up` (127.82.0.0/24)
-// with --var answers, and its forced failover works when chosen; the disaster-recovery runbook (lab VPC
-// 127.81.0.0/24) and the training runbook (127.83.0.0/24) provision, drill and tear down a lab cluster.
+// with --var answers (and with Sentinels that have a password: 127.82.1.x), and its forced failover
+// works when chosen; the disaster-recovery runbook (lab VPC 127.81.0.0/24) and the training runbook
+// (127.83.0.0/24) provision, drill and tear down a lab cluster.
 // Each run has its own XDG_STATE_HOME, so its lab emulator and droplets are its own, and are stopped after.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMarkdownReport, summarizeRun } from '../../src/engine/report.js';
+import { startRedisCluster } from '../helpers/redis-cluster.js';
 import {
   buildCli,
   failures,
@@ -112,27 +114,30 @@ describe('runbooks/incident-master-down.md against the lab', () => {
       all_clear: 'done',
     }).flatMap(([name, value]) => ['--var', `${name}=${value}`]);
 
-  async function run(extra: string[]) {
+  async function run(extra: string[], env: Record<string, string> = {}) {
     const stateHome = tempStateHome('drillbook-e2e-incident-');
     stateHomes.push(stateHome);
     const result = await runCli(['run', runbook, '--json', ...extra], {
       stateHome,
-      env: { REDIS_PASSWORD: password },
+      env: { REDIS_PASSWORD: password, SENTINEL_PASSWORD: '', ...env },
       timeoutMs: 120_000,
     });
     return { result, journal: () => onlyJournal(stateHome) };
   }
 
-  it('runs read-only with --var answers: every step but the forced failover passes, nothing is confirmed or changed', async () => {
-    const masterBefore = await currentMaster();
+  async function readOnlySteps(): Promise<string[]> {
     const ids = await stepIds(runbook);
     expect(ids).toContain(forcedFailover);
-    const only = ids.filter((id) => id !== forcedFailover).flatMap((id) => ['--only', id]);
+    return ids.filter((id) => id !== forcedFailover);
+  }
 
-    const { result, journal } = await run([...answers('wait'), ...only]);
+  it('runs read-only with --var answers: every step but the forced failover passes, nothing is confirmed or changed', async () => {
+    const masterBefore = await currentMaster();
+    const steps = await readOnlySteps();
+    const { result, journal } = await run([...answers('wait'), ...steps.flatMap((id) => ['--only', id])]);
     expect(result.code, failures(result)).toBe(0);
     const statuses = stepStatuses(result.events);
-    expect(Object.keys(statuses)).toEqual(ids.filter((id) => id !== forcedFailover));
+    expect(Object.keys(statuses)).toEqual(steps);
     expect(Object.values(statuses).every((status) => status === 'passed')).toBe(true);
     // Read-only: no step needed a confirmation, and the master is where it was.
     expect(result.events.filter((event) => event.type === 'confirm.answered')).toEqual([]);
@@ -153,6 +158,28 @@ describe('runbooks/incident-master-down.md against the lab', () => {
     expect(report).toMatch(/Declare the incident in the incident channel[^\n]*\| done/);
     expect(report).not.toContain(password);
     expect(result.stdout).not.toContain(password);
+  }, 150_000);
+
+  it('authenticates to Sentinels that have a password of their own (SENTINEL_PASSWORD)', async () => {
+    const sentinelPassword = `sentinel-e2e-${process.pid}`;
+    const cluster = await startRedisCluster({ subnet: '127.82.1', password, sentinelPassword });
+    try {
+      const steps = await readOnlySteps();
+      const withVars = answers('wait').map((arg) =>
+        arg.startsWith('sentinels=') ? `sentinels=${cluster.sentinelAddresses}` : arg,
+      );
+      const only = steps.flatMap((id) => ['--only', id]);
+      const { result: refused } = await run([...withVars, ...only]);
+      expect(refused.code).toBe(1);
+      expect(failures(refused)).toMatch(/NOAUTH|authentication/i);
+
+      const { result } = await run([...withVars, ...only], { SENTINEL_PASSWORD: sentinelPassword });
+      expect(result.code, failures(result)).toBe(0);
+      expect(Object.values(stepStatuses(result.events)).every((status) => status === 'passed')).toBe(true);
+      expect(result.stdout).not.toContain(sentinelPassword);
+    } finally {
+      await cluster.stop();
+    }
   }, 150_000);
 
   it('forces a failover when the operator chooses it (destructive, confirmed by --yes --allow-destroy)', async () => {

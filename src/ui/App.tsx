@@ -59,14 +59,23 @@ function dispatch(command: CommandName, store: TuiStore, commands: Commands, pag
 }
 
 /** Rows a dialog takes (borders included), so the panes above can give them up exactly. */
-function rowsFor(pending: PendingRequest): number {
-  if (pending.kind === 'confirm') return pending.request.typeToConfirm !== undefined ? 6 : 4;
+/** Lines a dialog's first line takes once wrapped inside the border (2 columns) and padding (2 columns). */
+function wrappedLines(text: string, columns: number): number {
+  return Math.max(1, Math.ceil(text.length / Math.max(10, columns - 4)));
+}
+
+function rowsFor(pending: PendingRequest, columns: number): number {
+  if (pending.kind === 'confirm') {
+    const message = wrappedLines(`Destructive: ${pending.request.message}`, columns);
+    return (pending.request.typeToConfirm !== undefined ? 5 : 3) + message;
+  }
   const { request } = pending;
-  if (request.kind === 'checklist') return 4;
+  const question = wrappedLines(`? ${request.question}`, columns);
+  if (request.kind === 'checklist') return 3 + question;
   if (request.kind === 'choice' && request.choices && request.choices.length > 0)
-    return 3 + request.choices.length;
+    return 2 + question + request.choices.length;
   // Question, input, a line for "an answer is needed", and the secret hint when masked.
-  return 5 + (request.secret ? 1 : 0);
+  return 4 + question + (request.secret ? 1 : 0);
 }
 
 export function App() {
@@ -81,7 +90,7 @@ export function App() {
 
   // One row is left free so Ink never falls back to clearing the whole screen on each frame.
   const height = rows - 1;
-  const dialogRows = pending ? rowsFor(pending) : askingQuit ? 3 : 0;
+  const dialogRows = pending ? rowsFor(pending, columns) : askingQuit ? 3 : 0;
   const mainRows = Math.max(6, height - 3 - dialogRows);
   const feedRows = showFeed ? FEED_HEIGHT : 0;
   const detailRows = mainRows - feedRows;

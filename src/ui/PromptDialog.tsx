@@ -17,7 +17,7 @@ export function PromptDialog({
   const answer = (value: string) => onAnswer({ value, at: new Date().toISOString() });
   return (
     <Box flexDirection="column" borderStyle="double" borderColor={tone('accent')} paddingX={1}>
-      <Text bold wrap="truncate">
+      <Text bold wrap="wrap">
         {request.kind === 'checklist' ? '☐ ' : '? '}
         {request.question}
       </Text>

@@ -81,6 +81,31 @@ describe('layout', () => {
     expect(frame).toContain('Steps');
   });
 
+  it('wraps a long confirmation instead of cutting it, and the frame still fits 80x24', async () => {
+    const runbook = makeRunbook([{ id: 'make', title: 'Make' }]);
+    const message =
+      'Provision three Sentinels: creates 3 droplets (s-1vcpu-1gb in nyc1) at $0.00893/hour each: $0.02679/hour, $18.00/month in total; adopts 0 existing';
+    ui = renderTui({
+      runbook,
+      columns: 80,
+      rows: 24,
+      scripts: {
+        make: async ({ interaction, signal }) => {
+          await interaction.confirm({ step: 'make', safety: 'mutating', message }, signal);
+          return 'passed';
+        },
+      },
+    });
+    await ui.start();
+    await ui.press(ENTER);
+    const frame = await ui.waitFor((f) => f.includes('Proceed? y/N'), 'the whole confirmation');
+    expect(frame).toContain('$18.00/month');
+    expect(frame).toMatch(/adopts 0\s+║?\s*║?\s*existing/);
+    expect(frame.split('\n').length).toBeLessThanOrEqual(24);
+    expect(frame.split('\n').every((line) => line.length <= 80)).toBe(true);
+    expect(frame).toContain('? help');
+  });
+
   it('keeps the selected step visible in a long list', async () => {
     const runbook = makeRunbook(
       Array.from({ length: 60 }, (_, i) => ({ id: `s${i + 1}`, title: `Step ${i + 1}` })),

@@ -64,7 +64,12 @@ export async function measureFailover(cluster: TestRedisCluster): Promise<DrillF
     watcher.on('message', () => switches.push(now()));
     return watcher;
   });
-  await Promise.all(watchers.map(async (w) => (await w.connect(), w.subscribe('+switch-master'))));
+  await Promise.all(
+    watchers.map(async (watcher) => {
+      await watcher.connect();
+      await watcher.subscribe('+switch-master');
+    }),
+  );
 
   const acks: number[] = [];
   const probe = new Probe({

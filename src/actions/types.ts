@@ -156,7 +156,10 @@ export interface ActionKind<Spec = unknown> {
   /** Safety when the block does not say; may depend on the spec (e.g. sentinel FAILOVER is destructive). */
   defaultSafety(spec: Spec): Safety;
   /** Validates body + attributes; returns undefined after reporting problems. */
-  parse(input: { attrs: Record<string, string>; body: string }, report: (problem: BlockProblem) => void): Spec | undefined;
+  parse(
+    input: { attrs: Record<string, string>; body: string },
+    report: (problem: BlockProblem) => void,
+  ): Spec | undefined;
   /**
    * Result paths the spec reads (e.g. "nodes.droplets.redis-1.private_ip"), for check-time validation.
    * When absent, the parser collects the {{ path }} references in the body and attributes.

@@ -210,8 +210,7 @@ describe('engine: what the kind adds to a confirmation', () => {
       {
         step: 'destroy',
         safety: 'destructive',
-        message:
-          'Step destroy: creates 5 droplets at $0.045/hour (token ••••••)',
+        message: 'Step destroy: creates 5 droplets at $0.045/hour (token ••••••)',
         typeToConfirm: 'redis-1 redis-2',
       },
     ]);
@@ -219,7 +218,13 @@ describe('engine: what the kind adds to a confirmation', () => {
 
   it('does not ask the kind when a flag answers', async () => {
     let asked = 0;
-    const counting = { ...pricedKind, confirmation: async () => (asked++, {}) };
+    const counting = {
+      ...pricedKind,
+      confirmation: async () => {
+        asked++;
+        return {};
+      },
+    };
     const { engine } = await startEngine({
       runbook: runbook([
         step('scale', [action({ behave: () => ok() }, { kind: 'priced', safety: 'mutating' })]),

@@ -232,7 +232,16 @@ describe('generated values across runs', () => {
     const seen: string[] = [];
     const book = () =>
       runbook(
-        [step('use', [action({ behave: (ctx) => (seen.push(ctx.vars.password ?? ''), ok()) })])],
+        [
+          step('use', [
+            action({
+              behave: (ctx) => {
+                seen.push(ctx.vars.password ?? '');
+                return ok();
+              },
+            }),
+          ]),
+        ],
         [variable('password', { source: { kind: 'generate', length: 24 } })],
       );
     const journalPath = tempDir();

@@ -13,6 +13,7 @@
 // operator drive, and when they quit calls engine.finish() and resolves with its RunStatus ('aborted' when
 // they quit with Ctrl-C Ctrl-C or by aborting a running step). The terminal (raw mode, cursor, alternate
 // screen) is restored on every way out: normal quit, SIGTERM/SIGHUP, and uncaught errors.
+import './interactive-terminal.js';
 import { render } from 'ink';
 import type { ActionKind, Interaction } from '../actions/types.js';
 import type { RunStatus } from '../engine/events.js';

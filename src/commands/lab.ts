@@ -14,14 +14,17 @@ Commands:
            name mymaster, quorum 2; returns once CKQUORUM is OK on every Sentinel, each Sentinel sees
            the other two and every replica's link is up. Run again to repair a lab (restarts dead
            processes, re-creates missing droplets).
-  status   the emulator URL, every droplet, each node's role and link, each Sentinel's master
-  down     stop every lab process and the emulator, and remove the lab's state
+  status   the emulator URL, every droplet, each node's role and link, each Sentinel's master,
+           and the monitoring URLs when monitoring runs
+  down     stop every lab process (monitoring included) and the emulator, and remove the lab's state
 
 Options:
   --replicas N        (up) number of replicas, 1–9 (default 1)
   --down-after MS     (up) sentinel down-after-milliseconds (default 5000; the article uses 30000)
   --ip-range CIDR     (up) loopback range of the lab's VPC (default 127.10.0.0/24)
   --install-deps      (up) as root on Debian/Ubuntu, install redis-server and redis-sentinel if missing
+  --monitoring        (up) also run prometheus, prometheus-redis-exporter and prometheus-alertmanager
+                      on the range's .30 (127.10.0.30:9090, :9093, :9121) with runbooks/monitoring/
   --show-password     (status) print the Redis password (REDIS_PASSWORD when set at the first up,
                       else generated)
   --json              print one JSON object instead of text
@@ -33,6 +36,7 @@ const OPTIONS = {
   'down-after': { type: 'string' },
   'ip-range': { type: 'string' },
   'install-deps': { type: 'boolean' },
+  monitoring: { type: 'boolean' },
   'show-password': { type: 'boolean' },
   'state-dir': { type: 'string' },
   json: { type: 'boolean' },
@@ -92,8 +96,16 @@ export async function runLabCommand(argv: string[]): Promise<number> {
             if (!json) process.stderr.write(`${line}\n`);
           },
         });
+        const monitoring = values.monitoring
+          ? await (await import('../targets/lab/monitoring/lab.js')).startLabMonitoring(
+              stateDir,
+              result.droplets,
+            )
+          : undefined;
         if (json) {
-          process.stdout.write(`${JSON.stringify({ ok: true, ...result })}\n`);
+          process.stdout.write(
+            `${JSON.stringify({ ok: true, ...result, ...(monitoring ? { monitoring } : {}) })}\n`,
+          );
         } else {
           for (const droplet of result.droplets) {
             process.stdout.write(
@@ -103,19 +115,37 @@ export async function runLabCommand(argv: string[]): Promise<number> {
           process.stdout.write(
             `Lab healthy in ${(result.elapsedMs / 1000).toFixed(1)} s: CKQUORUM OK on all Sentinels, replica links up. API: ${result.apiUrl}\n`,
           );
+          if (monitoring) {
+            const { formatMonitoringInfo } = await import('../targets/lab/monitoring/index.js');
+            process.stdout.write(`${formatMonitoringInfo(monitoring)}\n`);
+          }
         }
         return EXIT.passed;
       }
       case 'status': {
         const status = await lab.labStatus(stateDir, { showPassword: values['show-password'] === true });
-        if (json) process.stdout.write(`${JSON.stringify(status)}\n`);
-        else process.stdout.write(`${lab.formatLabStatus(status).join('\n')}\n`);
+        const monitoringModule = await import('../targets/lab/monitoring/index.js');
+        const monitoring = await monitoringModule.monitoringStatus(stateDir);
+        if (json)
+          process.stdout.write(`${JSON.stringify(monitoring ? { ...status, monitoring } : status)}\n`);
+        else {
+          const lines = [
+            ...lab.formatLabStatus(status),
+            ...monitoringModule.formatMonitoringStatus(monitoring),
+          ];
+          process.stdout.write(`${lines.join('\n')}\n`);
+        }
         return status.running ? EXIT.passed : EXIT.failed;
       }
       case 'down': {
+        const { stopMonitoring } = await import('../targets/lab/monitoring/index.js');
+        const stoppedMonitoring = await stopMonitoring(stateDir);
         const result = await lab.labDown(stateDir);
-        if (json) process.stdout.write(`${JSON.stringify({ ok: true, ...result })}\n`);
+        if (json) process.stdout.write(`${JSON.stringify({ ok: true, ...result, stoppedMonitoring })}\n`);
         else {
+          if (stoppedMonitoring.length > 0) {
+            process.stdout.write(`Monitoring stopped: ${stoppedMonitoring.join(', ')}\n`);
+          }
           process.stdout.write(
             `Lab stopped: ${result.stoppedDroplets.length} droplet(s) and the emulator; removed ${result.removed}\n`,
           );

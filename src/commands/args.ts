@@ -70,6 +70,9 @@ Options:
                               the runbook must declare via; key from ssh-agent or the via_key var)
   --install-deps              (lab) install redis-server and redis-sentinel with apt-get when missing
                               (root on Debian/Ubuntu); elsewhere, say how to install them
+  --monitoring                (lab) run Prometheus, redis_exporter and Alertmanager on the lab range's .30,
+                              following the droplets the runbook creates; lab down stops them
+  --monitoring-host ADDR      (lab) loopback address for --monitoring instead of the range's .30
   --journal PATH              journal file (.jsonl) or directory
                               (default: $XDG_STATE_HOME/drillbook/runs, else ~/.local/state/drillbook/runs)
   -h, --help                  show this help

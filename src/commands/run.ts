@@ -21,6 +21,8 @@ const RUN_OPTIONS = {
   journal: { type: 'string' },
   via: { type: 'string' },
   'install-deps': { type: 'boolean' },
+  monitoring: { type: 'boolean' },
+  'monitoring-host': { type: 'string' },
 } as const;
 
 export type OutputMode = 'tui' | 'plain' | 'json';
@@ -83,6 +85,10 @@ export async function runRunCommand(argv: string[]): Promise<number> {
   if (values['install-deps'] && target === 'lab' && !values['dry-run']) {
     const { ensureLabBinaries } = await import('../targets/lab/binaries.js');
     await ensureLabBinaries({ installDeps: 'yes' }, (line) => process.stderr.write(`${line}\n`));
+  }
+  if (values.monitoring || values['monitoring-host'] !== undefined) {
+    const { startRunMonitoring } = await import('./run-monitoring.js');
+    await startRunMonitoring({ target, host: values['monitoring-host'], dryRun: values['dry-run'] ?? false });
   }
   const { resolveTarget } = await import('./targets.js');
   const targetName = target as TargetName;

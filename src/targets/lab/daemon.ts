@@ -1,6 +1,7 @@
 // The lab daemon: a detached process that runs the DigitalOcean API emulator with the lab supervisor as
 // its droplet runtime, until `drillbook lab down` (or any SIGTERM) stops it.
 import { startEmulator } from './emulator/index.js';
+import { MonitoringFollower } from './monitoring/follow.js';
 import { daemonFile, emulatorFile, ensureStateDir, removeDaemonState, writeSecretJson } from './state.js';
 import { LabSupervisor } from './supervisor.js';
 
@@ -19,7 +20,8 @@ export async function runLabDaemon(options: { stateDir: string; ipRange: string 
   await ensureStateDir(options.stateDir);
   const emulator = await startEmulator({
     token,
-    runtime: new LabSupervisor({ labDir: options.stateDir }),
+    // Follow mode: monitoring, when it runs for this lab, scrapes whatever droplets the runbooks create.
+    runtime: new MonitoringFollower(new LabSupervisor({ labDir: options.stateDir }), options.stateDir),
     stateFile: emulatorFile(options.stateDir),
     defaultVpcRange: options.ipRange,
   });

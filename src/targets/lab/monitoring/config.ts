@@ -47,6 +47,8 @@ export interface MonitoredCluster {
   password?: string;
   /** Set when the Sentinels require a password too. */
   sentinelPassword?: string;
+  /** Per-node passwords ("host:port" → password), for clusters whose nodes differ; wins over the two above. */
+  passwords?: Record<string, string>;
 }
 
 type Json = Record<string, unknown>;
@@ -77,12 +79,14 @@ function targetsFile(addresses: string[], kind: string): string {
 }
 
 /** The exporter's -redis.password-file: one entry per node URI that needs a password. */
-function passwordFile(cluster: MonitoredCluster): string {
+export function renderPasswordFile(cluster: MonitoredCluster): string {
   const entries: Record<string, string> = {};
   if (cluster.password) for (const node of cluster.redisNodes) entries[`redis://${node}`] = cluster.password;
   if (cluster.sentinelPassword) {
     for (const node of cluster.sentinels) entries[`redis://${node}`] = cluster.sentinelPassword;
   }
+  for (const [node, password] of Object.entries(cluster.passwords ?? {}))
+    entries[`redis://${node}`] = password;
   return `${JSON.stringify(entries)}\n`;
 }
 
@@ -99,7 +103,7 @@ export async function writeMonitoringConfig(
   await copyFile(path.join(sourceDir, RULES_FILE), path.join(dir, RULES_FILE));
   await copyFile(path.join(sourceDir, ALERTMANAGER_CONFIG), path.join(dir, ALERTMANAGER_CONFIG));
   await writeTargets(dir, cluster);
-  await writeFile(path.join(dir, PASSWORD_FILE), passwordFile(cluster), { mode: 0o600 });
+  await writeFile(path.join(dir, PASSWORD_FILE), renderPasswordFile(cluster), { mode: 0o600 });
 }
 
 /** Prometheus re-reads these files by itself (file_sd), so a running lab can change its nodes. */

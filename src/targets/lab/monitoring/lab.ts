@@ -2,6 +2,7 @@
 // (127.10.0.30, as a monitoring droplet would at 10.10.0.30), on their usual ports, and scrape every droplet.
 import { readSettings } from '../state.js';
 import { rangeBase } from '../topology.js';
+import { currentCluster, syncMonitoringTargets } from './follow.js';
 import { type MonitoringInfo, startMonitoring, waitForFirstScrapes } from './index.js';
 
 /** Last octet of the lab's monitoring address: clear of the master (.10), replicas (.11–.19) and Sentinels (.20–.22). */
@@ -34,5 +35,26 @@ export async function startLabMonitoring(stateDir: string, droplets: LabNode[]):
     password: settings.password,
   });
   await waitForFirstScrapes(info.prometheusUrl, droplets.length + 1);
+  return info;
+}
+
+/**
+ * Starts (or reuses) monitoring for the lab in stateDir without provisioning anything: it scrapes the
+ * droplets that exist now, and the lab daemon's follow mode adds each droplet a runbook boots later.
+ * host defaults to the .30 of the lab's range.
+ */
+export async function startFollowingMonitoring(
+  stateDir: string,
+  options: { host?: string; ipRange: string },
+): Promise<MonitoringInfo> {
+  const cluster = await currentCluster(stateDir);
+  const info = await startMonitoring({
+    stateDir,
+    host: options.host ?? labMonitoringHost(options.ipRange),
+    ...cluster,
+  });
+  // Monitoring that was already running kept its old password map: bring it in line with the droplets.
+  await syncMonitoringTargets(stateDir);
+  await waitForFirstScrapes(info.prometheusUrl, cluster.redisNodes.length + cluster.sentinels.length + 1);
   return info;
 }

@@ -1,0 +1,39 @@
+// `drillbook run FILE --target lab --monitoring`: lab monitoring for a runbook that builds its own cluster.
+// Nothing is provisioned here; the lab daemon's follow mode adds each droplet the runbook boots, so the
+// runbook's http checks against Prometheus and Alertmanager run instead of being skipped as unreachable.
+import { UsageError } from './args.js';
+
+export async function startRunMonitoring(options: {
+  target: string;
+  host?: string;
+  dryRun: boolean;
+}): Promise<void> {
+  if (options.target !== 'lab') {
+    throw new UsageError(
+      `--monitoring runs monitoring in the lab; with --target ${options.target} point the runbook's prometheus_url and alertmanager_url vars at your own`,
+      'run',
+    );
+  }
+  if (options.host !== undefined && !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(options.host)) {
+    throw new UsageError(
+      `--monitoring-host ${options.host}: give a loopback address such as 127.10.0.30`,
+      'run',
+    );
+  }
+  if (options.dryRun) return;
+  const [{ resolveLabTarget, labStateDir }, { readSettings, DEFAULT_IP_RANGE }, lab, monitoring] =
+    await Promise.all([
+      import('../targets/lab/index.js'),
+      import('../targets/lab/state.js'),
+      import('../targets/lab/monitoring/lab.js'),
+      import('../targets/lab/monitoring/index.js'),
+    ]);
+  const stateDir = labStateDir();
+  // The emulator daemon runs the follow mode, so it must run before monitoring can follow anything.
+  await resolveLabTarget({ stateDir });
+  const ipRange = (await readSettings(stateDir))?.ipRange ?? DEFAULT_IP_RANGE;
+  const info = await lab.startFollowingMonitoring(stateDir, { host: options.host, ipRange });
+  process.stderr.write(
+    `${monitoring.formatMonitoringInfo(info)} (following the lab's droplets; drillbook lab down stops it)\n`,
+  );
+}

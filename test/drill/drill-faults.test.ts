@@ -2,9 +2,9 @@
 // and a cluster that cannot fail over (the drill must say so, not hang).
 import { afterEach, describe, expect, it } from 'vitest';
 import { probeAction } from '../../src/actions/probe/index.js';
-import type { ProbeSpec } from '../../src/actions/probe/spec.js';
-import { createTestContext, parsedAction } from '../../src/actions/test-context.js';
+import { createTestContext } from '../../src/actions/test-context.js';
 import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
+import { probeBlock, waitFor } from './probe-helpers.js';
 
 const clusters: TestRedisCluster[] = [];
 
@@ -18,36 +18,22 @@ async function cluster(subnet: string): Promise<TestRedisCluster> {
   return started;
 }
 
-function block(body: 'start' | 'stop', attrs: Record<string, string> = {}): ProbeSpec {
-  return parsedAction(probeAction, { attrs: { name: 'app', rate: '200/s', ...attrs }, body }).spec;
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 describe('probe through other faults', () => {
   it('a graceful shutdown of the master fails over with no acknowledged write lost', async () => {
     const c = await cluster('127.50.3');
     const t = createTestContext({ vars: { redis_password: c.password, sentinels: c.sentinelAddresses } });
     try {
       const before = await c.currentMaster();
-      expect((await probeAction.run(block('start'), t.ctx)).ok).toBe(true);
+      expect((await probeAction.run(probeBlock('start'), t.ctx)).ok).toBe(true);
       await new Promise((resolve) => setTimeout(resolve, 500));
       const master = c.nodes.find((n) => n.address === before);
       await c.terminate(master?.name ?? 'redis-1');
-      await until('a new master', async () => {
+      await waitFor('a new master', async () => {
         const now = await c.currentMaster().catch(() => before);
         return now !== before ? now : undefined;
       });
       await c.restart(master?.name ?? 'redis-1');
-      const stopped = await probeAction.run(block('stop'), t.ctx);
+      const stopped = await probeAction.run(probeBlock('stop'), t.ctx);
       expect(stopped.ok, stopped.error).toBe(true);
       expect(stopped.data).toMatchObject({ failed_over: true, lost_acknowledged: 0, settled: true });
     } finally {
@@ -64,11 +50,11 @@ describe('probe through other faults', () => {
     const t = createTestContext({ vars: { redis_password: c.password, sentinels: c.sentinelAddresses } });
     try {
       const before = await c.currentMaster();
-      expect((await probeAction.run(block('start'), t.ctx)).ok).toBe(true);
+      expect((await probeAction.run(probeBlock('start'), t.ctx)).ok).toBe(true);
       const master = c.nodes.find((n) => n.address === before);
       await c.kill(master?.name ?? 'redis-1');
       await new Promise((resolve) => setTimeout(resolve, 4000));
-      const stopped = await probeAction.run(block('stop', { settle: '3s' }), t.ctx);
+      const stopped = await probeAction.run(probeBlock('stop', { settle: '3s' }), t.ctx);
       expect(stopped.ok).toBe(false);
       expect(stopped.summary).toMatch(/no settled failover/);
       expect(stopped.error).toMatch(/did not settle on one master .* within 3000 ms/);

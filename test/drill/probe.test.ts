@@ -2,11 +2,11 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeAction } from '../../src/actions/probe/index.js';
-import type { ProbeSpec } from '../../src/actions/probe/spec.js';
-import { createTestContext, parsedAction } from '../../src/actions/test-context.js';
+import { createTestContext } from '../../src/actions/test-context.js';
 import type { WriteRecord } from '../../src/drill/probe-stats.js';
 import { readBack } from '../../src/drill/readback.js';
 import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
+import { probeBlock, waitFor } from './probe-helpers.js';
 
 let cluster: TestRedisCluster;
 
@@ -17,20 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await cluster?.stop();
 });
-
-function probeBlock(body: 'start' | 'stop', attrs: Record<string, string> = {}): ProbeSpec {
-  return parsedAction(probeAction, { attrs: { name: 'app', rate: '200/s', ...attrs }, body }).spec;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('probe', () => {
   it('measures a SIGKILL failover and accounts for every acknowledged write', async () => {

@@ -1,5 +1,6 @@
 // What a ```probe block says: start or stop a named background writer, and how it connects.
 import * as z from 'zod';
+import { parseDuration } from '../../runbook/duration.js';
 import type { BlockProblem } from '../types.js';
 
 export interface ProbeSpec {
@@ -34,14 +35,8 @@ export const probeAttributes = z.strictObject({
   settle: z.string().optional(),
 });
 
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)$/;
-
 function durationMs(text: string | undefined, fallback: number): number | undefined {
-  if (text === undefined) return fallback;
-  const match = DURATION.exec(text.trim());
-  if (!match) return undefined;
-  const unit = match[2] === 'ms' ? 1 : match[2] === 's' ? 1000 : 60_000;
-  return Number(match[1]) * unit;
+  return text === undefined ? fallback : parseDuration(text.trim());
 }
 
 export function parseProbe(

@@ -2,7 +2,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { modules } from 'dots-wrapper';
 import type { ActionContext } from '../../actions/types.js';
-import { pollUntilDone } from './poll.js';
 import { type ApiSession, DoStepError, MAX_RETRIES } from './session.js';
 
 type RawDroplet = modules.droplet.IDroplet & { lab_error?: string };
@@ -194,11 +193,7 @@ export async function waitForActive(
   options: { names: string[]; tag?: string; created: string[]; timeoutMs: number },
 ): Promise<RawDroplet[]> {
   let latest: RawDroplet[] = [];
-  await pollUntilDone({
-    ctx,
-    signal: session.signal,
-    limiter: session.limiter,
-    intervalMs: session.tuning.pollIntervalMs,
+  await session.poll(ctx, {
     timeoutMs: options.timeoutMs,
     what: 'droplets active',
     round: async () => {
@@ -231,11 +226,7 @@ export async function waitUntilGone(
   ctx: Pick<ActionContext, 'progress' | 'now'>,
   options: { ids: number[]; tag?: string; timeoutMs: number },
 ): Promise<void> {
-  await pollUntilDone({
-    ctx,
-    signal: session.signal,
-    limiter: session.limiter,
-    intervalMs: session.tuning.pollIntervalMs,
+  await session.poll(ctx, {
     timeoutMs: options.timeoutMs,
     what: 'droplets deleted',
     round: async () => {

@@ -4,7 +4,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { modules } from 'dots-wrapper';
 import type { ActionContext } from '../../actions/types.js';
 import type { RawDroplet } from './droplets.js';
-import { pollUntilDone } from './poll.js';
 import { type ApiSession, DoStepError } from './session.js';
 
 export const POWER_ACTIONS = ['power_off', 'power_on', 'shutdown', 'reboot', 'power_cycle'] as const;
@@ -120,11 +119,7 @@ export async function runPowerAction(
   if (!options.wait) return started;
   const ids = started.map((entry) => entry.action.id);
   const byId = new Map(started.map((entry) => [entry.action.id, entry]));
-  await pollUntilDone({
-    ctx,
-    signal: session.signal,
-    limiter: session.limiter,
-    intervalMs: session.tuning.pollIntervalMs,
+  await session.poll(ctx, {
     timeoutMs: options.timeoutMs,
     what: `${options.type} actions completed`,
     round: async () => {

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ActionContext, ApiTuning, TargetInfo } from '../../actions/types.js';
 import { createApiClient, DEFAULT_REQUEST_TIMEOUT_MS, type DotsClient } from './client.js';
 import { type DoApiError, explainFailure, scrubToken, toApiError } from './errors.js';
+import { type PollOptions, pollUntilDone } from './poll.js';
 import { RateLimiter } from './rate-limit.js';
 
 export const MAX_RETRIES = 5;
@@ -66,6 +67,20 @@ export class ApiSession {
       onRateLimitWait: options.notify,
     });
     return new ApiSession(options, client);
+  }
+
+  /** The step's one poll loop, paced by this session's interval, rate-limit quota and abort signal. */
+  poll(
+    ctx: PollOptions['ctx'],
+    options: Pick<PollOptions, 'what' | 'timeoutMs' | 'round' | 'requestsPerRound'>,
+  ): ReturnType<typeof pollUntilDone> {
+    return pollUntilDone({
+      ctx,
+      signal: this.signal,
+      limiter: this.limiter,
+      intervalMs: this.tuning.pollIntervalMs,
+      ...options,
+    });
   }
 
   get signal(): AbortSignal {

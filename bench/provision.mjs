@@ -13,8 +13,8 @@ const RUNS = 3;
 const TOKEN = 'bench-provision-token';
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const src = (file) => path.join(repo, 'src', file);
-const { startEmulator } = await importTs(src('targets/lab/emulator/index.ts'));
-const { LabSupervisor } = await importTs(src('targets/lab/supervisor.ts'));
+const { startEmulator } = await importTs(src('lab/emulator/index.ts'));
+const { LabSupervisor } = await importTs(src('lab/supervisor.ts'));
 const { doKind } = await importTs(src('actions/do/index.ts'));
 const { createTestContext, parsedAction } = await importTs(src('actions/test-context.ts'));
 

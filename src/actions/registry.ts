@@ -1,4 +1,6 @@
 // Every action kind the runbook format knows. Adding a kind: its folder under src/actions/ and one line here.
+
+import type { ActionKind } from '../contract/action.js';
 import { checkAction } from './check/index.js';
 import { doKind } from './do/index.js';
 import { httpAction } from './http/index.js';
@@ -8,7 +10,6 @@ import { promptAction } from './prompt/index.js';
 import { redisAction } from './redis/index.js';
 import { sentinelAction } from './sentinel/index.js';
 import { shAction } from './sh/index.js';
-import type { ActionKind } from './types.js';
 import { waitAction } from './wait/index.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: kinds have different spec types; each kind checks its own.

@@ -20,10 +20,6 @@
 // Also: parseBlock(kind, { attrs, body }) runs the attribute schema and parse() as the parser would and
 // returns { spec, problems }; parsedAction(kind, …) does the same and throws when there are problems.
 import { performance } from 'node:perf_hooks';
-import { createRunResources } from '../engine/resources.js';
-import type { ActionBlock, Runbook, Step } from '../runbook/model.js';
-import { formatValue, lookupPath, renderTemplate, TemplateError } from '../runbook/template.js';
-import { varEnvName } from '../runbook/vars.js';
 import type {
   ActionContext,
   ActionKind,
@@ -32,7 +28,11 @@ import type {
   PromptAnswer,
   PromptRequest,
   TargetInfo,
-} from './types.js';
+} from '../contract/action.js';
+import type { ActionBlock, Runbook, Step } from '../contract/runbook.js';
+import { createRunResources } from '../engine/resources.js';
+import { formatValue, lookupPath, renderTemplate, TemplateError } from '../runbook/template.js';
+import { varEnvName } from '../runbook/vars.js';
 
 /** The mask test contexts put in place of a secret. */
 export const TEST_SECRET_MASK = '********';

@@ -1,5 +1,5 @@
 // drillbook check FILE...: every problem of every file at once, as file:line:col: message.
-import { formatDiagnostic } from '../runbook/model.js';
+import { formatDiagnostic } from '../contract/runbook.js';
 import { loadRunbook } from '../runbook/parse.js';
 import { EXIT, HELP, parseCommandArgs, UsageError } from './args.js';
 

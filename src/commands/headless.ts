@@ -1,6 +1,6 @@
 // The Interaction used with --plain and --json: nobody is at the keyboard, so flags answer (the engine has
 // already answered prompts named by --var), and anything they cannot answer fails naming the flag that would.
-import type { ConfirmRequest, Interaction, PromptAnswer, PromptRequest } from '../actions/types.js';
+import type { ConfirmRequest, Interaction, PromptAnswer, PromptRequest } from '../contract/action.js';
 
 export interface HeadlessFlags {
   yes: boolean;

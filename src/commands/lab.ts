@@ -77,7 +77,7 @@ export async function runLabCommand(argv: string[]): Promise<number> {
     process.stderr.write(`drillbook lab ${command}: unexpected argument ${extra[0]}\n`);
     return EXIT.usage;
   }
-  const lab = await import('../targets/lab/index.js');
+  const lab = await import('../lab/index.js');
   const stateDir = values['state-dir'] ?? lab.labStateDir();
   const json = values.json === true;
   try {
@@ -97,10 +97,7 @@ export async function runLabCommand(argv: string[]): Promise<number> {
           },
         });
         const monitoring = values.monitoring
-          ? await (await import('../targets/lab/monitoring/lab.js')).startLabMonitoring(
-              stateDir,
-              result.droplets,
-            )
+          ? await (await import('../lab/monitoring/lab.js')).startLabMonitoring(stateDir, result.droplets)
           : undefined;
         if (json) {
           process.stdout.write(
@@ -116,7 +113,7 @@ export async function runLabCommand(argv: string[]): Promise<number> {
             `Lab healthy in ${(result.elapsedMs / 1000).toFixed(1)} s: CKQUORUM OK on all Sentinels, replica links up. API: ${result.apiUrl}\n`,
           );
           if (monitoring) {
-            const { formatMonitoringInfo } = await import('../targets/lab/monitoring/index.js');
+            const { formatMonitoringInfo } = await import('../lab/monitoring/index.js');
             process.stdout.write(`${formatMonitoringInfo(monitoring)}\n`);
           }
         }
@@ -124,7 +121,7 @@ export async function runLabCommand(argv: string[]): Promise<number> {
       }
       case 'status': {
         const status = await lab.labStatus(stateDir, { showPassword: values['show-password'] === true });
-        const monitoringModule = await import('../targets/lab/monitoring/index.js');
+        const monitoringModule = await import('../lab/monitoring/index.js');
         const monitoring = await monitoringModule.monitoringStatus(stateDir);
         if (json)
           process.stdout.write(`${JSON.stringify(monitoring ? { ...status, monitoring } : status)}\n`);
@@ -138,7 +135,7 @@ export async function runLabCommand(argv: string[]): Promise<number> {
         return status.running ? EXIT.passed : EXIT.failed;
       }
       case 'down': {
-        const { stopMonitoring } = await import('../targets/lab/monitoring/index.js');
+        const { stopMonitoring } = await import('../lab/monitoring/index.js');
         const stoppedMonitoring = await stopMonitoring(stateDir);
         const result = await lab.labDown(stateDir);
         if (json) process.stdout.write(`${JSON.stringify({ ok: true, ...result, stoppedMonitoring })}\n`);
@@ -153,7 +150,7 @@ export async function runLabCommand(argv: string[]): Promise<number> {
         return EXIT.passed;
       }
       case '_daemon': {
-        const { runLabDaemon } = await import('../targets/lab/daemon.js');
+        const { runLabDaemon } = await import('../lab/daemon.js');
         return await runLabDaemon({ stateDir, ipRange: values['ip-range'] ?? '127.10.0.0/24' });
       }
       default:

@@ -23,10 +23,10 @@ export async function startRunMonitoring(options: {
   if (options.dryRun) return;
   const [{ resolveLabTarget, labStateDir }, { readSettings, DEFAULT_IP_RANGE }, lab, monitoring] =
     await Promise.all([
-      import('../targets/lab/index.js'),
-      import('../targets/lab/state.js'),
-      import('../targets/lab/monitoring/lab.js'),
-      import('../targets/lab/monitoring/index.js'),
+      import('../lab/index.js'),
+      import('../lab/state.js'),
+      import('../lab/monitoring/lab.js'),
+      import('../lab/monitoring/index.js'),
     ]);
   const stateDir = labStateDir();
   // The emulator daemon runs the follow mode, so it must run before monitoring can follow anything.

@@ -1,8 +1,8 @@
 // drillbook run FILE: loads the runbook, builds the engine, and drives it through the TUI or headless.
-import type { Interaction } from '../actions/types.js';
+import type { Interaction } from '../contract/action.js';
+import type { TargetName } from '../contract/runbook.js';
 import type { Engine } from '../engine/engine.js';
 import type { EngineEvent, RunStatus } from '../engine/events.js';
-import type { TargetName } from '../runbook/model.js';
 import { EXIT, HELP, parseCommandArgs, parseVarFlags, UsageError } from './args.js';
 import { isTargetName, TARGETS } from './targets.js';
 
@@ -60,7 +60,7 @@ export async function runRunCommand(argv: string[]): Promise<number> {
 
   const [{ loadRunbook }, { formatDiagnostic }, engineModule, { selectSteps }] = await Promise.all([
     import('../runbook/parse.js'),
-    import('../runbook/model.js'),
+    import('../contract/runbook.js'),
     import('../engine/engine.js'),
     import('../engine/steps.js'),
   ]);
@@ -83,7 +83,7 @@ export async function runRunCommand(argv: string[]): Promise<number> {
     );
   }
   if (values['install-deps'] && target === 'lab' && !values['dry-run']) {
-    const { ensureLabBinaries } = await import('../targets/lab/binaries.js');
+    const { ensureLabBinaries } = await import('../lab/binaries.js');
     await ensureLabBinaries({ installDeps: 'yes' }, (line) => process.stderr.write(`${line}\n`));
   }
   if (values.monitoring || values['monitoring-host'] !== undefined) {

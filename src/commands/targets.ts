@@ -1,6 +1,6 @@
 // Target resolution for `drillbook run`, loaded on first use so runbooks without cloud steps never pay for it.
-import type { TargetInfo } from '../actions/types.js';
-import type { TargetName } from '../runbook/model.js';
+import type { TargetInfo } from '../contract/action.js';
+import type { TargetName } from '../contract/runbook.js';
 
 export const TARGETS: readonly TargetName[] = ['lab', 'digitalocean'];
 
@@ -13,6 +13,6 @@ export async function resolveTarget(name: TargetName): Promise<TargetInfo> {
     const { resolveDigitalOceanTarget } = await import('../targets/digitalocean/credentials.js');
     return resolveDigitalOceanTarget();
   }
-  const { resolveLabTarget } = await import('../targets/lab/index.js');
+  const { resolveLabTarget } = await import('../lab/index.js');
   return resolveLabTarget();
 }

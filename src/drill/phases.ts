@@ -1,7 +1,7 @@
 // Reads a drill's timeline (fault, Sentinel events, probe milestones on one monotonic axis) and states how
 // long each failover phase took after the fault. Absent phases stay null: "no failover" is a finding.
 
-import type { TimelineEntry } from '../actions/types.js';
+import type { TimelineEntry } from '../contract/action.js';
 
 export interface FailoverPhases {
   fault: { name: string; detail: string; at: number } | null;

@@ -1,8 +1,8 @@
 // Whether a step may run: safe steps run; mutating ones ask unless --yes; destructive ones make the
 // operator type the resource name unless --yes --allow-destroy. A step an interrupted run left half-done
 // is never re-run silently.
-import type { ActionKind, Interaction } from '../actions/types.js';
-import type { ActionBlock, Step } from '../runbook/model.js';
+import type { ActionKind, Interaction } from '../contract/action.js';
+import type { ActionBlock, Step } from '../contract/runbook.js';
 import type { EngineEventBody } from './events.js';
 
 export type ActionConfirmation = Awaited<ReturnType<NonNullable<ActionKind['confirmation']>>>;

@@ -5,8 +5,8 @@ import type {
   RunResources,
   TargetInfo,
   TimelineEntry,
-} from '../actions/types.js';
-import type { ActionBlock, Runbook, Step } from '../runbook/model.js';
+} from '../contract/action.js';
+import type { ActionBlock, Runbook, Step } from '../contract/runbook.js';
 import { formatValue, renderTemplate, TemplateError } from '../runbook/template.js';
 import { varEnvName } from '../runbook/vars.js';
 import type { EngineEventBody } from './events.js';

@@ -1,8 +1,8 @@
 // The step engine: runs a runbook's steps through their action kinds, tells subscribers what happens,
 // journals every event, and resumes from a journal. Headless: no React, no Ink.
 import { userInfo } from 'node:os';
-import type { ActionKind, Interaction, TargetInfo } from '../actions/types.js';
-import type { Runbook, Step, TargetName } from '../runbook/model.js';
+import type { ActionKind, Interaction, TargetInfo } from '../contract/action.js';
+import type { Runbook, Step, TargetName } from '../contract/runbook.js';
 import { renderTemplate } from '../runbook/template.js';
 import { confirmStep } from './confirm.js';
 import type { EngineEvent, RunStatus, StepStatus } from './events.js';

@@ -1,6 +1,6 @@
 // Runs one action: preview, then run() with its timeout, retries= and within=, always honouring abort.
-import type { ActionContext, ActionKind, ActionOutcome } from '../actions/types.js';
-import type { ActionBlock, Step } from '../runbook/model.js';
+import type { ActionContext, ActionKind, ActionOutcome } from '../contract/action.js';
+import type { ActionBlock, Step } from '../contract/runbook.js';
 import type { ActionConfirmation } from './confirm.js';
 import { type ContextDeps, createActionContext } from './context.js';
 import { formatDuration } from './format.js';

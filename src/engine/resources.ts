@@ -1,4 +1,4 @@
-import type { RunResources } from '../actions/types.js';
+import type { RunResources } from '../contract/action.js';
 
 interface Entry {
   value: unknown;

@@ -1,7 +1,7 @@
 // The start of a run: variables resolved (prompting when the runbook says so), run.started emitted, and on
 // --resume a word about where the run continues and which steps may have partly completed.
-import type { ActionKind, Interaction } from '../actions/types.js';
-import type { Runbook } from '../runbook/model.js';
+import type { ActionKind, Interaction } from '../contract/action.js';
+import type { Runbook } from '../contract/runbook.js';
 import type { ReplayedRun } from './resume.js';
 import type { RunCore } from './run-core.js';
 import { generatedStorePath, readGeneratedStore, writeGeneratedStore } from './secrets.js';

@@ -1,6 +1,6 @@
 // Runs (or, in a dry run, previews) the actions of one step in order and reports how the step ended.
-import type { Interaction } from '../actions/types.js';
-import type { Step } from '../runbook/model.js';
+import type { Interaction } from '../contract/action.js';
+import type { Step } from '../contract/runbook.js';
 import type { StepStatus } from './events.js';
 import { type ExecuteInput, executeAction, previewAction } from './execute.js';
 import { resultKey } from './resume.js';

@@ -1,6 +1,6 @@
 // Step addressing (--from / --only take an id or a 1-based number) and run ids.
 import { randomBytes } from 'node:crypto';
-import type { Runbook, Step } from '../runbook/model.js';
+import type { Runbook, Step } from '../contract/runbook.js';
 
 export class StepNotFoundError extends Error {}
 

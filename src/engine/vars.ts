@@ -1,7 +1,7 @@
 // Variable resolution: --var wins, then the declared source (env, prompt, generate), then the default.
 import { randomBytes } from 'node:crypto';
-import type { Interaction, PromptAnswer } from '../actions/types.js';
-import type { VarSpec } from '../runbook/model.js';
+import type { Interaction, PromptAnswer } from '../contract/action.js';
+import type { VarSpec } from '../contract/runbook.js';
 import { Redactor } from './redact.js';
 
 export class VariableError extends Error {

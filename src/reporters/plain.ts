@@ -1,5 +1,5 @@
 // --plain: one readable line per event, for logs and pipes (the default when stdout is not a terminal).
-import type { CheckResult } from '../actions/types.js';
+import type { CheckResult } from '../contract/action.js';
 import type { EngineEvent } from '../engine/events.js';
 import { formatDuration } from '../engine/format.js';
 

@@ -1,5 +1,6 @@
 // One fenced action block → ActionBlock: common attributes, the kind's attribute schema and parse().
-import type { ActionKind, BlockProblem } from '../actions/types.js';
+import type { ActionKind, BlockProblem } from '../contract/action.js';
+import type { ActionBlock, Safety } from '../contract/runbook.js';
 import { kindReferences, type ReferenceSite, reportShellSplicing } from './block-references.js';
 import {
   applyCommonAttribute,
@@ -10,7 +11,6 @@ import {
 import type { DiagnosticList, Position } from './diagnostics.js';
 import type { InfoString } from './info-string.js';
 import type { Fence } from './markdown.js';
-import type { ActionBlock, Safety } from './model.js';
 import { didYouMean } from './suggest.js';
 import { findReferences } from './template.js';
 

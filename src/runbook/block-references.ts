@@ -1,5 +1,5 @@
 // Where the {{ path }} references of an action block are, and the rule that sh bodies have none.
-import type { ActionKind } from '../actions/types.js';
+import type { ActionKind } from '../contract/action.js';
 import type { DiagnosticList, Position } from './diagnostics.js';
 import { findReferences } from './template.js';
 import { varEnvName } from './vars.js';

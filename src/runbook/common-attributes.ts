@@ -1,7 +1,8 @@
 // The attributes every action kind takes: id, confirm, timeout, retries, within, safety.
+
+import { type ActionBlock, SAFETY_LEVELS, type Safety } from '../contract/runbook.js';
 import type { DiagnosticList, Position } from './diagnostics.js';
 import { DURATION_HINT, parseDuration } from './duration.js';
-import { type ActionBlock, SAFETY_LEVELS, type Safety } from './model.js';
 import { RESERVED_IDS } from './namespace.js';
 
 export const COMMON_ATTRIBUTES = ['id', 'confirm', 'timeout', 'retries', 'within', 'safety'] as const;

@@ -1,5 +1,5 @@
 // Collects every problem of a runbook so `drillbook check` can show them all at once.
-import type { Diagnostic } from './model.js';
+import type { Diagnostic } from '../contract/runbook.js';
 
 export interface Position {
   line: number;

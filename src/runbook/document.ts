@@ -1,6 +1,7 @@
 // Runbook source → Runbook model, collecting every problem at once. Pure: the caller supplies the kinds
 // and how to read template files.
 import { dirname, resolve } from 'node:path';
+import type { Diagnostic, Runbook, Safety, Step } from '../contract/runbook.js';
 import { type AnyActionKind, type KindMap, type ReadAction, readActionBlock } from './action-block.js';
 import { actionPaths } from './action-paths.js';
 import { safetyRank } from './common-attributes.js';
@@ -8,7 +9,6 @@ import { DiagnosticList } from './diagnostics.js';
 import { type RunbookMeta, readFrontMatter, splitFrontMatter } from './front-matter.js';
 import { tokenizeInfoString } from './info-string.js';
 import { type Heading, scanDocument } from './markdown.js';
-import type { Diagnostic, Runbook, Safety, Step } from './model.js';
 import { checkReferences, type ReferencingAction } from './references.js';
 import { slugger } from './slug.js';
 import { prose, sourceText } from './source-text.js';

@@ -1,8 +1,8 @@
 // YAML front matter: title, description, default target and variables, validated with exact line:col.
 import { type Document, isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import * as z from 'zod';
+import type { TargetName, VarSpec } from '../contract/runbook.js';
 import type { DiagnosticList, Position } from './diagnostics.js';
-import type { TargetName, VarSpec } from './model.js';
 import { didYouMean } from './suggest.js';
 import { envNameProblem, parseVarSource, VAR_NAME, varEnvName } from './vars.js';
 

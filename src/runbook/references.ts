@@ -1,9 +1,9 @@
 // Check-time validation of {{ path }} references: every path must name a variable, run info, or a result
 // that an earlier action produces. Deeper segments of results are only known at run time.
 
+import type { ActionBlock, VarSpec } from '../contract/runbook.js';
 import type { ReferenceSite } from './block-references.js';
 import type { DiagnosticList } from './diagnostics.js';
-import type { ActionBlock, VarSpec } from './model.js';
 import { RUN_FIELDS } from './namespace.js';
 import { closest } from './suggest.js';
 

@@ -1,10 +1,10 @@
 // Named templates: code blocks with file=NAME, or files beside the runbook that an action names.
 import { dirname, join } from 'node:path';
+import type { Template } from '../contract/runbook.js';
 import type { ReferenceSite } from './block-references.js';
 import type { DiagnosticList, Position } from './diagnostics.js';
 import type { InfoString } from './info-string.js';
 import type { Fence } from './markdown.js';
-import type { Template } from './model.js';
 import { findReferences } from './template.js';
 
 /** Relative names only, without `..`, so a runbook cannot pull in files from outside its folder. */

@@ -1,5 +1,5 @@
 // Runbook variables: where their values come from, and the environment names shell blocks see them under.
-import type { VarSource } from './model.js';
+import type { VarSource } from '../contract/runbook.js';
 
 export const VAR_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 export const DEFAULT_GENERATED_LENGTH = 32;

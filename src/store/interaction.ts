@@ -1,6 +1,6 @@
 // The engine's Interaction implemented through the store: a request becomes `pending`, the TUI's dialog
 // answers it, and an aborted step (Ctrl-C) withdraws it.
-import type { ConfirmRequest, Interaction, PromptAnswer, PromptRequest } from '../actions/types.js';
+import type { ConfirmRequest, Interaction, PromptAnswer, PromptRequest } from '../contract/action.js';
 import type { PendingRequest } from './state.js';
 import type { TuiStore } from './store.js';
 

@@ -1,7 +1,7 @@
 // What a step will run, before it runs (`d`): each action kind's own preview, rendered over the results
 // known so far. The engine redacts results, so secrets appear masked here as everywhere else.
-import type { ActionContext, ActionKind } from '../actions/types.js';
-import type { ActionBlock, Runbook, Step } from '../runbook/model.js';
+import type { ActionContext, ActionKind } from '../contract/action.js';
+import type { ActionBlock, Runbook, Step } from '../contract/runbook.js';
 import { formatValue, lookupPath, renderTemplate, TemplateError } from '../runbook/template.js';
 
 export interface PreviewSources {

@@ -1,6 +1,6 @@
 // One action block of the selected step: what it runs, its live output, and its result.
 import { Box, Text } from 'ink';
-import type { ActionBlock } from '../runbook/model.js';
+import type { ActionBlock } from '../contract/runbook.js';
 import { selectResultsVersion } from '../store/selectors.js';
 import type { ActionState } from '../store/state.js';
 import { formatDuration } from './hooks.js';

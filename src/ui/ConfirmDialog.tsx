@@ -2,7 +2,7 @@
 // types the resource name; anything else, or nothing, cancels.
 import { Box, Text, useInput } from 'ink';
 import { useState } from 'react';
-import type { ConfirmRequest } from '../actions/types.js';
+import type { ConfirmRequest } from '../contract/action.js';
 import { TextInput } from './TextInput.js';
 import { useTone } from './theme.js';
 

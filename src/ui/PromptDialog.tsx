@@ -2,7 +2,7 @@
 // timestamped), or one of several choices.
 import { Box, Text, useInput } from 'ink';
 import { useRef, useState } from 'react';
-import type { PromptAnswer, PromptRequest } from '../actions/types.js';
+import type { PromptAnswer, PromptRequest } from '../contract/action.js';
 import { TextInput } from './TextInput.js';
 import { useTone } from './theme.js';
 

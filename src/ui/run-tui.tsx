@@ -3,7 +3,7 @@
 // HANDSHAKE (for src/commands/run.ts): the engine needs its Interaction when it is created, and the TUI's
 // Interaction answers through the TUI's store, so the store comes first:
 //
-//   const { createTuiStore, createTuiInteraction, runTui } = await import('../ui/run-tui.js');
+//   const { createTuiStore, createTuiInteraction, runTui } = await import('./run-tui.js');
 //   const store = createTuiStore(runbook, { target: targetName, dryRun });
 //   const engine = await createEngine({ ...options, interaction: createTuiInteraction(store) });
 //   const status = await runTui({ engine, runbook, dryRun, targetName, store });
@@ -15,9 +15,9 @@
 // screen) is restored on every way out: normal quit, SIGTERM/SIGHUP, and uncaught errors.
 import './interactive-terminal.js';
 import { render } from 'ink';
-import type { ActionKind, Interaction } from '../actions/types.js';
+import type { ActionKind, Interaction } from '../contract/action.js';
+import type { Runbook, Step, TargetName } from '../contract/runbook.js';
 import type { RunStatus } from '../engine/events.js';
-import type { Runbook, Step, TargetName } from '../runbook/model.js';
 import { createCommands, type TuiEngine } from '../store/commands.js';
 import { createTuiInteraction as createStoreInteraction } from '../store/interaction.js';
 import { createEventFeed, createTuiStore, type TuiStore } from '../store/store.js';

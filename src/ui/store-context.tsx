@@ -1,7 +1,7 @@
 // How components reach the store and the commands: one context, named selectors, no prop drilling.
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
-import type { Runbook } from '../runbook/model.js';
+import type { Runbook } from '../contract/runbook.js';
 import type { Commands } from '../store/commands.js';
 import type { TuiState } from '../store/state.js';
 import type { TuiStore } from '../store/store.js';

@@ -1,5 +1,5 @@
 import { createApiClient } from 'dots-wrapper';
-import { type Emulator, startEmulator } from '../../src/targets/lab/emulator/index.js';
+import { type Emulator, startEmulator } from '../../src/lab/emulator/index.js';
 import { RecordingRuntime } from '../emulator/helpers.js';
 import type { ResponseLike } from './openapi.js';
 

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { doKind } from '../../src/actions/do/index.js';
 import { createTestContext, parsedAction } from '../../src/actions/test-context.js';
-import type { Emulator } from '../../src/targets/lab/emulator/index.js';
+import type { Emulator } from '../../src/lab/emulator/index.js';
 import { newToken, startTestEmulator, targetFor } from './helpers.js';
 
 const token = newToken();

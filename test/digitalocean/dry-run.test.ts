@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { doKind } from '../../src/actions/do/index.js';
 import { createTestContext, parsedAction, TEST_SECRET_MASK } from '../../src/actions/test-context.js';
-import type { TargetInfo } from '../../src/actions/types.js';
-import type { Emulator } from '../../src/targets/lab/emulator/index.js';
+import type { TargetInfo } from '../../src/contract/action.js';
+import type { Emulator } from '../../src/lab/emulator/index.js';
 import { everything, newToken, REDIS_PASSWORD, runDo, startTestEmulator, targetFor } from './helpers.js';
 
 const token = newToken();

@@ -5,11 +5,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConfirmRequest, Interaction, TargetInfo } from '../../src/actions/types.js';
+import type { ConfirmRequest, Interaction, TargetInfo } from '../../src/contract/action.js';
 import { createEngine } from '../../src/engine/engine.js';
 import type { EngineEvent } from '../../src/engine/events.js';
+import type { Emulator } from '../../src/lab/emulator/index.js';
 import { parseRunbook } from '../../src/runbook/parse.js';
-import type { Emulator } from '../../src/targets/lab/emulator/index.js';
 import { newToken, REDIS_PASSWORD, startTestEmulator, targetFor } from './helpers.js';
 
 const token = newToken();

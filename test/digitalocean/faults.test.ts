@@ -1,8 +1,8 @@
 // What the API does on a bad day, and what the operator is told: 401/422 with the API's own message,
 // 429 honouring retry-after, 5xx retried, a create whose answer never came adopted instead of repeated.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TargetInfo } from '../../src/actions/types.js';
-import type { Emulator } from '../../src/targets/lab/emulator/index.js';
+import type { TargetInfo } from '../../src/contract/action.js';
+import type { Emulator } from '../../src/lab/emulator/index.js';
 import { type DoRun, everything, newToken, runDo, startTestEmulator, targetFor } from './helpers.js';
 
 const token = newToken();

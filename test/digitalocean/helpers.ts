@@ -9,8 +9,8 @@ import {
   type TestContext,
   type TestContextOptions,
 } from '../../src/actions/test-context.js';
-import type { ActionOutcome, TargetInfo } from '../../src/actions/types.js';
-import { type Emulator, startEmulator } from '../../src/targets/lab/emulator/index.js';
+import type { ActionOutcome, TargetInfo } from '../../src/contract/action.js';
+import { type Emulator, startEmulator } from '../../src/lab/emulator/index.js';
 
 export const REDIS_PASSWORD = 'pw-9f8e7d6c5b4a';
 

@@ -1,7 +1,7 @@
 // One shared poll loop: while droplets boot, each round is one list request, however many droplets wait.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Emulator } from '../../src/lab/emulator/index.js';
 import { provisionDroplets } from '../../src/targets/digitalocean/index.js';
-import type { Emulator } from '../../src/targets/lab/emulator/index.js';
 import { newToken, startTestEmulator, targetFor } from './helpers.js';
 
 const token = newToken();

@@ -1,8 +1,8 @@
 // Power actions: sent in parallel, the fault put on the timeline when the API accepts it, a locked droplet
 // waited out, completion watched by one shared poll over the action list.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TargetInfo } from '../../src/actions/types.js';
-import type { Emulator } from '../../src/targets/lab/emulator/index.js';
+import type { TargetInfo } from '../../src/contract/action.js';
+import type { Emulator } from '../../src/lab/emulator/index.js';
 import { everything, newToken, runDo, startTestEmulator, targetFor } from './helpers.js';
 
 const token = newToken();

@@ -1,8 +1,8 @@
 // The provisioning path end to end over HTTP: VPC, tags, 5 droplets with cloud-init, firewall — then a
 // re-run that adopts everything and creates nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TargetInfo } from '../../src/actions/types.js';
-import type { Emulator } from '../../src/targets/lab/emulator/index.js';
+import type { TargetInfo } from '../../src/contract/action.js';
+import type { Emulator } from '../../src/lab/emulator/index.js';
 import {
   everything,
   mutatingRequests,

@@ -4,8 +4,8 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TargetInfo } from '../../src/actions/types.js';
-import type { Emulator } from '../../src/targets/lab/emulator/index.js';
+import type { TargetInfo } from '../../src/contract/action.js';
+import type { Emulator } from '../../src/lab/emulator/index.js';
 import { specPath } from '../conformance/openapi.js';
 import { newToken, runDo, startTestEmulator, targetFor } from './helpers.js';
 

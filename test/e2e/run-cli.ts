@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { readJournal } from '../../src/engine/journal.js';
-import { labDown } from '../../src/targets/lab/lab-down.js';
-import { commandLine } from '../../src/targets/lab/processes.js';
+import { labDown } from '../../src/lab/lab-down.js';
+import { commandLine } from '../../src/lab/processes.js';
 import { killProcessesUnder, processesUnder } from '../lab/helpers.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -8,7 +8,7 @@ import {
   mapToLoopback,
   parseCidr,
   parseIpv4,
-} from '../../src/targets/lab/emulator/addresses.js';
+} from '../../src/lab/emulator/addresses.js';
 
 const mapped = (text: string) => {
   const result = mapToLoopback(parseCidr(text) ?? { base: 0, prefix: 0 });

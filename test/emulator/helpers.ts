@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/targets/lab/emulator/index.js';
-import type { DropletRuntime, LabDroplet } from '../../src/targets/lab/runtime.js';
+import { type Emulator, type EmulatorOptions, startEmulator } from '../../src/lab/emulator/index.js';
+import type { DropletRuntime, LabDroplet } from '../../src/lab/runtime.js';
 
 export const token = 'lab-test-token-0123456789';
 

@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startEmulator } from '../../src/targets/lab/emulator/index.js';
-import { emptyState } from '../../src/targets/lab/emulator/store.js';
+import { startEmulator } from '../../src/lab/emulator/index.js';
+import { emptyState } from '../../src/lab/emulator/store.js';
 import { startTestEmulator, type TestApi, token, withTempDir } from './helpers.js';
 
 let api: TestApi | undefined;

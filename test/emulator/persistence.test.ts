@@ -1,7 +1,7 @@
 import { rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startEmulator } from '../../src/targets/lab/emulator/index.js';
+import { startEmulator } from '../../src/lab/emulator/index.js';
 import { dropletBody, RecordingRuntime, startTestEmulator, token, withTempDir } from './helpers.js';
 
 describe('state snapshot', () => {

@@ -9,10 +9,10 @@ import type {
   ActionOutcome,
   Interaction,
   PromptAnswer,
-} from '../../src/actions/types.js';
+} from '../../src/contract/action.js';
+import type { ActionBlock, Runbook, Safety, Step, VarSpec } from '../../src/contract/runbook.js';
 import { createEngine, type Engine, type EngineOptions } from '../../src/engine/engine.js';
 import type { EngineEvent } from '../../src/engine/events.js';
-import type { ActionBlock, Runbook, Safety, Step, VarSpec } from '../../src/runbook/model.js';
 
 export interface FakeSpec {
   /** Shown in the preview; may hold {{ references }}. */

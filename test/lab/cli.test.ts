@@ -8,8 +8,8 @@ import { promisify } from 'node:util';
 import { createApiClient } from 'dots-wrapper';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveLabTarget } from '../../src/targets/lab/index.js';
-import { labDown } from '../../src/targets/lab/lab-down.js';
+import { resolveLabTarget } from '../../src/lab/index.js';
+import { labDown } from '../../src/lab/lab-down.js';
 import { bundleLabCli } from './cli-bundle.js';
 import { killProcessesUnder, processesUnder, tempDir } from './helpers.js';
 

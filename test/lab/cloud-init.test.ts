@@ -2,11 +2,11 @@
 
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MissingBinariesError } from '../../src/targets/lab/binaries.js';
-import { CloudInitError, parseCloudInit } from '../../src/targets/lab/cloud-init.js';
-import { LabConfigError, labConfig } from '../../src/targets/lab/redis-config.js';
-import { LabSupervisor } from '../../src/targets/lab/supervisor.js';
-import { redisNodeUserData, sentinelNodeUserData } from '../../src/targets/lab/templates.js';
+import { MissingBinariesError } from '../../src/lab/binaries.js';
+import { CloudInitError, parseCloudInit } from '../../src/lab/cloud-init.js';
+import { LabConfigError, labConfig } from '../../src/lab/redis-config.js';
+import { LabSupervisor } from '../../src/lab/supervisor.js';
+import { redisNodeUserData, sentinelNodeUserData } from '../../src/lab/templates.js';
 import { tempDir } from './helpers.js';
 
 const remap = (p: string) => `/lab/droplets/n${p}`;

@@ -5,11 +5,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createApiClient } from 'dots-wrapper';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../../src/targets/lab/emulator/index.js';
-import { clusterHealth, nodeState, waitForHealthy } from '../../src/targets/lab/health.js';
-import { labDroplets, labRequest, provisionLab } from '../../src/targets/lab/provision.js';
-import type { LabSettings } from '../../src/targets/lab/state.js';
-import { LabSupervisor } from '../../src/targets/lab/supervisor.js';
+import { type Emulator, startEmulator } from '../../src/lab/emulator/index.js';
+import { clusterHealth, nodeState, waitForHealthy } from '../../src/lab/health.js';
+import { labDroplets, labRequest, provisionLab } from '../../src/lab/provision.js';
+import type { LabSettings } from '../../src/lab/state.js';
+import { LabSupervisor } from '../../src/lab/supervisor.js';
 import { destroyAll, killProcessesUnder, processesUnder, tempDir } from './helpers.js';
 
 const NET = '127.32.0';

@@ -2,8 +2,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { commandLine } from '../../src/targets/lab/processes.js';
-import type { LabSupervisor } from '../../src/targets/lab/supervisor.js';
+import { commandLine } from '../../src/lab/processes.js';
+import type { LabSupervisor } from '../../src/lab/supervisor.js';
 
 export async function tempDir(prefix: string): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));

@@ -5,10 +5,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusterHealth, nodeState, waitForHealthy } from '../../src/targets/lab/health.js';
-import type { LabDroplet } from '../../src/targets/lab/runtime.js';
-import { LabSupervisor } from '../../src/targets/lab/supervisor.js';
-import { redisNodeUserData, sentinelNodeUserData } from '../../src/targets/lab/templates.js';
+import { clusterHealth, nodeState, waitForHealthy } from '../../src/lab/health.js';
+import type { LabDroplet } from '../../src/lab/runtime.js';
+import { LabSupervisor } from '../../src/lab/supervisor.js';
+import { redisNodeUserData, sentinelNodeUserData } from '../../src/lab/templates.js';
 import { killProcessesUnder, processesUnder, tempDir } from './helpers.js';
 
 const NET = '127.31.0';

@@ -5,8 +5,8 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labDown } from '../../src/targets/lab/lab-down.js';
-import { stopMonitoring } from '../../src/targets/lab/monitoring/index.js';
+import { labDown } from '../../src/lab/lab-down.js';
+import { stopMonitoring } from '../../src/lab/monitoring/index.js';
 import { bundleLabCli } from '../lab/cli-bundle.js';
 import { killProcessesUnder, processesUnder, tempDir } from '../lab/helpers.js';
 

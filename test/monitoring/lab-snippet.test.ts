@@ -7,13 +7,13 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Interaction } from '../../src/actions/types.js';
+import type { Interaction } from '../../src/contract/action.js';
 import { createEngine } from '../../src/engine/engine.js';
 import type { EngineEvent } from '../../src/engine/events.js';
+import { labDown, labUp, resolveLabTarget } from '../../src/lab/index.js';
+import { stopMonitoring } from '../../src/lab/monitoring/index.js';
+import { startLabMonitoring } from '../../src/lab/monitoring/lab.js';
 import { loadRunbook } from '../../src/runbook/parse.js';
-import { labDown, labUp, resolveLabTarget } from '../../src/targets/lab/index.js';
-import { stopMonitoring } from '../../src/targets/lab/monitoring/index.js';
-import { startLabMonitoring } from '../../src/targets/lab/monitoring/lab.js';
 import { bundleLabCli } from '../lab/cli-bundle.js';
 import { killProcessesUnder, processesUnder, tempDir } from '../lab/helpers.js';
 

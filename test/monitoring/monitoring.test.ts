@@ -6,17 +6,17 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Interaction } from '../../src/actions/types.js';
+import type { Interaction } from '../../src/contract/action.js';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
 import type { EngineEvent } from '../../src/engine/events.js';
-import { parseRunbook } from '../../src/runbook/parse.js';
 import {
   type MonitoringInfo,
   monitoringStatus,
   startMonitoring,
   stopMonitoring,
-} from '../../src/targets/lab/monitoring/index.js';
-import { commandLine } from '../../src/targets/lab/processes.js';
+} from '../../src/lab/monitoring/index.js';
+import { commandLine } from '../../src/lab/processes.js';
+import { parseRunbook } from '../../src/runbook/parse.js';
 import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
 
 const HOST = '127.70.3.30';

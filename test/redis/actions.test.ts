@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisAction } from '../../src/actions/redis/index.js';
 import { sentinelAction } from '../../src/actions/sentinel/index.js';
 import { createTestContext, parsedAction, type TestContextOptions } from '../../src/actions/test-context.js';
-import type { ActionKind } from '../../src/actions/types.js';
+import type { ActionKind } from '../../src/contract/action.js';
 import type { ParsedInfo } from '../../src/targets/redis/info.js';
 import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisAction } from '../../src/actions/redis/index.js';
 import { sentinelAction } from '../../src/actions/sentinel/index.js';
 import { createTestContext, parsedAction } from '../../src/actions/test-context.js';
-import type { ActionKind, CheckResult } from '../../src/actions/types.js';
+import type { ActionKind, CheckResult } from '../../src/contract/action.js';
 import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
 
 let cluster: TestRedisCluster;

@@ -6,7 +6,7 @@ import type { RedisData } from '../../src/actions/redis/index.js';
 import { redisAction } from '../../src/actions/redis/index.js';
 import { sentinelAction } from '../../src/actions/sentinel/index.js';
 import { createTestContext, parsedAction, type TestContextOptions } from '../../src/actions/test-context.js';
-import type { ActionKind } from '../../src/actions/types.js';
+import type { ActionKind } from '../../src/contract/action.js';
 import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
 
 let cluster: TestRedisCluster;

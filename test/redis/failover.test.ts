@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sentinelAction } from '../../src/actions/sentinel/index.js';
 import { createTestContext, parsedAction, type TestContext } from '../../src/actions/test-context.js';
-import type { ActionContext, ActionKind, ActionOutcome } from '../../src/actions/types.js';
 import { type WaitData, waitAction } from '../../src/actions/wait/index.js';
+import type { ActionContext, ActionKind, ActionOutcome } from '../../src/contract/action.js';
 import { runSentinelEvents } from '../../src/targets/redis/sentinel-events.js';
 import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
 

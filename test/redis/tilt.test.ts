@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sentinelAction } from '../../src/actions/sentinel/index.js';
 import { createTestContext, parsedAction } from '../../src/actions/test-context.js';
-import type { ActionContext } from '../../src/actions/types.js';
+import type { ActionContext } from '../../src/contract/action.js';
 import { runSentinelEventsForRun } from '../../src/targets/redis/sentinel-events.js';
 import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
 

@@ -5,8 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { actionKinds } from '../../src/actions/registry.js';
+import { type Diagnostic, formatDiagnostic } from '../../src/contract/runbook.js';
 import { parseRunbookWith } from '../../src/runbook/document.js';
-import { type Diagnostic, formatDiagnostic } from '../../src/runbook/model.js';
 import { fakeKinds } from './fake-kinds.js';
 
 const DIR = 'fixtures/bad-runbooks';

@@ -1,6 +1,6 @@
 // Small action kinds for parser tests, so they do not depend on the real kinds being written in parallel.
 import * as z from 'zod';
-import type { ActionKind, BlockProblem } from '../../src/actions/types.js';
+import type { ActionKind, BlockProblem } from '../../src/contract/action.js';
 
 function notRunnable(): never {
   throw new Error('fake kinds are for parsing only');

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic } from '../../src/runbook/model.js';
+import { formatDiagnostic } from '../../src/contract/runbook.js';
 import { loadRunbook, parseRunbook } from '../../src/runbook/parse.js';
 
 const DIR = 'fixtures/good-runbooks';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { formatDiagnostic, type Runbook } from '../../src/contract/runbook.js';
 import { parseRunbookWith } from '../../src/runbook/document.js';
-import { formatDiagnostic, type Runbook } from '../../src/runbook/model.js';
 import { fakeKinds } from './fake-kinds.js';
 
 const FENCE = '```';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PromptRequest } from '../../src/actions/types.js';
+import type { PromptRequest } from '../../src/contract/action.js';
 import { BACKSPACE, ENTER, makeRunbook, renderTui, type StepScript } from './test-utils.js';
 
 let ui: ReturnType<typeof renderTui> | undefined;

@@ -1,6 +1,6 @@
 import chalk from 'chalk';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ActionKind } from '../../src/actions/types.js';
+import type { ActionKind } from '../../src/contract/action.js';
 import { ENTER, lineWith, makeRunbook, PAGE_DOWN, PAGE_UP, renderTui, TAB } from './test-utils.js';
 
 /** An SGR foreground colour sequence (ESC [ 30–37 / 90–97 / 38;… m). */

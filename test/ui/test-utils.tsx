@@ -2,9 +2,9 @@
 // and waitFor helpers that poll the rendered frame instead of sleeping.
 import { render } from 'ink-testing-library';
 import stripAnsi from 'strip-ansi';
-import type { ActionKind, Interaction } from '../../src/actions/types.js';
+import type { ActionKind, Interaction } from '../../src/contract/action.js';
+import type { ActionBlock, Runbook, Safety, Step } from '../../src/contract/runbook.js';
 import type { EngineEvent, EngineEventBody, RunStatus, StepStatus } from '../../src/engine/events.js';
-import type { ActionBlock, Runbook, Safety, Step } from '../../src/runbook/model.js';
 import { createCommands, type TuiEngine } from '../../src/store/commands.js';
 import { createTuiInteraction } from '../../src/store/interaction.js';
 import type { TuiState } from '../../src/store/state.js';

@@ -1,7 +1,8 @@
 // Evaluates parsed check lines against the results namespace. Pure: same results in, same verdicts out,
 // so the engine can re-run it cheaply for within=.
+
+import type { CheckResult } from '../../contract/action.js';
 import { formatValue, TemplateError } from '../../runbook/template.js';
-import type { CheckResult } from '../types.js';
 import type { CheckLine, Operator } from './parse.js';
 import { isNumeric, type Operand } from './values.js';
 

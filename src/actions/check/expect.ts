@@ -1,7 +1,8 @@
 // expect= on a block that produces data (http, sh): one check line whose path is read from the block's own
 // result, so within= can re-run the block until it holds and the verdict lands in the report as a check.
+
+import type { ActionContext, BlockProblem, CheckResult } from '../../contract/action.js';
 import { lookupPath, TemplateError } from '../../runbook/template.js';
-import type { ActionContext, BlockProblem, CheckResult } from '../types.js';
 import { evaluateLine } from './evaluate.js';
 import { type CheckLine, checkReferences, parseCheck } from './parse.js';
 

@@ -1,7 +1,7 @@
 // ```check — declarative comparisons over earlier results, one per line, each saying expected vs actual.
 // within= is the engine's: it re-runs this action until every line holds, so run() is pure and cheap.
 import * as z from 'zod';
-import type { ActionContext, ActionKind, ActionOutcome } from '../types.js';
+import type { ActionContext, ActionKind, ActionOutcome } from '../../contract/action.js';
 import { evaluateLine } from './evaluate.js';
 import { type CheckSpec, checkReferences, parseCheck } from './parse.js';
 

@@ -1,6 +1,7 @@
 // The ```check body: one comparison per line, `PATH OP EXPECTED`; lines starting with # are comments.
+
+import type { BlockProblem } from '../../contract/action.js';
 import { PATH_PATTERN } from '../../runbook/template.js';
-import type { BlockProblem } from '../types.js';
 import {
   type Expected,
   isNumeric,

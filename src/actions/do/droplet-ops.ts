@@ -1,4 +1,6 @@
 // droplets.ensure / list / action / delete: what each does against the API, and the results it publishes.
+
+import type { ActionContext, ActionOutcome } from '../../contract/action.js';
 import {
   type DropletSummary,
   ensureDroplets,
@@ -14,7 +16,6 @@ import { describeCost, findSizePrice } from '../../targets/digitalocean/pricing.
 import { findVpc } from '../../targets/digitalocean/resources.js';
 import type { ApiSession } from '../../targets/digitalocean/session.js';
 import { DoStepError } from '../../targets/digitalocean/session.js';
-import type { ActionContext, ActionOutcome } from '../types.js';
 import { looksLikeUuid } from './preview.js';
 import { renderUserData } from './render.js';
 import type { SpecOf } from './schema.js';

@@ -1,11 +1,12 @@
 // ```do — DigitalOcean operations through dots-wrapper: the same code path for the real API and the lab's
 // emulator. A YAML body names the op; ensure ops adopt what exists, so re-running never creates twice.
-import type { Safety } from '../../runbook/model.js';
+
+import type { ActionContext, ActionKind, ActionOutcome } from '../../contract/action.js';
+import type { Safety } from '../../contract/runbook.js';
 import { PATH_PATTERN, TemplateError } from '../../runbook/template.js';
 import { CredentialsError } from '../../targets/digitalocean/credentials.js';
 import { PollFailure, PollTimeout } from '../../targets/digitalocean/poll.js';
 import { type ApiSession, DoStepError, openSession } from '../../targets/digitalocean/session.js';
-import type { ActionContext, ActionKind, ActionOutcome } from '../types.js';
 import {
   costMessage,
   deleteDropletsOp,

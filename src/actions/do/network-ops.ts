@@ -1,7 +1,8 @@
 // account.get, vpc.ensure / vpc.delete, firewall.ensure, tags.ensure.
+
+import type { ActionContext, ActionOutcome } from '../../contract/action.js';
 import { ensureFirewall, ensureTags, ensureVpc, findVpc } from '../../targets/digitalocean/resources.js';
 import { type ApiSession, DoStepError } from '../../targets/digitalocean/session.js';
-import type { ActionContext, ActionOutcome } from '../types.js';
 import { firewallBody } from './preview.js';
 import type { SpecOf } from './schema.js';
 

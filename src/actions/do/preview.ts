@@ -1,7 +1,8 @@
 // The requests a do block will send, as method, path and JSON body (secrets masked): shown before it
 // runs and, in --dry-run, instead of running. Built without any network access.
+
+import type { ActionContext } from '../../contract/action.js';
 import { TemplateError } from '../../runbook/template.js';
-import type { ActionContext } from '../types.js';
 import { renderDeep, renderUserData } from './render.js';
 import type { DoSpec, SpecOf } from './schema.js';
 

@@ -1,8 +1,8 @@
 // Fills {{ references }} in a spec at run time, and renders cloud-init user_data from a named template.
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath, sep } from 'node:path';
+import type { ActionContext } from '../../contract/action.js';
 import { renderTemplate, TemplateError } from '../../runbook/template.js';
-import type { ActionContext } from '../types.js';
 
 /** Every string in the value rendered with ctx.render; numbers and booleans unchanged. */
 export function renderDeep<T>(value: T, render: (text: string) => string): T {

@@ -1,7 +1,7 @@
 // What a ```do block says: a YAML body with `op:` and that operation's fields, validated per operation.
 import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import * as z from 'zod';
-import type { BlockProblem } from '../types.js';
+import type { BlockProblem } from '../../contract/action.js';
 
 const text = z.string().trim().min(1, 'must not be empty');
 const names = z.array(text).min(1, 'needs at least one name');

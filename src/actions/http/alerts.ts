@@ -1,6 +1,6 @@
 // When a response is Alertmanager's alert list (GET /api/v2/alerts), each alert goes on the drill's timeline
 // at the moment Alertmanager says it started, so the report shows the alert next to the failover it follows.
-import type { ActionContext } from '../types.js';
+import type { ActionContext } from '../../contract/action.js';
 
 export interface AlertmanagerAlert {
   labels: Record<string, string>;

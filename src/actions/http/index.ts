@@ -2,9 +2,9 @@
 // (alerts.json.0.labels.alertname). expect= makes the action wait-able: with within= the engine re-sends the
 // request until the expectation holds. Alertmanager alert lists also land on the drill's timeline.
 
+import type { ActionContext, ActionKind, ActionOutcome } from '../../contract/action.js';
 import { findReferences, TemplateError } from '../../runbook/template.js';
 import { evaluateExpectation, expectationReferences } from '../check/expect.js';
-import type { ActionContext, ActionKind, ActionOutcome } from '../types.js';
 import { alertList, timelineAlerts } from './alerts.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, sendRequest, unexpectedStatus } from './request.js';
 import { type HttpSpec, httpAttributes, parseHttp, statusAccepted } from './spec.js';

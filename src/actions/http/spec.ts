@@ -2,9 +2,9 @@
 // statuses count as success, and an optional expectation on the response that within= can wait for.
 import { parseDocument } from 'yaml';
 import * as z from 'zod';
+import type { BlockProblem } from '../../contract/action.js';
 import { parseExpectation } from '../check/expect.js';
 import type { CheckLine } from '../check/parse.js';
-import type { BlockProblem } from '../types.js';
 
 export type HttpMethod = 'GET' | 'POST';
 

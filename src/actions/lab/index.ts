@@ -3,9 +3,9 @@
 // lab emulator's /v2/_lab endpoints. Against --target digitalocean it refuses, saying why.
 import type { IDroplet } from 'dots-wrapper/dist/droplet/index.js';
 import * as z from 'zod';
+import type { ActionContext, ActionKind, ActionOutcome, BlockProblem } from '../../contract/action.js';
+import { apiErrorMessage, labRequest, privateIpOf } from '../../lab/provision.js';
 import { cjsExports } from '../../targets/cjs-exports.js';
-import { apiErrorMessage, labRequest, privateIpOf } from '../../targets/lab/provision.js';
-import type { ActionContext, ActionKind, ActionOutcome, BlockProblem } from '../types.js';
 
 export const labAttributes = z.strictObject({
   op: z.enum(['freeze', 'thaw'], { error: 'op= is freeze or thaw' }),

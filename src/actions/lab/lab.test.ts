@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApiClient } from 'dots-wrapper';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Emulator, startEmulator } from '../../targets/lab/emulator/index.js';
+import { type Emulator, startEmulator } from '../../lab/emulator/index.js';
 import { createTestContext, parseBlock, parsedAction } from '../test-context.js';
 import { labAction } from './index.js';
 

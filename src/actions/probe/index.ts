@@ -1,12 +1,13 @@
 // ```probe — starts a background writer that connects like the application (Sentinel mode) and, on stop,
 // states what the application lived through: unavailability, lost acknowledged writes, failover phases.
+
+import type { ActionContext, ActionKind, ActionOutcome } from '../../contract/action.js';
 import { failoverPhases } from '../../drill/phases.js';
 import { type HostPort, Probe } from '../../drill/probe.js';
 import { type AvailabilitySummary, summarizeWrites, type WriteRecord } from '../../drill/probe-stats.js';
 import { readBack, waitForSettledMaster } from '../../drill/readback.js';
 import { readSettings } from '../../drill/settings.js';
 import { resolveAllSentinels, resolveNodeList } from '../../targets/redis/inventory.js';
-import type { ActionContext, ActionKind, ActionOutcome } from '../types.js';
 import { type ProbeSpec, parseProbe, probeAttributes } from './spec.js';
 
 interface RunningProbe {

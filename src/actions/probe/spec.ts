@@ -1,7 +1,7 @@
 // What a ```probe block says: start or stop a named background writer, and how it connects.
 import * as z from 'zod';
+import type { BlockProblem } from '../../contract/action.js';
 import { parseDuration } from '../../runbook/duration.js';
-import type { BlockProblem } from '../types.js';
 
 export interface ProbeSpec {
   verb: 'start' | 'stop';

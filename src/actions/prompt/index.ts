@@ -1,7 +1,8 @@
 // ```prompt — asks the operator for a value or to tick off a manual checklist item, and records the answer and
 // when it was given. Headless behaviour (--var, or a clear failure) belongs to the engine's Interaction.
+
+import type { ActionContext, ActionKind, ActionOutcome, PromptRequest } from '../../contract/action.js';
 import { TemplateError } from '../../runbook/template.js';
-import type { ActionContext, ActionKind, ActionOutcome, PromptRequest } from '../types.js';
 import { type PromptSpec, parsePrompt, promptAttributes, promptReferences } from './spec.js';
 
 /** What data and summaries show instead of a secret answer (the engine's prompt.answered event says the same). */

@@ -2,8 +2,8 @@
 // Settings come from the info string or, when the body starts with one of them, from the body as YAML.
 import { parseDocument } from 'yaml';
 import * as z from 'zod';
+import type { BlockProblem } from '../../contract/action.js';
 import { findReferences } from '../../runbook/template.js';
-import type { BlockProblem } from '../types.js';
 
 export interface PromptSpec {
   kind: 'value' | 'checklist' | 'choice';

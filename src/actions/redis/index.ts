@@ -1,4 +1,6 @@
 // ```redis node=NAME — Redis commands, one per line, with parsed results; or verify=replication.
+
+import type { ActionContext, ActionKind, ActionOutcome } from '../../contract/action.js';
 import { type ConnectionSettings, connectionSettings, runPool } from '../../targets/redis/connection.js';
 import {
   mostDangerous,
@@ -17,7 +19,6 @@ import {
   judgeReplication,
   surveyReplication,
 } from '../../targets/redis/verify-replication.js';
-import type { ActionContext, ActionKind, ActionOutcome } from '../types.js';
 import { parseRedis, type RedisSpec, redisAttributes } from './spec.js';
 
 export type RedisData = NodeResult;

@@ -1,7 +1,7 @@
 // What a ```redis block says: the node, credentials, and either command lines or a verification.
 import * as z from 'zod';
+import type { BlockProblem } from '../../contract/action.js';
 import { type CommandLine, parseCommandBody } from '../../targets/redis/execute.js';
-import type { BlockProblem } from '../types.js';
 
 export const REDIS_VERIFICATIONS = ['replication'] as const;
 

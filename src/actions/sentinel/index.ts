@@ -1,5 +1,7 @@
 // ```sentinel node=NAME|all — SENTINEL commands with parsed results (and, for all, an agreement summary),
 // or verify=health|agreement|discovery. Starts the run's Sentinel event stream so failovers are observed.
+
+import type { ActionContext, ActionKind, ActionOutcome } from '../../contract/action.js';
 import { type ConnectionSettings, connectionSettings, runPool } from '../../targets/redis/connection.js';
 import { tiltError } from '../../targets/redis/errors.js';
 import {
@@ -11,7 +13,6 @@ import {
 import { type NodeAddress, resolveAllSentinels, resolveNode } from '../../targets/redis/inventory.js';
 import { runSentinelEvents, type SentinelEventStream } from '../../targets/redis/sentinel-events.js';
 import { type Agreement, agreementOf, surveySentinels } from '../../targets/redis/sentinel-survey.js';
-import type { ActionContext, ActionKind, ActionOutcome } from '../types.js';
 import { parseSentinel, type SentinelSpec, sentinelAttributes } from './spec.js';
 import { runVerification } from './verify.js';
 

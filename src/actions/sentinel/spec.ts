@@ -1,7 +1,7 @@
 // What a ```sentinel block says: which Sentinel(s), credentials, the master name, and commands or a verification.
 import * as z from 'zod';
+import type { BlockProblem } from '../../contract/action.js';
 import { type CommandLine, parseCommandBody } from '../../targets/redis/execute.js';
-import type { BlockProblem } from '../types.js';
 
 export const SENTINEL_VERIFICATIONS = ['health', 'agreement', 'discovery'] as const;
 export type SentinelVerification = (typeof SENTINEL_VERIFICATIONS)[number];

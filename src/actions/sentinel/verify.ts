@@ -1,10 +1,11 @@
 // The three Sentinel-side verifications: health, master agreement, client discovery.
+
+import type { ActionContext, ActionOutcome, CheckResult } from '../../contract/action.js';
 import type { ConnectionSettings, RedisPool } from '../../targets/redis/connection.js';
 import { inventoryRedisNodes, type NodeAddress } from '../../targets/redis/inventory.js';
 import { agreementOf, surveySentinels } from '../../targets/redis/sentinel-survey.js';
 import { verifyDiscovery } from '../../targets/redis/verify-discovery.js';
 import { judgeAgreement, judgeSentinelHealth } from '../../targets/redis/verify-sentinel.js';
-import type { ActionContext, ActionOutcome, CheckResult } from '../types.js';
 import type { SentinelSpec } from './spec.js';
 
 export interface VerifyInput {

@@ -2,9 +2,9 @@
 // variables (never spliced into the text), output streamed line by line.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import type { ActionContext, ActionKind, ActionOutcome, CheckResult } from '../../contract/action.js';
 import { formatValue, TemplateError } from '../../runbook/template.js';
 import { evaluateExpectation } from '../check/expect.js';
-import type { ActionContext, ActionKind, ActionOutcome, CheckResult } from '../types.js';
 import { LineTail } from './lines.js';
 import { runInProcessGroup } from './process-group.js';
 import { missingRequirements } from './requirements.js';

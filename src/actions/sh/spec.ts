@@ -1,10 +1,10 @@
 // What an ```sh block says: the script, which shell, where, and which results it gets as environment variables.
 import * as z from 'zod';
+import type { BlockProblem } from '../../contract/action.js';
 import { findReferences, PATH_PATTERN } from '../../runbook/template.js';
 import { varEnvName } from '../../runbook/vars.js';
 import { expectationReferences, parseExpectation } from '../check/expect.js';
 import type { CheckLine } from '../check/parse.js';
-import type { BlockProblem } from '../types.js';
 import { REQUIREMENT_NAME } from './requirements.js';
 
 export interface EnvBinding {

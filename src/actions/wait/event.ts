@@ -1,12 +1,13 @@
 // wait event=… — resolves on a Sentinel event from the run's event stream (since the last fault by
 // default); for +switch-master also polls GET-MASTER-ADDR-BY-NAME in case the subscription missed it.
+
+import type { ActionContext, ActionOutcome } from '../../contract/action.js';
 import { connectionSettings, runPool } from '../../targets/redis/connection.js';
 import { runFaults } from '../../targets/redis/execute.js';
 import { type NodeAddress, resolveAllSentinels, resolveNode } from '../../targets/redis/inventory.js';
 import { runSentinelEvents, type SentinelEvent } from '../../targets/redis/sentinel-events.js';
 import { agreementOf, surveySentinels } from '../../targets/redis/sentinel-survey.js';
 import { masterNameFor } from '../sentinel/index.js';
-import type { ActionContext, ActionOutcome } from '../types.js';
 import { DEFAULT_WAIT_MS, type WaitData, type WaitSpec } from './spec.js';
 
 const POLL_INTERVAL_MS = 500;

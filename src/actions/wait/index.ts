@@ -1,6 +1,6 @@
 // ```wait event=+switch-master | until=agreement — waits for a Sentinel event (with a polling fallback for
 // +switch-master) or for a verification to hold.
-import type { ActionKind } from '../types.js';
+import type { ActionKind } from '../../contract/action.js';
 import { waitForEvent } from './event.js';
 import { DEFAULT_WAIT_MS, parseWait, type WaitSpec, waitAttributes } from './spec.js';
 import { waitUntil } from './until.js';

@@ -1,7 +1,7 @@
 // What a ```wait block says: a Sentinel event to wait for, or a verification that must come to hold.
 import * as z from 'zod';
+import type { BlockProblem } from '../../contract/action.js';
 import { SENTINEL_VERIFICATIONS } from '../sentinel/spec.js';
-import type { BlockProblem } from '../types.js';
 
 export const DEFAULT_WAIT_MS = 60_000;
 export const WAIT_CONDITIONS = ['replication', ...SENTINEL_VERIFICATIONS] as const;

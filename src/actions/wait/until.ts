@@ -1,11 +1,12 @@
 // wait until=… — re-runs a verification (replication, health, agreement, discovery) until every check holds,
 // and on timeout shows the last attempt's expected vs actual.
+
+import type { ActionContext, ActionOutcome } from '../../contract/action.js';
 import { durationAttribute } from '../../targets/redis/connection.js';
 import { redisAction } from '../redis/index.js';
 import type { RedisSpec } from '../redis/spec.js';
 import { sentinelAction } from '../sentinel/index.js';
 import type { SentinelSpec } from '../sentinel/spec.js';
-import type { ActionContext, ActionOutcome } from '../types.js';
 import { DEFAULT_WAIT_MS, type WaitCondition, type WaitSpec } from './spec.js';
 
 const DEFAULT_INTERVAL_MS = 1000;

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { TargetInfo } from '../../actions/types.js';
+import type { TargetInfo } from '../../contract/action.js';
 
 export const DEFAULT_API_URL = 'https://api.digitalocean.com/v2';
 

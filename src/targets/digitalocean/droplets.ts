@@ -1,7 +1,7 @@
 // Droplets as a step sees them: listed by name/tag, summarized for results, created idempotently.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { modules } from 'dots-wrapper';
-import type { ActionContext } from '../../actions/types.js';
+import type { ActionContext } from '../../contract/action.js';
 import { type ApiSession, DoStepError, MAX_RETRIES } from './session.js';
 
 type RawDroplet = modules.droplet.IDroplet & { lab_error?: string };

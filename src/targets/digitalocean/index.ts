@@ -1,7 +1,7 @@
 // The DigitalOcean target's public surface, for callers outside a runbook step (the lab's `lab up`,
 // bench/provision): the same dots-wrapper code path the `do` action uses.
 import { performance } from 'node:perf_hooks';
-import type { TargetInfo } from '../../actions/types.js';
+import type { TargetInfo } from '../../contract/action.js';
 import {
   type CreateDropletsRequest,
   type DropletSummary,

@@ -1,7 +1,7 @@
 // ONE poll loop per step for everything the step waits on: each round costs a fixed number of list
 // requests however many droplets or actions are pending, so polling grows with time, not with count.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ActionContext } from '../../actions/types.js';
+import type { ActionContext } from '../../contract/action.js';
 import type { RateLimiter } from './rate-limit.js';
 
 export interface PollRound {

@@ -2,7 +2,7 @@
 // shared poll loop over the account's action list.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { modules } from 'dots-wrapper';
-import type { ActionContext } from '../../actions/types.js';
+import type { ActionContext } from '../../contract/action.js';
 import type { RawDroplet } from './droplets.js';
 import { type ApiSession, DoStepError } from './session.js';
 

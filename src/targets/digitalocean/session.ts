@@ -1,7 +1,7 @@
 // One step's view of the API: the dots-wrapper client plus doctl-like retries (5xx and network errors up
 // to 5 times with exponential backoff; 429 honouring retry-after / ratelimit-reset) and clean final errors.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ActionContext, ApiTuning, TargetInfo } from '../../actions/types.js';
+import type { ActionContext, ApiTuning, TargetInfo } from '../../contract/action.js';
 import { createApiClient, DEFAULT_REQUEST_TIMEOUT_MS, type DotsClient } from './client.js';
 import { type DoApiError, explainFailure, scrubToken, toApiError } from './errors.js';
 import { type PollOptions, pollUntilDone } from './poll.js';

@@ -1,6 +1,6 @@
 // What a Redis/Sentinel command does to the cluster: how dangerous it is, whether it is a fault worth
 // putting on the drill's timeline, and which of its arguments are secrets to hide from display.
-import type { Safety } from '../../runbook/model.js';
+import type { Safety } from '../../contract/runbook.js';
 import { quoteArgument } from './tokenize.js';
 
 /** Shown in place of a secret argument or config value. */

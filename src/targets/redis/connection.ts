@@ -4,7 +4,7 @@
 // aborted is dropped at once.
 import { createHash } from 'node:crypto';
 import type { Redis, RedisOptions } from 'ioredis';
-import type { ActionContext, RunResources } from '../../actions/types.js';
+import type { ActionContext, RunResources } from '../../contract/action.js';
 import { DURATION_HINT, parseDuration } from '../../runbook/duration.js';
 import { RedisTargetError, translateRedisError } from './errors.js';
 import type { NodeAddress } from './inventory.js';

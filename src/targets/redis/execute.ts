@@ -1,8 +1,8 @@
 // Runs a block's command lines against one node: fill {{ }} per argument, record faults on the timeline,
 // send, parse, mask secrets, show redis-cli-like output. Shared by the redis and sentinel actions.
-import type { ActionContext, BlockProblem, RunResources } from '../../actions/types.js';
-import type { Safety } from '../../runbook/model.js';
-import { SAFETY_LEVELS } from '../../runbook/model.js';
+import type { ActionContext, BlockProblem, RunResources } from '../../contract/action.js';
+import type { Safety } from '../../contract/runbook.js';
+import { SAFETY_LEVELS } from '../../contract/runbook.js';
 import { commandSafety, displayCommand, faultName, isFault, maskSecretConfig } from './commands.js';
 import { type ConnectionSettings, runPool } from './connection.js';
 import { RedisTargetError, translateRedisError } from './errors.js';

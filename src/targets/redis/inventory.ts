@@ -1,6 +1,6 @@
 // Where a node named in a runbook lives. Names come from the run's results (the `do` action publishes
 // `inventory.<name>` for each droplet), from a var holding host:port, or are written as host:port directly.
-import type { ActionContext } from '../../actions/types.js';
+import type { ActionContext } from '../../contract/action.js';
 import { TemplateError } from '../../runbook/template.js';
 
 export type NodeKind = 'redis' | 'sentinel';

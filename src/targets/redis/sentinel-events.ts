@@ -2,7 +2,7 @@
 // timeline and `wait event=`. Subscribers reconnect with a capped backoff when a Sentinel restarts.
 // The same event from several Sentinels within a second is one event with seenBy/seenAt (sentinel-merge.ts).
 import type { Redis } from 'ioredis';
-import type { ActionContext } from '../../actions/types.js';
+import type { ActionContext } from '../../contract/action.js';
 import { type ConnectionSettings, clientOptions, connectionSettings } from './connection.js';
 import { type NodeAddress, resolveAllSentinels } from './inventory.js';
 import { createRedisClient } from './load-ioredis.js';

@@ -6,7 +6,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectConfig } from 'ssh2';
-import type { ActionContext } from '../../actions/types.js';
+import type { ActionContext } from '../../contract/action.js';
 import { checkHostKey, fingerprint, knownHostsName, rememberHostKey } from './known-hosts.js';
 
 export interface JumpHost {

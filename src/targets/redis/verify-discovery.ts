@@ -2,7 +2,7 @@
 // unique key, and report which master the client reached.
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { CheckResult } from '../../actions/types.js';
+import type { CheckResult } from '../../contract/action.js';
 import type { ConnectionSettings } from './connection.js';
 import { type NodeAddress, parseHostPort } from './inventory.js';
 import { createRedisClient } from './load-ioredis.js';

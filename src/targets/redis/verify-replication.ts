@@ -1,6 +1,6 @@
 // "Replication healthy": exactly one node says ROLE master, every other follows it with its link up and
 // its offset within a tolerance, and the master lists each of them online. Expected vs actual per node.
-import type { CheckResult } from '../../actions/types.js';
+import type { CheckResult } from '../../contract/action.js';
 import type { ConnectionSettings, RedisPool } from './connection.js';
 import { type ParsedInfo, parseInfo } from './info.js';
 import type { NodeAddress } from './inventory.js';

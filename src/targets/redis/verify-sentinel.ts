@@ -1,5 +1,5 @@
 // "Sentinel healthy" and "master agreement", judged from a survey of every Sentinel, expected vs actual each.
-import type { CheckResult } from '../../actions/types.js';
+import type { CheckResult } from '../../contract/action.js';
 import type { ConnectionSettings, RedisPool } from './connection.js';
 import { formatAddress, type NodeAddress, parseHostPort } from './inventory.js';
 import { parseRole } from './replies.js';

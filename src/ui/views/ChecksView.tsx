@@ -1,6 +1,6 @@
 // Check results: ✓/✗ with what was checked, and expected vs actual when it failed.
 import { Box, Text } from 'ink';
-import type { CheckResult } from '../../actions/types.js';
+import type { CheckResult } from '../../contract/action.js';
 import { useTone } from '../theme.js';
 
 export function ChecksView({ checks }: { checks: readonly CheckResult[] }) {

@@ -1,5 +1,5 @@
 // The lab target: what `run --target lab` and `drillbook lab` use.
-import type { TargetInfo } from '../../actions/types.js';
+import type { TargetInfo } from '../contract/action.js';
 import { requireLabBinaries } from './binaries.js';
 import { ensureLabDaemon } from './daemon-control.js';
 import { DEFAULT_IP_RANGE, labStateDir, readSettings } from './state.js';

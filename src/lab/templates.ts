@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { lookupPath, renderTemplate, TemplateError } from '../../runbook/template.js';
+import { lookupPath, renderTemplate, TemplateError } from '../runbook/template.js';
 
 export const REDIS_NODE_TEMPLATE = 'redis-node.cloud-init.yaml';
 export const SENTINEL_NODE_TEMPLATE = 'sentinel-node.cloud-init.yaml';

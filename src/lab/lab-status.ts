@@ -2,7 +2,7 @@
 // and what each droplet's Redis or Sentinel process says about replication.
 
 import type { IDroplet } from 'dots-wrapper/dist/droplet/index.js';
-import { createApiClient } from '../digitalocean/client.js';
+import { createApiClient } from '../targets/digitalocean/client.js';
 import { runningDaemon } from './daemon-control.js';
 import { type NodeState, nodeState, type SentinelState, sentinelState } from './health.js';
 import { apiErrorMessage, privateIpOf } from './provision.js';

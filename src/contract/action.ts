@@ -1,6 +1,6 @@
 // The contract every action kind implements. Adding a kind = one folder under src/actions/ + one registry line.
 import type { z } from 'zod';
-import type { ActionBlock, Runbook, Safety, TargetName } from '../runbook/model.js';
+import type { ActionBlock, Runbook, Safety, TargetName } from './runbook.js';
 
 export interface TimelineEntry {
   /** Monotonic ms on the run's axis. */

@@ -3,7 +3,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IDroplet } from 'dots-wrapper/dist/droplet/index.js';
-import { createApiClient, type DotsClient } from '../digitalocean/client.js';
+import { createApiClient, type DotsClient } from '../targets/digitalocean/client.js';
 import { nodeState, sentinelState } from './health.js';
 import type { LabSettings } from './state.js';
 import type { LabSupervisor } from './supervisor.js';

@@ -1,7 +1,7 @@
 // What the lab's Redis nodes and Sentinels say about themselves, read with short-lived ioredis clients
 // (each with an error listener, each closed whatever happens).
 import type { Redis } from 'ioredis';
-import { withRedisClient } from '../redis/load-ioredis.js';
+import { withRedisClient } from '../targets/redis/load-ioredis.js';
 
 export const MASTER_NAME = 'mymaster';
 

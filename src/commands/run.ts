@@ -1,8 +1,8 @@
 // drillbook run FILE: loads the runbook, builds the engine, and drives it through the TUI or headless.
 import type { Interaction } from '../contract/action.js';
+import type { EngineEvent, RunStatus } from '../contract/events.js';
 import type { TargetName } from '../contract/runbook.js';
 import type { Engine } from '../engine/engine.js';
-import type { EngineEvent, RunStatus } from '../engine/events.js';
 import { EXIT, HELP, parseCommandArgs, parseVarFlags, UsageError } from './args.js';
 import { isTargetName, TARGETS } from './targets.js';
 

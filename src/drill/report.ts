@@ -1,6 +1,6 @@
 // The drill part of a run report: for every probe that was stopped, what the application lived through
 // (RTO, RPO, phases, settings in force), rendered after the engine's step-by-step summary.
-import type { EngineEvent } from '../engine/events.js';
+import type { EngineEvent } from '../contract/events.js';
 import { type RunSummary, renderMarkdownReport, summarizeRun } from '../engine/report.js';
 import type { FailoverPhases } from './phases.js';
 import type { SettingsInForce } from './settings.js';

@@ -2,8 +2,8 @@
 // operator type the resource name unless --yes --allow-destroy. A step an interrupted run left half-done
 // is never re-run silently.
 import type { ActionKind, Interaction } from '../contract/action.js';
+import type { EngineEventBody } from '../contract/events.js';
 import type { ActionBlock, Step } from '../contract/runbook.js';
-import type { EngineEventBody } from './events.js';
 
 export type ActionConfirmation = Awaited<ReturnType<NonNullable<ActionKind['confirmation']>>>;
 

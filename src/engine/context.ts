@@ -6,10 +6,10 @@ import type {
   TargetInfo,
   TimelineEntry,
 } from '../contract/action.js';
+import type { EngineEventBody } from '../contract/events.js';
 import type { ActionBlock, Runbook, Step } from '../contract/runbook.js';
 import { formatValue, renderTemplate, TemplateError } from '../runbook/template.js';
 import { varEnvName } from '../runbook/vars.js';
-import type { EngineEventBody } from './events.js';
 import type { Redactor } from './redact.js';
 import type { ResultStore } from './results.js';
 

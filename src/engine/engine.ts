@@ -2,10 +2,10 @@
 // journals every event, and resumes from a journal. Headless: no React, no Ink.
 import { userInfo } from 'node:os';
 import type { ActionKind, Interaction, TargetInfo } from '../contract/action.js';
+import type { EngineEvent, RunStatus, StepStatus } from '../contract/events.js';
 import type { Runbook, Step, TargetName } from '../contract/runbook.js';
 import { renderTemplate } from '../runbook/template.js';
 import { confirmStep } from './confirm.js';
-import type { EngineEvent, RunStatus, StepStatus } from './events.js';
 import { actionConfirmation } from './execute.js';
 import { journalPathFor, locateJournal, readJournal } from './journal.js';
 import { type ReplayedRun, replayJournal } from './resume.js';

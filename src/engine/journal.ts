@@ -12,7 +12,7 @@ import {
 } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import type { EngineEvent } from './events.js';
+import type { EngineEvent } from '../contract/events.js';
 
 /** $XDG_STATE_HOME/drillbook/runs, or ~/.local/state/drillbook/runs when XDG_STATE_HOME is unset. */
 export function defaultJournalDir(): string {

@@ -1,7 +1,7 @@
 // A run's summary, rebuilt from its journal alone: who ran what, when, and how each step ended.
 // Kept separate from the Markdown rendering so the drill report can add its own sections.
 import type { CheckResult } from '../contract/action.js';
-import type { EngineEvent, RunStatus, StepStatus } from './events.js';
+import type { EngineEvent, RunStatus, StepStatus } from '../contract/events.js';
 import { formatDuration } from './format.js';
 
 export interface StepSummaryReport {

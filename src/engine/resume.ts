@@ -1,7 +1,7 @@
 // --resume: replay a journal into what the new process needs to carry on where the old one stopped.
 import type { TimelineEntry } from '../contract/action.js';
+import type { EngineEvent, StepStatus } from '../contract/events.js';
 import type { TargetName } from '../contract/runbook.js';
-import type { EngineEvent, StepStatus } from './events.js';
 
 export interface ReplayedRun {
   runId: string;

@@ -1,10 +1,10 @@
 // What every part of a run shares: the event stream (stamped, redacted, journaled), the addressable
 // results, the variables, the timeline, run-scoped resources and the target.
 import type { ActionKind, TargetInfo, TimelineEntry } from '../contract/action.js';
+import type { EngineEvent, EngineEventBody } from '../contract/events.js';
 import type { Runbook, TargetName } from '../contract/runbook.js';
 import { formatValue } from '../runbook/template.js';
 import type { ContextDeps } from './context.js';
-import type { EngineEvent, EngineEventBody } from './events.js';
 import { JournalWriter } from './journal.js';
 import { Redactor } from './redact.js';
 import { createRunResources } from './resources.js';

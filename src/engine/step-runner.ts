@@ -1,7 +1,7 @@
 // Runs (or, in a dry run, previews) the actions of one step in order and reports how the step ended.
 import type { Interaction } from '../contract/action.js';
+import type { StepStatus } from '../contract/events.js';
 import type { Step } from '../contract/runbook.js';
-import type { StepStatus } from './events.js';
 import { type ExecuteInput, executeAction, previewAction } from './execute.js';
 import { resultKey } from './resume.js';
 import type { RunCore } from './run-core.js';

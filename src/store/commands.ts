@@ -1,8 +1,8 @@
 // What the operator's keys do to the engine: run, run on, skip, retry, preview, abort, quit.
 // Every command checks its own preconditions and says why when it does nothing.
 
+import type { EngineEvent, RunStatus, StepStatus } from '../contract/events.js';
 import type { Step } from '../contract/runbook.js';
-import type { EngineEvent, RunStatus, StepStatus } from '../engine/events.js';
 import { type PreviewSources, previewAction, previewStep } from './preview.js';
 import { selectIsStepRunning, selectSelectedStep } from './selectors.js';
 import type { TuiStore } from './store.js';

@@ -1,6 +1,6 @@
 // Folds a batch of engine events into a new state. Steps and actions touched by the batch get new objects
 // (so selectors see the change); output and timeline buffers are appended in place and their version bumped.
-import type { EngineEvent } from '../engine/events.js';
+import type { EngineEvent } from '../contract/events.js';
 import { type ActionState, LOG_ENTRIES, newActionState, type StepState, type TuiState } from './state.js';
 
 export function applyEvents(state: TuiState, events: readonly EngineEvent[]): TuiState {

@@ -1,8 +1,8 @@
 // The TUI's state: what the engine has told us (run, steps, actions, timeline) plus what the operator is
 // doing (selection, focus, scroll, dialogs). Pure data and types; no React, no Ink.
 import type { CheckResult, ConfirmRequest, PromptAnswer, PromptRequest } from '../contract/action.js';
+import type { RunStatus, StepStatus } from '../contract/events.js';
 import type { Runbook, Safety, TargetName } from '../contract/runbook.js';
-import type { RunStatus, StepStatus } from '../engine/events.js';
 import { RingBuffer } from './ring-buffer.js';
 
 /** Lines kept per action; older ones are dropped (and counted). */

@@ -1,7 +1,7 @@
 // The one zustand vanilla store of the TUI, and the batching pipe that feeds it engine events.
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { EngineEvent, EngineEventType } from '../contract/events.js';
 import type { Runbook, TargetName } from '../contract/runbook.js';
-import type { EngineEvent, EngineEventType } from '../engine/events.js';
 import { applyEvents } from './reduce.js';
 import { initialState, type TuiState } from './state.js';
 

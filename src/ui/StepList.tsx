@@ -1,6 +1,6 @@
 // The steps with status icons and durations; only the rows that fit are rendered, the selection kept visible.
 import { Box, Text } from 'ink';
-import type { StepStatus } from '../engine/events.js';
+import type { StepStatus } from '../contract/events.js';
 import { selectStep, selectStepOrder, selectUi } from '../store/selectors.js';
 import type { StepState } from '../store/state.js';
 import { formatDuration, useTick } from './hooks.js';

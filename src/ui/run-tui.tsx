@@ -16,8 +16,8 @@
 import './interactive-terminal.js';
 import { render } from 'ink';
 import type { ActionKind, Interaction } from '../contract/action.js';
+import type { RunStatus } from '../contract/events.js';
 import type { Runbook, Step, TargetName } from '../contract/runbook.js';
-import type { RunStatus } from '../engine/events.js';
 import { createCommands, type TuiEngine } from '../store/commands.js';
 import { createTuiInteraction as createStoreInteraction } from '../store/interaction.js';
 import { createEventFeed, createTuiStore, type TuiStore } from '../store/store.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { EngineEvent, EngineEventBody } from '../../src/contract/events.js';
 import { buildRunReport, renderRunReportMarkdown } from '../../src/drill/report.js';
-import type { EngineEvent, EngineEventBody } from '../../src/engine/events.js';
 
 let seq = 0;
 const stamp = (body: EngineEventBody, t: number): EngineEvent =>

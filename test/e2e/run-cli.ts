@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import type { EngineEvent } from '../../src/engine/events.js';
+import type { EngineEvent } from '../../src/contract/events.js';
 import { readJournal } from '../../src/engine/journal.js';
 import { labDown } from '../../src/lab/lab-down.js';
 import { commandLine } from '../../src/lab/processes.js';

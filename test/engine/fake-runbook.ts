@@ -10,9 +10,9 @@ import type {
   Interaction,
   PromptAnswer,
 } from '../../src/contract/action.js';
+import type { EngineEvent } from '../../src/contract/events.js';
 import type { ActionBlock, Runbook, Safety, Step, VarSpec } from '../../src/contract/runbook.js';
 import { createEngine, type Engine, type EngineOptions } from '../../src/engine/engine.js';
-import type { EngineEvent } from '../../src/engine/events.js';
 
 export interface FakeSpec {
   /** Shown in the preview; may hold {{ references }}. */

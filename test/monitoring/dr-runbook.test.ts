@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EngineEvent } from '../../src/engine/events.js';
+import type { EngineEvent } from '../../src/contract/events.js';
 import { monitoringStatus, stopMonitoring } from '../../src/lab/monitoring/index.js';
 import {
   buildCli,

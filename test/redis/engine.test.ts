@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Interaction } from '../../src/contract/action.js';
+import type { EngineEvent } from '../../src/contract/events.js';
 import { createEngine } from '../../src/engine/engine.js';
-import type { EngineEvent } from '../../src/engine/events.js';
 import { parseRunbook } from '../../src/runbook/parse.js';
 import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import type { EngineEvent, EngineEventBody } from '../../src/engine/events.js';
+import type { EngineEvent, EngineEventBody } from '../../src/contract/events.js';
 import { createTuiInteraction } from '../../src/store/interaction.js';
 import { RingBuffer } from '../../src/store/ring-buffer.js';
 import { selectProgress, selectRunningStepId } from '../../src/store/selectors.js';

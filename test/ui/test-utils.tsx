@@ -3,8 +3,8 @@
 import { render } from 'ink-testing-library';
 import stripAnsi from 'strip-ansi';
 import type { ActionKind, Interaction } from '../../src/contract/action.js';
+import type { EngineEvent, EngineEventBody, RunStatus, StepStatus } from '../../src/contract/events.js';
 import type { ActionBlock, Runbook, Safety, Step } from '../../src/contract/runbook.js';
-import type { EngineEvent, EngineEventBody, RunStatus, StepStatus } from '../../src/engine/events.js';
 import { createCommands, type TuiEngine } from '../../src/store/commands.js';
 import { createTuiInteraction } from '../../src/store/interaction.js';
 import type { TuiState } from '../../src/store/state.js';

@@ -1,7 +1,7 @@
 // Everything the engine tells its subscribers (store, plain/json reporters, journal). One-way: engine → out.
 
-import type { CheckResult } from '../contract/action.js';
-import type { Safety, TargetName } from '../contract/runbook.js';
+import type { CheckResult } from './action.js';
+import type { Safety, TargetName } from './runbook.js';
 
 export type StepStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped';
 export type RunStatus = 'passed' | 'failed' | 'aborted';

@@ -1,5 +1,5 @@
 // bench/parse: parse + validate a generated 5,000-step runbook (sh, check and prompt blocks whose results
-// later steps reference); target under 200 ms (DESIGN.md §6). Median of 20 runs after 3 warm-up runs.
+// later steps reference); target under 200 ms. Median of 20 runs after 3 warm-up runs.
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { importTs, recordSection } from './lib/import-ts.mjs';

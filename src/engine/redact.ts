@@ -1,4 +1,4 @@
-// Secrets are masked before an event reaches any subscriber or the journal (DESIGN.md §7).
+// Secrets are masked before an event reaches any subscriber or the journal.
 
 export const MASK = '••••••';
 

@@ -1,5 +1,5 @@
 // {{ path }} templating over vars, run info and earlier results. A reference to a value that is not there
-// is an error, never a silent empty string (DESIGN.md §4).
+// is an error, never a silent empty string.
 
 /** Thrown when a {{ path }} cannot be resolved. */
 export class TemplateError extends Error {

@@ -1,4 +1,4 @@
-// A bounded buffer for streamed output: memory stays flat however long a step talks (DESIGN.md §3).
+// A bounded buffer for streamed output: memory stays flat however long a step talks.
 
 export class RingBuffer<T> {
   private readonly items: T[] = [];

@@ -1,23 +1,16 @@
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
 /**
- * Validates emulator responses against the official DigitalOcean OpenAPI spec, read from the sibling
- * `shared/` folder (read-only: nothing is written there). The dereferenced spec is cached per test process.
+ * Validates emulator responses against the official DigitalOcean OpenAPI spec: the operations drillbook
+ * uses, vendored in fixtures/digitalocean-openapi/ (see its README for the upstream commit and licence).
+ * The dereferenced spec is cached per test process.
  */
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const specPath = path.resolve(
-  repoRoot,
-  '..',
-  'shared',
-  'ref',
-  'digitalocean-openapi',
-  'specification',
-  'DigitalOcean-public.v2.yaml',
+export const specPath = fileURLToPath(
+  new URL('../../fixtures/digitalocean-openapi/DigitalOcean-public.v2.yaml', import.meta.url),
 );
 
 type Schema = Record<string, unknown>;

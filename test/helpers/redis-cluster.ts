@@ -2,7 +2,7 @@
  * A REAL Redis Sentinel cluster for integration tests: one master, N replicas and M Sentinels, each a
  * redis-server / redis-sentinel process bound to its own address on a loopback subnet you choose, with
  * its own temp dir and config file (Sentinels rewrite theirs), requirepass/masterauth/auth-pass set, and
- * bind-source-addr so every process connects out from its own address (DESIGN.md §2).
+ * bind-source-addr so every process connects out from its own address.
  *
  * API
  *   const cluster = await startRedisCluster({ subnet: '127.40.1' });   // waits until healthy

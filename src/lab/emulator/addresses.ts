@@ -1,6 +1,6 @@
 /**
  * IPv4 arithmetic for the lab. Everything the emulator hands out lies in 127.0.0.0/8: the machines the
- * lab runs on must never send traffic to a real private or public address (DESIGN §2).
+ * lab runs on must never send traffic to a real private or public address.
  */
 export interface Cidr {
   base: number;

@@ -2,12 +2,18 @@
 export interface LabDroplet {
   id: number;
   name: string;
-  /** Loopback address from the droplet's VPC range, e.g. 127.10.0.10. */
+  /** From the droplet's VPC range: loopback (127.10.0.10) in loopback mode, the real one (10.10.0.10) in container mode. */
   privateIp: string;
   /** Also loopback (the lab never hands out an address outside 127.0.0.0/8), e.g. 127.200.0.10. */
   publicIp: string;
   userData?: string;
   tags: string[];
+  /** The droplet's VPC, its range (e.g. 10.10.0.0/24) and region, for the container lab's network and metadata. */
+  vpcUuid?: string;
+  vpcRange?: string;
+  region?: string;
+  /** Public keys of the SSH keys the droplet was created with (DigitalOcean installs them for root). */
+  sshPublicKeys?: string[];
 }
 /** Makes droplets real: the lab supervisor implements it with redis-server/redis-sentinel processes. */
 export interface DropletRuntime {

@@ -42,6 +42,10 @@ describe('droplet create', () => {
         publicIp: '127.200.0.10',
         userData: '#cloud-config\n',
         tags: ['redis'],
+        vpcUuid: expect.any(String),
+        vpcRange: '127.10.0.0/24',
+        region: droplet.region.slug,
+        sshPublicKeys: [],
       },
     ]);
     const action = (await api.call('GET', `/v2/actions/${links.actions[0].id}`)).body.action;

@@ -1,6 +1,7 @@
 /**
- * IPv4 arithmetic for the lab. Everything the emulator hands out lies in 127.0.0.0/8: the machines the
- * lab runs on must never send traffic to a real private or public address.
+ * IPv4 arithmetic for the lab. In loopback mode everything the emulator hands out lies in 127.0.0.0/8; in
+ * private mode (the container lab) private addresses exist only inside the lab's own network namespaces,
+ * which have no uplink. The host never sends traffic to a real private or public address.
  */
 export interface Cidr {
   base: number;
@@ -45,6 +46,16 @@ export const isNetworkAddress = (cidr: Cidr): boolean => cidr.base % blockSize(c
 
 export const isLoopback = (address: number): boolean => address >>> 24 === 127;
 
+/** 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16. */
+export const isPrivate = (address: number): boolean => {
+  const first = address >>> 24;
+  const second = (address >>> 16) & 255;
+  return first === 10 || (first === 172 && second >= 16 && second <= 31) || (first === 192 && second === 168);
+};
+
+export const cidrIsPrivate = (cidr: Cidr): boolean =>
+  cidr.prefix >= 8 && isPrivate(cidr.base) && isPrivate(cidr.base + blockSize(cidr) - 1);
+
 export const cidrIsLoopback = (cidr: Cidr): boolean =>
   cidr.prefix >= 8 && isLoopback(cidr.base) && isLoopback(cidr.base + blockSize(cidr) - 1);
 
@@ -77,17 +88,21 @@ export function mapToLoopback(cidr: Cidr): LoopbackMapping {
   };
 }
 
-/** The first address ≥ base+10 in the range that is not in use, or base+preferredOffset when that one is free. */
+/**
+ * The first address ≥ base+10 in the range that is not in use, or base+preferredOffset when that one is free;
+ * only addresses `allowed` accepts (loopback unless told otherwise).
+ */
 export function allocateAddress(
   cidr: Cidr,
   used: ReadonlySet<string>,
   preferredOffset?: number,
+  allowed: (address: number) => boolean = isLoopback,
 ): string | undefined {
   const size = blockSize(cidr);
   const usable = (offset: number): string | undefined => {
     if (offset < 2 || offset >= size - 1) return undefined;
     const address = cidr.base + offset;
-    if (!isLoopback(address)) return undefined;
+    if (!allowed(address)) return undefined;
     const text = formatIpv4(address);
     return used.has(text) ? undefined : text;
   };

@@ -6,6 +6,7 @@ import { ActionRunner } from './lifecycle.js';
 import type { State, StoredAction, StoredDroplet, StoredVpc } from './types.js';
 
 export interface Settings {
+  addressMode: 'loopback' | 'private';
   bootDelayMs: number;
   actionDelayMs: number;
   defaultVpcRange: Cidr;
@@ -28,6 +29,7 @@ export class EmulatorCore {
       runtime,
       delayFor: (kind) => (kind === 'boot' ? settings.bootDelayMs : settings.actionDelayMs),
       findDroplet: (id) => this.findDroplet(id),
+      state,
       changed: () => this.changed(),
     });
   }
@@ -62,7 +64,7 @@ export class EmulatorCore {
     const vpc: StoredVpc = {
       id: randomUUID(),
       name: `default-${region}`,
-      description: `Default VPC of ${region} on the lab (loopback ${formatCidr(this.settings.defaultVpcRange)})`,
+      description: `Default VPC of ${region} on the lab (${this.settings.addressMode} ${formatCidr(this.settings.defaultVpcRange)})`,
       region,
       ipRange: formatCidr(this.settings.defaultVpcRange),
       isDefault: true,

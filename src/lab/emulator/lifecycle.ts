@@ -1,5 +1,5 @@
 import type { DropletRuntime, LabDroplet } from '../runtime.js';
-import type { DropletStatus, StoredAction, StoredDroplet } from './types.js';
+import type { DropletStatus, State, StoredAction, StoredDroplet } from './types.js';
 
 /** What each action does to the droplet: the runtime call that makes it real and the status it leaves. */
 interface ActionKind {
@@ -53,19 +53,27 @@ export const actionKinds: Record<string, ActionKind> = {
 
 export const powerActionTypes = ['power_off', 'power_on', 'shutdown', 'reboot', 'power_cycle'] as const;
 
-export const toLabDroplet = (droplet: StoredDroplet): LabDroplet => ({
-  id: droplet.id,
-  name: droplet.name,
-  privateIp: droplet.privateIp,
-  publicIp: droplet.publicIp,
-  ...(droplet.userData !== undefined ? { userData: droplet.userData } : {}),
-  tags: [...droplet.tags],
-});
+export function toLabDroplet(droplet: StoredDroplet, state: Pick<State, 'vpcs' | 'keys'>): LabDroplet {
+  const vpc = state.vpcs.find((candidate) => candidate.id === droplet.vpcUuid);
+  return {
+    id: droplet.id,
+    name: droplet.name,
+    privateIp: droplet.privateIp,
+    publicIp: droplet.publicIp,
+    ...(droplet.userData !== undefined ? { userData: droplet.userData } : {}),
+    tags: [...droplet.tags],
+    vpcUuid: droplet.vpcUuid,
+    ...(vpc ? { vpcRange: vpc.ipRange } : {}),
+    region: droplet.region,
+    sshPublicKeys: state.keys.filter((key) => droplet.sshKeyIds.includes(key.id)).map((key) => key.publicKey),
+  };
+}
 
 export interface ActionHost {
   runtime?: DropletRuntime;
   delayFor(kind: 'boot' | 'action'): number;
   findDroplet(id: number): StoredDroplet | undefined;
+  state: Pick<State, 'vpcs' | 'keys'>;
   changed(): void;
 }
 
@@ -103,7 +111,7 @@ export class ActionRunner {
     if (!kind) throw new Error(`the lab emulator cannot run actions of type ${action.type}`);
     droplet.locked = true;
     const statusAtStart = droplet.status;
-    const snapshot = toLabDroplet(droplet);
+    const snapshot = toLabDroplet(droplet, this.host.state);
     const runtime = this.host.runtime;
     const delay = this.sleep(this.host.delayFor(kind.delay));
     const work = runtime

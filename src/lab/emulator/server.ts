@@ -1,7 +1,7 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { type Cidr, cidrIsLoopback, parseCidr } from './addresses.js';
+import { type Cidr, cidrIsLoopback, cidrIsPrivate, parseCidr } from './addresses.js';
 import { EmulatorCore } from './core.js';
 import { ApiError, badRequest, unauthorized } from './errors.js';
 import { FaultInjector, type StatusFault } from './faults.js';
@@ -20,6 +20,16 @@ function loopbackRange(name: string, text: string): Cidr {
   if (!cidr || !cidrIsLoopback(cidr)) {
     throw new Error(
       `Emulator option ${name} "${text}" must be a CIDR range inside 127.0.0.0/8: the lab never hands out other addresses.`,
+    );
+  }
+  return cidr;
+}
+
+function privateRange(name: string, text: string): Cidr {
+  const cidr = parseCidr(text);
+  if (!cidr || !cidrIsPrivate(cidr)) {
+    throw new Error(
+      `Emulator option ${name} "${text}" must be a private CIDR range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16) in private address mode.`,
     );
   }
   return cidr;
@@ -84,10 +94,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       `Emulator option host "${host}" is not a loopback address; the lab listens on 127.0.0.0/8 only.`,
     );
   }
+  const addressMode = options.addressMode ?? 'loopback';
   const settings = {
+    addressMode,
     bootDelayMs: options.bootDelayMs ?? 1000,
     actionDelayMs: options.actionDelayMs ?? 300,
-    defaultVpcRange: loopbackRange('defaultVpcRange', options.defaultVpcRange ?? '127.10.0.0/24'),
+    defaultVpcRange:
+      addressMode === 'private'
+        ? privateRange('defaultVpcRange', options.defaultVpcRange ?? '10.116.0.0/20')
+        : loopbackRange('defaultVpcRange', options.defaultVpcRange ?? '127.10.0.0/24'),
     publicRange: loopbackRange('publicRange', options.publicRange ?? '127.200.0.0/16'),
   };
   const stateFile = options.stateFile;
@@ -233,7 +248,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     url: core.apiUrl,
     faults,
     requests,
-    droplets: () => core.state.droplets.map(toLabDroplet),
+    droplets: () => core.state.droplets.map((droplet) => toLabDroplet(droplet, core.state)),
     idle: () => core.actions.idle(),
     async close() {
       if (closed) return;

@@ -10,7 +10,13 @@ export interface EmulatorOptions {
   bootDelayMs?: number;
   /** Power actions duration (default 300). */
   actionDelayMs?: number;
-  /** Default VPC range, default '127.10.0.0/24'. Must lie in 127.0.0.0/8. */
+  /**
+   * loopback (default): private ranges are mapped onto 127.0.0.0/8 (10.10.0.0/24 → 127.10.0.0/24) and
+   * droplets get loopback addresses. private (container lab): VPCs keep their real private range and
+   * droplets get addresses from it, which exist only inside the lab's network namespaces.
+   */
+  addressMode?: 'loopback' | 'private';
+  /** Default VPC range, default '127.10.0.0/24' (loopback mode) or '10.116.0.0/20' (private mode). */
   defaultVpcRange?: string;
   /** Range public addresses come from, default '127.200.0.0/16'. Must lie in 127.0.0.0/8. */
   publicRange?: string;

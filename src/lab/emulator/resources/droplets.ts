@@ -1,4 +1,4 @@
-import { allocateAddress, parseCidr } from '../addresses.js';
+import { allocateAddress, isLoopback, isPrivate, parseCidr } from '../addresses.js';
 import { findImage, findRegion, findSize } from '../catalogue.js';
 import type { EmulatorCore } from '../core.js';
 import { ApiError, notFound, unprocessable } from '../errors.js';
@@ -111,7 +111,12 @@ function createDroplets(core: EmulatorCore, raw: unknown) {
   const hostTag = tags.map((tag) => labHostTag.exec(tag)).find((match) => match !== null);
   const used = core.usedAddresses();
   const addresses = names.map((name) => {
-    const privateIp = allocateAddress(privateRange, used, hostTag ? Number(hostTag[1]) : undefined);
+    const privateIp = allocateAddress(
+      privateRange,
+      used,
+      hostTag ? Number(hostTag[1]) : undefined,
+      core.settings.addressMode === 'private' ? isPrivate : isLoopback,
+    );
     if (!privateIp)
       throw unprocessable(
         'vpc_uuid',
@@ -164,7 +169,7 @@ async function destroyDroplet(core: EmulatorCore, droplet: StoredDroplet): Promi
   const runtime = core.runtime;
   if (runtime) {
     try {
-      await core.actions.serialize(droplet.id, () => runtime.destroy(toLabDroplet(droplet)));
+      await core.actions.serialize(droplet.id, () => runtime.destroy(toLabDroplet(droplet, core.state)));
     } catch (error) {
       throw new ApiError(
         500,

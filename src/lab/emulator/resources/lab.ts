@@ -33,7 +33,7 @@ export const labRoutes: Route[] = [
         }
         const runtime = core.runtime;
         if (runtime && droplet.frozen !== freezing) {
-          const lab = toLabDroplet(droplet);
+          const lab = toLabDroplet(droplet, core.state);
           await core.actions.serialize(droplet.id, () =>
             freezing ? runtime.freeze(lab) : runtime.thaw(lab),
           );

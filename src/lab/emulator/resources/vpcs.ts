@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { formatCidr, isNetworkAddress, mapToLoopback, parseCidr } from '../addresses.js';
+import { cidrIsPrivate, formatCidr, isNetworkAddress, mapToLoopback, parseCidr } from '../addresses.js';
 import { findRegion } from '../catalogue.js';
 import type { EmulatorCore } from '../core.js';
 import { forbidden, notFound, unprocessable } from '../errors.js';
@@ -42,15 +42,22 @@ function checkDescription(description: string | undefined): void {
     throw unprocessable('description', 'must be at most 255 characters');
 }
 
-/** Maps the requested range onto loopback, or picks the next free 127.N.0.0/24 when none was asked for. */
+/**
+ * Maps the requested range onto loopback (loopback mode) or keeps it (private mode), or picks the next free
+ * 127.N.0.0/24 (10.N.0.0/24) when none was asked for.
+ */
 function resolveRange(core: EmulatorCore, requested: string | undefined): { range: string; note: string } {
+  const first = core.settings.addressMode === 'private' ? 10 : 127;
   if (requested === undefined) {
     const taken = new Set(core.state.vpcs.map((vpc) => vpc.ipRange));
     for (let second = 11; second < 256; second++) {
-      const range = `127.${second}.0.0/24`;
+      const range = `${first}.${second}.0.0/24`;
       if (!taken.has(range)) return { range, note: `ip_range ${range} chosen by the lab` };
     }
-    throw unprocessable('ip_range', 'could not be chosen: every 127.N.0.0/24 is taken; pass one explicitly');
+    throw unprocessable(
+      'ip_range',
+      `could not be chosen: every ${first}.N.0.0/24 is taken; pass one explicitly`,
+    );
   }
   const cidr = parseCidr(requested);
   if (!cidr) throw unprocessable('ip_range', `"${requested}" is not a CIDR range such as 10.10.0.0/24`);
@@ -58,6 +65,15 @@ function resolveRange(core: EmulatorCore, requested: string | undefined): { rang
     throw unprocessable('ip_range', `${requested} must be between /16 and /28`);
   if (!isNetworkAddress(cidr))
     throw unprocessable('ip_range', `${requested} is not a network address (host bits are set)`);
+  if (core.settings.addressMode === 'private') {
+    if (!cidrIsPrivate(cidr)) {
+      throw unprocessable(
+        'ip_range',
+        `${requested} is not a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)`,
+      );
+    }
+    return { range: formatCidr(cidr), note: `ip_range ${formatCidr(cidr)}` };
+  }
   const mapping = mapToLoopback(cidr);
   if (!mapping.ok) throw unprocessable('ip_range', mapping.problem);
   const range = formatCidr(mapping.cidr);

@@ -63,6 +63,8 @@ Options:
   --json                      one JSON object per line; the last is run.finished with every result
   --dry-run                   show what each action would do, variables resolved; run nothing
   --var NAME=VALUE            set a variable (repeatable); wins over env, prompt, generate, default
+  --var-file FILE             variables from FILE (NAME=VALUE lines; - reads stdin): secrets stay out of ps
+  --allow-unknown-vars        a --var the runbook does not know is a warning instead of an error
   --from STEP                 start at this step (id or 1-based number)
   --only STEP                 run only this step (repeatable)
   --resume RUN                continue a recorded run (run id or journal path) at its first step not passed
@@ -78,7 +80,7 @@ Options:
   -h, --help                  show this help
 
 Without a terminal nobody can answer: mutating steps need --yes, destructive ones --yes --allow-destroy,
-prompts need --var NAME=VALUE, and checklist items need --yes (recorded as done by flag).
+prompts need --var NAME=VALUE (or --var-file), and checklist items need --yes (recorded as done by flag).
 Ctrl-C aborts the running step; a second Ctrl-C quits.`,
   check: `Usage: drillbook check FILE...
 

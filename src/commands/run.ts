@@ -5,6 +5,7 @@ import type { TargetName } from '../contract/runbook.js';
 import type { Engine } from '../engine/engine.js';
 import { EXIT, HELP, parseCommandArgs, parseVarFlags, UsageError } from './args.js';
 import { isTargetName, TARGETS } from './targets.js';
+import { readVarFile } from './var-file.js';
 
 const RUN_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
@@ -15,6 +16,8 @@ const RUN_OPTIONS = {
   json: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   var: { type: 'string', multiple: true },
+  'var-file': { type: 'string', multiple: true },
+  'allow-unknown-vars': { type: 'boolean' },
   from: { type: 'string' },
   only: { type: 'string', multiple: true },
   resume: { type: 'string' },
@@ -46,7 +49,9 @@ export async function runRunCommand(argv: string[]): Promise<number> {
   }
   if (values.from !== undefined && values.only)
     throw new UsageError('choose one of --from and --only', 'run');
-  const vars = parseVarFlags('run', values.var);
+  const vars: Record<string, string> = {};
+  for (const path of values['var-file'] ?? []) Object.assign(vars, readVarFile('run', path));
+  Object.assign(vars, parseVarFlags('run', values.var));
   if (values.via !== undefined) {
     if (!/^ssh:\/\/[^\s@/]+@[^\s/]+$/.test(values.via)) {
       throw new UsageError(
@@ -70,6 +75,13 @@ export async function runRunCommand(argv: string[]): Promise<number> {
   if (!runbook) {
     process.stderr.write(`${file}: not run; fix the errors above (drillbook check ${file} lists them)\n`);
     return EXIT.usage;
+  }
+  if (values.via !== undefined && !runbook.vars.some((spec) => spec.name === 'via')) {
+    // Not an error: the runbook may reach its nodes directly; but the operator must know the jump host is not used.
+    process.stderr.write(
+      `drillbook: warning: --via is ignored: ${file} declares no via variable, so its redis and sentinel blocks connect directly (add via to its vars to use a jump host)\n`,
+    );
+    delete vars.via;
   }
   const selection = { from: values.from, only: values.only };
   selectSteps(runbook, selection);
@@ -105,6 +117,7 @@ export async function runRunCommand(argv: string[]): Promise<number> {
       interaction,
       journalPath: values.journal,
       resume: values.resume,
+      allowUnknownVars: values['allow-unknown-vars'] ?? false,
     });
 
   if (mode === 'tui') {

@@ -34,6 +34,8 @@ export interface EngineOptions {
   resume?: string;
   // biome-ignore lint/suspicious/noExplicitAny: kinds have different spec types; each kind checks its own.
   kinds?: ReadonlyMap<string, ActionKind<any>>;
+  /** A --var the runbook neither declares nor publishes is an error unless this is set (then a warning). */
+  allowUnknownVars?: boolean;
   /** Default: os.userInfo().username. */
   operator?: string;
 }
@@ -153,6 +155,7 @@ class StepEngine implements Engine {
       signal: this.startController.signal,
       dryRun: this.options.dryRun ?? false,
       operator: this.options.operator ?? userInfo().username,
+      allowUnknownVars: this.options.allowUnknownVars ?? false,
       resume: this.replay && {
         replay: this.replay,
         journalPath: this.journalPath,

@@ -1,4 +1,5 @@
-// Secrets are masked before an event reaches any subscriber or the journal.
+// Secrets are masked before an event reaches any subscriber or the journal, in every form
+// a value takes on its way to output: verbatim, and as the encodings tools print it in.
 
 export const MASK = '••••••';
 
@@ -12,7 +13,7 @@ export class Redactor {
 
   add(value: string | undefined): void {
     if (!value || value.length < Redactor.MIN_LENGTH || this.secrets.has(value)) return;
-    this.secrets.add(value);
+    for (const form of encodedForms(value)) this.secrets.add(form);
     // Longest first, so a secret that contains another is masked whole.
     const alternatives = [...this.secrets].sort((a, b) => b.length - a.length).map(escapeRegExp);
     this.pattern = new RegExp(alternatives.join('|'), 'g');
@@ -61,6 +62,25 @@ export class Redactor {
       seen.delete(value);
     }
   }
+}
+
+/**
+ * The forms a secret can reach output in: as is; escaped inside a JSON string (an API body, --json);
+ * quoted the way redis-cli and drillbook show a Redis argument (\\, \", \n); and URL-encoded (a
+ * password in a redis:// URL or a query string, with %20 or + for a space).
+ */
+export function encodedForms(value: string): string[] {
+  const json = JSON.stringify(value).slice(1, -1);
+  const redisQuoted = value
+    .replace(/\\/g, '\\\\')
+    .replace(/"/g, '\\"')
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')
+    .replace(/\t/g, '\\t');
+  const url = encodeURIComponent(value);
+  const forms = [value, json, redisQuoted, url, url.replace(/%20/g, '+'), encodeURI(value)];
+  // Escaping only lengthens a value, so every form is at least as long as the secret itself.
+  return [...new Set(forms)];
 }
 
 function escapeRegExp(text: string): string {

@@ -11,6 +11,19 @@ export interface KeptSecrets {
   published: Record<string, unknown>;
 }
 
+/**
+ * API tokens in drillbook's own environment: shell steps inherit it, so a step that prints its environment
+ * (or a token in a URL) would show them whatever the target, and they are known before anything runs.
+ */
+export const INHERITED_TOKEN_VARIABLES = ['DIGITALOCEAN_ACCESS_TOKEN', 'DIGITALOCEAN_TOKEN'] as const;
+
+export function inheritedTokens(env: NodeJS.ProcessEnv = process.env): string[] {
+  return INHERITED_TOKEN_VARIABLES.flatMap((name) => {
+    const value = env[name]?.trim();
+    return value ? [value, env[name] as string] : [];
+  });
+}
+
 /** The journal path with .jsonl replaced by .secrets.json. */
 export function secretsPathFor(journalPath: string): string {
   return `${journalPath.replace(/\.jsonl$/, '')}.secrets.json`;

@@ -2,10 +2,11 @@
 // --resume a word about where the run continues and which steps may have partly completed.
 import type { ActionKind, Interaction } from '../contract/action.js';
 import type { Runbook } from '../contract/runbook.js';
+import { closest } from '../runbook/suggest.js';
 import type { ReplayedRun } from './resume.js';
 import type { RunCore } from './run-core.js';
-import { generatedStorePath, readGeneratedStore, writeGeneratedStore } from './secrets.js';
-import { resolveVariables } from './vars.js';
+import { generatedStorePath, inheritedTokens, readGeneratedStore, writeGeneratedStore } from './secrets.js';
+import { resolveVariables, VariableError } from './vars.js';
 
 export interface StartRunInput {
   core: RunCore;
@@ -15,6 +16,7 @@ export interface StartRunInput {
   signal: AbortSignal;
   dryRun: boolean;
   operator: string;
+  allowUnknownVars: boolean;
   resume?: {
     replay: ReplayedRun;
     journalPath: string;
@@ -24,9 +26,25 @@ export interface StartRunInput {
   };
 }
 
+/**
+ * Every secret the run can know before it does anything is registered before the first event: the tokens it
+ * inherits, and the target's own token when finding it costs nothing (the DigitalOcean target reads only the
+ * environment and doctl's file; the lab's daemon is started on first use, so its token comes then).
+ */
+async function registerKnownSecrets(core: RunCore): Promise<void> {
+  for (const token of inheritedTokens()) core.redactor.add(token);
+  if (core.options.target !== 'digitalocean') return;
+  try {
+    await core.resolveTarget();
+  } catch {
+    // No token yet: the first step that needs the target reports why, with where it looked.
+  }
+}
+
 export async function startRun(input: StartRunInput): Promise<void> {
   const { core, runbook, dryRun, resume } = input;
   const { runId, target } = core.options;
+  await registerKnownSecrets(core);
   const storePath = generatedStorePath(core.options.journalPath, runbook.file, target);
   const resolved = await resolveVariables({
     specs: runbook.vars,
@@ -38,6 +56,13 @@ export async function startRun(input: StartRunInput): Promise<void> {
       ? { generated: core.kept.generated, values: resume.replay.vars }
       : { generated: readGeneratedStore(storePath), values: {} },
   });
+  const unknown = unknownVariables(runbook, core, resolved.undeclared);
+  // A mistyped name would leave the intended variable at its default while mutating steps run: refuse.
+  if (unknown.length > 0 && !input.allowUnknownVars) {
+    throw new VariableError(
+      unknown.map((message) => `${message}; check the name, or pass --allow-unknown-vars to ignore it`),
+    );
+  }
   Object.assign(core.vars, resolved.values);
   for (const name of resolved.secretNames) core.redactor.add(resolved.values[name]);
   if (Object.keys(resolved.generated).length > 0) {
@@ -64,11 +89,7 @@ export async function startRun(input: StartRunInput): Promise<void> {
     const shown = secret ? '(secret)' : answer.value;
     core.emit({ type: 'prompt.answered', step: '', action: -1, question, answer: shown, kind: 'value' });
   }
-  const published = publishedVariables(runbook, core.options.kinds);
-  for (const name of resolved.undeclared.filter((undeclared) => !published.has(undeclared))) {
-    const message = `--var ${name}: the runbook has no variable ${name} and no action sets vars.${name}; ignored`;
-    core.emit({ type: 'log', level: 'warn', message });
-  }
+  for (const message of unknown) core.emit({ type: 'log', level: 'warn', message: `${message}; ignored` });
   if (resume) announceResume(core, runbook, resume);
 }
 
@@ -85,6 +106,18 @@ function announceResume(core: RunCore, runbook: Runbook, resume: NonNullable<Sta
   }
   const title = resume.replay.runbookTitle;
   if (title !== runbook.title) log('warn', `the journal was written for "${title}", not "${runbook.title}"`);
+}
+
+function unknownVariables(runbook: Runbook, core: RunCore, undeclared: string[]): string[] {
+  const published = publishedVariables(runbook, core.options.kinds);
+  const declared = runbook.vars.map((spec) => spec.name);
+  return undeclared
+    .filter((name) => !published.has(name))
+    .map((name) => {
+      const near = closest(name, declared);
+      const hint = near ? ` (did you mean ${near}?)` : '';
+      return `--var ${name}: the runbook has no variable ${name} and no action sets vars.${name}${hint}`;
+    });
 }
 
 /** Variable names actions publish (a prompt's var=NAME): --var may answer them in advance. */

@@ -49,8 +49,9 @@ function typeName(value: unknown): string {
   return typeof value === 'string' ? 'text' : `a ${typeof value}`;
 }
 
-function show(value: unknown): string {
-  const text = formatValue(value);
+/** Masks before shortening: cut first, and the part of a secret left before the cut would no longer match. */
+function show(value: unknown, context: EvaluationContext): string {
+  const text = context.redact(formatValue(value));
   return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text;
 }
 
@@ -142,7 +143,7 @@ export function evaluateLine(line: CheckLine, context: EvaluationContext): Check
     values.push(found.value);
   }
   const resolvedNote = operands.some((o) => o.type === 'reference')
-    ? ` (= ${expected.kind === 'list' ? `[${values.map(show).join(', ')}]` : show(values[0])})`
+    ? ` (= ${expected.kind === 'list' ? `[${values.map((value) => show(value, context)).join(', ')}]` : show(values[0], context)})`
     : '';
   const expectedShown = `${operator} ${line.expectedText}${resolvedNote}`;
 
@@ -163,7 +164,7 @@ export function evaluateLine(line: CheckLine, context: EvaluationContext): Check
     expected: context.redact(
       verdict.expectedNote ? `${expectedShown} (${verdict.expectedNote})` : expectedShown,
     ),
-    actual: context.redact(withNote(show(actual.value), verdict.actualNote, actual.value)),
+    actual: context.redact(withNote(show(actual.value, context), verdict.actualNote, actual.value)),
   };
 }
 

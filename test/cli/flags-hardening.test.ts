@@ -1,0 +1,90 @@
+// Flags that keep secrets out of argv and refuse what would be silently ignored (issue #15 items 9, 21).
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CLI, collect, ensureBuilt, FIXTURES, ROOT, runCli, tempDir } from './helpers.js';
+
+const SECRET = 'kept-out-of-argv-7731';
+
+beforeAll(ensureBuilt, 120_000);
+
+function runWithStdin(args: string[], input: string) {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, XDG_STATE_HOME: tempDir('drillbook-state-') },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  child.stdin?.end(input);
+  return collect(child);
+}
+
+describe('--var-file', () => {
+  it('answers a secret from a file, so it never appears in argv', async () => {
+    const file = join(tempDir(), 'vars');
+    writeFileSync(file, `# drill secrets\nsecret_word=${SECRET}\n\ngreeting=hi there\n`, { mode: 0o600 });
+    const run = await runCli(['run', join(FIXTURES, 'basic.md'), '--plain', '--yes', '--var-file', file]);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toContain('the secret is ••••••');
+    expect(run.stdout).toContain('hi there from lab');
+    expect(run.stdout + run.stderr).not.toContain(SECRET);
+  });
+
+  it('reads - from standard input, and --var still wins over the file', async () => {
+    const run = await runWithStdin(
+      ['run', join(FIXTURES, 'basic.md'), '--plain', '--yes', '--var-file', '-', '--var', 'greeting=hello'],
+      `secret_word=${SECRET}\r\ngreeting=overridden\r\n`,
+    );
+    expect(run.stdout).toContain('the secret is ••••••');
+    expect(run.stdout).toContain('hello from lab');
+    expect(run.code).toBe(0);
+  });
+
+  it('refuses a malformed line by its number without echoing it, and a missing file, with exit 2', async () => {
+    const file = join(tempDir(), 'vars');
+    writeFileSync(file, `secret_word=${SECRET}\n${SECRET}\n`);
+    const bad = await runCli(['run', join(FIXTURES, 'basic.md'), '--plain', '--yes', '--var-file', file]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`--var-file ${file}:2: not a NAME=VALUE line`);
+    expect(bad.stderr).not.toContain(SECRET);
+    const missing = await runCli([
+      'run',
+      join(FIXTURES, 'basic.md'),
+      '--plain',
+      '--yes',
+      '--var-file',
+      '/nonexistent/x',
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--var-file /nonexistent/x: cannot read it (ENOENT)');
+  });
+});
+
+describe('flags that used to be ignored silently', () => {
+  it('an unknown --var name is an error (exit 2, nothing run) unless --allow-unknown-vars', async () => {
+    const args = ['run', join(FIXTURES, 'basic.md'), '--plain', '--yes', '--var', 'secret_word=abcdef'];
+    const refused = await runCli([...args, '--var', 'greting=hi']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--var greting: .*did you mean greeting\?.*--allow-unknown-vars/);
+    expect(refused.stdout).not.toContain('Say hello');
+    const allowed = await runCli([...args, '--var', 'greting=hi', '--allow-unknown-vars']);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toMatch(/warning: --var greting: .*ignored/);
+  });
+
+  it('--via on a runbook without a via variable warns that it is ignored', async () => {
+    const run = await runCli([
+      'run',
+      join(FIXTURES, 'basic.md'),
+      '--plain',
+      '--yes',
+      '--var',
+      'secret_word=abcdef',
+      '--via',
+      'ssh://ops@127.0.0.1',
+    ]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('warning: --via is ignored');
+    expect(run.stderr).toContain('declares no via variable');
+  });
+});

@@ -1,7 +1,8 @@
 // bench/provision: wall time for the `do` action's droplets.ensure (the product's provisioning path: one
 // create request, one shared poll loop) to bring 5 droplets to active vs 1, against the lab emulator with
 // the real supervisor booting each droplet (a redis-server from the shipped template) and the lab's default
-// 1 s boot delay. Target: 5 / 1 ≤ 1.3. Also counts API requests: polling should grow with time, not with
+// 1 s boot delay. The action runs in createTestContext: the engine's own ActionContext (createActionContext)
+// with a scripted operator, so what is measured is what the engine runs. Target: 5 / 1 ≤ 1.3. Also counts API requests: polling should grow with time, not with
 // the number of droplets. Droplets on 127.37.0.0/24.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';

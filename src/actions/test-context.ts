@@ -1,5 +1,7 @@
-// A real-enough ActionContext for action unit tests, so every kind is tested against the same contract
-// the engine provides, without starting the engine.
+// The engine's own ActionContext (createActionContext) for action unit tests, with fake dependencies around
+// it: a scripted operator, a result store seeded by the test, events collected into arrays instead of a journal.
+// So every kind is tested against exactly what the engine gives it (env, templating, redaction), without
+// starting the engine.
 //
 //   const t = createTestContext({
 //     results: { nodes: { droplets: [...] } },   // earlier results, addressable as nodes.…
@@ -29,13 +31,15 @@ import type {
   PromptRequest,
   TargetInfo,
 } from '../contract/action.js';
+import type { EngineEventBody } from '../contract/events.js';
 import type { ActionBlock, Runbook, Step } from '../contract/runbook.js';
+import { type ContextDeps, createActionContext } from '../engine/context.js';
+import { MASK, Redactor } from '../engine/redact.js';
 import { createRunResources } from '../engine/resources.js';
-import { formatValue, lookupPath, renderTemplate, TemplateError } from '../runbook/template.js';
-import { varEnvName } from '../runbook/vars.js';
+import { ResultStore } from '../engine/results.js';
 
-/** The mask test contexts put in place of a secret. */
-export const TEST_SECRET_MASK = '********';
+/** The mask the engine (and so a test context) puts in place of a secret. */
+export const TEST_SECRET_MASK = MASK;
 
 /** One scripted reply to interaction.ask, used in order. */
 export type ScriptedAnswer =
@@ -77,17 +81,6 @@ export interface TestContext {
   namespace: Record<string, unknown>;
   abort(reason?: unknown): void;
   close(): Promise<void>;
-}
-
-function setPath(root: Record<string, unknown>, path: string, value: unknown): void {
-  const segments = path.split('.');
-  let current = root;
-  for (const segment of segments.slice(0, -1)) {
-    const next = current[segment];
-    if (next === null || typeof next !== 'object') current[segment] = {};
-    current = current[segment] as Record<string, unknown>;
-  }
-  current[segments[segments.length - 1] as string] = value;
 }
 
 function abortError(signal: AbortSignal): unknown {
@@ -136,17 +129,15 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
   const controller = new AbortController();
   const started = performance.now();
   const runId = options.runId ?? 'test-run';
+  const target = options.target?.name ?? 'lab';
   const vars: Record<string, string> = { ...options.vars };
-  const secretValues = new Set<string>(options.secrets ?? []);
-  for (const name of options.secretVars ?? []) {
-    const value = vars[name];
-    if (value) secretValues.add(value);
-  }
-  const namespace: Record<string, unknown> = {
-    ...structuredClone(options.results ?? {}),
-    vars,
-    run: { id: runId, target: options.target?.name ?? 'lab', started: new Date().toISOString() },
-  };
+  const redactor = new Redactor();
+  for (const secret of options.secrets ?? []) redactor.add(secret);
+  for (const name of options.secretVars ?? []) redactor.add(vars[name]);
+  const store = new ResultStore();
+  for (const [path, value] of Object.entries(structuredClone(options.results ?? {}))) store.set(path, value);
+  store.set('vars', vars);
+  store.set('run', { id: runId, target, started: new Date().toISOString() });
   const runbook: Runbook = {
     file: 'test.md',
     baseDir: process.cwd(),
@@ -170,20 +161,6 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
   };
   const step: Pick<Step, 'id' | 'title'> = options.step ?? { id: 'test-step', title: 'Test step' };
 
-  const redact = (text: string): string => {
-    let result = text;
-    // Longest first, so a secret that contains another is masked whole.
-    for (const secret of [...secretValues].sort((a, b) => b.length - a.length)) {
-      if (secret) result = result.split(secret).join(TEST_SECRET_MASK);
-    }
-    return result;
-  };
-  const resolve = (path: string): unknown => {
-    const found = lookupPath(namespace, path);
-    if (!found.found) throw new TemplateError(path, found.missingAt);
-    return found.value;
-  };
-
   const t: TestContext = {
     output: [],
     progress: [],
@@ -191,7 +168,9 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
     published: [],
     asked: [],
     confirmed: [],
-    namespace,
+    get namespace() {
+      return store.snapshot();
+    },
     abort: (reason?: unknown) => controller.abort(reason),
     close: () => resources.closeAll(),
     ctx: undefined as unknown as ActionContext,
@@ -199,53 +178,52 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
   const resources = createRunResources((key, error) => {
     t.output.push({ stream: 'info', line: `closing ${key} failed: ${String(error)}` });
   });
-
-  t.ctx = {
+  // What the engine's event stream would carry, redacted as the engine redacts every event.
+  const record = (body: EngineEventBody): void => {
+    const event = redactor.deep(body);
+    if (event.type === 'action.output') t.output.push({ stream: event.stream, line: event.line });
+    else if (event.type === 'action.progress') {
+      t.progress.push({ message: event.message, done: event.done, total: event.total });
+    } else if (event.type === 'timeline') {
+      const { source, name, detail, seenBy } = event;
+      t.timeline.push({ source, name, detail, ...(seenBy ? { seenBy } : {}) });
+    }
+  };
+  const deps: ContextDeps = {
     runId,
     runbook,
-    step,
-    action,
-    actionIndex: 0,
-    dryRun: options.dryRun ?? false,
-    // As the engine does: timeout= aborts the signal with a TimeoutError.
-    signal: action.timeoutMs
-      ? AbortSignal.any([controller.signal, AbortSignal.timeout(action.timeoutMs)])
-      : controller.signal,
-    now: () => performance.now() - started,
+    target,
     vars,
-    render: (text) => renderTemplate(text, resolve),
-    resolve,
-    redact,
-    env: () => {
-      const env: Record<string, string> = {};
-      for (const [name, value] of Object.entries(vars)) env[varEnvName(name)] = value;
-      env.DRILLBOOK_RUN_ID = runId;
-      env.DRILLBOOK_TARGET = options.target?.name ?? 'lab';
-      // As the engine does: the block's env="NAME=path,..." results too, throwing TemplateError when missing.
-      for (const pair of (action.attrs.env ?? '').split(',').filter((p) => p.trim())) {
-        const [name, resultPath] = pair.split('=').map((part) => part.trim());
-        if (name && resultPath) env[name] = formatValue(resolve(resultPath));
-      }
-      return env;
-    },
-    output: (line, stream = 'stdout') => t.output.push({ stream, line: redact(line) }),
-    progress: (message, done, total) => t.progress.push({ message: redact(message), done, total }),
-    timeline: (source, name, detail, seenBy) =>
-      t.timeline.push({ source, name, detail: redact(detail), ...(seenBy ? { seenBy } : {}) }),
-    publish: (path, value, publishOptions) => {
-      const secret = publishOptions?.secret ?? false;
-      if (secret && typeof value === 'string' && value) secretValues.add(value);
-      t.published.push({ path, value, secret });
-      if (path.startsWith('vars.') && typeof value === 'string') vars[path.slice('vars.'.length)] = value;
-      else setPath(namespace, path, value);
-    },
+    given: {},
+    store,
+    redactor,
     interaction: scriptedInteraction(options.answers ?? [], options.confirms ?? [], t.asked, t.confirmed),
     resources,
-    target: async () => {
+    now: () => performance.now() - started,
+    emit: record,
+    publish(path, value, secret = false) {
+      if (secret) for (const text of typeof value === 'string' ? [value] : []) redactor.add(text);
+      t.published.push({ path, value, secret });
+      store.set(path, value);
+    },
+    timeline: (entry) => record({ type: 'timeline', ...entry }),
+    timelineSince: () => [],
+    resolveTarget: async () => {
       if (!options.target) throw new Error('test context: no target given (pass options.target)');
       return options.target;
     },
   };
+  t.ctx = createActionContext(deps, {
+    mode: options.dryRun ? 'dry' : 'run',
+    step,
+    action,
+    actionIndex: 0,
+    // As the engine does: timeout= aborts the signal with a TimeoutError.
+    signal: action.timeoutMs
+      ? AbortSignal.any([controller.signal, AbortSignal.timeout(action.timeoutMs)])
+      : controller.signal,
+    published: {},
+  });
   return t;
 }
 

@@ -1,6 +1,6 @@
 // Everything the engine tells its subscribers (store, plain/json reporters, journal). One-way: engine → out.
 
-import type { CheckResult } from './action.js';
+import type { CheckResult, ConfirmRequest, PromptRequest } from './action.js';
 import type { Safety, TargetName } from './runbook.js';
 
 export type StepStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped';
@@ -20,7 +20,17 @@ export interface StepSummary {
   id: string;
   title: string;
   safety: Safety;
+  /** Set on --resume for a step the journal says already passed. */
+  status?: StepStatus;
 }
+
+/** What the engine is waiting for the operator to answer: approval of a step, or an answer to a prompt. */
+export type Question =
+  | { id: number; type: 'confirm'; request: ConfirmRequest }
+  | { id: number; type: 'prompt'; request: PromptRequest };
+
+/** Why runAll() stopped walking the steps (the run itself stays open until finish()). */
+export type StopReason = 'end' | 'needs-operator' | 'failed' | 'not-run' | 'aborted';
 
 export type EngineEventBody =
   | {
@@ -64,7 +74,20 @@ export type EngineEventBody =
       /** Paths the action published (ctx.publish), redacted; restored on --resume. */
       published?: Record<string, unknown>;
     }
+  /** The engine waits for engine.approve/decline/answer (or the headless answerer): awaiting approval/answer. */
+  | { type: 'question.asked'; step: string; question: Question }
+  /** The question is no longer pending: answered (the answer follows as confirm/prompt.answered) or withdrawn. */
+  | {
+      type: 'question.closed';
+      step: string;
+      question: number;
+      outcome: 'answered' | 'withdrawn';
+      /** Why it was withdrawn: the step was aborted, or nothing could answer it (headless). */
+      reason?: string;
+    }
   | { type: 'confirm.answered'; step: string; message: string; accepted: boolean; how: 'operator' | 'flag' }
+  /** A step the operator declined (or a confirmation that was withdrawn): it was not run and stays pending. */
+  | { type: 'step.declined'; step: string; reason: string }
   | {
       type: 'prompt.answered';
       step: string;
@@ -86,6 +109,8 @@ export type EngineEventBody =
       at?: number;
     }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  /** runAll() stopped: at the end, before a step that needs the operator (stopBefore), or at a step that did not pass. */
+  | { type: 'steps.stopped'; reason: StopReason; step?: string }
   | {
       type: 'run.finished';
       status: RunStatus;

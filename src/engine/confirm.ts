@@ -7,7 +7,11 @@ import type { ActionBlock, Step } from '../contract/runbook.js';
 
 export type ActionConfirmation = Awaited<ReturnType<NonNullable<ActionKind['confirmation']>>>;
 
-export type ConfirmDecision = { run: true } | { run: false; error?: string };
+/** Not run: declined or withdrawn (reason, step stays pending), or refused with an error (the step fails). */
+export type ConfirmDecision =
+  | { run: true }
+  | { run: false; reason: string; error?: undefined }
+  | { run: false; error: string };
 
 export interface ConfirmInput {
   step: Step;
@@ -78,11 +82,11 @@ export async function confirmStep(input: ConfirmInput): Promise<ConfirmDecision>
       input.signal,
     );
   } catch (error) {
-    if (input.signal.aborted) return { run: false };
+    if (input.signal.aborted) return { run: false, reason: 'aborted while waiting for confirmation' };
     return { run: false, error: error instanceof Error ? error.message : String(error) };
   }
   input.emit({ type: 'confirm.answered', step: step.id, message, accepted, how: 'operator' });
-  return { run: accepted };
+  return accepted ? { run: true } : { run: false, reason: 'declined by the operator' };
 }
 
 async function kindConfirmations(input: ConfirmInput): Promise<Array<ActionConfirmation | undefined>> {

@@ -1,4 +1,9 @@
-// The ActionContext an action's preview() and run() receive: templating, events, resources, the target.
+// The one ActionContext an action's preview(), confirmation() and run() receive — from the engine, the TUI's
+// preview (through engine.preview) and the action tests (src/actions/test-context.ts, with fake dependencies).
+//   run:     everything live.
+//   dry:     --dry-run; results that do not exist yet show as their {{ reference }} instead of failing.
+//   preview: what a step will do, over the results known so far; unknown references throw TemplateError, and
+//            nothing reaches the operator, the target, the run's resources or the results.
 import type {
   ActionContext,
   Interaction,
@@ -8,7 +13,7 @@ import type {
 } from '../contract/action.js';
 import type { EngineEventBody } from '../contract/events.js';
 import type { ActionBlock, Runbook, Step } from '../contract/runbook.js';
-import { formatValue, renderTemplate, TemplateError } from '../runbook/template.js';
+import { renderTemplate } from '../runbook/template.js';
 import { varEnvName } from '../runbook/vars.js';
 import type { Redactor } from './redact.js';
 import type { ResultStore } from './results.js';
@@ -32,24 +37,28 @@ export interface ContextDeps {
   resolveTarget(): Promise<TargetInfo>;
 }
 
+export type ContextMode = 'run' | 'dry' | 'preview';
+
 export interface ContextInput {
-  step: Step;
+  mode: ContextMode;
+  step: Pick<Step, 'id' | 'title'>;
   action: ActionBlock;
   actionIndex: number;
   signal: AbortSignal;
-  dryRun: boolean;
   /** Collects what this action publishes, so the journal can restore it on --resume. */
   published: Record<string, unknown>;
 }
 
 export function createActionContext(deps: ContextDeps, input: ContextInput): ActionContext {
-  const { step, action, actionIndex, dryRun } = input;
+  const { step, action, actionIndex, mode } = input;
+  if (mode === 'preview') return previewContext(deps, input);
   const where = { step: step.id, action: actionIndex };
   const resolve = (path: string): unknown => deps.store.resolve(path);
   // In a dry run earlier results do not exist: show the reference instead of failing the preview.
-  const lookup = dryRun
-    ? (path: string): unknown => (deps.store.has(path) ? deps.store.resolve(path) : `{{ ${path} }}`)
-    : resolve;
+  const lookup =
+    mode === 'dry'
+      ? (path: string): unknown => (deps.store.has(path) ? deps.store.resolve(path) : `{{ ${path} }}`)
+      : resolve;
 
   const interaction: Interaction = {
     confirm: (request, signal) => deps.interaction.confirm(request, signal),
@@ -77,14 +86,14 @@ export function createActionContext(deps: ContextDeps, input: ContextInput): Act
     step: { id: step.id, title: step.title },
     action,
     actionIndex,
-    dryRun,
+    dryRun: mode === 'dry',
     signal: input.signal,
     now: deps.now,
     vars: deps.vars,
     render: (text) => renderTemplate(text, lookup),
     resolve,
     redact: (text) => deps.redactor.text(text),
-    env: () => actionEnv(deps, action),
+    env: () => variablesEnv(deps),
     output: (line, stream = 'stdout') => deps.emit({ type: 'action.output', ...where, stream, line }),
     progress: (message, done, total) =>
       deps.emit({ type: 'action.progress', ...where, message, done, total }),
@@ -100,24 +109,46 @@ export function createActionContext(deps: ContextDeps, input: ContextInput): Act
   };
 }
 
+/** A preview: rendered over what is known now; it asks nobody, opens nothing, changes nothing. */
+function previewContext(deps: ContextDeps, input: ContextInput): ActionContext {
+  const refuse = (what: string) => (): never => {
+    throw new Error(`a preview does not ${what}`);
+  };
+  const resolve = (path: string): unknown => deps.store.resolve(path);
+  return {
+    runId: deps.runId,
+    runbook: deps.runbook,
+    step: { id: input.step.id, title: input.step.title },
+    action: input.action,
+    actionIndex: input.actionIndex,
+    dryRun: true,
+    signal: input.signal,
+    now: deps.now,
+    vars: deps.vars,
+    render: (text) => renderTemplate(text, resolve),
+    resolve,
+    redact: (text) => deps.redactor.text(text),
+    env: () => variablesEnv(deps),
+    output: () => {},
+    progress: () => {},
+    timeline: () => {},
+    timelineSince: deps.timelineSince,
+    publish: () => {},
+    interaction: { confirm: refuse('ask for confirmation'), ask: refuse('prompt') },
+    resources: { get: refuse('open connections'), closeAll: async () => {} },
+    target: refuse('contact the target'),
+  };
+}
+
 /**
- * Environment for shell blocks: every variable as UPPER_SNAKE, DRILLBOOK_RUN_ID, DRILLBOOK_TARGET, and the
- * results the block names with env="NAME=path,...".
+ * What every shell block's environment holds: each variable under varEnvName (masterName → MASTER_NAME),
+ * DRILLBOOK_RUN_ID and DRILLBOOK_TARGET. A block's own env="NAME=path" bindings are its kind's business
+ * (src/actions/sh/spec.ts).
  */
-function actionEnv(deps: ContextDeps, action: ActionBlock): Record<string, string> {
+function variablesEnv(deps: ContextDeps): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(deps.vars)) env[varEnvName(name)] = value;
   env.DRILLBOOK_RUN_ID = deps.runId;
   env.DRILLBOOK_TARGET = deps.target;
-  const mapping = action.attrs.env;
-  if (mapping) {
-    for (const pair of mapping.split(',')) {
-      const [name, path] = pair.split('=').map((part) => part.trim());
-      if (!name || !path) {
-        throw new TemplateError(pair, pair, `env="${mapping}": "${pair}" is not NAME=path`);
-      }
-      env[name] = formatValue(deps.store.resolve(path));
-    }
-  }
   return env;
 }

@@ -2,7 +2,8 @@
 // journals every event, and resumes from a journal. Headless: no React, no Ink.
 import { userInfo } from 'node:os';
 import type { ActionKind, Interaction, TargetInfo } from '../contract/action.js';
-import type { EngineEvent, RunStatus, StepStatus } from '../contract/events.js';
+import type { ActionPreview, Engine, EngineState, RunAllOptions } from '../contract/engine.js';
+import type { EngineEvent, RunStatus, StepStatus, StopReason } from '../contract/events.js';
 import type { Runbook, Step, TargetName } from '../contract/runbook.js';
 import { renderTemplate } from '../runbook/template.js';
 import { confirmStep } from './confirm.js';
@@ -11,8 +12,10 @@ import { journalPathFor, locateJournal, readJournal } from './journal.js';
 import { type ReplayedRun, replayJournal } from './resume.js';
 import { RunCore } from './run-core.js';
 import { startRun } from './start-run.js';
-import { executeStep, inputFor, previewStep, type StepRun } from './step-runner.js';
+import { executeStep, inputFor, previewActions, previewStep, type StepRun } from './step-runner.js';
 import { findStep, newRunId, selectSteps } from './steps.js';
+
+export type { Engine } from '../contract/engine.js';
 
 export interface EngineOptions {
   runbook: Runbook;
@@ -27,7 +30,11 @@ export interface EngineOptions {
   allowDestroy?: boolean;
   /** Show previews; run nothing (every step ends skipped). */
   dryRun?: boolean;
-  interaction: Interaction;
+  /**
+   * Answers every question at once: the headless flags, a test's script. Without it a question stays pending
+   * (question.asked) until engine.approve/decline/answer settle it, as the TUI does.
+   */
+  interaction?: Interaction;
   /** A .jsonl file, or a directory for <runId>.jsonl; default $XDG_STATE_HOME/drillbook/runs/. */
   journalPath?: string;
   /** Run id or journal path to continue. */
@@ -40,21 +47,7 @@ export interface EngineOptions {
   operator?: string;
 }
 
-export interface Engine {
-  readonly runId: string;
-  readonly journalPath: string;
-  subscribe(listener: (event: EngineEvent) => void): () => void;
-  start(): Promise<void>;
-  runStep(stepId: string): Promise<StepStatus>;
-  runAll(options?: { from?: string; only?: string[] }): Promise<RunStatus>;
-  skipStep(stepId: string): void;
-  abort(): void;
-  finish(): Promise<RunStatus>;
-  stepStatus(stepId: string): StepStatus;
-  results(): Record<string, unknown>;
-}
-
-/** True when the step will stop for the operator: a confirmation or a prompt (the TUI's `a` stops there). */
+/** True when the step will stop for the operator: a confirmation or a prompt (runAll's stopBefore). */
 export function stepNeedsOperator(step: Step): boolean {
   return step.safety !== 'safe' || step.actions.some((action) => action.kind === 'prompt');
 }
@@ -92,6 +85,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     journalPath,
     dryRun: options.dryRun ?? false,
     given: options.vars ?? {},
+    answerer: options.interaction,
     continueFrom: replay && { seq: replay.lastSeq, t: replay.lastT, timeline: replay.timeline },
   });
   return new StepEngine(options, core, replay);
@@ -151,7 +145,7 @@ class StepEngine implements Engine {
       core: this.core,
       runbook: this.options.runbook,
       given: this.options.vars ?? {},
-      interaction: this.options.interaction,
+      interaction: this.core.questions.interaction,
       signal: this.startController.signal,
       dryRun: this.options.dryRun ?? false,
       operator: this.options.operator ?? userInfo().username,
@@ -182,30 +176,32 @@ class StepEngine implements Engine {
     this.stepController = controller;
     this.running = step.id;
     try {
-      const { interaction } = this.options;
-      if (this.options.dryRun) return this.settle(step, previewStep(this.core, interaction, step));
+      if (this.options.dryRun) return this.settle(step, previewStep(this.core, step));
       const decision = await confirmStep({
         step,
         yes: this.options.yes ?? false,
         allowDestroy: this.options.allowDestroy ?? false,
-        interaction,
+        interaction: this.core.questions.interaction,
         signal: controller.signal,
         interruptedAt: this.interrupted.get(step.id)?.startedAt,
         render: this.renderLeniently,
         emit: (body) => this.core.emit(body),
         confirmationFor: async (index) => {
-          const input = inputFor(this.core, interaction, step, index, controller.signal);
+          const input = inputFor(this.core, step, index, controller.signal);
           return typeof input === 'string' ? undefined : actionConfirmation(input);
         },
       });
       if (!decision.run) {
-        if (decision.error === undefined) return this.stepStatus(step.id);
+        if (decision.error === undefined) {
+          this.core.emit({ type: 'step.declined', step: step.id, reason: decision.reason });
+          return this.statusOf(step.id);
+        }
         // Refused before it started: no step.started, so a resumed interruption stays on record.
         return this.settle(step, { status: 'failed', durationMs: 0, error: decision.error, results: {} });
       }
       this.statuses.set(step.id, 'running');
       this.interrupted.delete(step.id);
-      return this.settle(step, await executeStep(this.core, interaction, step, controller.signal));
+      return this.settle(step, await executeStep(this.core, step, controller.signal));
     } finally {
       this.running = undefined;
       this.stepController = undefined;
@@ -226,25 +222,58 @@ class StepEngine implements Engine {
     return run.status;
   }
 
-  async runAll(options: { from?: string; only?: string[] } = {}): Promise<RunStatus> {
-    const explicit = options.from !== undefined || (options.only?.length ?? 0) > 0;
+  async runAll(options: RunAllOptions = {}): Promise<RunStatus> {
+    const named = options.from !== undefined || (options.only?.length ?? 0) > 0;
     const steps = selectSteps(this.options.runbook, options);
     this.abortRequested = false;
-    this.lastRunAll = await this.runSteps(steps, explicit);
-    return this.lastRunAll;
+    const stop = await this.walk(steps, options.rerunDone ?? named, options.stopBefore);
+    this.core.emit({ type: 'steps.stopped', reason: stop.reason, step: stop.step });
+    if (!options.stopBefore) this.lastRunAll = stop.status;
+    return stop.status;
   }
 
-  private async runSteps(steps: Step[], explicit: boolean): Promise<RunStatus> {
-    for (const step of steps) {
-      if (this.abortRequested) return 'aborted';
+  private async walk(
+    steps: Step[],
+    rerunDone: boolean,
+    stopBefore: RunAllOptions['stopBefore'],
+  ): Promise<{ status: RunStatus; reason: StopReason; step?: string }> {
+    for (const [position, step] of steps.entries()) {
+      if (this.abortRequested) return { status: 'aborted', reason: 'aborted', step: step.id };
       const current = this.statuses.get(step.id);
-      if (!explicit && (current === 'passed' || current === 'skipped')) continue;
+      if (!rerunDone && (current === 'passed' || current === 'skipped')) continue;
+      if (stopBefore === 'needs-operator' && position > 0 && stepNeedsOperator(step)) {
+        return { status: 'passed', reason: 'needs-operator', step: step.id };
+      }
       const status = await this.runStep(step.id);
-      if (this.abortRequested) return 'aborted';
-      if (status === 'failed') return 'failed';
-      if (status === 'pending') return 'aborted';
+      if (this.abortRequested) return { status: 'aborted', reason: 'aborted', step: step.id };
+      if (status === 'failed') return { status: 'failed', reason: 'failed', step: step.id };
+      if (status === 'pending') return { status: 'aborted', reason: 'not-run', step: step.id };
     }
-    return 'passed';
+    return { status: 'passed', reason: 'end' };
+  }
+
+  preview(stepId: string): ActionPreview[] {
+    return previewActions(this.core, findStep(this.options.runbook, stepId));
+  }
+
+  approve(questionId: number): void {
+    this.core.questions.approve(questionId);
+  }
+
+  decline(questionId: number): void {
+    this.core.questions.decline(questionId);
+  }
+
+  answer(questionId: number, value: string): void {
+    this.core.questions.answer(questionId, value);
+  }
+
+  state(): EngineState {
+    return {
+      steps: Object.fromEntries(this.statuses),
+      running: this.running,
+      question: this.core.questions.current(),
+    };
   }
 
   skipStep(stepId: string): void {
@@ -260,8 +289,8 @@ class StepEngine implements Engine {
     this.stepController?.abort();
   }
 
-  stepStatus(stepId: string): StepStatus {
-    return this.statuses.get(findStep(this.options.runbook, stepId).id) ?? 'pending';
+  private statusOf(stepId: string): StepStatus {
+    return this.statuses.get(stepId) ?? 'pending';
   }
 
   results(): Record<string, unknown> {

@@ -2,7 +2,7 @@
 import type { ActionContext, ActionKind, ActionOutcome } from '../contract/action.js';
 import type { ActionBlock, Step } from '../contract/runbook.js';
 import type { ActionConfirmation } from './confirm.js';
-import { type ContextDeps, createActionContext } from './context.js';
+import { type ContextDeps, type ContextMode, createActionContext } from './context.js';
 import { formatDuration } from './format.js';
 
 /**
@@ -54,15 +54,16 @@ export function pause(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-export function previewAction(input: ExecuteInput, dryRun: boolean): string[] {
-  const ctx = createActionContext(input.deps, { ...input, dryRun, published: {} });
+/** The kind's preview lines, redacted: 'run' just before it runs, 'dry' in --dry-run, 'preview' for engine.preview. */
+export function previewAction(input: ExecuteInput, mode: ContextMode): string[] {
+  const ctx = createActionContext(input.deps, { ...input, mode, published: {} });
   return input.kind.preview(input.action.spec, ctx).map((line) => input.deps.redactor.text(line));
 }
 
 /** The kind's own addition to the step's confirmation, from read-only look-ups. */
 export async function actionConfirmation(input: ExecuteInput): Promise<ActionConfirmation | undefined> {
   if (!input.kind.confirmation) return undefined;
-  const ctx = createActionContext(input.deps, { ...input, dryRun: false, published: {} });
+  const ctx = createActionContext(input.deps, { ...input, mode: 'run', published: {} });
   const details = await input.kind.confirmation(input.action.spec, ctx);
   return {
     message: details.message === undefined ? undefined : input.deps.redactor.text(details.message),
@@ -149,7 +150,7 @@ async function runOnce(
   const { action, deps } = input;
   const timeout = action.timeoutMs === undefined ? undefined : AbortSignal.timeout(action.timeoutMs);
   const signal = timeout ? AbortSignal.any([outer, timeout]) : outer;
-  const ctx: ActionContext = createActionContext(deps, { ...input, signal, dryRun: false, published });
+  const ctx: ActionContext = createActionContext(deps, { ...input, signal, mode: 'run', published });
   let stopWaiting: () => void = () => {};
   const stopped = new Promise<'stopped'>((resolve) => {
     if (signal.aborted) return resolve('stopped');

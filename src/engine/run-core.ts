@@ -1,11 +1,12 @@
 // What every part of a run shares: the event stream (stamped, redacted, journaled), the addressable
 // results, the variables, the timeline, run-scoped resources and the target.
-import type { ActionKind, TargetInfo, TimelineEntry } from '../contract/action.js';
+import type { ActionKind, Interaction, TargetInfo, TimelineEntry } from '../contract/action.js';
 import type { EngineEvent, EngineEventBody } from '../contract/events.js';
 import type { Runbook, TargetName } from '../contract/runbook.js';
 import { formatValue } from '../runbook/template.js';
 import type { ContextDeps } from './context.js';
 import { JournalWriter } from './journal.js';
+import { QuestionDesk } from './questions.js';
 import { Redactor } from './redact.js';
 import { createRunResources } from './resources.js';
 import { ResultStore } from './results.js';
@@ -22,6 +23,8 @@ export interface RunCoreOptions {
   dryRun: boolean;
   /** --var values, which also answer prompts for those names. */
   given: Record<string, string>;
+  /** Answers questions at once (headless flags, tests); without it they wait for engine.approve/answer. */
+  answerer?: Interaction;
   /** When resuming: where the journal left off. */
   continueFrom?: { seq: number; t: number; timeline: TimelineEntry[] };
 }
@@ -35,6 +38,7 @@ export class RunCore {
   /** Resolved variables; actions may add more by publishing vars.NAME. */
   readonly vars: Record<string, string> = {};
   readonly kept: KeptSecrets;
+  readonly questions: QuestionDesk;
   readonly clockOffset: number;
   private readonly listeners = new Set<(event: EngineEvent) => void>();
   private readonly journal: JournalWriter;
@@ -51,6 +55,7 @@ export class RunCore {
     this.timeline = [...(options.continueFrom?.timeline ?? [])];
     this.secretsPath = secretsPathFor(options.journalPath);
     this.kept = options.continueFrom ? readKeptSecrets(this.secretsPath) : { generated: {}, published: {} };
+    this.questions = new QuestionDesk((body) => this.emit(body), options.answerer);
   }
 
   now = (): number => this.clockOffset + (performance.now() - this.clockStart);
@@ -119,7 +124,7 @@ export class RunCore {
     return this.target;
   }
 
-  contextDeps(interaction: ContextDeps['interaction']): ContextDeps {
+  contextDeps(): ContextDeps {
     return {
       runId: this.options.runId,
       runbook: this.options.runbook,
@@ -128,7 +133,7 @@ export class RunCore {
       given: this.options.given,
       store: this.store,
       redactor: this.redactor,
-      interaction,
+      interaction: this.questions.interaction,
       resources: this.resources,
       now: this.now,
       emit: (body) => this.emit(body),

@@ -81,7 +81,12 @@ export async function startRun(input: StartRunInput): Promise<void> {
     target,
     dryRun,
     operator: input.operator,
-    steps: runbook.steps.map((step) => ({ id: step.id, title: step.title, safety: step.safety })),
+    steps: runbook.steps.map((step) => ({
+      id: step.id,
+      title: step.title,
+      safety: step.safety,
+      ...(resume?.passed.includes(step.id) ? { status: 'passed' as const } : {}),
+    })),
     resumedFrom: resume?.journalPath,
     vars: plainVars,
   });

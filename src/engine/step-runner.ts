@@ -1,7 +1,8 @@
 // Runs (or, in a dry run, previews) the actions of one step in order and reports how the step ended.
-import type { Interaction } from '../contract/action.js';
+import type { ActionPreview } from '../contract/engine.js';
 import type { StepStatus } from '../contract/events.js';
 import type { Step } from '../contract/runbook.js';
+import { TemplateError } from '../runbook/template.js';
 import { type ExecuteInput, executeAction, previewAction } from './execute.js';
 import { resultKey } from './resume.js';
 import type { RunCore } from './run-core.js';
@@ -16,7 +17,6 @@ export interface StepRun {
 
 export function inputFor(
   core: RunCore,
-  interaction: Interaction,
   step: Step,
   actionIndex: number,
   signal: AbortSignal,
@@ -27,7 +27,7 @@ export function inputFor(
   if (!kind) {
     return `${action.loc.file}:${action.loc.line}:${action.loc.column}: no action kind "${action.kind}" in this build`;
   }
-  return { step, action, actionIndex, kind, signal, deps: core.contextDeps(interaction) };
+  return { step, action, actionIndex, kind, signal, deps: core.contextDeps() };
 }
 
 /** Says where a failure happened: the step, the action's number, kind, id and file:line. */
@@ -45,16 +45,16 @@ function messageOf(error: unknown): string {
 }
 
 /** Dry run: every action's preview, nothing run; the step ends skipped. */
-export function previewStep(core: RunCore, interaction: Interaction, step: Step): StepRun {
+export function previewStep(core: RunCore, step: Step): StepRun {
   core.emit({ type: 'step.started', step: step.id });
   const results: Record<string, unknown> = {};
   for (let index = 0; index < step.actions.length; index++) {
-    const input = inputFor(core, interaction, step, index, new AbortController().signal);
+    const input = inputFor(core, step, index, new AbortController().signal);
     if (typeof input === 'string') return { status: 'failed', durationMs: 0, error: input, results };
     const { action } = input;
     let preview: string[];
     try {
-      preview = previewAction(input, true);
+      preview = previewAction(input, 'dry');
     } catch (error) {
       const message = describeFailure(input, core.redactor.text(messageOf(error)));
       return { status: 'failed', durationMs: 0, error: message, results };
@@ -69,12 +69,7 @@ export function previewStep(core: RunCore, interaction: Interaction, step: Step)
 }
 
 /** Runs the actions in order; the first that fails ends the step. */
-export async function executeStep(
-  core: RunCore,
-  interaction: Interaction,
-  step: Step,
-  signal: AbortSignal,
-): Promise<StepRun> {
+export async function executeStep(core: RunCore, step: Step, signal: AbortSignal): Promise<StepRun> {
   const started = core.now();
   const results: Record<string, unknown> = {};
   const ended = (status: StepStatus, error?: string): StepRun => ({
@@ -85,12 +80,12 @@ export async function executeStep(
   });
   core.emit({ type: 'step.started', step: step.id });
   for (let index = 0; index < step.actions.length; index++) {
-    const input = inputFor(core, interaction, step, index, signal);
+    const input = inputFor(core, step, index, signal);
     if (typeof input === 'string') return ended('failed', input);
     const { action } = input;
     let preview: string[];
     try {
-      preview = previewAction(input, false);
+      preview = previewAction(input, 'run');
     } catch (error) {
       return ended('failed', describeFailure(input, core.redactor.text(messageOf(error))));
     }
@@ -115,4 +110,30 @@ export async function executeStep(
     if (!outcome.ok) return ended('failed', describeFailure(input, outcome.error ?? outcome.summary));
   }
   return ended('passed');
+}
+
+/**
+ * engine.preview: each action's own preview over the results known now. A reference to a result that does not
+ * exist yet is said plainly instead of failing, since the operator asks before the earlier steps have run.
+ */
+export function previewActions(core: RunCore, step: Step): ActionPreview[] {
+  return step.actions.map((action, index) => {
+    const about = {
+      index,
+      kind: action.kind,
+      safety: action.safety,
+      ...(action.id ? { id: action.id } : {}),
+    };
+    const input = inputFor(core, step, index, AbortSignal.abort());
+    if (typeof input === 'string') return { ...about, lines: [...action.body.split('\n'), `(${input})`] };
+    try {
+      return { ...about, lines: previewAction(input, 'preview') };
+    } catch (error) {
+      const why =
+        error instanceof TemplateError
+          ? `known when it runs: ${error.message}`
+          : `no preview: ${messageOf(error)}`;
+      return { ...about, lines: [...action.body.split('\n'), `(${core.redactor.text(why)})`] };
+    }
+  });
 }

@@ -79,6 +79,18 @@ export function createPlainReporter(write: (line: string) => void): (event: Engi
         write(`  ? ${event.message} → ${event.accepted ? 'yes' : 'no'}${how}`);
         break;
       }
+      case 'step.declined':
+        write(`· ${label(event.step)} not run: ${event.reason}`);
+        break;
+      case 'steps.stopped':
+        if (event.reason === 'needs-operator' && event.step) {
+          write(`■ stopped before ${label(event.step)}: it needs the operator`);
+        }
+        break;
+      case 'question.asked':
+      case 'question.closed':
+        // Headless, the flags answer at once; the answer (or the step's error) is the line that says so.
+        break;
       case 'prompt.answered':
         write(`  ? ${event.question} → ${event.answer} (at ${event.wall})`);
         break;

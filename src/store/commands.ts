@@ -1,6 +1,7 @@
 // What the operator's keys do to the engine: run, run on, skip, retry, preview, abort, quit.
 // Every command checks its own preconditions and says why when it does nothing.
 
+import type { EngineState } from '../contract/engine.js';
 import type { EngineEvent, RunStatus, StepStatus } from '../contract/events.js';
 import type { Step } from '../contract/runbook.js';
 import { type PreviewSources, previewAction, previewStep } from './preview.js';
@@ -25,7 +26,7 @@ export interface TuiEngine {
   skipStep(stepId: string): void;
   abort(): void;
   finish(): Promise<RunStatus>;
-  stepStatus(stepId: string): StepStatus;
+  state(): EngineState;
   results(): Record<string, unknown>;
 }
 
@@ -73,7 +74,7 @@ export function createCommands(deps: CommandDeps): Commands {
 
   /** Brings the store in line with the engine for a step (in case an event has not arrived yet). */
   const syncStatus = (id: string) => {
-    const status = engine.stepStatus(id);
+    const status = engine.state().steps[id] ?? 'pending';
     const step = store.getState().steps[id];
     if (step && step.status !== status) {
       store.setState((s) => ({ steps: { ...s.steps, [id]: { ...step, status } } }));

@@ -168,7 +168,7 @@ function syncStatuses(store: TuiStore, engine: TuiEngine): void {
   store.setState((state) => {
     const steps = { ...state.steps };
     for (const id of state.stepOrder) {
-      const status = engine.stepStatus(id);
+      const status = engine.state().steps[id] ?? 'pending';
       const step = steps[id];
       if (step && step.status !== status && step.status !== 'running') steps[id] = { ...step, status };
     }

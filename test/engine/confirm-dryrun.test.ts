@@ -52,7 +52,7 @@ describe('engine: confirmation by safety', () => {
     const { engine, events } = await startEngine({ runbook: book, interaction });
     expect(await engine.runAll()).toBe('aborted');
     expect(runs).toBe(0);
-    expect(engine.stepStatus('scale')).toBe('pending');
+    expect(engine.state().steps.scale).toBe('pending');
     expect(interaction.confirms).toEqual([
       {
         step: 'scale',

@@ -58,10 +58,11 @@ describe('engine: order, results, failures', () => {
       'action.started',
       'action.finished',
       'step.finished',
+      'steps.stopped',
     ]);
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
     expect(ofType(events, 'action.started')[2]?.preview).toEqual(['uses 41']);
-    expect(engine.stepStatus('1')).toBe('passed');
+    expect(engine.state().steps.first).toBe('passed');
     expect(engine.results()).toMatchObject({ alpha: { value: 41 }, probe: { app: { writes: 7 } } });
     expect(await engine.finish()).toBe('passed');
     const finished = events.at(-1);
@@ -92,7 +93,7 @@ describe('engine: order, results, failures', () => {
     const { engine, events } = await startEngine({ runbook: book });
     expect(await engine.runAll()).toBe('failed');
     expect(laterRan).toBe(false);
-    expect(engine.stepStatus('later')).toBe('pending');
+    expect(engine.state().steps.later).toBe('pending');
     const finished = ofType(events, 'step.finished')[0];
     expect(finished?.status).toBe('failed');
     expect(finished?.error).toBe('step "breaks", action 1 (fake link, fake.md:33): replica link is down');
@@ -170,8 +171,8 @@ describe('engine: order, results, failures', () => {
     await running;
     engine.abort();
     expect(await result).toBe('aborted');
-    expect(engine.stepStatus('long')).toBe('failed');
-    expect(engine.stepStatus('after')).toBe('pending');
+    expect(engine.state().steps.long).toBe('failed');
+    expect(engine.state().steps.after).toBe('pending');
     expect(ofType(events, 'step.finished')[0]?.error).toContain('aborted by the operator (Ctrl-C)');
     expect(await engine.finish()).toBe('aborted');
     expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'aborted' });
@@ -221,17 +222,16 @@ describe('engine: order, results, failures', () => {
     expect(await engine.runAll({ only: ['1'] })).toBe('passed');
     engine.skipStep('2');
     expect(ran).toEqual(['three', 'four', 'one']);
-    expect(engine.stepStatus('two')).toBe('skipped');
+    expect(engine.state().steps.two).toBe('skipped');
     expect(ofType(events, 'step.finished').at(-1)).toMatchObject({ step: 'two', status: 'skipped' });
     await expect(engine.runAll({ from: 'nine' })).rejects.toThrow(
       'no step "nine"; use a step id or a number from 1 to 4',
     );
   });
 
-  it('gives actions the variables as environment, with results named by env=', async () => {
+  it('gives actions every variable as environment under its env name, and leaves env= to the kind', async () => {
     let env: Record<string, string> = {};
     const book = runbook([
-      step('produce', [action({ behave: () => ok('', { ip: '127.60.0.10' }) }, { id: 'node' })]),
       step('use', [
         action(
           {
@@ -240,14 +240,19 @@ describe('engine: order, results, failures', () => {
               return ok();
             },
           },
-          { attrs: { env: 'MASTER_IP=node.ip, PORT=vars.port' } },
+          // A fake kind has no env= of its own: the engine must not read it for the kind.
+          { attrs: { env: 'MASTER_IP=vars.port' } },
         ),
       ]),
     ]);
-    book.vars.push(variable('port', { default: '6379' }));
+    book.vars.push(variable('port', { default: '6379' }), variable('masterName', { default: 'mymaster' }));
     const { engine } = await startEngine({ runbook: book });
     await engine.runAll();
-    expect(env).toMatchObject({ MASTER_IP: '127.60.0.10', PORT: '6379', DRILLBOOK_TARGET: 'lab' });
-    expect(env.DRILLBOOK_RUN_ID).toBe(engine.runId);
+    expect(env).toEqual({
+      PORT: '6379',
+      MASTER_NAME: 'mymaster',
+      DRILLBOOK_TARGET: 'lab',
+      DRILLBOOK_RUN_ID: engine.runId,
+    });
   });
 });

@@ -97,7 +97,7 @@ describe('resume', () => {
     fixed = true;
     const second = await startEngine({ runbook: book, journalPath: dir, resume: first.engine.runId });
     expect(second.engine.runId).toBe(first.engine.runId);
-    expect(second.engine.stepStatus('create')).toBe('passed');
+    expect(second.engine.state().steps.create).toBe('passed');
     expect(await second.engine.runAll()).toBe('passed');
     expect(ran).toEqual(['create', 'verify 127.60.1.5 true', 'verify 127.60.1.5 true']);
     expect((second.engine.results().vars as Record<string, string>).region).toBe('fra1');

@@ -174,7 +174,7 @@ describe('Ctrl-C while a variable is asked for at start', () => {
         controller.abort();
       },
       finish: async () => 'aborted' as const,
-      stepStatus: () => 'pending' as const,
+      state: () => ({ steps: {} }),
       results: () => ({}),
     };
     const commands = createCommands({

@@ -3,6 +3,7 @@
 import { render } from 'ink-testing-library';
 import stripAnsi from 'strip-ansi';
 import type { ActionKind, Interaction } from '../../src/contract/action.js';
+import type { EngineState } from '../../src/contract/engine.js';
 import type { EngineEvent, EngineEventBody, RunStatus, StepStatus } from '../../src/contract/events.js';
 import type { ActionBlock, Runbook, Safety, Step } from '../../src/contract/runbook.js';
 import { createCommands, type TuiEngine } from '../../src/store/commands.js';
@@ -152,8 +153,8 @@ export class FakeEngine implements TuiEngine {
     return 'passed';
   }
 
-  stepStatus(stepId: string): StepStatus {
-    return this.statuses.get(stepId) ?? 'pending';
+  state(): EngineState {
+    return { steps: Object.fromEntries(this.statuses) };
   }
 
   /** What results() returns: set it to what earlier steps would have published. */

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createTestContext, parsedAction, type TestContextOptions } from '../test-context.js';
+import {
+  createTestContext,
+  parsedAction,
+  TEST_SECRET_MASK,
+  type TestContextOptions,
+} from '../test-context.js';
 import { checkAction } from './index.js';
 
 const results = {
@@ -205,7 +210,7 @@ describe('check run', () => {
     const outcome = await check('vars.password == "wrong"\nvars.password == {{ vars.password }}');
     const shown = JSON.stringify(outcome);
     expect(shown).not.toContain('hunter2');
-    expect(outcome.checks?.[0]).toMatchObject({ ok: false, actual: '********' });
+    expect(outcome.checks?.[0]).toMatchObject({ ok: false, actual: TEST_SECRET_MASK });
     expect(outcome.checks?.[1]?.ok).toBe(true);
   });
 

@@ -1,7 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, parseBlock, parsedAction, type TestContextOptions } from '../test-context.js';
+import {
+  createTestContext,
+  parseBlock,
+  parsedAction,
+  TEST_SECRET_MASK,
+  type TestContextOptions,
+} from '../test-context.js';
 import { httpAction } from './index.js';
 
 const HOST = '127.70.1.1';
@@ -145,7 +151,7 @@ describe('http run', () => {
         parsedAction(httpAction, { attrs: { url: 'http://x/{{ vars.token }}' } }).spec,
         t.ctx,
       )[0],
-    ).toBe('GET http://x/********');
+    ).toBe(`GET http://x/${TEST_SECRET_MASK}`);
   });
 
   it('fails on an unexpected status, quoting the body', async () => {

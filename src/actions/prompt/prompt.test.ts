@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createTestContext, parseBlock, parsedAction, type TestContextOptions } from '../test-context.js';
+import {
+  createTestContext,
+  parseBlock,
+  parsedAction,
+  TEST_SECRET_MASK,
+  type TestContextOptions,
+} from '../test-context.js';
 import { promptAction } from './index.js';
 
 function setup(attrs: Record<string, string>, body: string, options: TestContextOptions = {}) {
@@ -136,7 +142,7 @@ describe('prompt run', () => {
     expect(JSON.stringify(outcome)).not.toContain('hunter2');
     expect(t.published).toEqual([{ path: 'vars.redis_password', value: 'hunter2', secret: true }]);
     t.ctx.output('password is hunter2');
-    expect(t.output).toEqual([{ stream: 'stdout', line: 'password is ********' }]);
+    expect(t.output).toEqual([{ stream: 'stdout', line: `password is ${TEST_SECRET_MASK}` }]);
   });
 
   it('records a checklist item as done or skipped, with its time', async () => {

@@ -107,14 +107,10 @@ function preview(spec: ShSpec, ctx: ActionContext): string[] {
       lines.push(`# cwd ${spec.cwd} (not known yet)`);
     }
   }
+  // The same ctx.env() the script gets below, so the names shown are the names the script sees.
   const bound = new Set(spec.env.map((b) => b.name));
-  try {
-    for (const [name, value] of Object.entries(ctx.env())) {
-      if (!bound.has(name)) lines.push(`# env ${name}=${ctx.redact(value)}`);
-    }
-  } catch {
-    // ctx.env() resolves env= too, which fails in a dry run before the results exist; the lines below say which.
-    lines.push('# env every variable as $UPPER_SNAKE, DRILLBOOK_RUN_ID, DRILLBOOK_TARGET');
+  for (const [name, value] of Object.entries(ctx.env())) {
+    if (!bound.has(name)) lines.push(`# env ${name}=${ctx.redact(value)}`);
   }
   for (const { name, path: resultPath } of spec.env) {
     try {
@@ -162,13 +158,7 @@ async function run(spec: ShSpec, ctx: ActionContext): Promise<ActionOutcome> {
     ctx.output(line, stream);
   };
 
-  let env: NodeJS.ProcessEnv;
-  try {
-    env = { ...process.env, ...ctx.env(), ...bindings.values };
-  } catch (error) {
-    if (!(error instanceof TemplateError)) throw error;
-    return fail(ctx, 'bad env', `${error.message}; fix env= or run the step that produces the value first`);
-  }
+  const env: NodeJS.ProcessEnv = { ...process.env, ...ctx.env(), ...bindings.values };
   if (spec.requires.length > 0) {
     const absent = await missingRequirements(spec.requires, env, cwd);
     if (absent) {

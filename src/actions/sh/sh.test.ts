@@ -3,7 +3,13 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestContext, parseBlock, parsedAction, type TestContextOptions } from '../test-context.js';
+import {
+  createTestContext,
+  parseBlock,
+  parsedAction,
+  TEST_SECRET_MASK,
+  type TestContextOptions,
+} from '../test-context.js';
 import { shAction } from './index.js';
 import { LineSplitter } from './lines.js';
 import { groupRunning, isRunning } from './process-group.js';
@@ -180,7 +186,10 @@ describe('sh run', () => {
       },
     );
     expect((await run()).ok).toBe(true);
-    expect(lines(t, 'stdout')).toEqual(['******** 6379 run-42 lab', '127.10.0.11 {"ip":"127.10.0.11"} 3']);
+    expect(lines(t, 'stdout')).toEqual([
+      `${TEST_SECRET_MASK} 6379 run-42 lab`,
+      '127.10.0.11 {"ip":"127.10.0.11"} 3',
+    ]);
   });
 
   it('never splices values: shell syntax in a value arrives literally', async () => {
@@ -331,7 +340,7 @@ describe('sh run', () => {
       },
     );
     const preview = shAction.preview(spec, t.ctx);
-    expect(preview).toContain('# env every variable as $UPPER_SNAKE, DRILLBOOK_RUN_ID, DRILLBOOK_TARGET');
+    expect(preview).toContain(`# env REDIS_PASSWORD=${TEST_SECRET_MASK}`);
     expect(preview).toContain('# env MASTER_IP=127.10.0.11  (nodes.ip)');
     expect(preview).toContain('# env LATER=<later.value, not known yet>');
     expect(preview.at(-1)).toBe('redis-cli -h "$MASTER_IP" -a "$REDIS_PASSWORD" ping');
@@ -350,7 +359,7 @@ describe('sh run', () => {
     );
     expect(shAction.preview(spec, t.ctx)).toEqual([
       `# cwd ${tmp}`,
-      '# env REDIS_PASSWORD=********',
+      `# env REDIS_PASSWORD=${TEST_SECRET_MASK}`,
       '# env PORT=6379',
       '# env DRILLBOOK_RUN_ID=test-run',
       '# env DRILLBOOK_TARGET=lab',

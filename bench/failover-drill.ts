@@ -78,6 +78,7 @@ export async function measureFailover(cluster: TestRedisCluster): Promise<DrillF
     sentinels: cluster.sentinels.map((s) => ({ host: s.host, port: s.port })),
     masterName: 'mymaster',
     password: cluster.password,
+    reach: 'loopback-only',
     ratePerSecond: RATE,
     writeTimeoutMs: 500,
     keyTtlSeconds: 600,

@@ -1,6 +1,7 @@
 // A background client that writes like the application does (ioredis in Sentinel mode) and records what
 // each write lived through, so a drill measures availability and data loss instead of trusting Sentinel.
 import type { Redis, RedisOptions } from 'ioredis';
+import type { HostReach } from '../targets/host-guard.js';
 import { createRedisClient } from '../targets/redis/load-ioredis.js';
 import type { WriteRecord } from './probe-stats.js';
 
@@ -24,6 +25,8 @@ export interface ProbeOptions {
   keyTtlSeconds: number;
   /** Monotonic ms on the run's axis. */
   now: () => number;
+  /** Loopback only on the lab target: the probe connects from this machine (targets/host-guard.ts). */
+  reach: HostReach;
   /** Probe milestones for the drill timeline: first failure, recovery, master change. */
   onMilestone: (name: string, detail: string) => void;
 }
@@ -78,7 +81,7 @@ export class Probe {
 
   /** Connects through Sentinel like the application, subscribes to +switch-master, then starts writing. */
   async start(): Promise<string> {
-    const client = await createRedisClient(this.clientOptions);
+    const client = await createRedisClient(this.clientOptions, this.options.reach);
     this.client = client;
     client.on('error', () => {
       // Failures are recorded per write; connection errors are expected during a failover.
@@ -132,14 +135,17 @@ export class Probe {
   private async subscribeToSwitches(): Promise<void> {
     await Promise.all(
       this.options.sentinels.map(async (sentinel) => {
-        const subscriber = await createRedisClient({
-          host: sentinel.host,
-          port: sentinel.port,
-          password: this.options.sentinelPassword,
-          lazyConnect: true,
-          connectTimeout: 1000,
-          retryStrategy: (attempt: number) => Math.min(attempt * 50, 500),
-        });
+        const subscriber = await createRedisClient(
+          {
+            host: sentinel.host,
+            port: sentinel.port,
+            password: this.options.sentinelPassword,
+            lazyConnect: true,
+            connectTimeout: 1000,
+            retryStrategy: (attempt: number) => Math.min(attempt * 50, 500),
+          },
+          this.options.reach,
+        );
         subscriber.on('error', () => {
           // A Sentinel being down is part of some drills; the other Sentinels still report the switch.
         });

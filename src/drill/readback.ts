@@ -2,6 +2,7 @@
 // read back every probe key from that master. Acknowledged writes that are missing are the real RPO.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
+import type { HostReach } from '../targets/host-guard.js';
 import { withRedisClient } from '../targets/redis/load-ioredis.js';
 import type { HostPort } from './probe.js';
 import type { WriteRecord } from './probe-stats.js';
@@ -12,6 +13,8 @@ export interface SettleOptions {
   password?: string;
   username?: string;
   sentinelPassword?: string;
+  /** Loopback only on the lab target (see targets/host-guard.ts). */
+  reach: HostReach;
   timeoutMs: number;
   signal: AbortSignal;
 }
@@ -31,9 +34,10 @@ export function withClient<T>(
   address: HostPort,
   password: string | undefined,
   username: string | undefined,
+  reach: HostReach,
   use: (client: Redis) => Promise<T>,
 ): Promise<T> {
-  return withRedisClient({ ...address, password, username }, use);
+  return withRedisClient({ ...address, password, username }, reach, use);
 }
 
 export function sentinelFields(flat: unknown): Record<string, string> {
@@ -47,7 +51,7 @@ export function sentinelFields(flat: unknown): Record<string, string> {
 async function settledMaster(options: SettleOptions): Promise<{ master?: HostPort; reason?: string }> {
   const answers = await Promise.allSettled(
     options.sentinels.map((sentinel) =>
-      withClient(sentinel, options.sentinelPassword, undefined, (c) =>
+      withClient(sentinel, options.sentinelPassword, undefined, options.reach, (c) =>
         c.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', options.masterName),
       ),
     ),
@@ -62,15 +66,15 @@ async function settledMaster(options: SettleOptions): Promise<{ master?: HostPor
   const [host, port] = agreed.split(':');
   const master = { host: host ?? '', port: Number(port) };
 
-  const role = await withClient(master, options.password, options.username, (c) => c.call('ROLE')).catch(
-    (error: Error) => error,
-  );
+  const role = await withClient(master, options.password, options.username, options.reach, (c) =>
+    c.call('ROLE'),
+  ).catch((error: Error) => error);
   if (role instanceof Error) return { reason: `master ${agreed} does not answer: ${role.message}` };
   if (!Array.isArray(role) || role[0] !== 'master') return { reason: `${agreed} is not ROLE master yet` };
 
   const sentinel = options.sentinels[0];
   if (!sentinel) return { reason: 'no Sentinels configured' };
-  const replicas = await withClient(sentinel, options.sentinelPassword, undefined, (c) =>
+  const replicas = await withClient(sentinel, options.sentinelPassword, undefined, options.reach, (c) =>
     c.call('SENTINEL', 'REPLICAS', options.masterName),
   ).catch(() => []);
   for (const replica of (replicas as unknown[]).map(sentinelFields)) {
@@ -107,10 +111,10 @@ export async function waitForSettledMaster(options: SettleOptions): Promise<Host
 export async function readBack(
   master: HostPort,
   records: readonly WriteRecord[],
-  options: Pick<SettleOptions, 'password' | 'username'>,
+  options: Pick<SettleOptions, 'password' | 'username' | 'reach'>,
 ): Promise<ReadBack> {
   const present = new Set<string>();
-  await withClient(master, options.password, options.username, async (client) => {
+  await withClient(master, options.password, options.username, options.reach, async (client) => {
     for (let i = 0; i < records.length; i += BATCH) {
       const batch = records.slice(i, i + BATCH);
       const pipeline = client.pipeline();

@@ -1,5 +1,6 @@
 // The settings a failover's numbers depend on, read from the live cluster so the report states what was in
 // force during the drill rather than what a config file intended.
+import type { HostReach } from '../targets/host-guard.js';
 import type { HostPort } from './probe.js';
 import { sentinelFields, withClient } from './readback.js';
 
@@ -21,6 +22,7 @@ interface Credentials {
   password?: string;
   username?: string;
   sentinelPassword?: string;
+  reach: HostReach;
 }
 
 export async function readSettings(
@@ -32,8 +34,12 @@ export async function readSettings(
   const settings: SettingsInForce = {};
   const unreadable: string[] = [];
   try {
-    const fields = await withClient(sentinel, credentials.sentinelPassword, undefined, async (c) =>
-      sentinelFields(await c.call('SENTINEL', 'MASTER', masterName)),
+    const fields = await withClient(
+      sentinel,
+      credentials.sentinelPassword,
+      undefined,
+      credentials.reach,
+      async (c) => sentinelFields(await c.call('SENTINEL', 'MASTER', masterName)),
     );
     settings.quorum = fields.quorum;
     settings.down_after_milliseconds = fields['down-after-milliseconds'];
@@ -45,7 +51,7 @@ export async function readSettings(
     );
   }
   try {
-    await withClient(master, credentials.password, credentials.username, async (c) => {
+    await withClient(master, credentials.password, credentials.username, credentials.reach, async (c) => {
       const info = String(await c.call('INFO', 'server'));
       settings.redis_version = /redis_version:(\S+)/.exec(info)?.[1];
       for (const name of ['appendonly', 'appendfsync', 'min-replicas-to-write', 'min-replicas-max-lag']) {

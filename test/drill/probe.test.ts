@@ -107,7 +107,7 @@ describe('readBack', () => {
         record(4, 'indeterminate'),
         record(5, 'failed'),
       ],
-      { password: cluster.password },
+      { password: cluster.password, reach: 'loopback-only' },
     );
     expect(back.lostAcknowledged).toEqual({ count: 1, firstKeys: ['rb:3'] });
     expect(back.unacknowledgedPresent).toEqual({ count: 1, firstKeys: ['rb:4'] });

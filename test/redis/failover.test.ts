@@ -77,7 +77,11 @@ describe('failover through the event stream', () => {
         expect(held.summary).toMatch(/held after \d+\.\d s \(\d+ attempts?\)$/);
       }
 
-      const stream = runSentinelEvents(t.ctx, [], { connectTimeoutMs: 1000, commandTimeoutMs: 1000 });
+      const stream = runSentinelEvents(t.ctx, [], {
+        connectTimeoutMs: 1000,
+        commandTimeoutMs: 1000,
+        reach: 'loopback-only',
+      });
       const names = stream.events.map((e) => e.name);
       const positions = ORDER.map((name) => names.indexOf(name));
       expect(
@@ -157,6 +161,7 @@ describe('failover through the event stream', () => {
         {
           connectTimeoutMs: 1000,
           commandTimeoutMs: 1000,
+          reach: 'loopback-only',
         },
       );
       await stream.ready();

@@ -4,6 +4,7 @@
 
 import type { ActionContext, ActionKind, ActionOutcome } from '../../contract/action.js';
 import { findReferences, TemplateError } from '../../runbook/template.js';
+import { hostReach } from '../../targets/host-guard.js';
 import { evaluateExpectation, expectationReferences } from '../check/expect.js';
 import { alertList, timelineAlerts } from './alerts.js';
 import { DEFAULT_REQUEST_TIMEOUT_MS, sendRequest, unexpectedStatus } from './request.js';
@@ -105,6 +106,7 @@ async function run(spec: HttpSpec, ctx: ActionContext): Promise<ActionOutcome> {
       signal,
       now: ctx.now,
       redact: ctx.redact,
+      reach: hostReach(ctx),
     });
   } catch (error) {
     if (!timeout?.aborted) throw error;

@@ -1,4 +1,6 @@
 // Sends one HTTP request and turns what came back (or why nothing did) into data and plain-language errors.
+import { type HostReach, OffHostConnectionRefused } from '../../targets/host-guard.js';
+import { guardedFetch } from './guarded-fetch.js';
 
 /** Bounds a request when the block sets no timeout=, so a silent server cannot hold a step forever. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -36,6 +38,8 @@ export interface RequestInput {
   now: () => number;
   /** Masks secrets in anything that ends up in data or messages. */
   redact: (text: string) => string;
+  /** Loopback only on the lab target: checked for the URL and every redirect before connecting. */
+  reach: HostReach;
 }
 
 function excerpt(text: string): string {
@@ -106,14 +110,24 @@ export async function sendRequest(input: RequestInput): Promise<RequestResult> {
   const started = input.now();
   let response: Response;
   try {
-    response = await fetch(input.url, {
-      method: input.method,
-      headers: input.headers,
-      ...(input.body === undefined ? {} : { body: input.body }),
-      signal: input.signal,
-      redirect: 'follow',
-    });
+    response = await guardedFetch(
+      input.url,
+      {
+        method: input.method,
+        headers: input.headers,
+        ...(input.body === undefined ? {} : { body: input.body }),
+        signal: input.signal,
+      },
+      input.reach,
+    );
   } catch (error) {
+    if (error instanceof OffHostConnectionRefused) {
+      return {
+        ok: false,
+        summary: 'not sent: the lab connects to loopback only',
+        error: input.redact(error.message),
+      };
+    }
     if (input.signal.aborted) throw error;
     const described = describeNetworkError(error, target);
     const code = networkCode(error);

@@ -7,6 +7,7 @@ import { type HostPort, Probe } from '../../drill/probe.js';
 import { type AvailabilitySummary, summarizeWrites, type WriteRecord } from '../../drill/probe-stats.js';
 import { readBack, waitForSettledMaster } from '../../drill/readback.js';
 import { readSettings } from '../../drill/settings.js';
+import { hostReach } from '../../targets/host-guard.js';
 import { resolveAllSentinels, resolveNodeList } from '../../targets/redis/inventory.js';
 import { type ProbeSpec, parseProbe, probeAttributes } from './spec.js';
 
@@ -61,6 +62,7 @@ async function start(spec: ProbeSpec, ctx: ActionContext): Promise<ActionOutcome
     keyTtlSeconds: KEY_TTL_SECONDS,
     now: () => ctx.now(),
     onMilestone: (name, detail) => ctx.timeline('probe', name, detail),
+    reach: hostReach(ctx),
   });
   let master: string;
   try {
@@ -127,6 +129,7 @@ async function stop(spec: ProbeSpec, ctx: ActionContext): Promise<ActionOutcome>
   const credentials = {
     password: optionalVar(ctx, spec.passwordVar),
     sentinelPassword: optionalVar(ctx, spec.sentinelPasswordVar),
+    reach: hostReach(ctx),
   };
   let master: HostPort;
   try {

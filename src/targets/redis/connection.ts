@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Redis, RedisOptions } from 'ioredis';
 import type { ActionContext, RunResources } from '../../contract/action.js';
 import { DURATION_HINT, parseDuration } from '../../runbook/duration.js';
+import { type HostReach, hostReach } from '../host-guard.js';
 import { RedisTargetError, translateRedisError } from './errors.js';
 import type { NodeAddress } from './inventory.js';
 import { createRedisClient } from './load-ioredis.js';
@@ -19,6 +20,8 @@ export interface ConnectionSettings {
   commandTimeoutMs: number;
   /** Set when nodes are reached through an SSH jump host (the `via` var). */
   tunnel?: () => Promise<SshTunnel>;
+  /** Which addresses this machine may connect to directly: loopback only on the lab target. */
+  reach: HostReach;
 }
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
@@ -57,6 +60,7 @@ export async function connectClient(
   const endpoint = tunnel ? await tunnel.forward(node.host, node.port) : node;
   const client = await createRedisClient(
     clientOptions({ ...node, host: endpoint.host, port: endpoint.port }, settings),
+    settings.reach,
   );
   let lastError: unknown;
   client.on('error', (error) => {
@@ -182,7 +186,7 @@ export interface AuthAttributes {
  */
 export function connectionSettings(
   attrs: AuthAttributes,
-  ctx: Pick<ActionContext, 'vars' | 'resources' | 'interaction' | 'step' | 'signal'>,
+  ctx: Pick<ActionContext, 'vars' | 'resources' | 'interaction' | 'step' | 'signal' | 'resolve'>,
   defaultVar: string,
 ): ConnectionSettings {
   let password: string | undefined;
@@ -211,6 +215,7 @@ export function connectionSettings(
       DEFAULT_COMMAND_TIMEOUT_MS,
     ),
     tunnel: runTunnel(ctx),
+    reach: hostReach(ctx),
   };
 }
 

@@ -80,16 +80,19 @@ export function createSentinelEventStream(options: SentinelEventStreamOptions): 
       : undefined;
     const endpoint = tunnel ? await tunnel.forward(sentinel.host, sentinel.port) : sentinel;
     if (closed) return;
-    const client = await createRedisClient({
-      ...clientOptions({ ...sentinel, host: endpoint.host, port: endpoint.port }, options.settings),
-      commandTimeout: undefined,
-      lazyConnect: false,
-      enableOfflineQueue: true,
-      maxRetriesPerRequest: null,
-      autoResubscribe: true,
-      retryStrategy: (times: number) => Math.min(100 * times, RECONNECT_MAX_MS),
-      connectionName: 'drillbook-events',
-    });
+    const client = await createRedisClient(
+      {
+        ...clientOptions({ ...sentinel, host: endpoint.host, port: endpoint.port }, options.settings),
+        commandTimeout: undefined,
+        lazyConnect: false,
+        enableOfflineQueue: true,
+        maxRetriesPerRequest: null,
+        autoResubscribe: true,
+        retryStrategy: (times: number) => Math.min(100 * times, RECONNECT_MAX_MS),
+        connectionName: 'drillbook-events',
+      },
+      options.settings.reach,
+    );
     client.on('error', () => undefined);
     if (closed) {
       client.disconnect();

@@ -7,6 +7,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectConfig } from 'ssh2';
 import type { ActionContext } from '../../contract/action.js';
+import { checkReach, type HostReach, hostReach } from '../host-guard.js';
 import { checkHostKey, fingerprint, knownHostsName, rememberHostKey } from './known-hosts.js';
 
 export interface JumpHost {
@@ -36,6 +37,8 @@ export interface SshTunnelOptions {
   /** Asked when the bastion's key is not in known_hosts; true = trust it (and remember it). */
   confirmHostKey: (question: string) => Promise<boolean>;
   readyTimeoutMs: number;
+  /** On the lab target the jump host itself must be a loopback (public) address. */
+  reach: HostReach;
 }
 
 export interface SshTunnel {
@@ -63,6 +66,7 @@ async function defaultKey(): Promise<Buffer | undefined> {
 
 export async function openSshTunnel(options: SshTunnelOptions): Promise<SshTunnel> {
   const { jump } = options;
+  checkReach(options.reach, jump.host, jump.port, 'jump host');
   const label = `ssh://${jump.user}@${knownHostsName(jump.host, jump.port).replace(/^\[(.*)\]/, '$1')}`;
   const privateKey = options.keyFile
     ? await readFile(options.keyFile)
@@ -199,7 +203,7 @@ interface TunnelHolder {
  * A tunnel that failed to open is tried again by the next action rather than remembered as failed.
  */
 export function runTunnel(
-  ctx: Pick<ActionContext, 'vars' | 'resources' | 'interaction' | 'step' | 'signal'>,
+  ctx: Pick<ActionContext, 'vars' | 'resources' | 'interaction' | 'step' | 'signal' | 'resolve'>,
 ): (() => Promise<SshTunnel>) | undefined {
   const via = ctx.vars.via;
   if (!via) return undefined;
@@ -219,6 +223,7 @@ export function runTunnel(
         agent: process.env.SSH_AUTH_SOCK || undefined,
         knownHostsFile: ctx.vars.via_known_hosts || join(homedir(), '.ssh', 'known_hosts'),
         readyTimeoutMs: 10_000,
+        reach: hostReach(ctx),
         confirmHostKey: (question) =>
           ctx.interaction.confirm({ step: ctx.step.id, safety: 'mutating', message: question }, ctx.signal),
       });

@@ -53,29 +53,32 @@ export async function sentinelModeClient(
         return parsed ? (tunnel.lookup(parsed.host, parsed.port) ?? null) : null;
       }
     : undefined;
-  const client = await createRedisClient({
-    sentinels,
-    updateSentinels: !tunnel,
-    name: options.masterName,
-    role: 'master',
-    username: options.redis.username,
-    password: options.redis.password,
-    sentinelUsername: options.sentinel.username,
-    sentinelPassword: options.sentinel.password,
-    tls: options.redis.tls ? {} : undefined,
-    enableTLSForSentinelMode: options.redis.tls,
-    natMap,
-    lazyConnect: true,
-    protocol: 2,
-    connectTimeout: options.redis.connectTimeoutMs,
-    commandTimeout: options.redis.commandTimeoutMs,
-    sentinelCommandTimeout: options.sentinel.commandTimeoutMs,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-    sentinelRetryStrategy: () => null,
-    connectionName: 'drillbook-discovery',
-  });
+  const client = await createRedisClient(
+    {
+      sentinels,
+      updateSentinels: !tunnel,
+      name: options.masterName,
+      role: 'master',
+      username: options.redis.username,
+      password: options.redis.password,
+      sentinelUsername: options.sentinel.username,
+      sentinelPassword: options.sentinel.password,
+      tls: options.redis.tls ? {} : undefined,
+      enableTLSForSentinelMode: options.redis.tls,
+      natMap,
+      lazyConnect: true,
+      protocol: 2,
+      connectTimeout: options.redis.connectTimeoutMs,
+      commandTimeout: options.redis.commandTimeoutMs,
+      sentinelCommandTimeout: options.sentinel.commandTimeoutMs,
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+      sentinelRetryStrategy: () => null,
+      connectionName: 'drillbook-discovery',
+    },
+    options.redis.reach,
+  );
   return client;
 }
 
@@ -118,13 +121,15 @@ export async function verifyDiscovery(options: DiscoveryOptions): Promise<Discov
         ? lastError
         : error;
     const text = cause instanceof Error ? cause.message : String(cause);
-    const hint = /All sentinels are unreachable/i.test(text)
-      ? 'no Sentinel answered; check they run and the sentinels list'
-      : /WRONGPASS|NOAUTH|invalid password/i.test(text)
-        ? 'authentication failed; check the redis/Sentinel password vars'
-        : /READONLY/.test(text)
-          ? 'the Sentinels named a replica as master; failover may be in progress'
-          : 'check SENTINEL GET-MASTER-ADDR-BY-NAME and that the master is reachable from here';
+    const hint = /the lab target never connects/.test(text)
+      ? 'go through the jump host'
+      : /All sentinels are unreachable/i.test(text)
+        ? 'no Sentinel answered; check they run and the sentinels list'
+        : /WRONGPASS|NOAUTH|invalid password/i.test(text)
+          ? 'authentication failed; check the redis/Sentinel password vars'
+          : /READONLY/.test(text)
+            ? 'the Sentinels named a replica as master; failover may be in progress'
+            : 'check SENTINEL GET-MASTER-ADDR-BY-NAME and that the master is reachable from here';
     return {
       ok: false,
       reached: null,

@@ -3,6 +3,7 @@
 import type { EngineEvent } from '../contract/events.js';
 import { type RunSummary, renderMarkdownReport, summarizeRun } from '../engine/report.js';
 import type { FailoverPhases } from './phases.js';
+import type { WriteSeries } from './series.js';
 import type { SettingsInForce } from './settings.js';
 
 export interface DrillResult {
@@ -26,14 +27,19 @@ export interface DrillResult {
   phases: FailoverPhases;
   settings: SettingsInForce;
   client_options: Record<string, unknown>;
+  /** Writes per time bucket by outcome; absent in journals written before the series was recorded. */
+  series?: WriteSeries;
 }
+
+/** What a stopped probe's action result carries (the report adds the step and probe name). */
+export type DrillData = Omit<DrillResult, 'step' | 'probe'>;
 
 export interface RunReport {
   summary: RunSummary;
   drills: DrillResult[];
 }
 
-function isDrillResult(data: unknown): data is Omit<DrillResult, 'step' | 'probe'> {
+export function isDrillData(data: unknown): data is DrillData {
   return (
     typeof data === 'object' &&
     data !== null &&
@@ -46,7 +52,7 @@ function isDrillResult(data: unknown): data is Omit<DrillResult, 'step' | 'probe
 export function collectDrills(events: readonly EngineEvent[]): DrillResult[] {
   const drills: DrillResult[] = [];
   for (const event of events) {
-    if (event.type !== 'action.finished' || event.kind !== 'probe' || !isDrillResult(event.data)) continue;
+    if (event.type !== 'action.finished' || event.kind !== 'probe' || !isDrillData(event.data)) continue;
     const probe = event.summary.match(/^probe (\S+):/)?.[1] ?? event.id ?? 'probe';
     drills.push({ step: event.step, probe, ...event.data });
   }

@@ -27,6 +27,7 @@ import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { useTerminalSize } from './hooks.js';
 import { bindingFor, type CommandName } from './keymap.js';
+import { stepListWidth } from './layout.js';
 import { Pane, paneContentRows } from './Pane.js';
 import { PromptDialog } from './PromptDialog.js';
 import { QuitDialog } from './QuitDialog.js';
@@ -94,7 +95,7 @@ export function App() {
   const mainRows = Math.max(6, height - 3 - dialogRows);
   const feedRows = showFeed ? FEED_HEIGHT : 0;
   const detailRows = mainRows - feedRows;
-  const listWidth = Math.max(28, Math.min(44, Math.floor(columns * 0.32)));
+  const listWidth = stepListWidth(columns);
   const dialogOpen = pending !== undefined || askingQuit;
 
   useInput(

@@ -51,6 +51,15 @@ describe('probe', () => {
         data.attempted,
       );
       expect(Number(data.unavailable_ms)).toBeGreaterThan(0);
+      // The bucketed series the charts are drawn from accounts for every write.
+      const series = stopped.data as {
+        series: Record<'acknowledged' | 'failed' | 'indeterminate', number[]>;
+      };
+      const sum = (row: number[]) => row.reduce((total, n) => total + n, 0);
+      expect(sum(series.series.acknowledged)).toBe(data.acknowledged);
+      expect(sum(series.series.failed) + sum(series.series.indeterminate)).toBe(
+        Number(data.failed) + Number(data.indeterminate),
+      );
       expect(t.timeline.map((e) => e.name)).toEqual(
         expect.arrayContaining(['probe-write-failed', 'probe-recovered']),
       );

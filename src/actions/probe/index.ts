@@ -6,6 +6,7 @@ import { failoverPhases } from '../../drill/phases.js';
 import { type HostPort, Probe } from '../../drill/probe.js';
 import { type AvailabilitySummary, summarizeWrites, type WriteRecord } from '../../drill/probe-stats.js';
 import { readBack, waitForSettledMaster } from '../../drill/readback.js';
+import { bucketWrites } from '../../drill/series.js';
 import { readSettings } from '../../drill/settings.js';
 import { hostReach } from '../../targets/host-guard.js';
 import { resolveAllSentinels, resolveNodeList } from '../../targets/redis/inventory.js';
@@ -96,7 +97,8 @@ function splitBrainWrites(
     .length;
 }
 
-function writeFigures(writes: AvailabilitySummary) {
+/** The figures of a stopped probe, with the bucketed series its charts are drawn from. */
+function writeFigures(writes: AvailabilitySummary, records: readonly WriteRecord[]) {
   return {
     attempted: writes.attempted,
     acknowledged: writes.acknowledged,
@@ -107,6 +109,7 @@ function writeFigures(writes: AvailabilitySummary) {
     first_failure_at: writes.firstFailureAt,
     recovered_at: writes.recoveredAt,
     latency_ms: writes.latencyMs,
+    series: bucketWrites(records),
   };
 }
 
@@ -142,7 +145,12 @@ async function stop(spec: ProbeSpec, ctx: ActionContext): Promise<ActionOutcome>
     });
   } catch (error) {
     if (ctx.signal.aborted) throw error;
-    const data = { running: false, settled: false, ...writeFigures(writes), master_before: run.masterBefore };
+    const data = {
+      running: false,
+      settled: false,
+      ...writeFigures(writes, run.records),
+      master_before: run.masterBefore,
+    };
     ctx.publish(`probe.${spec.name}`, data);
     return {
       ok: false,
@@ -160,7 +168,7 @@ async function stop(spec: ProbeSpec, ctx: ActionContext): Promise<ActionOutcome>
   const data = {
     running: false,
     settled: true,
-    ...writeFigures(writes),
+    ...writeFigures(writes, run.records),
     lost_acknowledged: back.lostAcknowledged.count,
     lost_acknowledged_keys: back.lostAcknowledged.firstKeys,
     unacknowledged_present: back.unacknowledgedPresent.count,

@@ -1,7 +1,11 @@
 // Picks how to show a finished action's result from its `view` hint; unknown views get a key/value table.
 import { Box } from 'ink';
+import { isDrillData } from '../../drill/report.js';
 import type { ActionState } from '../../store/state.js';
+import { useTerminalSize } from '../hooks.js';
+import { resultWidth } from '../layout.js';
 import { ChecksView } from './ChecksView.js';
+import { DrillResultsView } from './DrillResultsView.js';
 import { DropletsView } from './DropletsView.js';
 import { ErrorView } from './ErrorView.js';
 import { KeyValueView } from './KeyValueView.js';
@@ -9,8 +13,20 @@ import { RedisView } from './RedisView.js';
 import { ReplicationView } from './ReplicationView.js';
 import { SentinelsView } from './SentinelsView.js';
 
+function ProbeResult({ data }: { data: unknown }) {
+  const { columns } = useTerminalSize();
+  // A probe that was started (or never settled) has no results card yet: its figures as key/values.
+  return isDrillData(data) ? (
+    <DrillResultsView data={data} width={resultWidth(columns)} />
+  ) : (
+    <KeyValueView data={data} />
+  );
+}
+
 function ResultData({ view, data }: { view?: string; data: unknown }) {
   switch (view) {
+    case 'probe':
+      return <ProbeResult data={data} />;
     case 'droplets':
       return <DropletsView data={data} />;
     case 'replication':

@@ -2,6 +2,7 @@
 // (RTO, RPO, phases, settings in force), rendered after the engine's step-by-step summary.
 import type { EngineEvent } from '../contract/events.js';
 import { type RunSummary, renderMarkdownReport, summarizeRun } from '../engine/report.js';
+import { failoverSequence } from './mermaid.js';
 import type { FailoverPhases } from './phases.js';
 import type { WriteSeries } from './series.js';
 import type { SettingsInForce } from './settings.js';
@@ -68,7 +69,7 @@ const ms = (value: number | null | undefined): string =>
 const keys = (list: string[]): string =>
   list.length > 0 ? ` (${list.map((k) => `\`${k}\``).join(', ')})` : '';
 
-function renderDrill(drill: DrillResult, stepTitle: string): string[] {
+function renderDrill(drill: DrillResult, stepTitle: string, chartFile: string | undefined): string[] {
   const p = drill.phases;
   const out = [`### ${stepTitle}: probe \`${drill.probe}\``, ''];
   if (!drill.failed_over) {
@@ -102,7 +103,14 @@ function renderDrill(drill: DrillResult, stepTitle: string): string[] {
     `| probe recovered | ${ms(p.probeRecoveredMs)} |`,
     `| probe lag after the first +switch-master | ${ms(p.probeLagAfterSwitchMs)} |`,
     '',
+    '```mermaid',
+    failoverSequence(drill),
+    '```',
+    '',
   );
+  if (chartFile) {
+    out.push(`![Writes over time with the failover phases, probe ${drill.probe}](${chartFile})`, '');
+  }
   const settings = Object.entries(drill.settings).filter(([name]) => name !== 'unreadable');
   out.push(
     'Settings in force: ' +
@@ -122,11 +130,20 @@ function renderDrill(drill: DrillResult, stepTitle: string): string[] {
   return out;
 }
 
-export function renderRunReportMarkdown(report: RunReport): string {
+/**
+ * chartFiles: for each drill (by index in report.drills), the file name of its SVG chart written beside the
+ * report, linked as an image; drills without one get the Mermaid diagram and tables only.
+ */
+export function renderRunReportMarkdown(
+  report: RunReport,
+  options: { chartFiles?: ReadonlyArray<string | undefined> } = {},
+): string {
   const base = renderMarkdownReport(report.summary);
   if (report.drills.length === 0) return base;
   const titles = new Map(report.summary.steps.map((s) => [s.id, `${s.number}. ${s.title}`]));
   const lines = ['', '## Drills', ''];
-  for (const drill of report.drills) lines.push(...renderDrill(drill, titles.get(drill.step) ?? drill.step));
+  report.drills.forEach((drill, i) => {
+    lines.push(...renderDrill(drill, titles.get(drill.step) ?? drill.step, options.chartFiles?.[i]));
+  });
   return `${base.trimEnd()}\n${lines.join('\n')}`;
 }

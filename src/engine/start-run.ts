@@ -95,6 +95,12 @@ export async function startRun(input: StartRunInput): Promise<void> {
     core.emit({ type: 'prompt.answered', step: '', action: -1, question, answer: shown, kind: 'value' });
   }
   for (const message of unknown) core.emit({ type: 'log', level: 'warn', message: `${message}; ignored` });
+  if (runbook.steps.every((step) => step.actions.length === 0)) {
+    // Steps without actions pass when the operator moves on: a run must not look like a drill that ran.
+    const message =
+      'this runbook executes nothing: no step has an action block, so every step only shows its text (a code block runs only when its language is an action kind such as sh or redis)';
+    core.emit({ type: 'log', level: 'warn', message });
+  }
   if (resume) announceResume(core, runbook, resume);
 }
 

@@ -2,7 +2,7 @@
 
 import { type ActionBlock, SAFETY_LEVELS, type Safety } from '../contract/runbook.js';
 import type { DiagnosticList, Position } from './diagnostics.js';
-import { DURATION_HINT, parseDuration } from './duration.js';
+import { DURATION_HINT, durationProblem, parseDuration } from './duration.js';
 import { RESERVED_IDS } from './namespace.js';
 
 export const COMMON_ATTRIBUTES = ['id', 'confirm', 'timeout', 'retries', 'within', 'safety'] as const;
@@ -45,7 +45,8 @@ export function applyCommonAttribute(
     case 'timeout':
     case 'within': {
       const ms = parseDuration(value);
-      if (ms === undefined) diagnostics.error(at, `${key}=${value} is not a duration`, DURATION_HINT);
+      const problem = durationProblem(key, value);
+      if (ms === undefined) diagnostics.error(at, problem as string, DURATION_HINT);
       else if (ms === 0) diagnostics.error(at, `${key}=${value} must be longer than zero`, DURATION_HINT);
       else if (key === 'timeout') block.timeoutMs = ms;
       else block.withinMs = ms;

@@ -9,6 +9,7 @@ import { DiagnosticList } from './diagnostics.js';
 import { type RunbookMeta, readFrontMatter, splitFrontMatter } from './front-matter.js';
 import { tokenizeInfoString } from './info-string.js';
 import { type Heading, scanDocument } from './markdown.js';
+import { warnNearMissKind } from './near-miss.js';
 import { checkReferences, type ReferencingAction } from './references.js';
 import { slugger } from './slug.js';
 import { prose, sourceText } from './source-text.js';
@@ -122,6 +123,13 @@ export function parseRunbookWith(
         at,
         info.word ? `unknown action kind "${info.word}"` : 'code block with attributes but no action kind',
         `${suggestion ? `${suggestion} ` : ''}${known}; a block only shown, not run, takes no key=value attributes`,
+      );
+    } else if (info.word) {
+      warnNearMissKind(
+        info.word,
+        { line: fence.line, column: fence.infoColumn + info.wordOffset },
+        knownKinds,
+        diagnostics,
       );
     }
   }

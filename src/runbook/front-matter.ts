@@ -1,5 +1,5 @@
 // YAML front matter: title, description, default target and variables, validated with exact line:col.
-import { type Document, isMap, isScalar, LineCounter, parseDocument } from 'yaml';
+import { type Document, isMap, isScalar, LineCounter, parseDocument, visit, type YAMLMap } from 'yaml';
 import * as z from 'zod';
 import type { TargetName, VarSpec } from '../contract/runbook.js';
 import type { DiagnosticList, Position } from './diagnostics.js';
@@ -85,18 +85,49 @@ function locator(doc: Document, counter: LineCounter, startLine: number): Locate
     const { line, col } = counter.linePos(offset);
     return { line: startLine + line - 1, column: col };
   };
+  // Each map's keys indexed once: a lookup per variable must not scan every variable (20k vars stay linear).
+  const keyIndexes = new WeakMap<object, Map<unknown, number>>();
+  const keyOffset = (map: YAMLMap, key: string): number | undefined => {
+    let index = keyIndexes.get(map);
+    if (!index) {
+      index = new Map();
+      for (const item of map.items) {
+        if (isScalar(item.key) && item.key.range && !index.has(item.key.value))
+          index.set(item.key.value, item.key.range[0]);
+      }
+      keyIndexes.set(map, index);
+    }
+    return index.get(key);
+  };
   return (path, key) => {
     for (let depth = path.length; depth >= 0; depth--) {
       const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth) as unknown[], true);
       if (depth === path.length && key !== undefined && isMap(node)) {
-        const pair = node.items.find((item) => isScalar(item.key) && item.key.value === key);
-        if (pair && isScalar(pair.key) && pair.key.range) return at(pair.key.range[0]);
+        const offset = keyOffset(node, key);
+        if (offset !== undefined) return at(offset);
       }
       const range = (node as { range?: [number, number, number] } | null)?.range;
       if (range) return at(range[0]);
     }
     return { line: startLine - 1, column: 1 };
   };
+}
+
+/** Keys written twice in one mapping, found with one set per mapping. */
+function duplicateKeys(doc: Document): Array<{ key: string; offset: number; firstOffset: number }> {
+  const found: Array<{ key: string; offset: number; firstOffset: number }> = [];
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Map<unknown, number>();
+      for (const item of map.items) {
+        if (!isScalar(item.key) || !item.key.range) continue;
+        const first = seen.get(item.key.value);
+        if (first === undefined) seen.set(item.key.value, item.key.range[0]);
+        else found.push({ key: String(item.key.value), offset: item.key.range[0], firstOffset: first });
+      }
+    },
+  });
+  return found;
 }
 
 function knownKeysFor(path: readonly PropertyKey[]): readonly string[] {
@@ -112,7 +143,8 @@ export function readFrontMatter(block: FrontMatterBlock, diagnostics: Diagnostic
   const doc = parseDocument(block.text, {
     lineCounter: counter,
     prettyErrors: false,
-    uniqueKeys: true,
+    // yaml's own check compares each key with every earlier one (quadratic); duplicateKeys is linear.
+    uniqueKeys: false,
     logLevel: 'error',
   });
   const locate = locator(doc, counter, block.startLine);
@@ -132,6 +164,16 @@ export function readFrontMatter(block: FrontMatterBlock, diagnostics: Diagnostic
     );
   }
   if (doc.errors.length > 0) return meta;
+  const duplicates = duplicateKeys(doc);
+  for (const duplicate of duplicates) {
+    const { line, col } = counter.linePos(duplicate.offset);
+    diagnostics.error(
+      { line: block.startLine + line - 1, column: col },
+      `front matter: key "${duplicate.key}" appears twice in the same mapping (first on line ${block.startLine + counter.linePos(duplicate.firstOffset).line - 1})`,
+      'keep one of them',
+    );
+  }
+  if (duplicates.length > 0) return meta;
 
   let value: unknown;
   try {

@@ -19,6 +19,44 @@ const PROTECTED_ENV = new Set([
   'TMPDIR',
 ]);
 
+/**
+ * Names a program reads at start-up as code to run or load: a value there runs before every shell block
+ * (bash sources $BASH_ENV and $ENV, obeys $SHELLOPTS/$PS4/$PROMPT_COMMAND; the loader preloads $LD_PRELOAD;
+ * node, python, perl and ruby take options or modules from theirs).
+ */
+const STARTUP_ENV = new Set([
+  'ENV',
+  'SHELLOPTS',
+  'BASHOPTS',
+  'PS4',
+  'PROMPT_COMMAND',
+  'CDPATH',
+  'GLOBIGNORE',
+  'HISTFILE',
+  'INPUTRC',
+  'NODE_OPTIONS',
+  'NODE_PATH',
+  'NODE_EXTRA_CA_CERTS',
+  'PYTHONSTARTUP',
+  'PYTHONPATH',
+  'PYTHONHOME',
+  'PERL5OPT',
+  'PERL5LIB',
+  'PERLLIB',
+  'RUBYOPT',
+  'RUBYLIB',
+  'GCONV_PATH',
+  'LOCPATH',
+  'HOSTALIASES',
+  'GIT_SSH_COMMAND',
+  'SSH_ASKPASS',
+  'EDITOR',
+  'VISUAL',
+  'PAGER',
+]);
+
+/** Whole families of start-up variables: bash's own (BASH_ENV, BASH_FUNC_*), the dynamic loader's. */
+const STARTUP_PREFIXES = ['BASH_', 'LD_', 'DYLD_', 'MALLOC_'];
 /** The environment variable a shell block sees a runbook variable as: redis_password → REDIS_PASSWORD, masterName → MASTER_NAME. */
 export function varEnvName(name: string): string {
   return name
@@ -30,6 +68,9 @@ export function varEnvName(name: string): string {
 /** Why a variable's environment name cannot be used, or undefined when it can. */
 export function envNameProblem(envName: string): string | undefined {
   if (PROTECTED_ENV.has(envName)) return `its environment name $${envName} would replace the shell's own`;
+  if (STARTUP_ENV.has(envName) || STARTUP_PREFIXES.some((prefix) => envName.startsWith(prefix))) {
+    return `its environment name $${envName} is read by bash, the loader or an interpreter at start-up, so its value could run code before every sh block`;
+  }
   if (envName.startsWith('DRILLBOOK_')) return `its environment name $${envName} is reserved for drillbook`;
   return undefined;
 }

@@ -1,8 +1,8 @@
 // Fills {{ references }} in a spec at run time, and renders cloud-init user_data from a named template.
-import { readFileSync } from 'node:fs';
-import { resolve as resolvePath, sep } from 'node:path';
 import type { ActionContext } from '../../contract/action.js';
 import { renderTemplate, TemplateError } from '../../runbook/template.js';
+import { templateFileReader } from '../../runbook/template-files.js';
+import { isTemplateName, TEMPLATE_NAME_HINT } from '../../runbook/templates.js';
 
 /** Every string in the value rendered with ctx.render; numbers and booleans unchanged. */
 export function renderDeep<T>(value: T, render: (text: string) => string): T {
@@ -20,16 +20,15 @@ export function renderDeep<T>(value: T, render: (text: string) => string): T {
 export function templateContent(ctx: Pick<ActionContext, 'runbook'>, name: string): string {
   const loaded = ctx.runbook.templates[name];
   if (loaded) return loaded.content;
-  const base = resolvePath(ctx.runbook.baseDir);
-  const path = resolvePath(base, name);
-  if (!path.startsWith(base + sep)) throw new Error(`template "${name}" is outside the runbook's folder`);
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (error) {
+  if (!isTemplateName(name))
+    throw new Error(`"${name}" is not a usable template name; ${TEMPLATE_NAME_HINT}`);
+  const content = templateFileReader(ctx.runbook.baseDir)(name);
+  if (content === undefined) {
     throw new Error(
-      `template "${name}" not found (looked for ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); add a code block with file=${name} or the file beside the runbook`,
+      `template "${name}" not found beside the runbook (${ctx.runbook.baseDir}); add a code block with file=${name} or the file beside the runbook`,
     );
   }
+  return content;
 }
 
 /**

@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import type { BlockProblem } from '../../contract/action.js';
 import { findReferences, PATH_PATTERN } from '../../runbook/template.js';
-import { varEnvName } from '../../runbook/vars.js';
+import { envNameProblem, varEnvName } from '../../runbook/vars.js';
 import { expectationReferences, parseExpectation } from '../check/expect.js';
 import type { CheckLine } from '../check/parse.js';
 import { REQUIREMENT_NAME } from './requirements.js';
@@ -63,6 +63,13 @@ function parseEnvAttribute(text: string, report: (problem: BlockProblem) => void
         line: 0,
         message: `env="${text}": "${name}" is not a valid environment variable name`,
         hint: 'use letters, digits and _ , not starting with a digit (e.g. MASTER_IP)',
+      });
+      ok = false;
+    } else if (envNameProblem(name)) {
+      report({
+        line: 0,
+        message: `env="${text}": ${name} cannot be set: ${(envNameProblem(name) as string).replace(/^its environment name \$\S+ /, 'it ')}`,
+        hint: 'bind the value to another name, e.g. MASTER_IP',
       });
       ok = false;
     } else if (!PATH_PATTERN.test(path)) {

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Redis, RedisOptions } from 'ioredis';
 import type { ActionContext, RunResources } from '../../contract/action.js';
-import { DURATION_HINT, parseDuration } from '../../runbook/duration.js';
+import { DURATION_HINT, durationProblem, parseDuration } from '../../runbook/duration.js';
 import { type HostReach, hostReach } from '../host-guard.js';
 import { RedisTargetError, translateRedisError } from './errors.js';
 import type { NodeAddress } from './inventory.js';
@@ -223,6 +223,9 @@ export function connectionSettings(
 export function durationAttribute(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
   const ms = parseDuration(text.trim());
-  if (ms === undefined || ms <= 0) throw new Error(`${name}="${text}" is not a duration; ${DURATION_HINT}`);
+  if (ms === undefined || ms <= 0) {
+    const why = durationProblem(name, text.trim()) ?? `${name}="${text}" is not a duration`;
+    throw new Error(`${why}; ${DURATION_HINT}`);
+  }
   return ms;
 }

@@ -110,6 +110,29 @@ function names(args: readonly string[]): { command: string; withSub: string } {
   return { command, withSub };
 }
 
+/** Commands whose second word selects what they do (CONFIG SET vs GET, SENTINEL FAILOVER vs MASTERS …). */
+const WITH_SUBCOMMANDS = new Set([
+  ...Object.keys(READ_SUBCOMMANDS),
+  ...[...DESTRUCTIVE].filter((name) => name.includes(' ')).map((name) => name.split(' ')[0] as string),
+  'CLUSTER',
+  'SCRIPT',
+  'FUNCTION',
+  'XGROUP',
+  'OBJECT',
+  'PUBSUB',
+  'XINFO',
+]);
+
+/**
+ * The arguments that name the command (and so decide its safety), as written: the command, its
+ * subcommand when it has them, and the third word of SENTINEL CONFIG SET/GET.
+ */
+export function commandNameArguments(args: readonly string[]): number {
+  const command = (args[0] ?? '').toUpperCase();
+  if (!WITH_SUBCOMMANDS.has(command)) return 1;
+  return command === 'SENTINEL' && (args[1] ?? '').toUpperCase() === 'CONFIG' ? 3 : 2;
+}
+
 export function commandSafety(args: readonly string[]): Safety {
   const { command, withSub } = names(args);
   const sub = (args[1] ?? '').toUpperCase();

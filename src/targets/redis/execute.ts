@@ -3,7 +3,14 @@
 import type { ActionContext, BlockProblem, RunResources } from '../../contract/action.js';
 import type { Safety } from '../../contract/runbook.js';
 import { SAFETY_LEVELS } from '../../contract/runbook.js';
-import { commandSafety, displayCommand, faultName, isFault, maskSecretConfig } from './commands.js';
+import {
+  commandNameArguments,
+  commandSafety,
+  displayCommand,
+  faultName,
+  isFault,
+  maskSecretConfig,
+} from './commands.js';
 import { type ConnectionSettings, runPool } from './connection.js';
 import { RedisTargetError, translateRedisError } from './errors.js';
 import { formatReply } from './format.js';
@@ -59,6 +66,19 @@ export function parseCommandBody(
         column: error.column,
         message: error.message,
         hint: 'quote like redis-cli: "a b" or \'a b\'',
+      });
+      ok = false;
+      continue;
+    }
+    const named = args.slice(0, commandNameArguments(args)).findIndex((arg) => arg.includes('{{'));
+    if (named >= 0) {
+      // Safety is decided from the command before any step runs: a name filled in later (FLUSHALL from
+      // --var) would run as whatever the placeholder looked like, without the confirmation it needs.
+      report({
+        line,
+        column: text.indexOf('{{') + 1,
+        message: `the command name comes from a template (${args[named]}): drillbook decides a command's safety from its name before values are known`,
+        hint: 'write the command and subcommand literally; to choose between commands, put each in its own block',
       });
       ok = false;
       continue;
@@ -124,6 +144,15 @@ export async function runCommandLines(
     const args = fillArguments(line.args, ctx.render);
     const command = ctx.redact(displayCommand(args));
     say(`${node.address}> ${command}`);
+    const rendered = commandSafety(args);
+    if (SAFETY_LEVELS.indexOf(rendered) > SAFETY_LEVELS.indexOf(line.safety)) {
+      // The confirmation was given for line.safety; what would be sent is more dangerous. Never send it.
+      const message = `${command} is ${rendered} once its values are filled in, but the block was confirmed as ${line.safety}: not sent; write the command literally`;
+      result.commands.push({ command, reply: undefined, error: message });
+      result.error = `${ctx.runbook.file}:${ctx.action.bodyLine + line.line - 1}: ${message}`;
+      say(`(error) ${message}`);
+      break;
+    }
     if (ctx.dryRun && line.safety !== 'safe') {
       result.commands.push({ command, reply: undefined, skipped: true });
       say('(dry run: not sent)');

@@ -18,6 +18,8 @@ export interface FailoverPhases {
   /** Probe recovery after the first +switch-master (the client's own lag). */
   probeLagAfterSwitchMs: number | null;
   failedOver: boolean;
+  /** A planned switchover's CLIENT PAUSE → CLIENT UNPAUSE on the old master; null for other faults. */
+  writePauseMs: number | null;
 }
 
 const FAULT_SOURCE = 'fault';
@@ -39,6 +41,7 @@ export function failoverPhases(timeline: readonly TimelineEntry[], faultIndex = 
   const lastSwitch = switches.at(-1);
   const lastSwitchAt = lastSwitch ? lastSwitch.t + latestSighting(lastSwitch.detail) : undefined;
   const recovered = after.find((e) => e.name === 'probe-recovered');
+  const unpaused = fault?.name === 'switchover' ? after.find((e) => e.name === 'write-unpause') : undefined;
   return {
     fault: fault ? { name: fault.name, detail: fault.detail, at: fault.t } : null,
     sdownMs: first((e) => e.name === '+sdown' && isAboutMaster(e)),
@@ -51,6 +54,7 @@ export function failoverPhases(timeline: readonly TimelineEntry[], faultIndex = 
     probeLagAfterSwitchMs:
       recovered && switchFirst && recovered.t >= switchFirst.t ? round(recovered.t - switchFirst.t) : null,
     failedOver: switches.length > 0,
+    writePauseMs: unpaused && fault ? round(unpaused.t - fault.t) : null,
   };
 }
 

@@ -90,7 +90,14 @@ function renderDrill(drill: DrillResult, stepTitle: string, chartFile: string | 
     `| Writes attempted / acknowledged / failed / indeterminate | ${drill.attempted} / ${drill.acknowledged} / ${drill.failed} / ${drill.indeterminate} |`,
     `| Write latency p50 / p99 / max | ${drill.latency_ms.p50} / ${drill.latency_ms.p99} / ${drill.latency_ms.max} ms |`,
     `| Master before → after | ${drill.master_before ?? '—'} → ${drill.master_after} |`,
-    `| Writes the old master acknowledged after the fault (split-brain window) | ${drill.split_brain_writes} |`,
+    ...(drill.failed_over
+      ? [
+          `| Writes the old master acknowledged after the fault (split-brain window) | ${drill.split_brain_writes} |`,
+        ]
+      : []),
+    ...(p.writePauseMs !== null && p.writePauseMs !== undefined
+      ? [`| Writes paused by the switchover (CLIENT PAUSE → UNPAUSE) | ${ms(p.writePauseMs)} |`]
+      : []),
     '',
     '| Phase (after the fault) | ms |',
     '| --- | --- |',

@@ -32,7 +32,24 @@ describe('failoverPhases', () => {
       probeRecoveredMs: 2290,
       probeLagAfterSwitchMs: 40,
       failedOver: true,
+      writePauseMs: null,
     });
+  });
+
+  it('measures a planned switchover from its write pause, and how long writes were held', () => {
+    const phases = failoverPhases([
+      entry(1000, 'fault', 'switchover', 'CLIENT PAUSE 10000 WRITE on redis-1 …'),
+      entry(1012, 'switchover', 'replicas-caught-up', 'redis-2 at offset 5120'),
+      entry(1013, 'switchover', 'failover-sent', 'SENTINEL FAILOVER mymaster on sentinel-1'),
+      entry(
+        1900,
+        'sentinel',
+        '+switch-master',
+        'mymaster 127.10.0.10 6379 127.10.0.11 6379 (seen by sentinel-1 +0ms)',
+      ),
+      entry(2950, 'switchover', 'write-unpause', 'CLIENT UNPAUSE on redis-1 after 1950 ms'),
+    ]);
+    expect(phases).toMatchObject({ switchMasterFirstMs: 900, failedOver: true, writePauseMs: 1950 });
   });
 
   it('leaves unobserved phases null: no failover is a finding', () => {

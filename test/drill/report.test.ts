@@ -104,6 +104,17 @@ describe('drill report', () => {
       ),
     );
     expect(text).toContain('**No failover observed**: the master stayed 127.10.0.10:6379');
+    expect(text).not.toContain('split-brain window');
+  });
+
+  it('shows the write pause a planned switchover cost, and no pause row for other faults', () => {
+    const switchover = renderRunReportMarkdown(
+      buildRunReport(drillEvents({ ...probeData, phases: { ...phases, writePauseMs: 1950 } })),
+    );
+    expect(switchover).toContain('| Writes paused by the switchover (CLIENT PAUSE → UNPAUSE) | 1950 ms |');
+    expect(switchover).toContain('split-brain window');
+    const crash = renderRunReportMarkdown(buildRunReport(drillEvents({ ...probeData, phases })));
+    expect(crash).not.toContain('Writes paused by the switchover');
   });
 
   it('leaves a run without probes to the engine report', () => {

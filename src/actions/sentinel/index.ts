@@ -14,6 +14,7 @@ import { type NodeAddress, resolveAllSentinels, resolveNode } from '../../target
 import { runSentinelEvents, type SentinelEventStream } from '../../targets/redis/sentinel-events.js';
 import { type Agreement, agreementOf, surveySentinels } from '../../targets/redis/sentinel-survey.js';
 import { parseSentinel, type SentinelSpec, sentinelAttributes } from './spec.js';
+import { runSwitchover, switchoverPreview } from './switchover.js';
 import { runVerification } from './verify.js';
 
 export interface SentinelAllData {
@@ -123,13 +124,20 @@ async function noteCurrentMaster(
 export const sentinelAction: ActionKind<SentinelSpec> = {
   kind: 'sentinel',
   description:
-    'Runs SENTINEL commands on one or all Sentinels, or verifies health, master agreement, client discovery',
+    'Runs SENTINEL commands on one or all Sentinels, verifies health, master agreement, client discovery, or switches over without losing writes',
   attributes: sentinelAttributes,
   defaultSafety: (spec) =>
-    spec.verify ? (spec.verify === 'discovery' ? 'mutating' : 'safe') : mostDangerous(spec.commands),
+    spec.op
+      ? 'destructive'
+      : spec.verify
+        ? spec.verify === 'discovery'
+          ? 'mutating'
+          : 'safe'
+        : mostDangerous(spec.commands),
   parse: parseSentinel,
   preview(spec, ctx) {
     const where = spec.all ? 'every Sentinel' : ctx.redact(spec.attrs.node);
+    if (spec.op) return switchoverPreview(spec, masterNameFor(spec.attrs.master, ctx), where);
     if (spec.verify) return [`verify ${spec.verify} of ${masterNameFor(spec.attrs.master, ctx)} on ${where}`];
     return [`on ${where}:`, ...previewLines(spec.commands, ctx).map((line) => `  ${line}`)];
   },
@@ -139,10 +147,25 @@ export const sentinelAction: ActionKind<SentinelSpec> = {
       const settings = sentinelSettingsFor(spec, ctx);
       const masterName = masterNameFor(spec.attrs.master, ctx);
       const stream = runSentinelEvents(ctx, knownSentinels(ctx, sentinels), settings);
-      if (spec.commands.some((c) => c.fault) || stream.masterAt(masterName, ctx.now()) === undefined) {
+      if (
+        spec.commands.some((c) => c.fault) ||
+        spec.op ||
+        stream.masterAt(masterName, ctx.now()) === undefined
+      ) {
         await noteCurrentMaster(stream, sentinels, settings, masterName, ctx);
       }
-      if (spec.commands.some((c) => c.fault)) await stream.ready();
+      if (spec.commands.some((c) => c.fault) || spec.op) await stream.ready();
+      if (spec.op) {
+        return await runSwitchover({
+          spec,
+          ctx,
+          via: sentinels[0] as NodeAddress,
+          sentinels: knownSentinels(ctx, sentinels),
+          masterName,
+          sentinelSettings: settings,
+          redisSettings: redisSettingsFor(spec, ctx),
+        });
+      }
       if (spec.verify) {
         return await runVerification({
           spec,

@@ -38,6 +38,29 @@ describe('sentinel block', () => {
     expect(safety({ node: 'all', verify: 'discovery' })).toBe('mutating');
   });
 
+  it('op=switchover is destructive, goes to one Sentinel, takes no body and checks its durations', () => {
+    const parsed = parsedAction(sentinelAction, { attrs: { node: 'sentinel-1', op: 'switchover' } });
+    expect(parsed.spec.op).toBe('switchover');
+    expect(parsed.action.safety).toBe('destructive');
+    const problems = (attrs: Record<string, string>, body = '') =>
+      parseBlock(sentinelAction, { attrs: { op: 'switchover', ...attrs }, body }).problems.map(
+        (p) => p.message,
+      );
+    expect(problems({ node: 'all' })).toEqual(['op=switchover sends SENTINEL FAILOVER to one Sentinel']);
+    expect(problems({ node: 's1' }, 'SENTINEL MASTERS')).toEqual(['op=switchover takes no body']);
+    expect(problems({ node: 's1', 'pause-timeout': 'soon' })).toEqual([
+      'pause-timeout="soon" is not a duration',
+    ]);
+    expect(
+      parseBlock(sentinelAction, { attrs: { node: 's1', 'catch-up': '1s' }, body: 'SENTINEL MASTERS' })
+        .problems[0]?.message,
+    ).toBe('pause-timeout= and catch-up= only go with op=switchover');
+    const { spec, action } = parsed;
+    expect(sentinelAction.preview(spec, createTestContext({ action }).ctx)[0]).toBe(
+      'switchover of mymaster via sentinel-1:',
+    );
+  });
+
   it('previews with the master name from master=, the master_name var, or mymaster', () => {
     const preview = (attrs: Record<string, string>, vars: Record<string, string> = {}) => {
       const { spec, action } = parsedAction(sentinelAction, { attrs });

@@ -1,6 +1,7 @@
 // What a ```sentinel block says: which Sentinel(s), credentials, the master name, and commands or a verification.
 import * as z from 'zod';
 import type { BlockProblem } from '../../contract/action.js';
+import { DURATION_HINT, parseDuration } from '../../runbook/duration.js';
 import { type CommandLine, parseCommandBody } from '../../targets/redis/execute.js';
 
 export const SENTINEL_VERIFICATIONS = ['health', 'agreement', 'discovery'] as const;
@@ -18,6 +19,9 @@ export const sentinelAttributes = z.strictObject({
   replicas: z.string().regex(/^\d+$/, 'replicas= is a count').optional(),
   'redis-password': z.string().min(1, 'redis-password= names the var holding the Redis password').optional(),
   'redis-username': z.string().min(1).optional(),
+  op: z.enum(['switchover']).optional(),
+  'pause-timeout': z.string().optional(),
+  'catch-up': z.string().optional(),
 });
 
 export type SentinelAttributes = z.infer<typeof sentinelAttributes>;
@@ -27,6 +31,8 @@ export interface SentinelSpec {
   all: boolean;
   commands: CommandLine[];
   verify?: SentinelVerification;
+  /** op=switchover: the coordinated, zero-loss switchover (src/targets/redis/sentinel-switchover.ts). */
+  op?: 'switchover';
 }
 
 const SENTINEL_COMMANDS = new Set([
@@ -48,6 +54,15 @@ export function parseSentinel(
 ): SentinelSpec | undefined {
   const attrs = sentinelAttributes.parse(input.attrs);
   const all = attrs.node === 'all';
+  if (attrs.op) return parseSwitchover(attrs, all, input.body, report);
+  if (attrs['pause-timeout'] || attrs['catch-up']) {
+    report({
+      line: 0,
+      message: 'pause-timeout= and catch-up= only go with op=switchover',
+      hint: 'remove them or add op=switchover',
+    });
+    return undefined;
+  }
   if (attrs.verify) {
     if (input.body.trim()) {
       report({
@@ -96,4 +111,36 @@ export function parseSentinel(
     }
   }
   return { attrs, all, commands };
+}
+
+function parseSwitchover(
+  attrs: SentinelAttributes,
+  all: boolean,
+  body: string,
+  report: (problem: BlockProblem) => void,
+): SentinelSpec | undefined {
+  const problems: BlockProblem[] = [];
+  if (attrs.verify) problems.push({ line: 0, message: 'op=switchover and verify= do not go together' });
+  if (all) {
+    problems.push({
+      line: 0,
+      message: 'op=switchover sends SENTINEL FAILOVER to one Sentinel',
+      hint: 'name it: node=sentinel-1 (every Sentinel the run knows is watched for the switch)',
+    });
+  }
+  if (body.trim()) {
+    problems.push({
+      line: 1,
+      message: 'op=switchover takes no body',
+      hint: 'put commands in a separate ```sentinel block',
+    });
+  }
+  for (const name of ['pause-timeout', 'catch-up'] as const) {
+    const text = attrs[name];
+    const ms = text === undefined ? 1 : parseDuration(text.trim());
+    if (ms === undefined || ms <= 0)
+      problems.push({ line: 0, message: `${name}="${text}" is not a duration`, hint: DURATION_HINT });
+  }
+  for (const problem of problems) report(problem);
+  return problems.length ? undefined : { attrs, all, commands: [], op: 'switchover' };
 }

@@ -121,13 +121,6 @@ function parseSwitchover(
 ): SentinelSpec | undefined {
   const problems: BlockProblem[] = [];
   if (attrs.verify) problems.push({ line: 0, message: 'op=switchover and verify= do not go together' });
-  if (all) {
-    problems.push({
-      line: 0,
-      message: 'op=switchover sends SENTINEL FAILOVER to one Sentinel',
-      hint: 'name it: node=sentinel-1 (every Sentinel the run knows is watched for the switch)',
-    });
-  }
   if (body.trim()) {
     problems.push({
       line: 1,

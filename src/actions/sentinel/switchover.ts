@@ -39,6 +39,20 @@ export function switchoverPreview(spec: SentinelSpec, masterName: string, node: 
   ];
 }
 
+/** node=all: the first Sentinel, in the run's order, that answers PING runs the failover. */
+async function firstAnswering(input: SwitchoverInput): Promise<NodeAddress> {
+  if (!input.spec.all) return input.via;
+  const pool = runPool(input.ctx.resources);
+  for (const sentinel of input.sentinels) {
+    const answered = await pool.call(sentinel, input.sentinelSettings, ['PING'], input.ctx.signal).then(
+      () => true,
+      () => false,
+    );
+    if (answered) return sentinel;
+  }
+  throw new Error(`none of the Sentinels answers (${input.sentinels.map((s) => s.address).join(', ')})`);
+}
+
 export async function runSwitchover(input: SwitchoverInput): Promise<ActionOutcome> {
   const { spec, ctx, masterName } = input;
   const pauseTimeoutMs = durationAttribute(
@@ -58,7 +72,7 @@ export async function runSwitchover(input: SwitchoverInput): Promise<ActionOutco
   const result = await switchover({
     pool: runPool(ctx.resources),
     sentinels: input.sentinels,
-    via: input.via,
+    via: await firstAnswering(input),
     sentinelSettings: input.sentinelSettings,
     redisSettings: input.redisSettings,
     masterName,

@@ -21,19 +21,38 @@ function sinceTime(spec: WaitSpec, ctx: ActionContext, startedAt: number): numbe
   return Math.max(onTimeline ?? 0, ours ?? 0);
 }
 
-function matcher(pattern: string, masterName: string): (event: SentinelEvent) => boolean {
+/**
+ * Events named by the pattern, for the master; with `only` (wait node=…), only those that Sentinel itself
+ * reported — the run's stream merges every Sentinel's messages, so another Sentinel's sighting must not count.
+ */
+export function eventMatcher(
+  pattern: string,
+  masterName: string,
+  only?: NodeAddress,
+  known: readonly NodeAddress[] = [],
+): (event: SentinelEvent) => boolean {
   const prefix = pattern.endsWith('*') ? pattern.slice(0, -1) : undefined;
+  const isOnly = (name: string) =>
+    name === only?.name || known.find((s) => s.name === name)?.address === only?.address;
   return (event) =>
     (prefix !== undefined ? event.name.startsWith(prefix) : event.name === pattern) &&
-    (event.master === undefined || event.master.name === masterName);
+    (event.master === undefined || event.master.name === masterName) &&
+    (only === undefined || event.seenBy.some(isOnly));
 }
 
-function fromEvent(spec: WaitSpec & { event: string }, event: SentinelEvent, since: number): WaitData {
+function fromEvent(
+  spec: WaitSpec & { event: string },
+  event: SentinelEvent,
+  since: number,
+  only?: NodeAddress,
+): WaitData {
+  const reporter = only ? event.seenBy.find((name) => name === only.name) : undefined;
+  const t = reporter ? (event.seenAt[reporter] ?? event.t) : event.t;
   return {
     event: spec.event,
     via: 'stream',
-    t: event.t,
-    afterMs: Math.round(event.t - since),
+    t,
+    afterMs: Math.round(t - since),
     seenBy: event.seenBy,
     seenAt: event.seenAt,
     detail: event.detail,
@@ -51,8 +70,10 @@ export async function waitForEvent(
   const timeoutMs = ctx.action.timeoutMs ?? DEFAULT_WAIT_MS;
   const masterName = masterNameFor(spec.master, ctx);
   let sentinels: NodeAddress[];
+  let only: NodeAddress | undefined;
   try {
-    sentinels = spec.node && spec.node !== 'all' ? [resolveNode(spec.node, ctx)] : resolveAllSentinels(ctx);
+    only = spec.node && spec.node !== 'all' ? resolveNode(spec.node, ctx) : undefined;
+    sentinels = only ? [only] : resolveAllSentinels(ctx);
   } catch (error) {
     return {
       ok: false,
@@ -72,8 +93,12 @@ export async function waitForEvent(
   );
 
   const fromStream = stream
-    .waitFor(matcher(spec.event, masterName), { since, timeoutMs, signal: local.signal })
-    .then((event) => fromEvent(spec, event, since));
+    .waitFor(eventMatcher(spec.event, masterName, only, stream.sentinels), {
+      since,
+      timeoutMs,
+      signal: local.signal,
+    })
+    .then((event) => fromEvent(spec, event, since, only));
   const polls: Promise<WaitData>[] = [fromStream];
   if (spec.event === '+switch-master' && baseline) {
     polls.push(
@@ -123,7 +148,7 @@ export async function waitForEvent(
       ok: false,
       summary: `no ${spec.event} within ${Math.round(timeoutMs / 1000)} s`,
       error:
-        `${ctx.runbook.file}:${ctx.action.loc.line}: no ${spec.event} for ${masterName} from any Sentinel within ${Math.round(timeoutMs / 1000)} s ` +
+        `${ctx.runbook.file}:${ctx.action.loc.line}: no ${spec.event} for ${masterName} from ${only ? only.name : 'any Sentinel'} within ${Math.round(timeoutMs / 1000)} s ` +
         `(subscribed to ${[...stream.connected].join(', ') || 'none'} of ${stream.sentinels.map((s) => s.name).join(', ')}` +
         `${current ? `; master still ${current}` : ''}); check that the fault really happened and that the Sentinels reach quorum (sentinel verify=health)`,
     };

@@ -1,6 +1,7 @@
 // ```wait event=+switch-master | until=agreement — waits for a Sentinel event (with a polling fallback for
 // +switch-master) or for a verification to hold.
 import type { ActionKind } from '../../contract/action.js';
+import { pauseFor, waitForAbsence } from './absence.js';
 import { waitForEvent } from './event.js';
 import { DEFAULT_WAIT_MS, parseWait, type WaitSpec, waitAttributes } from './spec.js';
 import { waitUntil } from './until.js';
@@ -9,11 +10,15 @@ export type { WaitData } from './spec.js';
 
 export const waitAction: ActionKind<WaitSpec> = {
   kind: 'wait',
-  description: 'Waits for a Sentinel event (e.g. +switch-master) or until a verification holds',
+  description:
+    'Waits for a Sentinel event (e.g. +switch-master), until a verification holds, asserts an event does not happen, or pauses',
   attributes: waitAttributes,
   defaultSafety: (spec) => (spec.until === 'discovery' ? 'mutating' : 'safe'),
   parse: parseWait,
   preview(spec, ctx) {
+    if (spec.for) return [`pause ${spec.for}`];
+    if (spec.absent)
+      return [`watch ${spec.absent}: ${spec.event} must not happen on ${spec.node ?? 'any Sentinel'}`];
     const seconds = Math.round((ctx.action.timeoutMs ?? DEFAULT_WAIT_MS) / 1000);
     if (spec.until) return [`wait up to ${seconds} s until ${spec.until} holds`];
     return [
@@ -21,6 +26,8 @@ export const waitAction: ActionKind<WaitSpec> = {
     ];
   },
   async run(spec, ctx) {
+    if (spec.for) return pauseFor(spec.for, ctx);
+    if (spec.absent) return waitForAbsence({ ...spec, event: spec.event ?? '', absent: spec.absent }, ctx);
     if (spec.until) return waitUntil({ ...spec, until: spec.until }, ctx);
     return waitForEvent({ ...spec, event: spec.event ?? '' }, ctx);
   },

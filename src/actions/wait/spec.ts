@@ -1,6 +1,7 @@
 // What a ```wait block says: a Sentinel event to wait for, or a verification that must come to hold.
 import * as z from 'zod';
 import type { BlockProblem } from '../../contract/action.js';
+import { DURATION_HINT, parseDuration } from '../../runbook/duration.js';
 import { SENTINEL_VERIFICATIONS } from '../sentinel/spec.js';
 
 export const DEFAULT_WAIT_MS = 60_000;
@@ -23,6 +24,8 @@ export const waitAttributes = z.strictObject({
   username: z.string().min(1).optional(),
   'redis-password': z.string().min(1).optional(),
   tls: z.enum(['true', 'false']).optional(),
+  for: z.string().optional(),
+  absent: z.string().optional(),
 });
 
 export type WaitSpec = z.infer<typeof waitAttributes>;
@@ -48,11 +51,37 @@ export function parseWait(
   report: (problem: BlockProblem) => void,
 ): WaitSpec | undefined {
   const spec = waitAttributes.parse(input.attrs);
+  for (const name of ['for', 'absent'] as const) {
+    const text = spec[name];
+    if (text !== undefined && !((parseDuration(text.trim()) ?? 0) > 0)) {
+      report({ line: 0, message: `${name}="${text}" is not a duration`, hint: DURATION_HINT });
+      return undefined;
+    }
+  }
+  if (spec.for !== undefined) {
+    if (spec.event || spec.until || spec.absent) {
+      report({
+        line: 0,
+        message: 'for= is a plain pause; it takes no event=, until= or absent=',
+        hint: 'to assert that an event does not happen, write ```wait event=+odown absent=10s',
+      });
+      return undefined;
+    }
+    return spec;
+  }
+  if (spec.absent !== undefined && !spec.event) {
+    report({
+      line: 0,
+      message: 'absent= needs the event that must not happen',
+      hint: 'e.g. ```wait event=+switch-master absent=10s',
+    });
+    return undefined;
+  }
   if ((spec.event === undefined) === (spec.until === undefined)) {
     report({
       line: 0,
-      message: spec.event ? 'give event= or until=, not both' : 'a wait block needs event= or until=',
-      hint: 'e.g. ```wait event=+switch-master timeout=60s or ```wait until=agreement timeout=30s',
+      message: spec.event ? 'give event= or until=, not both' : 'a wait block needs event=, until= or for=',
+      hint: 'e.g. ```wait event=+switch-master timeout=60s, ```wait until=agreement timeout=30s or ```wait for=5s',
     });
     return undefined;
   }

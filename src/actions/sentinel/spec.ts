@@ -130,7 +130,8 @@ function parseSwitchover(
   }
   for (const name of ['pause-timeout', 'catch-up'] as const) {
     const text = attrs[name];
-    const ms = text === undefined ? 1 : parseDuration(text.trim());
+    // A {{ path }} is filled at run time and checked then.
+    const ms = text === undefined || text.includes('{{') ? 1 : parseDuration(text.trim());
     if (ms === undefined || ms <= 0)
       problems.push({ line: 0, message: `${name}="${text}" is not a duration`, hint: DURATION_HINT });
   }

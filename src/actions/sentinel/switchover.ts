@@ -55,15 +55,19 @@ async function firstAnswering(input: SwitchoverInput): Promise<NodeAddress> {
 
 export async function runSwitchover(input: SwitchoverInput): Promise<ActionOutcome> {
   const { spec, ctx, masterName } = input;
+  const rendered = (name: 'pause-timeout' | 'catch-up') => {
+    const text = spec.attrs[name];
+    return text === undefined ? undefined : ctx.render(text);
+  };
   const pauseTimeoutMs = durationAttribute(
     'pause-timeout',
-    spec.attrs['pause-timeout'],
+    rendered('pause-timeout'),
     DEFAULT_PAUSE_TIMEOUT_MS,
   );
-  const catchUpTimeoutMs = durationAttribute('catch-up', spec.attrs['catch-up'], DEFAULT_CATCH_UP_MS);
+  const catchUpTimeoutMs = durationAttribute('catch-up', rendered('catch-up'), DEFAULT_CATCH_UP_MS);
   if (catchUpTimeoutMs >= pauseTimeoutMs) {
     throw new Error(
-      `catch-up=${spec.attrs['catch-up']} must be shorter than the pause it runs in (pause-timeout=${spec.attrs['pause-timeout'] ?? '10s'})`,
+      `catch-up=${rendered('catch-up') ?? '5s'} must be shorter than the pause it runs in (pause-timeout=${rendered('pause-timeout') ?? '10s'})`,
     );
   }
   if (ctx.dryRun) {

@@ -19,7 +19,7 @@ export interface FailoverPhases {
   probeLagAfterSwitchMs: number | null;
   failedOver: boolean;
   /** A planned switchover's CLIENT PAUSE → CLIENT UNPAUSE on the old master; null for other faults. */
-  writePauseMs: number | null;
+  writePauseMs?: number | null;
 }
 
 const FAULT_SOURCE = 'fault';

@@ -2,6 +2,7 @@
 // each write lived through, so a drill measures availability and data loss instead of trusting Sentinel.
 import type { Redis, RedisOptions } from 'ioredis';
 import type { HostReach } from '../targets/host-guard.js';
+import { type AddressMap, directAddresses } from '../targets/redis/address-map.js';
 import { createRedisClient } from '../targets/redis/load-ioredis.js';
 import type { WriteRecord } from './probe-stats.js';
 
@@ -13,7 +14,14 @@ export interface HostPort {
 export interface ProbeOptions {
   name: string;
   runId: string;
+  /** The Sentinels' own (private) addresses. */
   sentinels: HostPort[];
+  /**
+   * How every connection reaches those addresses and the ones Sentinels name: the run's jump host
+   * (connection layer) when there is one; direct by default. Addresses a failover may promote should be
+   * prepared in advance (AddressMap.prepare).
+   */
+  addresses?: AddressMap;
   masterName: string;
   password?: string;
   username?: string;
@@ -42,6 +50,8 @@ export interface ProbeRun {
 
 /** Backoff for reconnects: short and capped, so recovery after a switch is tens of ms, not seconds. */
 const RECONNECT_CAP_MS = 50;
+/** How long start() tries to reach a master through the Sentinels before the step fails. */
+const START_TIMEOUT_MS = 15_000;
 
 export class Probe {
   private readonly options: ProbeOptions;
@@ -57,11 +67,17 @@ export class Probe {
   private switchMasterSeenAt: number | null = null;
   private failing = false;
   private readonly clientOptions: RedisOptions;
+  private readonly addresses: AddressMap;
 
   constructor(options: ProbeOptions) {
     this.options = options;
+    this.addresses = options.addresses ?? directAddresses;
     this.clientOptions = {
       sentinels: options.sentinels,
+      // Through a jump host the Sentinels' answers are translated to local forwards, and Sentinels the
+      // client learns about are not added (their addresses would bypass the map).
+      natMap: this.addresses.natMap,
+      updateSentinels: this.addresses.via === undefined,
       name: options.masterName,
       password: options.password,
       username: options.username,
@@ -81,13 +97,26 @@ export class Probe {
 
   /** Connects through Sentinel like the application, subscribes to +switch-master, then starts writing. */
   async start(): Promise<string> {
-    const client = await createRedisClient(this.clientOptions, this.options.reach);
+    const sentinels = await Promise.all(this.options.sentinels.map((s) => this.addresses.endpoint(s)));
+    const client = await createRedisClient({ ...this.clientOptions, sentinels }, this.options.reach);
     this.client = client;
     client.on('error', () => {
       // Failures are recorded per write; connection errors are expected during a failover.
     });
     client.on('ready', () => this.noteConnectedMaster());
-    await client.connect();
+    // ioredis retries unreachable Sentinels forever; the step must fail instead of hanging.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no master reached through Sentinel within ${START_TIMEOUT_MS / 1000} s`)),
+        START_TIMEOUT_MS,
+      );
+    });
+    try {
+      await Promise.race([client.connect(), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
     this.noteConnectedMaster();
     this.masterBefore = this.currentMaster;
     await this.subscribeToSwitches();
@@ -109,7 +138,7 @@ export class Probe {
       masterBefore: this.masterBefore,
       masterAfter,
       switchMasterSeenAt: this.switchMasterSeenAt,
-      clientOptions: describeOptions(this.clientOptions),
+      clientOptions: describeOptions(this.clientOptions, this.addresses.via),
     };
   }
 
@@ -125,7 +154,7 @@ export class Probe {
     const stream = (this.client as unknown as { stream?: { remoteAddress?: string; remotePort?: number } })
       .stream;
     if (!stream?.remoteAddress) return;
-    const address = `${stream.remoteAddress}:${stream.remotePort}`;
+    const address = this.addresses.nodeAddressOf(stream.remoteAddress, stream.remotePort ?? 0);
     if (this.currentMaster !== null && this.currentMaster !== address) {
       this.options.onMilestone('probe-master-changed', `${this.options.name} now writes to ${address}`);
     }
@@ -135,10 +164,11 @@ export class Probe {
   private async subscribeToSwitches(): Promise<void> {
     await Promise.all(
       this.options.sentinels.map(async (sentinel) => {
+        const endpoint = await this.addresses.endpoint(sentinel);
         const subscriber = await createRedisClient(
           {
-            host: sentinel.host,
-            port: sentinel.port,
+            host: endpoint.host,
+            port: endpoint.port,
             password: this.options.sentinelPassword,
             lazyConnect: true,
             connectTimeout: 1000,
@@ -228,7 +258,7 @@ function classify(error: Error): 'failed' | 'indeterminate' {
   return /timed out|Connection is closed/i.test(error.message) ? 'indeterminate' : 'failed';
 }
 
-function describeOptions(options: RedisOptions): Record<string, unknown> {
+function describeOptions(options: RedisOptions, via: string | undefined): Record<string, unknown> {
   return {
     mode: 'sentinel',
     name: options.name,
@@ -239,6 +269,7 @@ function describeOptions(options: RedisOptions): Record<string, unknown> {
     connectTimeout: options.connectTimeout,
     retryStrategy: `min(attempt × 10, ${RECONNECT_CAP_MS}) ms`,
     reconnectOnError: 'READONLY | MASTERDOWN | LOADING → reconnect',
+    via: via ?? 'direct',
     switchMasterSubscription: true,
   };
 }

@@ -2,19 +2,17 @@
 // read back every probe key from that master. Acknowledged writes that are missing are the real RPO.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import type { HostReach } from '../targets/host-guard.js';
-import { withRedisClient } from '../targets/redis/load-ioredis.js';
+import { type ConnectionSettings, withNodeClient } from '../targets/redis/connection.js';
+import { formatAddress } from '../targets/redis/inventory.js';
 import type { HostPort } from './probe.js';
 import type { WriteRecord } from './probe-stats.js';
 
 export interface SettleOptions {
   sentinels: HostPort[];
   masterName: string;
-  password?: string;
-  username?: string;
-  sentinelPassword?: string;
-  /** Loopback only on the lab target (see targets/host-guard.ts). */
-  reach: HostReach;
+  /** How Redis and Sentinel are reached (credentials, timeouts, the run's jump host). */
+  redis: ConnectionSettings;
+  sentinel: ConnectionSettings;
   timeoutMs: number;
   signal: AbortSignal;
 }
@@ -30,14 +28,15 @@ export interface ReadBack {
 const KEYS_SHOWN = 5;
 const BATCH = 500;
 
+/** A one-job client for an address, through the run's connection layer (and its tunnel). */
 export function withClient<T>(
   address: HostPort,
-  password: string | undefined,
-  username: string | undefined,
-  reach: HostReach,
+  settings: ConnectionSettings,
   use: (client: Redis) => Promise<T>,
+  signal?: AbortSignal,
 ): Promise<T> {
-  return withRedisClient({ ...address, password, username }, reach, use);
+  const text = formatAddress(address.host, address.port);
+  return withNodeClient({ name: text, address: text, ...address }, settings, use, signal);
 }
 
 export function sentinelFields(flat: unknown): Record<string, string> {
@@ -51,8 +50,11 @@ export function sentinelFields(flat: unknown): Record<string, string> {
 async function settledMaster(options: SettleOptions): Promise<{ master?: HostPort; reason?: string }> {
   const answers = await Promise.allSettled(
     options.sentinels.map((sentinel) =>
-      withClient(sentinel, options.sentinelPassword, undefined, options.reach, (c) =>
-        c.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', options.masterName),
+      withClient(
+        sentinel,
+        options.sentinel,
+        (c) => c.call('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', options.masterName),
+        options.signal,
       ),
     ),
   );
@@ -66,16 +68,19 @@ async function settledMaster(options: SettleOptions): Promise<{ master?: HostPor
   const [host, port] = agreed.split(':');
   const master = { host: host ?? '', port: Number(port) };
 
-  const role = await withClient(master, options.password, options.username, options.reach, (c) =>
-    c.call('ROLE'),
-  ).catch((error: Error) => error);
+  const role = await withClient(master, options.redis, (c) => c.call('ROLE'), options.signal).catch(
+    (error: Error) => error,
+  );
   if (role instanceof Error) return { reason: `master ${agreed} does not answer: ${role.message}` };
   if (!Array.isArray(role) || role[0] !== 'master') return { reason: `${agreed} is not ROLE master yet` };
 
   const sentinel = options.sentinels[0];
   if (!sentinel) return { reason: 'no Sentinels configured' };
-  const replicas = await withClient(sentinel, options.sentinelPassword, undefined, options.reach, (c) =>
-    c.call('SENTINEL', 'REPLICAS', options.masterName),
+  const replicas = await withClient(
+    sentinel,
+    options.sentinel,
+    (c) => c.call('SENTINEL', 'REPLICAS', options.masterName),
+    options.signal,
   ).catch(() => []);
   for (const replica of (replicas as unknown[]).map(sentinelFields)) {
     const name = `${replica.ip}:${replica.port}`;
@@ -111,23 +116,30 @@ export async function waitForSettledMaster(options: SettleOptions): Promise<Host
 export async function readBack(
   master: HostPort,
   records: readonly WriteRecord[],
-  options: Pick<SettleOptions, 'password' | 'username' | 'reach'>,
+  options: Pick<SettleOptions, 'redis' | 'signal'>,
 ): Promise<ReadBack> {
   const present = new Set<string>();
-  await withClient(master, options.password, options.username, options.reach, async (client) => {
-    for (let i = 0; i < records.length; i += BATCH) {
-      const batch = records.slice(i, i + BATCH);
-      const pipeline = client.pipeline();
-      for (const record of batch) pipeline.exists(record.key);
-      const replies = (await pipeline.exec()) ?? [];
-      replies.forEach(([error, value], index) => {
-        const record = batch[index];
-        if (error)
-          throw new Error(`reading back ${record?.key} from ${master.host}:${master.port}: ${error.message}`);
-        if (record && value === 1) present.add(record.key);
-      });
-    }
-  });
+  await withClient(
+    master,
+    options.redis,
+    async (client) => {
+      for (let i = 0; i < records.length; i += BATCH) {
+        const batch = records.slice(i, i + BATCH);
+        const pipeline = client.pipeline();
+        for (const record of batch) pipeline.exists(record.key);
+        const replies = (await pipeline.exec()) ?? [];
+        replies.forEach(([error, value], index) => {
+          const record = batch[index];
+          if (error)
+            throw new Error(
+              `reading back ${record?.key} from ${master.host}:${master.port}: ${error.message}`,
+            );
+          if (record && value === 1) present.add(record.key);
+        });
+      }
+    },
+    options.signal,
+  );
   const lost = records.filter((r) => r.outcome === 'acknowledged' && !present.has(r.key)).map((r) => r.key);
   const extra = records.filter((r) => r.outcome !== 'acknowledged' && present.has(r.key)).map((r) => r.key);
   return {

@@ -116,7 +116,15 @@ describe('readBack', () => {
         record(4, 'indeterminate'),
         record(5, 'failed'),
       ],
-      { password: cluster.password, reach: 'loopback-only' },
+      {
+        redis: {
+          password: cluster.password,
+          connectTimeoutMs: 1000,
+          commandTimeoutMs: 2000,
+          reach: 'loopback-only',
+        },
+        signal: new AbortController().signal,
+      },
     );
     expect(back.lostAcknowledged).toEqual({ count: 1, firstKeys: ['rb:3'] });
     expect(back.unacknowledgedPresent).toEqual({ count: 1, firstKeys: ['rb:4'] });

@@ -7,9 +7,12 @@
  *   sshd.clientKeyFile  // private key for via_key
  *   sshd.hostKey        // the host public key, SSH wire format (for known_hosts assertions)
  *   await sshd.stop();
+ *
+ * `user: 'nobody'` makes logins (and so every forwarded connection, which sshd opens as the logged-in
+ * user) run as that uid: a firewall rule on `meta skuid` can then tell the tunnel's traffic from the test's.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -40,8 +43,11 @@ function reachable(host: string, port: number): Promise<boolean> {
   });
 }
 
-export async function startSshd(options: { host: string; port: number }): Promise<TestSshd> {
+export async function startSshd(options: { host: string; port: number; user?: string }): Promise<TestSshd> {
   const dir = await mkdtemp(join(tmpdir(), 'drillbook-sshd-'));
+  const user = options.user ?? userInfo().username;
+  // sshd reads authorized_keys as the logging-in user: another user must be able to get to it.
+  if (options.user) await chmod(dir, 0o755);
   // sshd refuses to start without its privilege separation directory (systemd normally creates it).
   await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
   await keypair(join(dir, 'host_key'));
@@ -76,7 +82,7 @@ export async function startSshd(options: { host: string; port: number }): Promis
   }
   const publicKey = (await readFile(join(dir, 'host_key.pub'), 'utf8')).split(' ')[1] ?? '';
   return {
-    via: `ssh://${userInfo().username}@${options.host}:${options.port}`,
+    via: `ssh://${user}@${options.host}:${options.port}`,
     clientKeyFile: join(dir, 'client_key'),
     hostKey: Buffer.from(publicKey, 'base64'),
     dir,

@@ -8,14 +8,27 @@ import { type AvailabilitySummary, summarizeWrites, type WriteRecord } from '../
 import { readBack, waitForSettledMaster } from '../../drill/readback.js';
 import { bucketWrites } from '../../drill/series.js';
 import { readSettings } from '../../drill/settings.js';
-import { hostReach } from '../../targets/host-guard.js';
-import { resolveAllSentinels, resolveNodeList } from '../../targets/redis/inventory.js';
+import { type AddressMap, addressMap } from '../../targets/redis/address-map.js';
+import { type ConnectionSettings, connectionSettings, runPool } from '../../targets/redis/connection.js';
+import {
+  inventoryRedisNodes,
+  type NodeAddress,
+  resolveAllSentinels,
+  resolveNodeList,
+} from '../../targets/redis/inventory.js';
+import { addressesNamed, surveySentinels } from '../../targets/redis/sentinel-survey.js';
 import { type ProbeSpec, parseProbe, probeAttributes } from './spec.js';
 
 interface RunningProbe {
   probe: Probe;
   startedAt: number;
   sentinels: HostPort[];
+  addresses: AddressMap;
+}
+
+interface Reach {
+  redis: ConnectionSettings;
+  sentinel: ConnectionSettings;
 }
 
 const KEY_TTL_SECONDS = 86_400;
@@ -25,20 +38,55 @@ function runningProbes(ctx: ActionContext): Map<string, RunningProbe> {
     'probes',
     () => new Map<string, RunningProbe>(),
     (probes) => {
-      for (const running of probes.values()) running.probe.close();
+      for (const running of probes.values()) {
+        running.probe.close();
+        running.addresses.close();
+      }
       probes.clear();
     },
   );
 }
 
-function sentinelsFor(spec: ProbeSpec, ctx: ActionContext): HostPort[] {
-  const nodes = spec.sentinels ? resolveNodeList(spec.sentinels, ctx) : resolveAllSentinels(ctx);
-  return nodes.map(({ host, port }) => ({ host, port }));
+function sentinelsFor(spec: ProbeSpec, ctx: ActionContext): NodeAddress[] {
+  return spec.sentinels ? resolveNodeList(spec.sentinels, ctx) : resolveAllSentinels(ctx);
 }
 
-function optionalVar(ctx: ActionContext, name: string): string | undefined {
-  const value = ctx.vars[name];
-  return value === undefined || value === '' ? undefined : value;
+/** The same connection layer as every redis/sentinel block: credentials, timeouts and the run's jump host. */
+function reachFor(spec: ProbeSpec, ctx: ActionContext): Reach {
+  return {
+    redis: connectionSettings({}, ctx, spec.passwordVar),
+    sentinel: connectionSettings({}, ctx, spec.sentinelPasswordVar),
+  };
+}
+
+/**
+ * The probe's address map. Through a jump host, every address a failover may switch to (the inventory's
+ * Redis nodes and whatever the Sentinels name) is forwarded before the first write, so the switch to the
+ * new master is as quick as it is directly.
+ */
+async function probeAddresses(
+  spec: ProbeSpec,
+  ctx: ActionContext,
+  sentinels: NodeAddress[],
+  reach: Reach,
+): Promise<AddressMap> {
+  const addresses = await addressMap(reach.redis);
+  if (addresses.via === undefined) return addresses;
+  try {
+    const states = await surveySentinels(runPool(ctx.resources), sentinels, reach.sentinel, spec.masterName, {
+      deep: true,
+      signal: ctx.signal,
+    });
+    await addresses.prepare([
+      ...sentinels.map((s) => s.address),
+      ...inventoryRedisNodes(ctx).map((n) => n.address),
+      ...addressesNamed(states),
+    ]);
+    return addresses;
+  } catch (error) {
+    addresses.close();
+    throw error;
+  }
 }
 
 async function start(spec: ProbeSpec, ctx: ActionContext): Promise<ActionOutcome> {
@@ -50,34 +98,51 @@ async function start(spec: ProbeSpec, ctx: ActionContext): Promise<ActionOutcome
       error: `${ctx.runbook.file}:${ctx.action.loc.line}: probe ${spec.name} is already running; stop it first or use another name=`,
     };
   }
-  const sentinels = sentinelsFor(spec, ctx);
+  const nodes = sentinelsFor(spec, ctx);
+  const sentinels = nodes.map(({ host, port }) => ({ host, port }));
+  const reach = reachFor(spec, ctx);
+  const where = nodes.map((s) => s.address).join(', ');
+  let addresses: AddressMap;
+  try {
+    addresses = await probeAddresses(spec, ctx, nodes, reach);
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    return {
+      ok: false,
+      summary: `probe ${spec.name} could not reach the Sentinels`,
+      error: `probe ${spec.name}: reaching Sentinels ${where}: ${(error as Error).message}`,
+    };
+  }
   const probe = new Probe({
     name: spec.name,
     runId: ctx.runId,
     sentinels,
+    addresses,
     masterName: spec.masterName,
-    password: optionalVar(ctx, spec.passwordVar),
-    sentinelPassword: optionalVar(ctx, spec.sentinelPasswordVar),
+    password: reach.redis.password,
+    username: reach.redis.username,
+    sentinelPassword: reach.sentinel.password,
+    reach: reach.redis.reach,
     ratePerSecond: spec.ratePerSecond,
     writeTimeoutMs: spec.writeTimeoutMs,
     keyTtlSeconds: KEY_TTL_SECONDS,
     now: () => ctx.now(),
     onMilestone: (name, detail) => ctx.timeline('probe', name, detail),
-    reach: hostReach(ctx),
   });
   let master: string;
   try {
     master = await probe.start();
   } catch (error) {
     probe.close();
-    const where = sentinels.map((s) => `${s.host}:${s.port}`).join(', ');
+    addresses.close();
+    const via = addresses.via ? ` via ${addresses.via}` : '';
     return {
       ok: false,
       summary: `probe ${spec.name} could not connect through Sentinel`,
-      error: `probe ${spec.name}: connecting through Sentinels ${where} for "${spec.masterName}" failed: ${(error as Error).message}. Check that the Sentinels run and know the master (sentinel node=all SENTINEL MASTERS).`,
+      error: `probe ${spec.name}: connecting through Sentinels ${where}${via} for "${spec.masterName}" failed: ${(error as Error).message}. Check that the Sentinels run and know the master (sentinel node=all SENTINEL MASTERS).`,
     };
   }
-  probes.set(spec.name, { probe, startedAt: ctx.now(), sentinels });
+  probes.set(spec.name, { probe, startedAt: ctx.now(), sentinels, addresses });
   const data = { running: true, master_before: master, rate_per_second: spec.ratePerSecond };
   ctx.publish(`probe.${spec.name}`, data);
   return {
@@ -125,21 +190,18 @@ async function stop(spec: ProbeSpec, ctx: ActionContext): Promise<ActionOutcome>
   }
   probes.delete(spec.name);
   const run = await running.probe.stop();
+  running.addresses.close();
   const writes = summarizeWrites(run.records);
   ctx.progress(
     `probe ${spec.name}: ${writes.attempted} writes; waiting for one master with every replica linked`,
   );
-  const credentials = {
-    password: optionalVar(ctx, spec.passwordVar),
-    sentinelPassword: optionalVar(ctx, spec.sentinelPasswordVar),
-    reach: hostReach(ctx),
-  };
+  const reach = reachFor(spec, ctx);
   let master: HostPort;
   try {
     master = await waitForSettledMaster({
       sentinels: running.sentinels,
       masterName: spec.masterName,
-      ...credentials,
+      ...reach,
       timeoutMs: spec.settleMs,
       signal: ctx.signal,
     });
@@ -162,8 +224,11 @@ async function stop(spec: ProbeSpec, ctx: ActionContext): Promise<ActionOutcome>
   ctx.progress(
     `probe ${spec.name}: reading back ${writes.attempted} keys from ${master.host}:${master.port}`,
   );
-  const back = await readBack(master, run.records, credentials);
-  const settings = await readSettings(running.sentinels[0] ?? master, master, spec.masterName, credentials);
+  const back = await readBack(master, run.records, { redis: reach.redis, signal: ctx.signal });
+  const settings = await readSettings(running.sentinels[0] ?? master, master, spec.masterName, {
+    ...reach,
+    signal: ctx.signal,
+  });
   const phases = failoverPhases(ctx.timelineSince?.(running.startedAt) ?? []);
   const data = {
     running: false,
@@ -208,7 +273,7 @@ export const probeAction: ActionKind<ProbeSpec> = {
     const sentinels = (() => {
       try {
         return sentinelsFor(spec, ctx)
-          .map((s) => `${s.host}:${s.port}`)
+          .map((s) => s.address)
           .join(', ');
       } catch {
         return spec.sentinels ?? 'all Sentinels (not known yet)';

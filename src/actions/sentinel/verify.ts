@@ -3,7 +3,7 @@
 import type { ActionContext, ActionOutcome, CheckResult } from '../../contract/action.js';
 import type { ConnectionSettings, RedisPool } from '../../targets/redis/connection.js';
 import { inventoryRedisNodes, type NodeAddress } from '../../targets/redis/inventory.js';
-import { agreementOf, surveySentinels } from '../../targets/redis/sentinel-survey.js';
+import { addressesNamed, agreementOf, surveySentinels } from '../../targets/redis/sentinel-survey.js';
 import { verifyDiscovery } from '../../targets/redis/verify-discovery.js';
 import { judgeAgreement, judgeSentinelHealth } from '../../targets/redis/verify-sentinel.js';
 import type { SentinelSpec } from './spec.js';
@@ -45,12 +45,7 @@ async function addressesSentinelsName(input: VerifyInput): Promise<string[]> {
       signal: input.ctx.signal,
     },
   );
-  const addresses = new Set(inventoryRedisNodes(input.ctx).map((n) => n.address));
-  for (const state of states) {
-    if (state.masterAddress) addresses.add(state.masterAddress);
-    for (const replica of state.replicas ?? []) addresses.add(`${replica.ip}:${replica.port}`);
-  }
-  return [...addresses];
+  return [...new Set([...inventoryRedisNodes(input.ctx).map((n) => n.address), ...addressesNamed(states)])];
 }
 
 export async function runVerification(input: VerifyInput): Promise<ActionOutcome> {

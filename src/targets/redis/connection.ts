@@ -90,6 +90,24 @@ export async function connectClient(
   }
 }
 
+/**
+ * One client for one job, through the same connection layer as the pool (tunnel included), always closed
+ * afterwards. For work outside a block's pool: the drill's read-back and settings survey.
+ */
+export async function withNodeClient<T>(
+  node: NodeAddress,
+  settings: ConnectionSettings,
+  use: (client: Redis) => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  const client = await connectClient(node, settings, signal);
+  try {
+    return await use(client);
+  } finally {
+    client.disconnect();
+  }
+}
+
 export interface RedisPool {
   /** A ready client for the node, connecting on first use. */
   client(node: NodeAddress, settings: ConnectionSettings, signal?: AbortSignal): Promise<Redis>;

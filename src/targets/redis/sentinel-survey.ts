@@ -87,6 +87,16 @@ export async function surveySentinels(
   );
 }
 
+/** Every master and replica address the Sentinels name (from a deep survey), e.g. to forward in advance. */
+export function addressesNamed(states: readonly SentinelState[]): string[] {
+  const addresses = new Set<string>();
+  for (const state of states) {
+    if (state.masterAddress) addresses.add(state.masterAddress);
+    for (const replica of state.replicas ?? []) addresses.add(`${replica.ip}:${replica.port}`);
+  }
+  return [...addresses];
+}
+
 export function flagsOf(fields: FieldMap | undefined): string[] {
   const flags = fields?.flags;
   return typeof flags === 'string' && flags ? flags.split(',') : [];

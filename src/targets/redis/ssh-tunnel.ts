@@ -48,6 +48,8 @@ export interface SshTunnel {
   forward(host: string, port: number): Promise<{ host: string; port: number }>;
   /** The local address for host:port when a forward is already open (for ioredis natMap). */
   lookup(host: string, port: number): { host: string; port: number } | undefined;
+  /** The remote host:port a local forward stands for (to name what a client's socket reached). */
+  remoteOf(localPort: number): string | undefined;
   /** Why the jump host last failed to reach host:port, if it did. */
   lastError(host: string, port: number): string | undefined;
   /** How many connections went through each forward (remote host:port → count). */
@@ -129,6 +131,7 @@ export async function openSshTunnel(options: SshTunnelOptions): Promise<SshTunne
   const errors = new Map<string, string>();
   const connections = new Map<string, number>();
   const local = new Map<string, number>();
+  const remote = new Map<number, string>();
 
   const open = (host: string, port: number) => {
     const key = `${host}:${port}`;
@@ -155,6 +158,7 @@ export async function openSshTunnel(options: SshTunnelOptions): Promise<SshTunne
         const address = server.address();
         const boundPort = typeof address === 'object' && address ? address.port : 0;
         local.set(key, boundPort);
+        remote.set(boundPort, key);
         resolve({ server, port: boundPort });
       });
     });
@@ -176,6 +180,7 @@ export async function openSshTunnel(options: SshTunnelOptions): Promise<SshTunne
       const boundPort = local.get(`${host}:${port}`);
       return boundPort ? { host: '127.0.0.1', port: boundPort } : undefined;
     },
+    remoteOf: (localPort) => remote.get(localPort),
     lastError: (host, port) => errors.get(`${host}:${port}`),
     async close() {
       for (const socket of sockets) socket.destroy();

@@ -3,8 +3,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { CheckResult } from '../../contract/action.js';
+import { type AddressMap, addressMap } from './address-map.js';
 import type { ConnectionSettings } from './connection.js';
-import { type NodeAddress, parseHostPort } from './inventory.js';
+import type { NodeAddress } from './inventory.js';
 import { createRedisClient } from './load-ioredis.js';
 
 export interface DiscoveryResult {
@@ -32,31 +33,19 @@ export interface DiscoveryOptions {
 
 /**
  * A Sentinel-mode client like an application's, but that gives up instead of retrying forever. Through a
- * jump host, it talks to the Sentinels' local forwards and translates every address they name (natMap).
+ * jump host, it talks to the Sentinels' local forwards and translates every address they name (the
+ * connection layer's address map, shared with the probe).
  */
 export async function sentinelModeClient(
   options: Omit<DiscoveryOptions, 'runId' | 'signal'>,
-): Promise<Redis> {
-  const tunnel = options.redis.tunnel ? await options.redis.tunnel() : undefined;
-  const sentinels = tunnel
-    ? await Promise.all(options.sentinels.map((s) => tunnel.forward(s.host, s.port)))
-    : options.sentinels.map((s) => ({ host: s.host, port: s.port }));
-  if (tunnel) {
-    for (const address of options.candidates ?? []) {
-      const parsed = parseHostPort(address);
-      if (parsed) await tunnel.forward(parsed.host, parsed.port);
-    }
-  }
-  const natMap = tunnel
-    ? (key: string) => {
-        const parsed = parseHostPort(key);
-        return parsed ? (tunnel.lookup(parsed.host, parsed.port) ?? null) : null;
-      }
-    : undefined;
+): Promise<{ client: Redis; addresses: AddressMap }> {
+  const addresses = await addressMap(options.redis);
+  const sentinels = await Promise.all(options.sentinels.map((s) => addresses.endpoint(s)));
+  await addresses.prepare(options.candidates ?? []);
   const client = await createRedisClient(
     {
       sentinels,
-      updateSentinels: !tunnel,
+      updateSentinels: addresses.via === undefined,
       name: options.masterName,
       role: 'master',
       username: options.redis.username,
@@ -65,7 +54,7 @@ export async function sentinelModeClient(
       sentinelPassword: options.sentinel.password,
       tls: options.redis.tls ? {} : undefined,
       enableTLSForSentinelMode: options.redis.tls,
-      natMap,
+      natMap: addresses.natMap,
       lazyConnect: true,
       protocol: 2,
       connectTimeout: options.redis.connectTimeoutMs,
@@ -79,13 +68,13 @@ export async function sentinelModeClient(
     },
     options.redis.reach,
   );
-  return client;
+  return { client, addresses };
 }
 
 export async function verifyDiscovery(options: DiscoveryOptions): Promise<DiscoveryResult> {
   const key = `drillbook:discovery:${options.runId}:${randomBytes(6).toString('hex')}`;
   const value = randomBytes(12).toString('hex');
-  const client = await sentinelModeClient(options);
+  const { client, addresses } = await sentinelModeClient(options);
   let lastError: unknown;
   client.on('error', (error) => {
     lastError = error;
@@ -96,7 +85,9 @@ export async function verifyDiscovery(options: DiscoveryOptions): Promise<Discov
   try {
     await client.connect();
     const socket = (client as unknown as { stream?: { remoteAddress?: string; remotePort?: number } }).stream;
-    const reached = socket?.remoteAddress ? `${socket.remoteAddress}:${socket.remotePort}` : null;
+    const reached = socket?.remoteAddress
+      ? addresses.nodeAddressOf(socket.remoteAddress, socket.remotePort ?? 0)
+      : null;
     await client.set(key, value, 'PX', 60_000);
     const readBack = await client.get(key);
     await client.del(key);
@@ -147,5 +138,6 @@ export async function verifyDiscovery(options: DiscoveryOptions): Promise<Discov
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     client.disconnect();
+    addresses.close();
   }
 }

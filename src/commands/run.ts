@@ -105,7 +105,7 @@ export async function runRunCommand(argv: string[]): Promise<number> {
   const { resolveTarget } = await import('./targets.js');
   const targetName = target as TargetName;
   const dryRun = values['dry-run'] ?? false;
-  const createEngine = (interaction: Interaction) =>
+  const createEngine = (interaction?: Interaction) =>
     engineModule.createEngine({
       runbook,
       target: targetName,
@@ -121,11 +121,10 @@ export async function runRunCommand(argv: string[]): Promise<number> {
     });
 
   if (mode === 'tui') {
-    // The TUI's Interaction answers through its store, so the store exists before the engine.
+    // No interaction: the engine holds each question as its state and the TUI's dialogs answer it.
     const ui = await import('../ui/run-tui.js');
-    const store = ui.createTuiStore(runbook, { target: targetName, dryRun });
-    const engine = await createEngine(ui.createTuiInteraction(store));
-    const status = await ui.runTui({ engine, runbook, dryRun, targetName, store });
+    const engine = await createEngine();
+    const status = await ui.runTui({ engine, runbook, dryRun, targetName });
     process.stderr.write(await afterRunNote(engine));
     return EXIT_FOR[status];
   }

@@ -1,10 +1,8 @@
-// What the operator's keys do to the engine: run, run on, skip, retry, preview, abort, quit.
-// Every command checks its own preconditions and says why when it does nothing.
+// What the operator's keys ask of the engine: run, run on, skip, retry, preview, answer, abort, quit.
+// The engine decides what happens and says so in events (the store reduces them); a command only checks
+// whether the key makes sense now and says why when it does nothing.
 
-import type { EngineState } from '../contract/engine.js';
-import type { EngineEvent, RunStatus, StepStatus } from '../contract/events.js';
-import type { Step } from '../contract/runbook.js';
-import { type PreviewSources, previewAction, previewStep } from './preview.js';
+import type { ActionPreview, Engine } from '../contract/engine.js';
 import { selectIsStepRunning, selectSelectedStep } from './selectors.js';
 import type { TuiStore } from './store.js';
 import {
@@ -17,26 +15,26 @@ import {
   showPreview,
 } from './ui-actions.js';
 
-/** The part of the engine (src/engine/engine.ts) the TUI drives; the real Engine satisfies it. */
-export interface TuiEngine {
-  readonly runId: string;
-  subscribe(listener: (event: EngineEvent) => void): () => void;
-  start(): Promise<void>;
-  runStep(stepId: string): Promise<StepStatus>;
-  skipStep(stepId: string): void;
-  abort(): void;
-  finish(): Promise<RunStatus>;
-  state(): EngineState;
-  results(): Record<string, unknown>;
-}
+/** The part of the engine the TUI drives. */
+export type TuiEngine = Pick<
+  Engine,
+  | 'runId'
+  | 'subscribe'
+  | 'start'
+  | 'runStep'
+  | 'runAll'
+  | 'preview'
+  | 'skipStep'
+  | 'approve'
+  | 'decline'
+  | 'answer'
+  | 'abort'
+  | 'finish'
+>;
 
 export interface CommandDeps {
   store: TuiStore;
   engine: TuiEngine;
-  steps: readonly Step[];
-  /** engine's stepNeedsOperator: `a` stops before such a step. */
-  needsOperator: (step: Step) => boolean;
-  previewSources: Omit<PreviewSources, 'results' | 'runId'>;
   /** Settles once engine.start() has; a key pressed before that waits for it rather than failing. */
   ready?: () => Promise<void>;
 }
@@ -47,50 +45,46 @@ export interface Commands {
   skipSelected(): void;
   retrySelected(): Promise<void>;
   previewSelected(): void;
-  /** What an action that has not started yet will run (kind.preview over the results so far). */
+  /** What an action that has not started yet will run (engine.preview over the results so far). */
   actionPreview(stepId: string, actionIndex: number): string[];
+  /** The operator's answer to the engine's pending confirmation. */
+  answerConfirm(questionId: number, accepted: boolean): void;
+  /** The operator's answer to the engine's pending prompt. */
+  answerPrompt(questionId: number, value: string): void;
   interrupt(): void;
   quit(): void;
   answerQuit(yes: boolean): void;
 }
 
+/** engine.preview as the `d` pane shows it: each action's header, then its lines indented. */
+export function previewLines(actions: readonly ActionPreview[]): string[] {
+  return actions.flatMap((action) => [
+    `[${action.index + 1}] ${action.id ? `${action.kind} ${action.id}` : action.kind} (${action.safety})`,
+    ...action.lines.map((line) => `    ${line}`),
+  ]);
+}
+
 export function createCommands(deps: CommandDeps): Commands {
   const { store, engine } = deps;
-  const stepById = new Map(deps.steps.map((s) => [s.id, s]));
 
-  const previews = new Map<string, string[]>();
+  // Previews are rendered over the results so far: recomputed only once results change.
+  const previews = new Map<string, ActionPreview[]>();
   let previewsVersion = -1;
-
-  const currentResults = (): Record<string, unknown> => {
-    try {
-      return engine.results();
-    } catch {
-      // Before start() nothing is addressable yet; previews then show unresolved references.
-      return {};
+  const previewOf = (stepId: string): ActionPreview[] => {
+    const version = store.getState().resultsVersion;
+    if (version !== previewsVersion) {
+      previews.clear();
+      previewsVersion = version;
     }
+    let actions = previews.get(stepId);
+    if (!actions) {
+      actions = engine.preview(stepId);
+      previews.set(stepId, actions);
+    }
+    return actions;
   };
 
   const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
-  /** Brings the store in line with the engine for a step (in case an event has not arrived yet). */
-  const syncStatus = (id: string) => {
-    const status = engine.state().steps[id] ?? 'pending';
-    const step = store.getState().steps[id];
-    if (step && step.status !== status) {
-      store.setState((s) => ({ steps: { ...s.steps, [id]: { ...step, status } } }));
-    }
-  };
-
-  const run = async (id: string): Promise<StepStatus> => {
-    try {
-      return await engine.runStep(id);
-    } catch (error) {
-      setNotice(store, `${id}: ${describe(error)}`, 'error');
-      return 'failed';
-    } finally {
-      syncStatus(id);
-    }
-  };
 
   const busyGuard = (): string | undefined => {
     const state = store.getState();
@@ -100,7 +94,8 @@ export function createCommands(deps: CommandDeps): Commands {
     return undefined;
   };
 
-  const drive = async (work: () => Promise<void>) => {
+  /** Drives the engine for one command; its events tell the store what happened. */
+  const drive = async (what: string, work: () => Promise<unknown>) => {
     setBusy(store, true);
     setInterruptArmed(store, false);
     try {
@@ -111,6 +106,8 @@ export function createCommands(deps: CommandDeps): Commands {
         return;
       }
       await work();
+    } catch (error) {
+      setNotice(store, `${what}: ${describe(error)}`, 'error');
     } finally {
       setBusy(store, false);
     }
@@ -126,23 +123,20 @@ export function createCommands(deps: CommandDeps): Commands {
     return undefined;
   };
 
-  const reportResult = (id: string, status: StepStatus) => {
-    const title = store.getState().steps[id]?.title ?? id;
-    if (status === 'passed') setNotice(store, `✓ ${title} passed — Enter moves to the next step`);
-    else if (status === 'failed' && store.getState().ui.interruptArmed)
-      setNotice(store, `✗ ${title} aborted — Ctrl-C again quits, r retries`, 'warn');
-    else if (status === 'failed') setNotice(store, `✗ ${title} failed — r retries, s skips`, 'error');
-    else if (status === 'pending') setNotice(store, `${title} was not run.`, 'warn');
+  const selectedOrSay = () => {
+    const blocked = busyGuard();
+    const step = selectSelectedStep(store.getState());
+    if (blocked || !step) {
+      setNotice(store, blocked ?? 'No step selected.', 'warn');
+      return undefined;
+    }
+    return step;
   };
 
   return {
     async runSelected() {
-      const blocked = busyGuard();
-      const step = selectSelectedStep(store.getState());
-      if (blocked || !step) {
-        setNotice(store, blocked ?? 'No step selected.', 'warn');
-        return;
-      }
+      const step = selectedOrSay();
+      if (!step) return;
       // A step that is done stays selected with its results on screen; Enter then moves on (r re-runs it).
       if (step.status === 'passed' || step.status === 'skipped') {
         const next = nextOpenStep(step.index);
@@ -157,54 +151,23 @@ export function createCommands(deps: CommandDeps): Commands {
         );
         return;
       }
-      await drive(async () => {
-        setNotice(store, `Running ${step.title}…`);
-        const status = await run(step.id);
-        reportResult(step.id, status);
-      });
+      setNotice(store, `Running ${step.title}…`);
+      await drive(step.id, () => engine.runStep(step.id));
     },
 
     async runOn() {
-      const blocked = busyGuard();
-      const first = selectSelectedStep(store.getState());
-      if (blocked || !first) {
-        setNotice(store, blocked ?? 'No step selected.', 'warn');
-        return;
-      }
-      await drive(async () => {
-        const order = store.getState().stepOrder;
-        for (let i = first.index; i < order.length; i++) {
-          const id = order[i] as string;
-          const current = store.getState();
-          if (current.exit) return;
-          if (current.steps[id]?.status === 'passed' || current.steps[id]?.status === 'skipped') continue;
-          const step = stepById.get(id);
-          if (i > first.index && step && deps.needsOperator(step)) {
-            moveSelection(store, i - store.getState().ui.selected);
-            setNotice(store, `Stopped before "${step.title}": it needs you. Enter runs it.`);
-            return;
-          }
-          moveSelection(store, i - store.getState().ui.selected);
-          const status = await run(id);
-          if (status !== 'passed') {
-            reportResult(id, status);
-            return;
-          }
-        }
-        setNotice(store, 'Ran to the end of the runbook.');
-      });
+      const step = selectedOrSay();
+      if (!step) return;
+      await drive(step.id, () =>
+        engine.runAll({ from: step.id, stopBefore: 'needs-operator', rerunDone: false }),
+      );
     },
 
     skipSelected() {
-      const blocked = busyGuard();
-      const step = selectSelectedStep(store.getState());
-      if (blocked || !step) {
-        setNotice(store, blocked ?? 'No step selected.', 'warn');
-        return;
-      }
+      const step = selectedOrSay();
+      if (!step) return;
       try {
         engine.skipStep(step.id);
-        syncStatus(step.id);
         setNotice(store, `Skipped ${step.title}`);
         moveSelection(store, 1);
       } catch (error) {
@@ -213,49 +176,30 @@ export function createCommands(deps: CommandDeps): Commands {
     },
 
     async retrySelected() {
-      const blocked = busyGuard();
-      const step = selectSelectedStep(store.getState());
-      if (blocked || !step) {
-        setNotice(store, blocked ?? 'No step selected.', 'warn');
-        return;
-      }
-      await drive(async () => {
-        setNotice(store, `Retrying ${step.title}…`);
-        const status = await run(step.id);
-        reportResult(step.id, status);
-      });
+      const step = selectedOrSay();
+      if (!step) return;
+      setNotice(store, `Retrying ${step.title}…`);
+      await drive(step.id, () => engine.runStep(step.id));
     },
 
     previewSelected() {
-      const selected = selectSelectedStep(store.getState());
-      const step = selected && stepById.get(selected.id);
+      const step = selectSelectedStep(store.getState());
       if (!step) return;
-      const lines = previewStep(step, {
-        ...deps.previewSources,
-        results: currentResults(),
-        runId: engine.runId,
-      });
-      showPreview(store, step.id, lines);
+      showPreview(store, step.id, previewLines(previewOf(step.id)));
       setNotice(store, `Dry-run preview of ${step.title}: nothing was run.`);
     },
 
     actionPreview(stepId, actionIndex) {
-      const step = stepById.get(stepId);
-      const action = step?.actions[actionIndex];
-      if (!step || !action) return [];
-      const version = store.getState().resultsVersion;
-      if (version !== previewsVersion) {
-        previews.clear();
-        previewsVersion = version;
-      }
-      const key = `${stepId}\u0000${actionIndex}`;
-      let lines = previews.get(key);
-      if (!lines) {
-        const sources = { ...deps.previewSources, results: currentResults(), runId: engine.runId };
-        lines = previewAction(step, action, actionIndex, sources);
-        previews.set(key, lines);
-      }
-      return lines;
+      return previewOf(stepId)[actionIndex]?.lines ?? [];
+    },
+
+    answerConfirm(questionId, accepted) {
+      if (accepted) engine.approve(questionId);
+      else engine.decline(questionId);
+    },
+
+    answerPrompt(questionId, value) {
+      engine.answer(questionId, value);
     },
 
     interrupt() {
@@ -269,7 +213,7 @@ export function createCommands(deps: CommandDeps): Commands {
       if (selectIsStepRunning(state) || state.busy) {
         engine.abort();
         setNotice(store, 'Aborting the running step… press Ctrl-C again to quit.', 'warn');
-      } else if (state.pending) {
+      } else if (state.question) {
         // A question outside any step (a variable asked for at start): withdraw it.
         engine.abort();
         setNotice(store, 'Question withdrawn; nothing can run without it. Ctrl-C again quits.', 'warn');

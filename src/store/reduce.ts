@@ -1,6 +1,8 @@
 // Folds a batch of engine events into a new state. Steps and actions touched by the batch get new objects
 // (so selectors see the change); output and timeline buffers are appended in place and their version bumped.
-import type { EngineEvent } from '../contract/events.js';
+// Everything the engine decides reaches the screen this way: statuses (a resumed run's too), the pending
+// question, a declined step, where a run-on stopped; the selection follows the step the engine runs.
+import type { EngineEvent, StepStatus } from '../contract/events.js';
 import { type ActionState, LOG_ENTRIES, newActionState, type StepState, type TuiState } from './state.js';
 
 export function applyEvents(state: TuiState, events: readonly EngineEvent[]): TuiState {
@@ -17,12 +19,44 @@ class Batch {
   private timelineVersion: number;
   private resultsVersion: number;
   private logs: TuiState['logs'] | undefined;
-  private notice: TuiState['ui']['notice'] | undefined;
+  private question: TuiState['question'];
+  private ui: TuiState['ui'];
 
   constructor(private readonly state: TuiState) {
     this.run = state.run;
     this.timelineVersion = state.timelineVersion;
     this.resultsVersion = state.resultsVersion;
+    this.question = state.question;
+    this.ui = state.ui;
+  }
+
+  private title(id: string): string {
+    return this.state.steps[id]?.title ?? id;
+  }
+
+  private notify(text: string, level: 'info' | 'warn' | 'error' = 'info'): void {
+    this.ui = { ...this.ui, notice: { text, level } };
+  }
+
+  /** Selects the step the engine is on, as moving there by hand would (scroll reset, preview closed). */
+  private follow(id: string): void {
+    const selected = this.state.stepOrder.indexOf(id);
+    if (selected < 0 || selected === this.ui.selected) return;
+    this.ui = {
+      ...this.ui,
+      selected,
+      scroll: { ...this.ui.scroll, detail: 0, output: 0 },
+      previewStep: undefined,
+      previewLines: undefined,
+    };
+  }
+
+  private finished(id: string, status: StepStatus): void {
+    const title = this.title(id);
+    if (status === 'passed') this.notify(`✓ ${title} passed — Enter moves to the next step`);
+    else if (status === 'failed' && this.ui.interruptArmed)
+      this.notify(`✗ ${title} aborted — Ctrl-C again quits, r retries`, 'warn');
+    else if (status === 'failed') this.notify(`✗ ${title} failed — r retries, s skips`, 'error');
   }
 
   /** A copy of the step that this batch may change freely. */
@@ -68,6 +102,11 @@ class Batch {
           epochMs: Date.now() - event.t,
           finished: undefined,
         };
+        // A resumed run starts with the steps its journal says passed.
+        for (const summary of event.steps) {
+          const step = summary.status && this.step(summary.id);
+          if (step && summary.status) step.status = summary.status;
+        }
         return;
       case 'step.started': {
         const step = this.step(event.step);
@@ -78,6 +117,7 @@ class Batch {
         step.error = undefined;
         step.attempts += 1;
         step.actions = [];
+        this.follow(event.step);
         return;
       }
       case 'step.finished': {
@@ -86,8 +126,29 @@ class Batch {
         step.status = event.status;
         step.durationMs = event.durationMs;
         step.error = event.error;
+        this.finished(event.step, event.status);
         return;
       }
+      case 'step.declined': {
+        const step = this.step(event.step);
+        if (step) step.status = 'pending';
+        this.notify(`${this.title(event.step)} was not run.`, 'warn');
+        return;
+      }
+      case 'steps.stopped':
+        if (event.reason === 'end') this.notify('Ran to the end of the runbook.');
+        else if (event.reason === 'needs-operator' && event.step) {
+          this.follow(event.step);
+          this.notify(`Stopped before "${this.title(event.step)}": it needs you. Enter runs it.`);
+        }
+        // failed, not-run, aborted: the step's own notice (above) already says what happened.
+        return;
+      case 'question.asked':
+        this.question = event.question;
+        return;
+      case 'question.closed':
+        if (this.question?.id === event.question) this.question = undefined;
+        return;
       case 'action.started': {
         const step = this.step(event.step);
         if (!step) return;
@@ -161,7 +222,7 @@ class Batch {
       case 'log':
         this.log(event.level, event.message, event.wall);
         // Warnings and errors from the engine (a resource that failed to close, a journal problem) are shown.
-        if (event.level !== 'info') this.notice = { text: event.message, level: event.level };
+        if (event.level !== 'info') this.notify(event.message, event.level);
         return;
       case 'run.finished':
         this.run = { ...this.run, finished: { status: event.status, durationMs: event.durationMs } };
@@ -175,10 +236,11 @@ class Batch {
       run: this.run,
       timelineVersion: this.timelineVersion,
       resultsVersion: this.resultsVersion,
+      question: this.question,
+      ui: this.ui,
     };
     if (this.steps) next.steps = this.steps;
     if (this.logs) next.logs = this.logs;
-    if (this.notice) next.ui = { ...next.ui, notice: this.notice };
     return next;
   }
 }

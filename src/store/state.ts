@@ -1,7 +1,7 @@
 // The TUI's state: what the engine has told us (run, steps, actions, timeline) plus what the operator is
 // doing (selection, focus, scroll, dialogs). Pure data and types; no React, no Ink.
-import type { CheckResult, ConfirmRequest, PromptAnswer, PromptRequest } from '../contract/action.js';
-import type { RunStatus, StepStatus } from '../contract/events.js';
+import type { CheckResult } from '../contract/action.js';
+import type { Question, RunStatus, StepStatus } from '../contract/events.js';
 import type { Runbook, Safety, TargetName } from '../contract/runbook.js';
 import { RingBuffer } from './ring-buffer.js';
 
@@ -78,10 +78,6 @@ export interface LogEntry {
 
 export type Pane = 'steps' | 'detail' | 'output' | 'feed';
 
-export type PendingRequest =
-  | { kind: 'confirm'; request: ConfirmRequest; resolve: (accepted: boolean) => void }
-  | { kind: 'prompt'; request: PromptRequest; resolve: (answer: PromptAnswer) => void };
-
 export interface RunInfo {
   title: string;
   file: string;
@@ -127,7 +123,8 @@ export interface TuiState {
   showFeed: boolean;
   /** A command from the operator is driving the engine (run, run-on, retry). */
   busy: boolean;
-  pending?: PendingRequest;
+  /** What the engine is waiting for the operator to answer (question.asked until question.closed). */
+  question?: Question;
   /** Set when the operator asked to leave; runTui finishes the engine and unmounts. */
   exit?: { aborted: boolean };
   ui: UiState;

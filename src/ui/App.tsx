@@ -1,16 +1,16 @@
 // The whole screen: header, step list, step detail, event feed, dialogs, notice and help bar, sized to
 // the terminal (at least 80×24) and recomputed on resize. Keys go through the keymap.
 import { Box, type Key, useInput } from 'ink';
+import type { Question } from '../contract/events.js';
 import type { Commands } from '../store/commands.js';
 import {
   selectAskingQuit,
   selectFocus,
   selectHelpOpen,
-  selectPending,
+  selectQuestion,
   selectSelectedStep,
   selectShowFeed,
 } from '../store/selectors.js';
-import type { PendingRequest } from '../store/state.js';
 import type { TuiStore } from '../store/store.js';
 import {
   cycleFocus,
@@ -65,12 +65,12 @@ function wrappedLines(text: string, columns: number): number {
   return Math.max(1, Math.ceil(text.length / Math.max(10, columns - 4)));
 }
 
-function rowsFor(pending: PendingRequest, columns: number): number {
-  if (pending.kind === 'confirm') {
-    const message = wrappedLines(`Destructive: ${pending.request.message}`, columns);
-    return (pending.request.typeToConfirm !== undefined ? 5 : 3) + message;
+function rowsFor(asked: Question, columns: number): number {
+  if (asked.type === 'confirm') {
+    const message = wrappedLines(`Destructive: ${asked.request.message}`, columns);
+    return (asked.request.typeToConfirm !== undefined ? 5 : 3) + message;
   }
-  const { request } = pending;
+  const { request } = asked;
   const question = wrappedLines(`? ${request.question}`, columns);
   if (request.kind === 'checklist') return 3 + question;
   if (request.kind === 'choice' && request.choices && request.choices.length > 0)
@@ -84,19 +84,19 @@ export function App() {
   const { columns, rows } = useTerminalSize();
   const focus = useTuiStore(selectFocus);
   const helpOpen = useTuiStore(selectHelpOpen);
-  const pending = useTuiStore(selectPending);
+  const question = useTuiStore(selectQuestion);
   const askingQuit = useTuiStore(selectAskingQuit);
   const showFeed = useTuiStore(selectShowFeed);
   const selected = useTuiStore(selectSelectedStep);
 
   // One row is left free so Ink never falls back to clearing the whole screen on each frame.
   const height = rows - 1;
-  const dialogRows = pending ? rowsFor(pending, columns) : askingQuit ? 3 : 0;
+  const dialogRows = question ? rowsFor(question, columns) : askingQuit ? 3 : 0;
   const mainRows = Math.max(6, height - 3 - dialogRows);
   const feedRows = showFeed ? FEED_HEIGHT : 0;
   const detailRows = mainRows - feedRows;
   const listWidth = stepListWidth(columns);
-  const dialogOpen = pending !== undefined || askingQuit;
+  const dialogOpen = question !== undefined || askingQuit;
 
   useInput(
     (input: string, key: Key) => {
@@ -162,13 +162,21 @@ export function App() {
           </Box>
         </Box>
       )}
-      {pending?.kind === 'confirm' ? (
-        <ConfirmDialog key={pending.request.message} request={pending.request} onAnswer={pending.resolve} />
+      {question?.type === 'confirm' ? (
+        <ConfirmDialog
+          key={question.id}
+          request={question.request}
+          onAnswer={(accepted) => commands.answerConfirm(question.id, accepted)}
+        />
       ) : null}
-      {pending?.kind === 'prompt' ? (
-        <PromptDialog key={pending.request.question} request={pending.request} onAnswer={pending.resolve} />
+      {question?.type === 'prompt' ? (
+        <PromptDialog
+          key={question.id}
+          request={question.request}
+          onAnswer={(value) => commands.answerPrompt(question.id, value)}
+        />
       ) : null}
-      {askingQuit && !pending ? <QuitDialog onAnswer={commands.answerQuit} /> : null}
+      {askingQuit && !question ? <QuitDialog onAnswer={commands.answerQuit} /> : null}
       <NoticeLine />
       <Footer columns={columns} />
     </Box>

@@ -2,7 +2,7 @@
 // timestamped), or one of several choices.
 import { Box, Text, useInput } from 'ink';
 import { useRef, useState } from 'react';
-import type { PromptAnswer, PromptRequest } from '../contract/action.js';
+import type { PromptRequest } from '../contract/action.js';
 import { TextInput } from './TextInput.js';
 import { useTone } from './theme.js';
 
@@ -11,10 +11,9 @@ export function PromptDialog({
   onAnswer,
 }: {
   request: PromptRequest;
-  onAnswer: (answer: PromptAnswer) => void;
+  onAnswer: (value: string) => void;
 }) {
   const tone = useTone();
-  const answer = (value: string) => onAnswer({ value, at: new Date().toISOString() });
   return (
     <Box flexDirection="column" borderStyle="double" borderColor={tone('accent')} paddingX={1}>
       <Text bold wrap="wrap">
@@ -22,11 +21,11 @@ export function PromptDialog({
         {request.question}
       </Text>
       {request.kind === 'checklist' ? (
-        <Checklist onAnswer={answer} />
+        <Checklist onAnswer={onAnswer} />
       ) : request.kind === 'choice' && request.choices && request.choices.length > 0 ? (
-        <Choices choices={request.choices} initial={request.default} onAnswer={answer} />
+        <Choices choices={request.choices} initial={request.default} onAnswer={onAnswer} />
       ) : (
-        <ValueInput request={request} onAnswer={answer} />
+        <ValueInput request={request} onAnswer={onAnswer} />
       )}
     </Box>
   );

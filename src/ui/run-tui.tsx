@@ -1,50 +1,29 @@
 // Entry point of the interactive TUI. The CLI imports this module dynamically, only when stdout is a TTY.
 //
-// HANDSHAKE (for src/commands/run.ts): the engine needs its Interaction when it is created, and the TUI's
-// Interaction answers through the TUI's store, so the store comes first:
+//   const engine = await createEngine({ ...options });   // no interaction: questions wait for the operator
+//   const status = await runTui({ engine, runbook, dryRun, targetName });
 //
-//   const { createTuiStore, createTuiInteraction, runTui } = await import('./run-tui.js');
-//   const store = createTuiStore(runbook, { target: targetName, dryRun });
-//   const engine = await createEngine({ ...options, interaction: createTuiInteraction(store) });
-//   const status = await runTui({ engine, runbook, dryRun, targetName, store });
-//   process.exitCode = status === 'passed' ? 0 : status === 'failed' ? 1 : 130;
-//
-// runTui subscribes to the engine, calls engine.start() (variable prompts appear in the TUI), lets the
-// operator drive, and when they quit calls engine.finish() and resolves with its RunStatus ('aborted' when
-// they quit with Ctrl-C Ctrl-C or by aborting a running step). The terminal (raw mode, cursor, alternate
-// screen) is restored on every way out: normal quit, SIGTERM/SIGHUP, and uncaught errors.
+// runTui subscribes the store to the engine's events, calls engine.start() (a variable prompt appears as the
+// engine's pending question), lets the operator drive, and when they quit calls engine.finish() and resolves
+// with its RunStatus ('aborted' when they quit with Ctrl-C Ctrl-C or by aborting a running step). The store
+// only reduces events; dialogs answer through engine.approve/decline/answer. The terminal (raw mode, cursor,
+// alternate screen) is restored on every way out: normal quit, SIGTERM/SIGHUP, and uncaught errors.
 import './interactive-terminal.js';
 import { render } from 'ink';
-import type { ActionKind, Interaction } from '../contract/action.js';
 import type { RunStatus } from '../contract/events.js';
-import type { Runbook, Step, TargetName } from '../contract/runbook.js';
+import type { Runbook, TargetName } from '../contract/runbook.js';
 import { createCommands, type TuiEngine } from '../store/commands.js';
-import { createTuiInteraction as createStoreInteraction } from '../store/interaction.js';
 import { createEventFeed, createTuiStore, type TuiStore } from '../store/store.js';
 import { requestExit, setNotice } from '../store/ui-actions.js';
 import { App } from './App.js';
 import { TuiContext } from './store-context.js';
 import { type Theme, ThemeContext, themeFromEnv } from './theme.js';
 
-export type { TuiEngine } from '../store/commands.js';
-export { createTuiStore } from '../store/store.js';
-
-/** The engine's Interaction for the TUI: confirmations and prompts become dialogs answered in `store`. */
-export function createTuiInteraction(store: TuiStore): Interaction {
-  return createStoreInteraction(store);
-}
-
 export interface RunTuiOptions {
   engine: TuiEngine;
   runbook: Runbook;
   dryRun: boolean;
   targetName: TargetName;
-  /** The store createTuiInteraction was given; without it, the engine's prompts cannot reach the screen. */
-  store?: TuiStore;
-  /** Defaults to the engine's stepNeedsOperator. */
-  needsOperator?: (step: Step) => boolean;
-  // biome-ignore lint/suspicious/noExplicitAny: kinds have different spec types; each kind checks its own.
-  kinds?: ReadonlyMap<string, ActionKind<any>>;
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
   theme?: Theme;
@@ -58,19 +37,9 @@ export async function runTui(options: RunTuiOptions): Promise<RunStatus> {
   const { engine, runbook } = options;
   const stdout = options.stdout ?? process.stdout;
   const stdin = options.stdin ?? process.stdin;
-  const store =
-    options.store ?? createTuiStore(runbook, { target: options.targetName, dryRun: options.dryRun });
-  const needsOperator = options.needsOperator ?? (await import('../engine/engine.js')).stepNeedsOperator;
-  const kinds = options.kinds ?? (await import('../actions/registry.js')).actionKinds;
+  const store = createTuiStore(runbook, { target: options.targetName, dryRun: options.dryRun });
   let started: Promise<void> = Promise.resolve();
-  const commands = createCommands({
-    store,
-    engine,
-    steps: runbook.steps,
-    needsOperator,
-    previewSources: { runbook, kinds },
-    ready: () => started,
-  });
+  const commands = createCommands({ store, engine, ready: () => started });
 
   const feed = createEventFeed(store);
   const unsubscribe = engine.subscribe(feed.push);
@@ -108,7 +77,6 @@ export async function runTui(options: RunTuiOptions): Promise<RunStatus> {
     try {
       started = engine.start();
       await Promise.race([started, exited]);
-      syncStatuses(store, engine);
     } catch (error) {
       if (!store.getState().exit) {
         setNotice(
@@ -160,19 +128,6 @@ function waitWhileBusy(store: TuiStore): Promise<void> {
       unsubscribe();
       resolve();
     });
-  });
-}
-
-/** A resumed run starts with steps already passed; the engine knows, the fresh store does not. */
-function syncStatuses(store: TuiStore, engine: TuiEngine): void {
-  store.setState((state) => {
-    const steps = { ...state.steps };
-    for (const id of state.stepOrder) {
-      const status = engine.state().steps[id] ?? 'pending';
-      const step = steps[id];
-      if (step && step.status !== status && step.status !== 'running') steps[id] = { ...step, status };
-    }
-    return { steps };
   });
 }
 

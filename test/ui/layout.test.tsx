@@ -1,6 +1,5 @@
 import chalk from 'chalk';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ActionKind } from '../../src/contract/action.js';
 import { ENTER, lineWith, makeRunbook, PAGE_DOWN, PAGE_UP, renderTui, TAB } from './test-utils.js';
 
 /** An SGR foreground colour sequence (ESC [ 30–37 / 90–97 / 38;… m). */
@@ -184,34 +183,6 @@ describe('layout', () => {
     const frame = await ui.waitForText('Dry run: what this step would do');
     expect(frame).toContain('[1] sh hello (safe)');
     expect(ui.engine.calls).toEqual([]);
-  });
-
-  it('shows a pending action as it will run: variables resolved by the kind, secrets as the engine masked them', async () => {
-    const kind = {
-      kind: 'redis',
-      preview: (_spec: unknown, ctx: { render(text: string): string }) => [
-        ctx.render('redis-cli -h {{ nodes.primary.ip }} -a {{ vars.password }} PING'),
-      ],
-    } as unknown as ActionKind<unknown>;
-    const runbook = makeRunbook([
-      { id: 'ping', actions: [{ kind: 'redis', body: 'PING' }] },
-      { id: 'other' },
-    ]);
-    ui = renderTui({ runbook, kinds: new Map([['redis', kind]]), columns: 160 });
-    ui.engine.resultsData = { vars: { password: '••••••' }, nodes: { primary: { ip: '127.60.131.10' } } };
-    await ui.start();
-    await ui.waitForText('redis-cli -h 127.60.131.10 -a •••••• PING');
-    ui.engine.resultsData = { vars: {} };
-    ui.engine.emit({
-      type: 'action.finished',
-      step: 'other',
-      action: 0,
-      kind: 'sh',
-      ok: true,
-      summary: '',
-      durationMs: 1,
-    });
-    await ui.waitForText('(known when it runs: {{ nodes.primary.ip }}: nothing is named "nodes")');
   });
 
   it('shows the DRY RUN badge when the run is a dry run', async () => {

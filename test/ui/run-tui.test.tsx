@@ -1,9 +1,10 @@
-// runTui end to end in-process: the CLI's handshake (store → interaction → engine → runTui), the engine
-// started by runTui, and the terminal put back (raw mode off, cursor shown, alternate screen left) on quit.
+// runTui end to end in-process: the engine started by runTui, driven from the keyboard, and the terminal put
+// back (raw mode off, cursor shown, alternate screen left) on quit.
 import { EventEmitter } from 'node:events';
 import stripAnsi from 'strip-ansi';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTuiInteraction, createTuiStore, runTui } from '../../src/ui/run-tui.js';
+import type { StepStatus } from '../../src/contract/events.js';
+import { runTui } from '../../src/ui/run-tui.js';
 import { CTRL_C, ENTER, FakeEngine, makeRunbook, untilAborted } from './test-utils.js';
 
 class FakeTtyOut extends EventEmitter {
@@ -53,6 +54,16 @@ async function until(predicate: () => boolean, what: string): Promise<void> {
   }
 }
 
+/** Each step's latest status as the engine's events report it. */
+function statusesOf(engine: FakeEngine): Record<string, StepStatus> {
+  const statuses: Record<string, StepStatus> = {};
+  engine.subscribe((event) => {
+    if (event.type === 'step.started') statuses[event.step] = 'running';
+    if (event.type === 'step.finished') statuses[event.step] = event.status;
+  });
+  return statuses;
+}
+
 afterEach(() => {
   stdout?.removeAllListeners();
   stdin?.removeAllListeners();
@@ -67,17 +78,13 @@ describe('runTui', () => {
   it('starts the engine, lets the operator run a step, and restores the terminal on q', async () => {
     stdout = new FakeTtyOut();
     stdin = new FakeTtyIn();
-    const store = createTuiStore(runbook, { target: 'lab', dryRun: false });
     const engine = new FakeEngine(runbook);
-    engine.interaction = createTuiInteraction(store);
+    const statuses = statusesOf(engine);
     const done = runTui({
       engine,
       runbook,
       dryRun: false,
       targetName: 'lab',
-      store,
-      needsOperator: () => false,
-      kinds: new Map(),
       stdout: stdout as unknown as NodeJS.WriteStream,
       stdin: stdin as unknown as NodeJS.ReadStream,
       theme: { color: false },
@@ -86,7 +93,7 @@ describe('runTui', () => {
     expect(stdout.written.startsWith('\u001B[?1049h')).toBe(true);
     expect(stdin.rawModes[0]).toBe(true);
     stdin.type(ENTER);
-    await until(() => store.getState().steps.first?.status === 'passed', 'the first step to pass');
+    await until(() => statuses.first === 'passed', 'the first step to pass');
     stdin.type('q');
     await expect(done).resolves.toBe('passed');
     expect(stdin.rawModes.at(-1)).toBe(false);
@@ -97,30 +104,26 @@ describe('runTui', () => {
   it('resolves aborted after Ctrl-C Ctrl-C during a running step, terminal restored', async () => {
     stdout = new FakeTtyOut();
     stdin = new FakeTtyIn();
-    const store = createTuiStore(runbook, { target: 'lab', dryRun: false });
     const engine = new FakeEngine(runbook, {
       first: async ({ signal }) => {
         await untilAborted(signal);
         return 'failed';
       },
     });
-    engine.interaction = createTuiInteraction(store);
+    const statuses = statusesOf(engine);
     const done = runTui({
       engine,
       runbook,
       dryRun: false,
       targetName: 'lab',
-      store,
-      needsOperator: () => false,
-      kinds: new Map(),
       stdout: stdout as unknown as NodeJS.WriteStream,
       stdin: stdin as unknown as NodeJS.ReadStream,
     });
     await until(() => stdout.written.includes('run-test-1'), 'the run id');
     stdin.type(ENTER);
-    await until(() => store.getState().steps.first?.status === 'running', 'the step to run');
+    await until(() => statuses.first === 'running', 'the step to run');
     stdin.type(CTRL_C);
-    await until(() => store.getState().steps.first?.status === 'failed', 'the abort');
+    await until(() => statuses.first === 'failed', 'the abort');
     stdin.type(CTRL_C);
     await expect(done).resolves.toBe('aborted');
     expect(stdin.rawModes.at(-1)).toBe(false);

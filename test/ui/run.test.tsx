@@ -76,23 +76,6 @@ describe('running steps', () => {
     expect(ui.engine.calls).toEqual([]);
   });
 
-  it('a runs on until the next step that needs the operator', async () => {
-    ui = renderTui({ runbook });
-    await ui.start();
-    await ui.press('a');
-    await ui.waitForText('Stopped before "Third step"');
-    expect(ui.engine.calls).toEqual(['run:first', 'run:second']);
-    expect(ui.store.getState().ui.selected).toBe(2);
-  });
-
-  it('a stops at a failure', async () => {
-    ui = renderTui({ runbook, scripts: { first: async () => 'failed' } });
-    await ui.start();
-    await ui.press('a');
-    await ui.waitForText('✗ 1. First step');
-    expect(ui.engine.calls).toEqual(['run:first']);
-  });
-
   it('Ctrl-C once aborts the running step, twice asks to leave', async () => {
     ui = renderTui({
       runbook,

@@ -1,6 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { EngineEvent, EngineEventBody } from '../../src/contract/events.js';
-import { createTuiInteraction } from '../../src/store/interaction.js';
 import { RingBuffer } from '../../src/store/ring-buffer.js';
 import { selectProgress, selectRunningStepId } from '../../src/store/selectors.js';
 import { OUTPUT_LINES_PER_ACTION } from '../../src/store/state.js';
@@ -126,33 +125,53 @@ describe('store', () => {
   });
 });
 
-describe('TUI interaction', () => {
+describe('questions', () => {
   const runbook = makeRunbook([{ id: 'one' }]);
+  const confirm = {
+    id: 1,
+    type: 'confirm' as const,
+    request: { step: 'one', safety: 'mutating' as const, message: 'creates 1 droplet' },
+  };
 
-  it('puts a confirmation in the store and resolves with the answer', async () => {
+  it('holds the pending question from question.asked until its question.closed', () => {
     const store = createTuiStore(runbook, { target: 'lab', dryRun: false });
-    const answer = createTuiInteraction(store).confirm(
-      { step: 'one', safety: 'mutating', message: 'creates 1 droplet' },
-      new AbortController().signal,
-    );
-    const pending = store.getState().pending;
-    expect(pending?.kind).toBe('confirm');
-    if (pending?.kind === 'confirm') pending.resolve(true);
-    await expect(answer).resolves.toBe(true);
-    expect(store.getState().pending).toBeUndefined();
+    const feed = createEventFeed(store, 10_000);
+    feed.push(stamp({ type: 'question.asked', step: 'one', question: confirm }));
+    feed.flush();
+    expect(store.getState().question).toEqual(confirm);
+    // A close for another question leaves this one pending.
+    feed.push(stamp({ type: 'question.closed', step: 'one', question: 2, outcome: 'answered' }));
+    feed.flush();
+    expect(store.getState().question).toEqual(confirm);
+    feed.push(stamp({ type: 'question.closed', step: 'one', question: 1, outcome: 'withdrawn' }));
+    feed.flush();
+    expect(store.getState().question).toBeUndefined();
   });
 
-  it('withdraws the question when the step is aborted', async () => {
-    const store = createTuiStore(runbook, { target: 'lab', dryRun: false });
-    const controller = new AbortController();
-    const answer = createTuiInteraction(store).ask(
-      { step: 'one', kind: 'value', question: 'port?' },
-      controller.signal,
+  it('marks the steps a resumed run already passed, and says where a run-on stopped', () => {
+    const book = makeRunbook([{ id: 'one' }, { id: 'two', title: 'Two' }]);
+    const store = createTuiStore(book, { target: 'lab', dryRun: false });
+    const feed = createEventFeed(store, 10_000);
+    feed.push(
+      stamp({
+        type: 'run.started',
+        runId: 'r',
+        runbook: { file: 'test.md', title: 'T' },
+        target: 'lab',
+        dryRun: false,
+        operator: 'tester',
+        steps: [
+          { id: 'one', title: 'one', safety: 'safe', status: 'passed' },
+          { id: 'two', title: 'Two', safety: 'mutating' },
+        ],
+      }),
     );
-    expect(store.getState().pending?.kind).toBe('prompt');
-    controller.abort();
-    await expect(answer).rejects.toThrow(/abort/i);
-    expect(store.getState().pending).toBeUndefined();
+    expect(store.getState().steps.one?.status).toBe('passed');
+    expect(store.getState().steps.two?.status).toBe('pending');
+    feed.push(stamp({ type: 'steps.stopped', reason: 'needs-operator', step: 'two' }));
+    feed.flush();
+    expect(store.getState().ui.selected).toBe(1);
+    expect(store.getState().ui.notice?.text).toBe('Stopped before "Two": it needs you. Enter runs it.');
   });
 });
 
@@ -161,56 +180,48 @@ describe('Ctrl-C while a variable is asked for at start', () => {
     const { createCommands } = await import('../../src/store/commands.js');
     const runbook = makeRunbook([{ id: 'one' }]);
     const store = createTuiStore(runbook, { target: 'lab', dryRun: false });
-    const controller = new AbortController();
+    const feed = createEventFeed(store, 10_000);
     const calls: string[] = [];
+    const refuse = () => {
+      throw new Error('not used');
+    };
     const engine = {
       runId: 'r',
       subscribe: () => () => {},
       start: async () => {},
-      runStep: async () => 'passed' as const,
-      skipStep: () => {},
+      runStep: refuse,
+      runAll: refuse,
+      preview: () => [],
+      skipStep: refuse,
+      approve: refuse,
+      decline: refuse,
+      answer: refuse,
       abort: () => {
         calls.push('abort');
-        controller.abort();
+        feed.push(stamp({ type: 'question.closed', step: '', question: 1, outcome: 'withdrawn' }));
+        feed.flush();
       },
       finish: async () => 'aborted' as const,
-      state: () => ({ steps: {} }),
-      results: () => ({}),
     };
-    const commands = createCommands({
-      store,
-      engine,
-      steps: runbook.steps,
-      needsOperator: () => false,
-      previewSources: { runbook, kinds: new Map() },
-    });
-    const answer = createTuiInteraction(store).ask(
-      { step: '', kind: 'value', question: 'Redis password?', variable: 'redis_password', secret: true },
-      controller.signal,
-    );
+    const commands = createCommands({ store, engine });
+    const question = {
+      id: 1,
+      type: 'prompt' as const,
+      request: {
+        step: '',
+        kind: 'value' as const,
+        question: 'Redis password?',
+        variable: 'redis_password',
+        secret: true,
+      },
+    };
+    feed.push(stamp({ type: 'question.asked', step: '', question }));
+    feed.flush();
     commands.interrupt();
-    await expect(answer).rejects.toThrow();
     expect(calls).toEqual(['abort']);
-    expect(store.getState().pending).toBeUndefined();
+    expect(store.getState().question).toBeUndefined();
     expect(store.getState().exit).toBeUndefined();
     commands.interrupt();
     expect(store.getState().exit).toEqual({ aborted: true });
-  });
-});
-
-describe('engine log events', () => {
-  it('shows warnings and errors as the notice, keeps info in the log only', () => {
-    const store = createTuiStore(makeRunbook([{ id: 'one' }]), { target: 'lab', dryRun: false });
-    const feed = createEventFeed(store);
-    feed.push(stamp({ type: 'log', level: 'info', message: 'journal at /tmp/x.jsonl' }));
-    feed.flush();
-    expect(store.getState().ui.notice).toBeUndefined();
-    feed.push(stamp({ type: 'log', level: 'error', message: 'closing redis-1 failed: ECONNRESET' }));
-    feed.flush();
-    expect(store.getState().ui.notice).toEqual({
-      text: 'closing redis-1 failed: ECONNRESET',
-      level: 'error',
-    });
-    expect(store.getState().logs.map((l) => l.level)).toEqual(['info', 'error']);
   });
 });

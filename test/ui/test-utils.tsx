@@ -1,13 +1,14 @@
-// Shared harness for TUI component tests: a fresh store per render, a scriptable fake engine, named keys,
-// and waitFor helpers that poll the rendered frame instead of sleeping.
+// Shared harness for TUI tests: a fresh store per render, named keys, waitFor helpers that poll the rendered
+// frame instead of sleeping, and either a scriptable fake engine (renderTui: screens and keys) or the real
+// Engine (renderTuiWith: run semantics, see real-engine.test.tsx).
 import { render } from 'ink-testing-library';
 import stripAnsi from 'strip-ansi';
-import type { ActionKind, Interaction } from '../../src/contract/action.js';
-import type { EngineState } from '../../src/contract/engine.js';
+import type { Interaction } from '../../src/contract/action.js';
+import type { ActionPreview } from '../../src/contract/engine.js';
 import type { EngineEvent, EngineEventBody, RunStatus, StepStatus } from '../../src/contract/events.js';
 import type { ActionBlock, Runbook, Safety, Step } from '../../src/contract/runbook.js';
+import { QuestionDesk } from '../../src/engine/questions.js';
 import { createCommands, type TuiEngine } from '../../src/store/commands.js';
-import { createTuiInteraction } from '../../src/store/interaction.js';
 import type { TuiState } from '../../src/store/state.js';
 import { createEventFeed, createTuiStore, type TuiStore } from '../../src/store/store.js';
 import { App } from '../../src/ui/App.js';
@@ -74,13 +75,16 @@ export interface ScriptContext {
 
 export type StepScript = (ctx: ScriptContext) => Promise<StepStatus>;
 
-/** Implements the engine surface the TUI drives; each step does what its script says. */
+/**
+ * Implements the engine surface the TUI drives; each step does what its script says. Questions go through the
+ * engine's own QuestionDesk, so dialogs answer them exactly as they answer the real engine. Run-on and preview
+ * semantics are the real engine's: tests of those use renderTuiWith and createEngine.
+ */
 export class FakeEngine implements TuiEngine {
   readonly runId = 'run-test-1';
   readonly calls: string[] = [];
-  interaction!: Interaction;
   private readonly listeners = new Set<(event: EngineEvent) => void>();
-  private readonly statuses = new Map<string, StepStatus>();
+  private readonly questions = new QuestionDesk((body) => this.emit(body));
   private seq = 0;
   private readonly epoch = performance.now();
   private controller: AbortController | undefined;
@@ -89,6 +93,10 @@ export class FakeEngine implements TuiEngine {
     private readonly runbook: Runbook,
     private readonly scripts: Record<string, StepScript> = {},
   ) {}
+
+  get interaction(): Interaction {
+    return this.questions.interaction;
+  }
 
   emit(body: EngineEventBody): void {
     const event = {
@@ -133,15 +141,48 @@ export class FakeEngine implements TuiEngine {
       status = 'failed';
     }
     this.controller = undefined;
-    this.statuses.set(stepId, status);
-    this.emit({ type: 'step.finished', step: stepId, status, durationMs: 12 });
+    // As the engine: a step that was not run (declined) says so and stays pending.
+    if (status === 'pending') this.emit({ type: 'step.declined', step: stepId, reason: 'declined' });
+    else this.emit({ type: 'step.finished', step: stepId, status, durationMs: 12 });
     return status;
+  }
+
+  async runAll(): Promise<RunStatus> {
+    throw new Error('FakeEngine has no run-on: test it against the real engine (renderTuiWith)');
+  }
+
+  /** What preview() returns per step; by default each action's body. */
+  previews: Record<string, ActionPreview[]> = {};
+
+  preview(stepId: string): ActionPreview[] {
+    const step = this.runbook.steps.find((s) => s.id === stepId);
+    return (
+      this.previews[stepId] ??
+      (step?.actions ?? []).map((action, index) => ({
+        index,
+        kind: action.kind,
+        ...(action.id ? { id: action.id } : {}),
+        safety: action.safety,
+        lines: action.body.split('\n'),
+      }))
+    );
   }
 
   skipStep(stepId: string): void {
     this.calls.push(`skip:${stepId}`);
-    this.statuses.set(stepId, 'skipped');
     this.emit({ type: 'step.finished', step: stepId, status: 'skipped', durationMs: 0 });
+  }
+
+  approve(id: number): void {
+    this.questions.approve(id);
+  }
+
+  decline(id: number): void {
+    this.questions.decline(id);
+  }
+
+  answer(id: number, value: string): void {
+    this.questions.answer(id, value);
   }
 
   abort(): void {
@@ -151,17 +192,6 @@ export class FakeEngine implements TuiEngine {
 
   async finish(): Promise<RunStatus> {
     return 'passed';
-  }
-
-  state(): EngineState {
-    return { steps: Object.fromEntries(this.statuses) };
-  }
-
-  /** What results() returns: set it to what earlier steps would have published. */
-  resultsData: Record<string, unknown> = { vars: {} };
-
-  results(): Record<string, unknown> {
-    return this.resultsData;
   }
 }
 
@@ -196,23 +226,20 @@ export interface RenderOptions {
   theme?: Theme;
   columns?: number;
   rows?: number;
-  needsOperator?: (step: Step) => boolean;
-  kinds?: ReadonlyMap<string, ActionKind<unknown>>;
 }
 
+/** The TUI over a FakeEngine whose steps do what their scripts say. */
 export function renderTui(options: RenderOptions) {
-  const store: TuiStore = createTuiStore(options.runbook, { target: 'lab', dryRun: false });
   const engine = new FakeEngine(options.runbook, options.scripts);
-  engine.interaction = createTuiInteraction(store);
+  return { ...renderTuiWith(engine, options), engine, start: () => engine.start() };
+}
+
+/** The TUI over any engine (the real one in real-engine.test.tsx), wired as runTui wires it. */
+export function renderTuiWith(engine: TuiEngine, options: Omit<RenderOptions, 'scripts'>) {
+  const store: TuiStore = createTuiStore(options.runbook, { target: 'lab', dryRun: false });
   const feed = createEventFeed(store);
   engine.subscribe(feed.push);
-  const commands = createCommands({
-    store,
-    engine,
-    steps: options.runbook.steps,
-    needsOperator: options.needsOperator ?? ((step) => step.safety !== 'safe'),
-    previewSources: { runbook: options.runbook, kinds: options.kinds ?? new Map() },
-  });
+  const commands = createCommands({ store, engine });
   const rendered = render(
     <ThemeContext.Provider value={options.theme ?? { color: true }}>
       <TuiContext.Provider value={{ store, commands, runbook: options.runbook }}>
@@ -242,7 +269,6 @@ export function renderTui(options: RenderOptions) {
 
   return {
     store,
-    engine,
     commands,
     frame,
     rawFrame: () => rendered.lastFrame() ?? '',
@@ -267,7 +293,6 @@ export function renderTui(options: RenderOptions) {
       setSize(columns, rows);
       stdout.emit('resize');
     },
-    start: () => engine.start(),
     unmount: () => {
       feed.close();
       rendered.unmount();

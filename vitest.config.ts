@@ -1,8 +1,29 @@
 import { defineConfig } from 'vitest/config';
 
+const allTests = ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts', 'test/**/*.test.tsx'];
+
+/**
+ * Tests that start real programs (redis-server, redis-sentinel, sshd, tmux, PHP, Prometheus, nft, the built
+ * CLI): the integration project. They check for each program and fail with its install command
+ * (test/helpers/system.ts). Everything else is the unit project: `npx vitest --project unit` needs no
+ * service and runs in seconds.
+ */
+const integration = [
+  'test/app/**/*.test.{ts,tsx}',
+  'test/cli/**/*.test.{ts,tsx}',
+  'test/e2e/**/*.test.{ts,tsx}',
+  'test/lab/**/*.test.{ts,tsx}',
+  'test/lab-network/**/*.test.{ts,tsx}',
+  'test/monitoring/**/*.test.{ts,tsx}',
+  'test/drill/probe.test.ts',
+  'test/drill/drill-faults.test.ts',
+  'test/redis/{actions,broken,config,engine,failover,ssh,tilt}.test.ts',
+  'src/lab/monitoring/monitoring.test.ts',
+  'src/lab/network/**/*.test.{ts,tsx}',
+];
+
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts', 'test/**/*.test.tsx'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
@@ -12,5 +33,9 @@ export default defineConfig({
     reporters: process.env.CI
       ? ['default', ['json', { outputFile: 'node_modules/.cache/vitest-results.json' }]]
       : ['default'],
+    projects: [
+      { extends: true, test: { name: 'unit', include: allTests, exclude: integration } },
+      { extends: true, test: { name: 'integration', include: integration } },
+    ],
   },
 });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { shAction } from '../../src/actions/sh/index.js';
 import { createTestContext, parsedAction } from '../../src/actions/test-context.js';
 import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
+import { requirePackages } from '../helpers/system.js';
 
 const RUNBOOKS = path.resolve(import.meta.dirname, '../../runbooks');
 const BLOCK = {
@@ -21,6 +22,7 @@ let cluster: TestRedisCluster;
 let tmp: string;
 
 beforeAll(async () => {
+  requirePackages('php-cli', 'php-predis');
   tmp = await mkdtemp(path.join(os.tmpdir(), 'drillbook-predis-'));
   cluster = await startRedisCluster({ subnet: '127.70.2' });
 });

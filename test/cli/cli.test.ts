@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, FIXTURES, jsonLines, runCli, tempDir } from './helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { ensureBuilt, FIXTURES, jsonLines, runCli } from './helpers.js';
 
 const fixture = (name: string) => join(FIXTURES, name);
 

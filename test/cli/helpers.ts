@@ -1,9 +1,9 @@
 // Runs the built CLI (dist/cli.js) as a child process, the way an operator or CI would.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '../helpers/temp-dir.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = join(ROOT, 'dist', 'cli.js');
@@ -12,10 +12,6 @@ export const FIXTURES = join(ROOT, 'test', 'cli', 'fixtures');
 /** `npm test` builds first; a lone `vitest run test/cli` builds here when dist/ is missing. */
 export function ensureBuilt(): void {
   if (!existsSync(CLI)) execFileSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT });
-}
-
-export function tempDir(prefix = 'drillbook-cli-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
 }
 
 export interface CliResult {

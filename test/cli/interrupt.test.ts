@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { collect, ensureBuilt, FIXTURES, jsonLines, startCli, tempDir } from './helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { collect, ensureBuilt, FIXTURES, jsonLines, startCli } from './helpers.js';
 
 beforeAll(ensureBuilt, 120_000);
 

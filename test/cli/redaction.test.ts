@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, FIXTURES, runCli, tempDir } from './helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { ensureBuilt, FIXTURES, runCli } from './helpers.js';
 
 const SECRET = 'zebra-quartz-1984-secret';
 

@@ -2,7 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readJournal } from '../../src/engine/journal.js';
-import { collect, ensureBuilt, FIXTURES, jsonLines, runCli, startCli, tempDir } from './helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { collect, ensureBuilt, FIXTURES, jsonLines, runCli, startCli } from './helpers.js';
 
 const FIXTURE = join(FIXTURES, 'resume.md');
 const orphanGroups: number[] = [];

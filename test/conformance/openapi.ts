@@ -9,13 +9,15 @@ import addFormats from 'ajv-formats';
  * The dereferenced spec is cached per test process.
  */
 
-export const specPath = fileURLToPath(
+const specPath = fileURLToPath(
   new URL('../../fixtures/digitalocean-openapi/DigitalOcean-public.v2.yaml', import.meta.url),
 );
 
 type Schema = Record<string, unknown>;
+type Content = Record<string, { schema?: Schema }>;
 interface Operation {
-  responses: Record<string, { content?: Record<string, { schema?: Schema }> }>;
+  requestBody?: { content?: Content };
+  responses: Record<string, { content?: Content }>;
 }
 type Spec = { paths: Record<string, Record<string, Operation>> };
 
@@ -94,6 +96,34 @@ async function validatorFor(
     validators.set(key, validate);
   }
   return validate;
+}
+
+/** The spec's path template a concrete request path matches (`/v2/droplets/42` → `/v2/droplets/{droplet_id}`). */
+async function templateFor(requestPath: string): Promise<string | undefined> {
+  const api = await loadSpec();
+  return Object.keys(api.paths).find((template) =>
+    new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(requestPath),
+  );
+}
+
+/**
+ * The problems the spec finds in a request body the client sent (empty when it conforms); throws when the
+ * spec has no such operation or no JSON body for it.
+ */
+export async function requestBodyProblems(
+  method: string,
+  requestPath: string,
+  body: unknown,
+): Promise<string[]> {
+  const template = await templateFor(requestPath);
+  const where = `${method.toUpperCase()} ${requestPath}`;
+  if (!template) throw new Error(`${where}: the DigitalOcean spec has no such path`);
+  const operation = (await loadSpec()).paths[template]?.[method.toLowerCase()];
+  const schema = operation?.requestBody?.content?.['application/json']?.schema;
+  if (!schema) throw new Error(`${where}: the spec documents no JSON request body for ${template}`);
+  const validate = ajv.compile(toJsonSchema(schema) as Schema);
+  if (validate(body)) return [];
+  return (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message}`);
 }
 
 function header(headers: object, name: string): unknown {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requirePackages } from '../helpers/system.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const runbook = 'fixtures/tui/walkthrough.md';
@@ -53,6 +54,7 @@ const waitFor = (text: string) => waitForScreen((s) => s.includes(text), JSON.st
 const detailTitle = (s: string) => (s.split('\n')[2] ?? '').split('│')[1]?.trim() ?? '';
 
 beforeAll(async () => {
+  requirePackages('tmux');
   const { buildPrivateCli } = await import('../../bench/lib/build-cli.mjs');
   built = await buildPrivateCli('e2e-tui');
   stateDir = mkdtempSync(join(tmpdir(), 'drillbook-e2e-tui-'));

@@ -1,7 +1,4 @@
 // Runbooks built directly from the model, with fake action kinds whose behaviour each test supplies.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as z from 'zod';
 import type {
   ActionContext,
@@ -13,6 +10,7 @@ import type {
 import type { EngineEvent } from '../../src/contract/events.js';
 import type { ActionBlock, Runbook, Safety, Step, VarSpec } from '../../src/contract/runbook.js';
 import { createEngine, type Engine, type EngineOptions } from '../../src/engine/engine.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 export interface FakeSpec {
   /** Shown in the preview; may hold {{ references }}. */
@@ -108,10 +106,6 @@ export function scriptedInteraction(
       return { value, at: new Date().toISOString() };
     },
   };
-}
-
-export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'drillbook-engine-'));
 }
 
 export async function startEngine(

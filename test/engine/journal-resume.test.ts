@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readJournal } from '../../src/engine/journal.js';
 import { secretsPathFor } from '../../src/engine/secrets.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import {
   action,
   failed,
@@ -12,7 +13,6 @@ import {
   scriptedInteraction,
   startEngine,
   step,
-  tempDir,
   untilAborted,
   variable,
 } from './fake-runbook.js';

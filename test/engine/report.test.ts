@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readJournal } from '../../src/engine/journal.js';
 import { renderMarkdownReport, summarizeRun } from '../../src/engine/report.js';
-import {
-  action,
-  ok,
-  runbook,
-  scriptedInteraction,
-  startEngine,
-  step,
-  tempDir,
-  untilAborted,
-} from './fake-runbook.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { action, ok, runbook, scriptedInteraction, startEngine, step, untilAborted } from './fake-runbook.js';
 
 describe('run report from the journal', () => {
   it('summarizes steps, checks, prompts with their times, and a run cut off mid-step', async () => {

@@ -29,6 +29,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Inventory } from '../../src/targets/redis/inventory.js';
+import { requirePackages } from './system.js';
 
 export interface RedisClusterOptions {
   /** First three octets, e.g. "127.40.1". */
@@ -146,6 +147,7 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startRedisCluster(input: RedisClusterOptions): Promise<TestRedisCluster> {
+  requirePackages('redis-server', 'redis-sentinel');
   const options: Required<RedisClusterOptions> = {
     replicas: 1,
     sentinels: 3,

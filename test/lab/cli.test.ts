@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveLabTarget } from '../../src/lab/index.js';
 import { labDown } from '../../src/lab/lab-down.js';
 import { bundleLabCli } from './cli-bundle.js';
-import { killProcessesUnder, processesUnder, tempDir } from './helpers.js';
+import { killProcessesUnder, labStateDir, processesUnder } from './helpers.js';
 
 const execFileAsync = promisify(execFile);
 const PASSWORD = 'cli-test-password-0123';
@@ -51,7 +51,7 @@ async function daemonToken(): Promise<{ url: string; token: string; pid: number 
 }
 
 beforeAll(async () => {
-  state = await tempDir('drillbook-lab-cli-');
+  state = labStateDir('drillbook-lab-cli-');
   labDir = path.join(state.dir, 'drillbook', 'lab');
   cli = await bundleLabCli('cli-test');
 });

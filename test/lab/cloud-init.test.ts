@@ -7,7 +7,7 @@ import { CloudInitError, parseCloudInit } from '../../src/lab/cloud-init.js';
 import { LabConfigError, labConfig } from '../../src/lab/redis-config.js';
 import { LabSupervisor } from '../../src/lab/supervisor.js';
 import { redisNodeUserData, sentinelNodeUserData } from '../../src/lab/templates.js';
-import { tempDir } from './helpers.js';
+import { labStateDir } from './helpers.js';
 
 const remap = (p: string) => `/lab/droplets/n${p}`;
 
@@ -150,7 +150,7 @@ describe('labConfig', () => {
 
 describe('missing binaries', () => {
   it('boot says which binary is missing and how to install it on Debian/Ubuntu, macOS and others', async () => {
-    const lab = await tempDir('drillbook-nobinaries-');
+    const lab = labStateDir('drillbook-nobinaries-');
     const savedPath = process.env.PATH;
     process.env.PATH = path.join(lab.dir, 'empty-bin');
     try {

@@ -10,7 +10,7 @@ import { clusterHealth, nodeState, waitForHealthy } from '../../src/lab/health.j
 import { labDroplets, labRequest, provisionLab } from '../../src/lab/provision.js';
 import type { LabSettings } from '../../src/lab/state.js';
 import { LabSupervisor } from '../../src/lab/supervisor.js';
-import { destroyAll, killProcessesUnder, processesUnder, tempDir } from './helpers.js';
+import { destroyAll, killProcessesUnder, labStateDir, processesUnder } from './helpers.js';
 
 const NET = '127.32.0';
 const TOKEN = 'failover-test-token';
@@ -81,7 +81,7 @@ async function completed(actionId: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  lab = await tempDir('drillbook-failover-');
+  lab = labStateDir('drillbook-failover-');
   supervisor = new LabSupervisor({ labDir: lab.dir });
   emulator = await startEmulator({
     token: TOKEN,

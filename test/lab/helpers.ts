@@ -1,13 +1,12 @@
 // Shared by the lab tests: temp lab folders and a check that nothing a test started is still running.
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { commandLine } from '../../src/lab/processes.js';
 import type { LabSupervisor } from '../../src/lab/supervisor.js';
+import { removeTempDir, tempDir } from '../helpers/temp-dir.js';
 
-export async function tempDir(prefix: string): Promise<{ dir: string; remove: () => Promise<void> }> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+/** A lab state folder, removed by the test once every process the lab started in it is gone. */
+export function labStateDir(prefix: string): { dir: string; remove: () => Promise<void> } {
+  const dir = tempDir(prefix);
+  return { dir, remove: () => removeTempDir(dir) };
 }
 
 /** Pids of every process (any user) whose command line mentions the folder: the lab's own processes. */

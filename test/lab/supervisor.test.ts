@@ -9,7 +9,7 @@ import { clusterHealth, nodeState, waitForHealthy } from '../../src/lab/health.j
 import type { LabDroplet } from '../../src/lab/runtime.js';
 import { LabSupervisor } from '../../src/lab/supervisor.js';
 import { redisNodeUserData, sentinelNodeUserData } from '../../src/lab/templates.js';
-import { killProcessesUnder, processesUnder, tempDir } from './helpers.js';
+import { killProcessesUnder, labStateDir, processesUnder } from './helpers.js';
 
 const NET = '127.31.0';
 const PASSWORD = 'supervisor-test-secret';
@@ -31,7 +31,7 @@ const cluster = {
 };
 
 beforeAll(async () => {
-  lab = await tempDir('drillbook-supervisor-');
+  lab = labStateDir('drillbook-supervisor-');
   supervisor = new LabSupervisor({ labDir: lab.dir });
   const masterIp = `${NET}.10`;
   droplets.push(droplet(1, 'redis-1', 10, await redisNodeUserData({ password: PASSWORD })));

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labDown } from '../../src/lab/lab-down.js';
 import { stopMonitoring } from '../../src/lab/monitoring/index.js';
 import { bundleLabCli } from '../lab/cli-bundle.js';
-import { killProcessesUnder, processesUnder, tempDir } from '../lab/helpers.js';
+import { killProcessesUnder, labStateDir, processesUnder } from '../lab/helpers.js';
 
 const execFileAsync = promisify(execFile);
 let state: { dir: string; remove: () => Promise<void> };
@@ -33,7 +33,7 @@ async function lab(...args: string[]): Promise<{ code: number; stdout: string; s
 }
 
 beforeAll(async () => {
-  state = await tempDir('drillbook-monitoring-cli-');
+  state = labStateDir('drillbook-monitoring-cli-');
   cli = await bundleLabCli('monitoring-cli');
 });
 

@@ -15,7 +15,7 @@ import { stopMonitoring } from '../../src/lab/monitoring/index.js';
 import { startLabMonitoring } from '../../src/lab/monitoring/lab.js';
 import { loadRunbook } from '../../src/runbook/parse.js';
 import { bundleLabCli } from '../lab/cli-bundle.js';
-import { killProcessesUnder, processesUnder, tempDir } from '../lab/helpers.js';
+import { killProcessesUnder, labStateDir, processesUnder } from '../lab/helpers.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SNIPPET = path.join(repo, 'runbooks/snippets/app-and-monitoring.md');
@@ -26,7 +26,7 @@ let cli: string;
 const savedEntry = process.env.DRILLBOOK_LAB_DAEMON_ENTRY;
 
 beforeAll(async () => {
-  state = await tempDir('drillbook-monitoring-lab-');
+  state = labStateDir('drillbook-monitoring-lab-');
   labDir = path.join(state.dir, 'lab');
   // The emulator daemon is a detached process started from a CLI entry; the lab tests' bundle is one.
   cli = await bundleLabCli('monitoring-snippet');

@@ -2,10 +2,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisAction } from '../../src/actions/redis/index.js';
 import { sentinelAction } from '../../src/actions/sentinel/index.js';
-import { createTestContext, parsedAction, type TestContextOptions } from '../../src/actions/test-context.js';
+import { parsedAction, type TestContextOptions } from '../../src/actions/test-context.js';
 import type { ActionKind } from '../../src/contract/action.js';
 import type { ParsedInfo } from '../../src/targets/redis/info.js';
 import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
+import { runBlock } from './fixture.js';
 
 let cluster: TestRedisCluster;
 
@@ -16,26 +17,18 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-async function run<Spec>(
+/** A fresh context per block; these Sentinels also need their own password. */
+function run<Spec>(
   kind: ActionKind<Spec>,
   attrs: Record<string, string>,
   body = '',
   options: TestContextOptions = {},
 ) {
-  const { spec, action } = parsedAction(kind, { attrs, body });
-  const t = createTestContext({
-    results: { inventory: cluster.inventory },
+  return runBlock(cluster, kind, attrs, body, {
     ...options,
-    vars: { redis_password: cluster.password, sentinel_password: 'sentinel-secret-1', ...options.vars },
-    secretVars: ['redis_password', 'sentinel_password', ...(options.secretVars ?? [])],
-    action,
+    vars: { sentinel_password: 'sentinel-secret-1', ...options.vars },
+    secretVars: ['sentinel_password', ...(options.secretVars ?? [])],
   });
-  try {
-    const outcome = await kind.run(spec, t.ctx);
-    return { outcome, t };
-  } finally {
-    await t.close();
-  }
 }
 
 describe('redis action', () => {

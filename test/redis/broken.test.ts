@@ -2,9 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisAction } from '../../src/actions/redis/index.js';
 import { sentinelAction } from '../../src/actions/sentinel/index.js';
-import { createTestContext, parsedAction } from '../../src/actions/test-context.js';
 import type { ActionKind, CheckResult } from '../../src/contract/action.js';
 import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
+import { runBlock } from './fixture.js';
 
 let cluster: TestRedisCluster;
 
@@ -16,18 +16,7 @@ afterAll(async () => {
 });
 
 async function run<Spec>(kind: ActionKind<Spec>, attrs: Record<string, string>, body = '') {
-  const { spec, action } = parsedAction(kind, { attrs, body });
-  const t = createTestContext({
-    results: { inventory: cluster.inventory },
-    vars: { redis_password: cluster.password },
-    secretVars: ['redis_password'],
-    action,
-  });
-  try {
-    return await kind.run(spec, t.ctx);
-  } finally {
-    await t.close();
-  }
+  return (await runBlock(cluster, kind, attrs, body)).outcome;
 }
 
 function failed(checks: CheckResult[] | undefined): CheckResult[] {

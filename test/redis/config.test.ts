@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RedisData } from '../../src/actions/redis/index.js';
 import { redisAction } from '../../src/actions/redis/index.js';
 import { sentinelAction } from '../../src/actions/sentinel/index.js';
-import { createTestContext, parsedAction, type TestContextOptions } from '../../src/actions/test-context.js';
-import type { ActionKind } from '../../src/contract/action.js';
+import { parsedAction } from '../../src/actions/test-context.js';
 import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
+import { clusterContext, runBlock } from './fixture.js';
 
 let cluster: TestRedisCluster;
 
@@ -18,33 +18,10 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-function context(options: TestContextOptions = {}) {
-  return createTestContext({
-    results: { inventory: cluster.inventory },
-    ...options,
-    vars: { redis_password: cluster.password, ...options.vars },
-    secretVars: ['redis_password'],
-  });
-}
-
-async function run<Spec>(
-  kind: ActionKind<Spec>,
-  attrs: Record<string, string>,
-  body: string,
-  options: TestContextOptions = {},
-) {
-  const { spec, action } = parsedAction(kind, { attrs, body });
-  const t = context({ ...options, action });
-  try {
-    return { outcome: await kind.run(spec, t.ctx), t };
-  } finally {
-    await t.close();
-  }
-}
-
 describe('configuration through the protocol', () => {
   it("CONFIG SET + CONFIG REWRITE persist a setting in the node's own redis.conf", async () => {
-    const { outcome } = await run(
+    const { outcome } = await runBlock(
+      cluster,
       redisAction,
       { node: 'redis-2' },
       'CONFIG SET maxmemory-policy allkeys-lru\nCONFIG REWRITE\nCONFIG GET maxmemory-policy',
@@ -60,7 +37,8 @@ describe('configuration through the protocol', () => {
   });
 
   it('REPLICAOF NO ONE and back, recorded as a fault, templates filling host and port', async () => {
-    const { outcome, t } = await run(
+    const { outcome, t } = await runBlock(
+      cluster,
       redisAction,
       { node: 'redis-2' },
       'REPLICAOF NO ONE\nROLE\nREPLICAOF {{ inventory.redis-1.host }} {{ inventory.redis-1.port }}\nROLE',
@@ -77,7 +55,8 @@ describe('configuration through the protocol', () => {
   });
 
   it('SENTINEL MONITOR / SET / REMOVE, with auth-pass hidden from display and output', async () => {
-    const { outcome, t } = await run(
+    const { outcome, t } = await runBlock(
+      cluster,
       sentinelAction,
       { node: 'sentinel-1' },
       [
@@ -112,7 +91,7 @@ describe('faults, abort and dry run', () => {
       attrs: { node: 'redis-1' },
       body: 'DEBUG SLEEP 2\nPING',
     });
-    const t = context({ action });
+    const t = clusterContext(cluster, { action });
     try {
       const running = redisAction.run(spec, t.ctx);
       setTimeout(() => t.abort(new Error('operator pressed Ctrl-C')), 200);
@@ -124,7 +103,8 @@ describe('faults, abort and dry run', () => {
   });
 
   it('--dry-run sends reads and keeps writes back', async () => {
-    const { outcome, t } = await run(
+    const { outcome, t } = await runBlock(
+      cluster,
       redisAction,
       { node: 'redis-1' },
       'GET drillbook:dry\nSET drillbook:dry 1\nGET drillbook:dry',
@@ -140,7 +120,8 @@ describe('faults, abort and dry run', () => {
   });
 
   it('a command timeout names the node and what to do', async () => {
-    const { outcome } = await run(
+    const { outcome } = await runBlock(
+      cluster,
       redisAction,
       { node: 'redis-1', 'command-timeout': '300ms' },
       'DEBUG SLEEP 1',

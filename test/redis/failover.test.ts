@@ -2,11 +2,11 @@
 // on the event and, when the subscription cannot see it, by polling (127.40.3.x).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sentinelAction } from '../../src/actions/sentinel/index.js';
-import { createTestContext, parsedAction, type TestContext } from '../../src/actions/test-context.js';
+import { parsedAction } from '../../src/actions/test-context.js';
 import { type WaitData, waitAction } from '../../src/actions/wait/index.js';
-import type { ActionContext, ActionKind, ActionOutcome } from '../../src/contract/action.js';
 import { runSentinelEvents } from '../../src/targets/redis/sentinel-events.js';
 import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
+import { clusterContext, runInContext } from './fixture.js';
 
 let cluster: TestRedisCluster;
 
@@ -16,26 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await cluster?.stop();
 });
-
-function context(extraVars: Record<string, string> = {}): TestContext {
-  return createTestContext({
-    results: { inventory: cluster.inventory },
-    vars: { redis_password: cluster.password, ...extraVars },
-    secretVars: ['redis_password'],
-  });
-}
-
-/** Runs one block in a shared context, as the engine does for consecutive steps of one run. */
-async function run<Spec>(
-  t: TestContext,
-  kind: ActionKind<Spec>,
-  attrs: Record<string, string>,
-  body = '',
-): Promise<ActionOutcome> {
-  const { spec, action } = parsedAction(kind, { attrs, body });
-  const ctx: ActionContext = { ...t.ctx, action: { ...t.ctx.action, ...action } };
-  return kind.run(spec, ctx);
-}
 
 const ORDER = [
   '+new-epoch',
@@ -49,10 +29,15 @@ const ORDER = [
 
 describe('failover through the event stream', () => {
   it('sees SENTINEL FAILOVER phase by phase, merged across Sentinels, and wait resolves on +switch-master', async () => {
-    const t = context();
+    const t = clusterContext(cluster);
     try {
       const before = await cluster.currentMaster();
-      const failover = await run(t, sentinelAction, { node: 'sentinel-1' }, 'SENTINEL FAILOVER mymaster');
+      const failover = await runInContext(
+        t,
+        sentinelAction,
+        { node: 'sentinel-1' },
+        'SENTINEL FAILOVER mymaster',
+      );
       expect(failover.ok).toBe(true);
       expect(t.timeline.find((e) => e.source === 'fault')).toEqual({
         source: 'fault',
@@ -60,7 +45,7 @@ describe('failover through the event stream', () => {
         detail: 'sentinel sentinel-1 (127.40.3.21:26379): SENTINEL FAILOVER mymaster',
       });
 
-      const waited = await run(t, waitAction, { event: '+switch-master' });
+      const waited = await runInContext(t, waitAction, { event: '+switch-master' });
       expect(waited.ok).toBe(true);
       const data = waited.data as WaitData;
       expect(data).toMatchObject({ via: 'stream', from: before, to: cluster.node('redis-2').address });
@@ -122,10 +107,10 @@ describe('failover through the event stream', () => {
         '-subscribe',
       );
     }
-    const t = context({ poller_password: 'poller-pass' });
+    const t = clusterContext(cluster, { vars: { poller_password: 'poller-pass' } });
     try {
       const before = await cluster.currentMaster();
-      const survey = await run(
+      const survey = await runInContext(
         t,
         sentinelAction,
         { node: 'all', username: 'poller', password: 'poller_password' },
@@ -135,7 +120,7 @@ describe('failover through the event stream', () => {
       const sentinel = await cluster.client('sentinel-2');
       await cluster.waitHealthy();
       await sentinel.call('SENTINEL', 'FAILOVER', 'mymaster');
-      const waited = await run(t, waitAction, {
+      const waited = await runInContext(t, waitAction, {
         event: '+switch-master',
         username: 'poller',
         password: 'poller_password',
@@ -153,7 +138,7 @@ describe('failover through the event stream', () => {
   });
 
   it('the stream resubscribes when a Sentinel restarts', async () => {
-    const t = context();
+    const t = clusterContext(cluster);
     try {
       const stream = runSentinelEvents(
         t.ctx,
@@ -198,7 +183,7 @@ describe('failover through the event stream', () => {
 
   it('wait until= a verification reports the last expected vs actual when it never holds', async () => {
     await cluster.waitHealthy();
-    const t = context();
+    const t = clusterContext(cluster);
     const sentinel = await cluster.client('sentinel-2');
     try {
       await sentinel.call('SENTINEL', 'SET', 'mymaster', 'quorum', '4');
@@ -219,7 +204,7 @@ describe('failover through the event stream', () => {
   });
 
   it('wait times out with a message naming what it subscribed to', async () => {
-    const t = context();
+    const t = clusterContext(cluster);
     try {
       const { spec, action } = parsedAction(waitAction, { attrs: { event: '+odown' } });
       const outcome = await waitAction.run(spec, {

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisAction } from '../../src/actions/redis/index.js';
 import { sentinelAction } from '../../src/actions/sentinel/index.js';
-import { createTestContext, parsedAction, type TestContext } from '../../src/actions/test-context.js';
+import type { TestContext } from '../../src/actions/test-context.js';
 import { type WaitData, waitAction } from '../../src/actions/wait/index.js';
-import type { ActionContext, ActionKind, ActionOutcome } from '../../src/contract/action.js';
 import { runTunnel } from '../../src/targets/redis/ssh-tunnel.js';
 import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
+import { clusterContext, runInContext } from './fixture.js';
 import { startSshd, type TestSshd } from './sshd.js';
 
 let cluster: TestRedisCluster;
@@ -24,28 +24,10 @@ afterAll(async () => {
 });
 
 function context(knownHosts: string, confirms: boolean[] = []): TestContext {
-  return createTestContext({
-    results: { inventory: cluster.inventory },
-    vars: {
-      redis_password: cluster.password,
-      via: sshd.via,
-      via_key: sshd.clientKeyFile,
-      via_known_hosts: knownHosts,
-    },
-    secretVars: ['redis_password'],
+  return clusterContext(cluster, {
+    vars: { via: sshd.via, via_key: sshd.clientKeyFile, via_known_hosts: knownHosts },
     confirms,
   });
-}
-
-async function run<Spec>(
-  t: TestContext,
-  kind: ActionKind<Spec>,
-  attrs: Record<string, string>,
-  body = '',
-): Promise<ActionOutcome> {
-  const { spec, action } = parsedAction(kind, { attrs, body });
-  const ctx: ActionContext = { ...t.ctx, action: { ...t.ctx.action, ...action } };
-  return kind.run(spec, ctx);
 }
 
 async function tunnelOf(t: TestContext) {
@@ -59,7 +41,7 @@ describe('through an SSH jump host', () => {
     const knownHosts = join(sshd.dir, 'known_hosts_first_use');
     const t = context(knownHosts);
     try {
-      const outcome = await run(t, redisAction, { node: 'redis-1' }, 'ROLE');
+      const outcome = await runInContext(t, redisAction, { node: 'redis-1' }, 'ROLE');
       expect(outcome.ok, outcome.error).toBe(true);
       expect(t.confirmed).toHaveLength(1);
       expect(t.confirmed[0]?.message).toMatch(
@@ -74,7 +56,7 @@ describe('through an SSH jump host', () => {
     }
     const again = context(knownHosts);
     try {
-      expect((await run(again, redisAction, { node: 'redis-2' }, 'PING')).ok).toBe(true);
+      expect((await runInContext(again, redisAction, { node: 'redis-2' }, 'PING')).ok).toBe(true);
       expect(again.confirmed).toEqual([]);
     } finally {
       await again.close();
@@ -88,7 +70,7 @@ describe('through an SSH jump host', () => {
     await writeFile(changed, `[127.40.5.100]:2222 ssh-ed25519 ${otherKey.toString('base64')}\n`);
     const t = context(changed);
     try {
-      const outcome = await run(t, redisAction, { node: 'redis-1' }, 'PING');
+      const outcome = await runInContext(t, redisAction, { node: 'redis-1' }, 'PING');
       expect(outcome.error).toContain(
         `ssh://root@127.40.5.100:2222: HOST KEY CHANGED — ${changed} has a different`,
       );
@@ -97,7 +79,7 @@ describe('through an SSH jump host', () => {
     }
     const refused = context(join(sshd.dir, 'known_hosts_refused'), [false]);
     try {
-      const outcome = await run(refused, redisAction, { node: 'redis-1' }, 'PING');
+      const outcome = await runInContext(refused, redisAction, { node: 'redis-1' }, 'PING');
       expect(outcome.error).toContain('ssh://root@127.40.5.100:2222: host key not trusted (SHA256:');
     } finally {
       await refused.close();
@@ -107,7 +89,7 @@ describe('through an SSH jump host', () => {
   it('names the node when the jump host cannot reach it', async () => {
     const t = context(join(sshd.dir, 'known_hosts_down'));
     try {
-      const outcome = await run(t, redisAction, { node: '127.40.5.99:6379' }, 'PING');
+      const outcome = await runInContext(t, redisAction, { node: '127.40.5.99:6379' }, 'PING');
       expect(outcome.error).toContain(
         '127.40.5.99:6379 connect via ssh://root@127.40.5.100:2222: the jump host could not reach it (',
       );
@@ -120,16 +102,21 @@ describe('through an SSH jump host', () => {
     const t = context(join(sshd.dir, 'known_hosts_all'));
     try {
       for (const verify of ['health', 'agreement', 'discovery']) {
-        const outcome = await run(t, sentinelAction, { node: 'all', verify });
+        const outcome = await runInContext(t, sentinelAction, { node: 'all', verify });
         expect(
           outcome.checks?.filter((c) => !c.ok),
           verify,
         ).toEqual([]);
       }
-      expect((await run(t, redisAction, { verify: 'replication' })).ok).toBe(true);
-      const failover = await run(t, sentinelAction, { node: 'sentinel-2' }, 'SENTINEL FAILOVER mymaster');
+      expect((await runInContext(t, redisAction, { verify: 'replication' })).ok).toBe(true);
+      const failover = await runInContext(
+        t,
+        sentinelAction,
+        { node: 'sentinel-2' },
+        'SENTINEL FAILOVER mymaster',
+      );
       expect(failover.ok).toBe(true);
-      const waited = await run(t, waitAction, { event: '+switch-master' });
+      const waited = await runInContext(t, waitAction, { event: '+switch-master' });
       expect(waited.data).toMatchObject({ via: 'stream', from: '127.40.5.11:6379', to: '127.40.5.12:6379' });
       expect((waited.data as WaitData).seenBy.length).toBeGreaterThan(0);
       const tunnel = await tunnelOf(t);

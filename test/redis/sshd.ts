@@ -17,6 +17,7 @@ import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { requirePackages } from '../helpers/system.js';
 
 const run = promisify(execFile);
 
@@ -44,6 +45,7 @@ function reachable(host: string, port: number): Promise<boolean> {
 }
 
 export async function startSshd(options: { host: string; port: number; user?: string }): Promise<TestSshd> {
+  requirePackages('openssh-server');
   const dir = await mkdtemp(join(tmpdir(), 'drillbook-sshd-'));
   const user = options.user ?? userInfo().username;
   // sshd reads authorized_keys as the logging-in user: another user must be able to get to it.

@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config';
 const allTests = ['src/**/*.test.ts', 'src/**/*.test.tsx', 'test/**/*.test.ts', 'test/**/*.test.tsx'];
 
 /**
- * Tests that start real programs (redis-server, redis-sentinel, sshd, tmux, PHP, Prometheus, nft, the built
- * CLI): the integration project. They check for each program and fail with its install command
+ * Folders whose tests start real programs (redis-server, redis-sentinel, sshd, tmux, PHP, Prometheus, nft,
+ * the built CLI): the integration project, by folder so a new test there cannot slip into the unit project. They check for each program and fail with its install command
  * (test/helpers/system.ts). Everything else is the unit project: `npx vitest --project unit` needs no
  * service and runs in seconds.
  */
@@ -15,9 +15,8 @@ const integration = [
   'test/lab/**/*.test.{ts,tsx}',
   'test/lab-network/**/*.test.{ts,tsx}',
   'test/monitoring/**/*.test.{ts,tsx}',
-  'test/drill/probe.test.ts',
-  'test/drill/drill-faults.test.ts',
-  'test/redis/{actions,broken,config,engine,failover,ssh,tilt}.test.ts',
+  'test/drill/**/*.test.ts',
+  'test/redis/**/*.test.ts',
   'src/lab/monitoring/monitoring.test.ts',
   'src/lab/network/**/*.test.{ts,tsx}',
 ];

@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI, collect, ensureBuilt, FIXTURES, ROOT, runCli, tempDir } from './helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { CLI, collect, ensureBuilt, FIXTURES, ROOT, runCli } from './helpers.js';
 
 const SECRET = 'kept-out-of-argv-7731';
 

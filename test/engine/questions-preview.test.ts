@@ -5,7 +5,8 @@ import { actionKinds } from '../../src/actions/registry.js';
 import type { EngineEvent } from '../../src/contract/events.js';
 import { createEngine } from '../../src/engine/engine.js';
 import { parseRunbook } from '../../src/runbook/parse.js';
-import { action, ofType, ok, runbook, startEngine, step, tempDir, variable } from './fake-runbook.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { action, ofType, ok, runbook, startEngine, step, variable } from './fake-runbook.js';
 
 /** Resolves once the engine reports a pending question. */
 function nextQuestion(events: EngineEvent[]): Promise<Extract<EngineEvent, { type: 'question.asked' }>> {

@@ -1,3 +1,5 @@
+import type { LabNetwork } from './network/lab-network.js';
+
 /** What the emulator knows about a droplet when it asks the runtime to act on it. */
 export interface LabDroplet {
   id: number;
@@ -32,4 +34,6 @@ export interface DropletRuntime {
   /** Lab-only hang simulation: SIGSTOP / SIGCONT every process of the droplet. */
   freeze(droplet: LabDroplet): Promise<void>;
   thaw(droplet: LabDroplet): Promise<void>;
+  /** Container lab only: the Cloud Firewall and network faults, enforced in the VPC namespace. */
+  readonly network?: LabNetwork;
 }

@@ -2,6 +2,8 @@
 // onto it, and in each a small TCP+UDP server. Names carry a per-process prefix; teardown deletes veths
 // before namespaces (a namespace's veth otherwise disappears asynchronously) and kills only its own servers.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 
 export interface TestDroplet {
   id: number;
@@ -189,4 +191,18 @@ export function leftoverNamespaces(): string[] {
     .split('\n')
     .map((line) => line.split(' ')[0] as string)
     .filter((name) => name.startsWith(prefix));
+}
+
+/** Whether the running kernel has sch_netem, from its own config (this machine kind exposes /proc/config.gz). */
+export function kernelHasNetem(): boolean {
+  try {
+    return gunzipSync(readFileSync('/proc/config.gz')).toString().includes('CONFIG_NET_SCH_NETEM=');
+  } catch {
+    // No config exposed: the kernel's module lists say whether sch_netem is built in or loadable.
+    return (
+      execFileSync('sh', ['-c', 'grep -c sch_netem /lib/modules/$(uname -r)/modules.* 2>/dev/null || true'], {
+        encoding: 'utf8',
+      }).trim() !== '0'
+    );
+  }
 }

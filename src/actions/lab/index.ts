@@ -1,22 +1,18 @@
-// ```lab op=freeze node=redis-1 — lab-only faults the DigitalOcean API has no words for: freeze (SIGSTOP,
-// a hung machine that still holds its sockets) and thaw (SIGCONT) every process of a droplet, through the
-// lab emulator's /v2/_lab endpoints. Against --target digitalocean it refuses, saying why.
+// ```lab op=… — lab-only faults the DigitalOcean API has no words for, through the lab emulator's /v2/_lab
+// endpoints: freeze/thaw a droplet (SIGSTOP/SIGCONT, a hung machine that still holds its sockets),
+// partition/heal the VPC network, delay/loss on a droplet's link. Against --target digitalocean it refuses,
+// saying why and what to use instead. Each fault goes on the run's timeline, where drills measure from it.
 import type { IDroplet } from 'dots-wrapper/dist/droplet/index.js';
-import * as z from 'zod';
-import type { ActionContext, ActionKind, ActionOutcome, BlockProblem } from '../../contract/action.js';
+import type { ActionContext, ActionKind, ActionOutcome } from '../../contract/action.js';
 import { apiErrorMessage, labRequest, privateIpOf } from '../../lab/provision.js';
 import { cjsExports } from '../../targets/cjs-exports.js';
+import { networkFailure, runNetworkFault } from './network.js';
+import { type LabSpec, labAttributes, parseLab } from './spec.js';
 
-export const labAttributes = z.strictObject({
-  op: z.enum(['freeze', 'thaw'], { error: 'op= is freeze or thaw' }),
-  /** The droplet's name; {{ references }} are rendered at run time. */
-  node: z.string().min(1, 'node= names a droplet, e.g. node=redis-1'),
-});
-
-export type LabSpec = z.infer<typeof labAttributes>;
+export { type LabSpec, labAttributes } from './spec.js';
 
 export interface LabData {
-  op: LabSpec['op'];
+  op: 'freeze' | 'thaw';
   droplet: { id: number; name: string; private_ip?: string };
   frozen: boolean;
 }
@@ -41,63 +37,100 @@ function failure(ctx: ActionContext, summary: string, error: string): ActionOutc
   return { ok: false, summary, error: `${ctx.runbook.file}:${ctx.action.loc.line}: ${ctx.redact(error)}` };
 }
 
+const INSTEAD: Record<LabSpec['op'], string> = {
+  freeze:
+    'a real droplet cannot be frozen through the DigitalOcean API; simulate a crash with a do droplets.action power_off step instead',
+  thaw: 'a real droplet cannot be frozen through the DigitalOcean API; simulate a crash with a do droplets.action power_off step instead',
+  partition:
+    'the DigitalOcean API cannot partition a VPC; cut the traffic with a Cloud Firewall change (a do firewalls step) instead',
+  heal: 'the DigitalOcean API cannot partition a VPC; restore the Cloud Firewall rules with a do firewalls step instead',
+  delay: 'the DigitalOcean API cannot slow a link',
+  loss: 'the DigitalOcean API cannot drop packets on a link',
+};
+
+function preview(spec: LabSpec, ctx: ActionContext): string[] {
+  switch (spec.op) {
+    case 'freeze':
+    case 'thaw':
+      return [
+        `${spec.op} lab droplet ${ctx.render(spec.node)}: ${spec.op === 'freeze' ? 'SIGSTOP' : 'SIGCONT'} to its processes`,
+      ];
+    case 'partition': {
+      const arrow = spec.direction === 'both' ? '⇹' : '→';
+      return [
+        `partition ${spec.name}: ${ctx.render(spec.from)} ${arrow} ${ctx.render(spec.to)} (packets dropped; container lab)`,
+      ];
+    }
+    case 'heal':
+      return [spec.name ? `heal partition ${spec.name}` : 'heal every partition'];
+    case 'delay':
+      return [`delay ${ctx.render(spec.node)}'s private link by ${spec.delayMs} ms (needs sch_netem)`];
+    case 'loss':
+      return [`drop ${spec.lossPercent}% of ${ctx.render(spec.node)}'s packets (needs sch_netem)`];
+  }
+}
+
+async function freezeOrThaw(
+  spec: Extract<LabSpec, { op: 'freeze' | 'thaw' }>,
+  ctx: ActionContext,
+  target: { apiUrl: string; token: string },
+): Promise<ActionOutcome> {
+  const name = ctx.render(spec.node);
+  const summary = `${spec.op} ${name}`;
+  let droplet: IDroplet | string;
+  try {
+    droplet = await findDroplet(target.apiUrl, target.token, name);
+  } catch (error) {
+    return failure(ctx, summary, `listing the lab's droplets failed: ${apiErrorMessage(error)}`);
+  }
+  if (typeof droplet === 'string') return failure(ctx, summary, droplet);
+  const privateIp = privateIpOf(droplet);
+  const detail = `${name}${privateIp ? ` ${privateIp}` : ''}`;
+  try {
+    await labRequest(target, `/_lab/droplets/${droplet.id}/${spec.op}`);
+  } catch (error) {
+    return failure(ctx, summary, `${detail}: ${(error as Error).message}`);
+  }
+  // A freeze is a fault (drills measure from it); a thaw is the end of one.
+  ctx.timeline(spec.op === 'freeze' ? 'fault' : 'lab', spec.op, detail);
+  const data: LabData = {
+    op: spec.op,
+    droplet: { id: droplet.id, name, ...(privateIp ? { private_ip: privateIp } : {}) },
+    frozen: spec.op === 'freeze',
+  };
+  return {
+    ok: true,
+    summary: `${detail} ${spec.op === 'freeze' ? 'frozen (SIGSTOP)' : 'thawed (SIGCONT)'}`,
+    data,
+  };
+}
+
 export const labAction: ActionKind<LabSpec> = {
   kind: 'lab',
-  description: 'Lab-only faults: freeze (SIGSTOP) or thaw (SIGCONT) every process of a lab droplet',
+  description:
+    'Lab-only faults: freeze/thaw a droplet, partition/heal the VPC network, delay/loss on a link (container lab)',
   attributes: labAttributes,
   defaultSafety: () => 'mutating',
-  parse(input, report: (problem: BlockProblem) => void) {
-    if (input.body.trim() !== '') {
-      report({
-        message: 'a lab block takes no body',
-        hint: 'write ```lab op=freeze node=redis-1 with nothing inside',
-        line: 1,
-      });
-      return undefined;
-    }
-    return labAttributes.parse(input.attrs);
-  },
-  preview(spec, ctx) {
-    const signal = spec.op === 'freeze' ? 'SIGSTOP' : 'SIGCONT';
-    return [`${spec.op} lab droplet ${ctx.render(spec.node)}: ${signal} to its redis processes`];
-  },
+  parse: parseLab,
+  preview,
   async run(spec, ctx) {
-    const name = ctx.render(spec.node);
-    const summary = `${spec.op} ${name}`;
+    const summary = preview(spec, ctx)[0] as string;
     if (ctx.dryRun) return { ok: true, summary: `${summary} (dry run: nothing sent)` };
     const target = await ctx.target();
     if (target.name !== 'lab') {
       return failure(
         ctx,
         summary,
-        `lab op=${spec.op} works only against the lab (--target lab): a real droplet cannot be frozen through the DigitalOcean API; simulate a crash with a do droplets.action power_off step instead`,
+        `lab op=${spec.op} works only against the lab (--target lab): ${INSTEAD[spec.op]}`,
       );
     }
-    let droplet: IDroplet | string;
+    if (spec.op === 'freeze' || spec.op === 'thaw') return freezeOrThaw(spec, ctx, target);
     try {
-      droplet = await findDroplet(target.apiUrl, target.token, name);
+      const outcome = await runNetworkFault(spec, ctx, target);
+      ctx.timeline(outcome.timeline.source, outcome.timeline.name, outcome.timeline.detail);
+      return { ok: true, summary: outcome.summary, data: outcome.data };
     } catch (error) {
-      return failure(ctx, summary, `listing the lab's droplets failed: ${apiErrorMessage(error)}`);
+      return networkFailure(ctx, summary, error);
     }
-    if (typeof droplet === 'string') return failure(ctx, summary, droplet);
-    const privateIp = privateIpOf(droplet);
-    const detail = `${name}${privateIp ? ` ${privateIp}` : ''}`;
-    try {
-      await labRequest(target, `/_lab/droplets/${droplet.id}/${spec.op}`);
-    } catch (error) {
-      return failure(ctx, summary, `${detail}: ${(error as Error).message}`);
-    }
-    // A freeze is a fault (drills measure from it); a thaw is the end of one.
-    ctx.timeline(spec.op === 'freeze' ? 'fault' : 'lab', spec.op, detail);
-    const data: LabData = {
-      op: spec.op,
-      droplet: { id: droplet.id, name, ...(privateIp ? { private_ip: privateIp } : {}) },
-      frozen: spec.op === 'freeze',
-    };
-    return {
-      ok: true,
-      summary: `${detail} ${spec.op === 'freeze' ? 'frozen (SIGSTOP)' : 'thawed (SIGCONT)'}`,
-      data,
-    };
   },
 };

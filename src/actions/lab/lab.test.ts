@@ -44,11 +44,57 @@ describe('lab action', () => {
   it('parses op and node, and reports a bad op or a body', () => {
     expect(parseBlock(labAction, { attrs: { op: 'freeze', node: 'redis-1' } }).problems).toEqual([]);
     expect(parseBlock(labAction, { attrs: { op: 'pause', node: 'redis-1' } }).problems[0]?.message).toContain(
-      'op= is freeze or thaw',
+      'op= is freeze, thaw, partition, heal, delay, loss',
     );
     expect(
       parseBlock(labAction, { attrs: { op: 'thaw', node: 'redis-1' }, body: 'x\n' }).problems[0]?.message,
     ).toBe('a lab block takes no body');
+  });
+
+  it('checks what each op needs, and reads durations and percentages', () => {
+    const problem = (attrs: Record<string, string>) => parseBlock(labAction, { attrs }).problems[0]?.message;
+    expect(problem({ op: 'partition', from: 'redis-1' })).toBe('op=partition needs to=');
+    expect(problem({ op: 'partition', from: 'a', to: 'b', node: 'c' })).toBe(
+      'op=partition does not take node=',
+    );
+    expect(problem({ op: 'delay', node: 'redis-1', delay: 'soon' })).toMatch(
+      /delay="soon" is not a duration/,
+    );
+    expect(problem({ op: 'loss', node: 'redis-1', loss: '150%' })).toMatch(
+      /not a percentage from 0% to 100%/,
+    );
+    expect(problem({ op: 'freeze' })).toBe('op=freeze needs node=');
+    expect(parsedAction(labAction, { attrs: { op: 'partition', from: 'a', to: 'operator' } }).spec).toEqual({
+      op: 'partition',
+      name: 'partition',
+      from: 'a',
+      to: 'operator',
+      direction: 'both',
+    });
+    expect(parsedAction(labAction, { attrs: { op: 'heal' } }).spec).toEqual({ op: 'heal' });
+    expect(parsedAction(labAction, { attrs: { op: 'delay', node: 'a', delay: '1m30s' } }).spec).toMatchObject(
+      {
+        delayMs: 90_000,
+      },
+    );
+    expect(parsedAction(labAction, { attrs: { op: 'loss', node: 'a', loss: '12.5%' } }).spec).toMatchObject({
+      lossPercent: 12.5,
+    });
+  });
+
+  it('a partition in the loopback lab fails saying it needs --lab-mode container', async () => {
+    const blocks: Record<string, string>[] = [
+      { op: 'partition', from: 'redis-1', to: 'operator' },
+      { op: 'heal' },
+      { op: 'delay', node: 'redis-1', delay: '100ms' },
+    ];
+    for (const attrs of blocks) {
+      const { spec, t } = context(attrs);
+      const outcome = await labAction.run(spec, t.ctx);
+      expect(outcome.ok).toBe(false);
+      expect(outcome.error).toMatch(/needs the container lab .*--lab-mode container/);
+      expect(t.timeline).toEqual([]);
+    }
   });
 
   it('freezes a droplet, puts the fault on the timeline, then thaws it', async () => {
@@ -85,5 +131,12 @@ describe('lab action', () => {
     const outcome = await labAction.run(spec, t.ctx);
     expect(outcome.ok).toBe(false);
     expect(outcome.error).toContain('works only against the lab (--target lab)');
+    const partition = context(
+      { op: 'partition', from: 'redis-1', to: 'redis-2' },
+      { name: 'digitalocean' as never, apiUrl: 'http://127.0.0.1:9/v2', token: 'x' },
+    );
+    expect((await labAction.run(partition.spec, partition.t.ctx)).error).toMatch(
+      /cannot partition a VPC; cut the traffic with a Cloud Firewall change/,
+    );
   });
 });

@@ -32,10 +32,13 @@ export class EmulatorCore {
       state,
       changed: () => this.changed(),
     });
+    runtime?.network?.syncFirewalls(state);
   }
 
+  /** After every change: saved, and the container lab's firewall recompiled (firewalls, tags, droplets). */
   changed(): void {
     this.persist(this.state);
+    this.runtime?.network?.syncFirewalls(this.state);
   }
 
   now(): string {

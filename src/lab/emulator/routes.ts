@@ -6,6 +6,7 @@ import { dropletRoutes } from './resources/droplets.js';
 import { firewallRoutes } from './resources/firewalls.js';
 import { keyRoutes } from './resources/keys.js';
 import { labRoutes } from './resources/lab.js';
+import { labNetworkRoutes } from './resources/lab-network.js';
 import { tagRoutes } from './resources/tags.js';
 import { vpcRoutes } from './resources/vpcs.js';
 import type { Route } from './router.js';
@@ -22,4 +23,5 @@ export const allRoutes: readonly Route[] = [
   ...firewallRoutes,
   ...tagRoutes,
   ...labRoutes,
+  ...labNetworkRoutes,
 ];

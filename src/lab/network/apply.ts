@@ -12,18 +12,22 @@ export interface CommandResult {
 /** Runs a command inside a network namespace, feeding it stdin; never rejects on a non-zero exit. */
 export function inNamespace(namespace: string, argv: readonly string[], stdin = ''): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('ip', ['netns', 'exec', namespace, ...argv], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('ip', ['netns', 'exec', namespace, ...argv], {
+      stdio: [stdin === '' ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
     });
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
     child.once('error', reject);
     child.once('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    child.stdin.end(stdin);
+    // A command that exits without reading its input must not become an unhandled EPIPE.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(stdin);
   });
 }
 

@@ -1,5 +1,5 @@
 // Whether a step may run: safe steps run; mutating ones ask unless --yes; destructive ones make the
-// operator type the resource name unless --yes --allow-destroy. A step an interrupted run left half-done
+// operator type the resource name (the kind's confirmation() names it) unless --yes --allow-destroy. A step an interrupted run left half-done
 // is never re-run silently.
 import type { ActionKind, Interaction } from '../contract/action.js';
 import type { EngineEventBody } from '../contract/events.js';
@@ -26,18 +26,6 @@ export interface ConfirmInput {
   /** What the action's kind adds to its confirmation (e.g. count and price of droplets), if anything. */
   confirmationFor(actionIndex: number): Promise<ActionConfirmation | undefined>;
   emit(body: EngineEventBody): void;
-}
-
-/** Attributes that name the resource a destructive action acts on, in order of preference. */
-const RESOURCE_ATTRIBUTES = ['name', 'node', 'droplet', 'resource'];
-
-export function typeToConfirmFor(step: Step, render: (text: string) => string): string {
-  const destructive = step.actions.find((action) => action.safety === 'destructive');
-  for (const attribute of RESOURCE_ATTRIBUTES) {
-    const value = destructive?.attrs[attribute];
-    if (value) return render(value);
-  }
-  return step.id;
 }
 
 /** The runbook's own words first, then what the kind looked up; where neither says, which block runs. */
@@ -73,7 +61,8 @@ export async function confirmStep(input: ConfirmInput): Promise<ConfirmDecision>
   const destructiveIndex = step.actions.findIndex((action) => action.safety === 'destructive');
   const typeToConfirm =
     step.safety === 'destructive'
-      ? (details[destructiveIndex]?.typeToConfirm ?? typeToConfirmFor(step, input.render))
+      ? // The kind knows which resource its block acts on (confirmation()); otherwise the step's id.
+        (details[destructiveIndex]?.typeToConfirm ?? step.id)
       : undefined;
   let accepted: boolean;
   try {

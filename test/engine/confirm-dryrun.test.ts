@@ -1,4 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { labAction } from '../../src/actions/lab/index.js';
+import { probeAction } from '../../src/actions/probe/index.js';
+import { redisAction } from '../../src/actions/redis/index.js';
+import { sentinelAction } from '../../src/actions/sentinel/index.js';
+import { createTestContext, parsedAction } from '../../src/actions/test-context.js';
 import { stepNeedsOperator } from '../../src/engine/engine.js';
 import {
   action,
@@ -32,8 +37,9 @@ const destructive = (onRun: () => void) =>
           onRun();
           return ok();
         },
+        typeToConfirm: 'redis-1',
       },
-      { safety: 'destructive', attrs: { name: 'redis-1' } },
+      { safety: 'destructive' },
     ),
   ]);
 
@@ -234,5 +240,36 @@ describe('engine: what the kind adds to a confirmation', () => {
     });
     expect(await engine.runAll()).toBe('passed');
     expect(asked).toBe(0);
+  });
+});
+
+describe('the kinds name what a destructive block acts on (confirmation())', () => {
+  it('redis, sentinel and lab by their node, probe by its name, rendered', async () => {
+    const t = createTestContext({ vars: { victim: 'redis-2' } });
+    const redis = parsedAction(redisAction, { attrs: { node: '{{ vars.victim }}' }, body: 'DEBUG SLEEP 1' });
+    expect(await redisAction.confirmation?.(redis.spec, t.ctx)).toEqual({ typeToConfirm: 'redis-2' });
+    const sentinel = parsedAction(sentinelAction, {
+      attrs: { node: 'sentinel-1', master: 'mymaster' },
+      body: 'SENTINEL FAILOVER mymaster',
+    });
+    expect(await sentinelAction.confirmation?.(sentinel.spec, t.ctx)).toEqual({
+      typeToConfirm: 'sentinel-1',
+    });
+    const lab = parsedAction(labAction, { attrs: { op: 'freeze', node: 'redis-1' } });
+    expect(await labAction.confirmation?.(lab.spec, t.ctx)).toEqual({ typeToConfirm: 'redis-1' });
+    const probe = parsedAction(probeAction, { attrs: { name: 'app', rate: '200/s' }, body: 'stop' });
+    expect(await probeAction.confirmation?.(probe.spec, t.ctx)).toEqual({ typeToConfirm: 'app' });
+  });
+
+  it('falls back to the step id when the kind names nothing', async () => {
+    const interaction = scriptedInteraction({ confirm: false });
+    const { engine } = await startEngine({
+      runbook: runbook([
+        step('wipe', [action({ behave: () => ok() }, { safety: 'destructive', attrs: { name: 'x' } })]),
+      ]),
+      interaction,
+    });
+    await engine.runAll();
+    expect(interaction.confirms[0]?.typeToConfirm).toBe('wipe');
   });
 });

@@ -16,6 +16,8 @@ export interface FakeSpec {
   /** Shown in the preview; may hold {{ references }}. */
   preview?: string;
   behave(ctx: ActionContext): Promise<ActionOutcome> | ActionOutcome;
+  /** What the kind's confirmation() names for the operator to type, as a real kind names its resource. */
+  typeToConfirm?: string;
 }
 
 export const fakeKind: ActionKind<FakeSpec> = {
@@ -25,6 +27,7 @@ export const fakeKind: ActionKind<FakeSpec> = {
   defaultSafety: () => 'safe',
   parse: () => undefined,
   preview: (spec, ctx) => [ctx.render(spec.preview ?? 'fake action')],
+  confirmation: async (spec) => (spec.typeToConfirm ? { typeToConfirm: spec.typeToConfirm } : {}),
   run: async (spec, ctx) => spec.behave(ctx),
 };
 

@@ -113,6 +113,12 @@ export const labAction: ActionKind<LabSpec> = {
   defaultSafety: () => 'mutating',
   parse: parseLab,
   preview,
+  /** A destructive block is confirmed by typing what it acts on: the partition's name, else the droplet. */
+  async confirmation(spec, ctx) {
+    if ('name' in spec && spec.name) return { typeToConfirm: spec.name };
+    if ('node' in spec) return { typeToConfirm: ctx.render(spec.node) };
+    return {};
+  },
   async run(spec, ctx) {
     const summary = preview(spec, ctx)[0] as string;
     if (ctx.dryRun) return { ok: true, summary: `${summary} (dry run: nothing sent)` };

@@ -269,6 +269,10 @@ export const probeAction: ActionKind<ProbeSpec> = {
   defaultSafety: () => 'safe',
   parse: parseProbe,
   publishes: (spec) => [`probe.${spec.name}`],
+  /** A destructive block is confirmed by typing the probe's name. */
+  async confirmation(spec) {
+    return { typeToConfirm: spec.name };
+  },
   preview(spec, ctx) {
     const sentinels = (() => {
       try {

@@ -75,6 +75,10 @@ export const redisAction: ActionKind<RedisSpec> = {
   attributes: redisAttributes,
   defaultSafety: (spec) => (spec.verify ? 'safe' : mostDangerous(spec.commands)),
   parse: parseRedis,
+  /** A destructive block is confirmed by typing the node it acts on. */
+  async confirmation(spec, ctx) {
+    return spec.attrs.node ? { typeToConfirm: ctx.render(spec.attrs.node) } : {};
+  },
   preview(spec, ctx) {
     const target = spec.verify
       ? (spec.attrs.nodes ?? spec.attrs.node ?? 'every redis node in the inventory')

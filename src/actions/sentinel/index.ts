@@ -135,6 +135,10 @@ export const sentinelAction: ActionKind<SentinelSpec> = {
           : 'safe'
         : mostDangerous(spec.commands),
   parse: parseSentinel,
+  /** A destructive block is confirmed by typing the node it acts on. */
+  async confirmation(spec, ctx) {
+    return spec.attrs.node ? { typeToConfirm: ctx.render(spec.attrs.node) } : {};
+  },
   preview(spec, ctx) {
     const where = spec.all ? 'every Sentinel' : ctx.redact(spec.attrs.node);
     if (spec.op) return switchoverPreview(spec, masterNameFor(spec.attrs.master, ctx), where);

@@ -1,5 +1,6 @@
 // The contract every action kind implements. Adding a kind = one folder under src/actions/ + one registry line.
 import type { z } from 'zod';
+import type { ClusterSnapshot } from './cluster.js';
 import type { ActionBlock, Runbook, Safety, TargetName } from './runbook.js';
 
 export interface TimelineEntry {
@@ -133,6 +134,8 @@ export interface ActionContext {
    * Sentinels is emitted when its merge window closes); defaults to now.
    */
   timeline(source: string, name: string, detail: string, seenBy?: string[], at?: number): void;
+  /** Reports the cluster's current shape to the live cluster view (the drill's cluster watch calls it). */
+  cluster?(snapshot: ClusterSnapshot): void;
   /** The run's timeline entries at or after monotonic time t (drills compute failover phases from it). */
   timelineSince?(t: number): ReadonlyArray<TimelineEntry>;
   /**

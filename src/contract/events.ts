@@ -1,6 +1,7 @@
 // Everything the engine tells its subscribers (store, plain/json reporters, journal). One-way: engine → out.
 
 import type { CheckResult, ConfirmRequest, PromptRequest } from './action.js';
+import type { ClusterSnapshot } from './cluster.js';
 import type { Safety, TargetName } from './runbook.js';
 
 export type StepStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped';
@@ -109,6 +110,8 @@ export type EngineEventBody =
       at?: number;
     }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; message: string }
+  /** The cluster's shape now (roles, links, Sentinel views), about once a second while a drill watches it. */
+  | { type: 'cluster'; snapshot: ClusterSnapshot }
   /** runAll() stopped: at the end, before a step that needs the operator (stopBefore), or at a step that did not pass. */
   | { type: 'steps.stopped'; reason: StopReason; step?: string }
   | {

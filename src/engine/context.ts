@@ -98,6 +98,7 @@ export function createActionContext(deps: ContextDeps, input: ContextInput): Act
     progress: (message, done, total) =>
       deps.emit({ type: 'action.progress', ...where, message, done, total }),
     timeline: (source, name, detail, seenBy, at) => deps.timeline({ source, name, detail, seenBy }, at),
+    cluster: (snapshot) => deps.emit({ type: 'cluster', snapshot }),
     timelineSince: deps.timelineSince,
     publish(path, value, options) {
       deps.publish(path, value, options?.secret);

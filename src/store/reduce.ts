@@ -17,6 +17,8 @@ class Batch {
   private steps: Record<string, StepState> | undefined;
   private readonly touched = new Set<string>();
   private timelineVersion: number;
+  private cluster: TuiState['cluster'];
+  private probesRunning: string[];
   private resultsVersion: number;
   private logs: TuiState['logs'] | undefined;
   private question: TuiState['question'];
@@ -25,6 +27,8 @@ class Batch {
   constructor(private readonly state: TuiState) {
     this.run = state.run;
     this.timelineVersion = state.timelineVersion;
+    this.cluster = state.cluster;
+    this.probesRunning = state.probesRunning;
     this.resultsVersion = state.resultsVersion;
     this.question = state.question;
     this.ui = state.ui;
@@ -189,8 +193,12 @@ class Batch {
         action.view = event.view;
         action.progress = undefined;
         this.resultsVersion += 1;
+        if (event.kind === 'probe') this.noteProbe(event.summary, event.data);
         return;
       }
+      case 'cluster':
+        this.cluster = { snapshot: event.snapshot, t: event.t };
+        return;
       case 'confirm.answered': {
         const step = this.step(event.step);
         if (!step) return;
@@ -230,10 +238,20 @@ class Batch {
     }
   }
 
+  /** A probe's start result says running: true, its stop result running: false. */
+  private noteProbe(summary: string, data: unknown): void {
+    const name = summary.match(/^probe ([A-Za-z0-9_-]+)/)?.[1];
+    if (!name || typeof data !== 'object' || data === null || !('running' in data)) return;
+    const others = this.probesRunning.filter((running) => running !== name);
+    this.probesRunning = data.running === true ? [...others, name] : others;
+  }
+
   result(): TuiState {
     const next: TuiState = {
       ...this.state,
       run: this.run,
+      cluster: this.cluster,
+      probesRunning: this.probesRunning,
       timelineVersion: this.timelineVersion,
       resultsVersion: this.resultsVersion,
       question: this.question,

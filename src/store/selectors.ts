@@ -15,6 +15,11 @@ export const selectBusy = (s: TuiState) => s.busy;
 export const selectShowFeed = (s: TuiState) => s.showFeed;
 export const selectResultsVersion = (s: TuiState) => s.resultsVersion;
 export const selectTimelineVersion = (s: TuiState) => s.timelineVersion;
+export const selectCluster = (s: TuiState) => s.cluster;
+/** The cluster pane shows while a probe runs (and a snapshot has arrived), unless pinned by its key. */
+export const selectShowCluster = (s: TuiState): boolean =>
+  s.cluster !== undefined &&
+  (s.ui.clusterPane === 'shown' || (s.ui.clusterPane === 'auto' && s.probesRunning.length > 0));
 export const selectScroll = (pane: Pane) => (s: TuiState) => s.ui.scroll[pane];
 
 export const selectSelectedStepId = (s: TuiState): string | undefined => s.stepOrder[s.ui.selected];

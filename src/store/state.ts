@@ -1,6 +1,7 @@
 // The TUI's state: what the engine has told us (run, steps, actions, timeline) plus what the operator is
 // doing (selection, focus, scroll, dialogs). Pure data and types; no React, no Ink.
 import type { CheckResult } from '../contract/action.js';
+import type { ClusterSnapshot } from '../contract/cluster.js';
 import type { Question, RunStatus, StepStatus } from '../contract/events.js';
 import type { Runbook, Safety, TargetName } from '../contract/runbook.js';
 import { RingBuffer } from './ring-buffer.js';
@@ -107,6 +108,8 @@ export interface UiState {
   interruptArmed: boolean;
   /** One line under the panes: what just happened or why a key did nothing. */
   notice?: { text: string; level: 'info' | 'warn' | 'error' };
+  /** The cluster pane: 'auto' shows it while a probe runs; the toggle key pins it shown or hidden. */
+  clusterPane: 'auto' | 'shown' | 'hidden';
 }
 
 export interface TuiState {
@@ -121,6 +124,10 @@ export interface TuiState {
   logs: LogEntry[];
   /** Whether the runbook talks to Sentinels (sentinel/probe/wait blocks): shows the event feed pane. */
   showFeed: boolean;
+  /** The latest cluster snapshot from the drill's cluster watch, with the run time it arrived at. */
+  cluster?: { snapshot: ClusterSnapshot; t: number };
+  /** Probes started and not yet stopped (by name): the cluster pane shows itself while there are any. */
+  probesRunning: string[];
   /** A command from the operator is driving the engine (run, run-on, retry). */
   busy: boolean;
   /** What the engine is waiting for the operator to answer (question.asked until question.closed). */
@@ -165,7 +172,9 @@ export function initialState(runbook: Runbook, options: { target: TargetName; dr
       helpOpen: false,
       askingQuit: false,
       interruptArmed: false,
+      clusterPane: 'auto',
     },
+    probesRunning: [],
   };
 }
 

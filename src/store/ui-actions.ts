@@ -1,5 +1,5 @@
 // Operator-side state changes that do not involve the engine: selection, focus, scroll, panels, notices.
-import { selectFocusedActionIndex, selectPanes, selectSelectedStep } from './selectors.js';
+import { selectFocusedActionIndex, selectPanes, selectSelectedStep, selectShowCluster } from './selectors.js';
 import type { Pane, UiState } from './state.js';
 import type { TuiStore } from './store.js';
 
@@ -68,6 +68,11 @@ export function setDetailScrollMax(store: TuiStore, max: number): void {
 
 export function toggleOutputExpanded(store: TuiStore): void {
   patchUi(store, { outputExpanded: !store.getState().ui.outputExpanded });
+}
+
+/** Pins the cluster pane to the opposite of what shows now (it no longer follows the probes). */
+export function toggleClusterPane(store: TuiStore): void {
+  patchUi(store, { clusterPane: selectShowCluster(store.getState()) ? 'hidden' : 'shown' });
 }
 
 export function setHelpOpen(store: TuiStore, open: boolean): void {

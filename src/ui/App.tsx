@@ -5,10 +5,12 @@ import type { Question } from '../contract/events.js';
 import type { Commands } from '../store/commands.js';
 import {
   selectAskingQuit,
+  selectCluster,
   selectFocus,
   selectHelpOpen,
   selectQuestion,
   selectSelectedStep,
+  selectShowCluster,
   selectShowFeed,
 } from '../store/selectors.js';
 import type { TuiStore } from '../store/store.js';
@@ -18,8 +20,10 @@ import {
   scrollFocused,
   setHelpOpen,
   setNotice,
+  toggleClusterPane,
   toggleOutputExpanded,
 } from '../store/ui-actions.js';
+import { ClusterView, clusterRows } from './ClusterView.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { EventFeed } from './EventFeed.js';
 import { Footer, NoticeLine } from './Footer.js';
@@ -36,6 +40,7 @@ import { StepList } from './StepList.js';
 import { useTui, useTuiStore } from './store-context.js';
 
 const FEED_HEIGHT = 8;
+const MIN_DETAIL_ROWS = 6;
 const ESC = '\u001B';
 
 function dispatch(command: CommandName, store: TuiStore, commands: Commands, page: number): void {
@@ -51,6 +56,7 @@ function dispatch(command: CommandName, store: TuiStore, commands: Commands, pag
     pageUp: () => scrollFocused(store, -1, page),
     pageDown: () => scrollFocused(store, 1, page),
     toggleOutput: () => toggleOutputExpanded(store),
+    toggleCluster: () => toggleClusterPane(store),
     help: () => setHelpOpen(store, true),
     quit: () => commands.quit(),
     interrupt: () => commands.interrupt(),
@@ -87,14 +93,20 @@ export function App() {
   const question = useTuiStore(selectQuestion);
   const askingQuit = useTuiStore(selectAskingQuit);
   const showFeed = useTuiStore(selectShowFeed);
+  const showCluster = useTuiStore(selectShowCluster);
+  const cluster = useTuiStore(selectCluster);
   const selected = useTuiStore(selectSelectedStep);
 
   // One row is left free so Ink never falls back to clearing the whole screen on each frame.
   const height = rows - 1;
   const dialogRows = question ? rowsFor(question, columns) : askingQuit ? 3 : 0;
   const mainRows = Math.max(6, height - 3 - dialogRows);
-  const feedRows = showFeed ? FEED_HEIGHT : 0;
-  const detailRows = mainRows - feedRows;
+  const clusterWanted = showCluster && cluster ? 3 + clusterRows(cluster.snapshot) : 0;
+  // While the cluster shows, the feed gives up two rows; the detail pane keeps at least MIN_DETAIL_ROWS.
+  const feedRows = showFeed ? (clusterWanted > 0 ? FEED_HEIGHT - 2 : FEED_HEIGHT) : 0;
+  const clusterRowsShown = Math.min(clusterWanted, mainRows - feedRows - MIN_DETAIL_ROWS);
+  const clusterPaneRows = clusterRowsShown >= 4 ? clusterRowsShown : 0;
+  const detailRows = mainRows - feedRows - clusterPaneRows;
   const listWidth = stepListWidth(columns);
   const dialogOpen = question !== undefined || askingQuit;
 
@@ -154,6 +166,11 @@ export function App() {
             >
               <StepDetail height={paneContentRows(detailRows)} />
             </Pane>
+            {clusterPaneRows > 0 && cluster ? (
+              <Pane title={`Cluster ${cluster.snapshot.masterName}`} focused={false} height={clusterPaneRows}>
+                <ClusterView snapshot={cluster.snapshot} />
+              </Pane>
+            ) : null}
             {showFeed ? (
               <Pane title="Sentinel events" focused={focus === 'feed'} height={feedRows}>
                 <EventFeed height={paneContentRows(feedRows)} />

@@ -16,6 +16,7 @@ export type CommandName =
   | 'pageUp'
   | 'pageDown'
   | 'toggleOutput'
+  | 'toggleCluster'
   | 'help'
   | 'quit'
   | 'interrupt';
@@ -157,6 +158,16 @@ export const KEYMAP: readonly KeyBinding[] = [
     help: 'Expand or collapse action output.',
     dangerous: false,
     footer: true,
+  },
+  {
+    command: 'toggleCluster',
+    keys: [{ char: 'c' }],
+    label: 'cluster',
+    help: 'Show or hide the live cluster view (shown by itself while a probe runs).',
+    dangerous: false,
+    footer: true,
+    disabledReason: (state) =>
+      state.cluster ? undefined : 'no cluster snapshot yet: the view starts with the first probe',
   },
   {
     command: 'help',

@@ -17,6 +17,7 @@ import {
   resolveNodeList,
 } from '../../targets/redis/inventory.js';
 import { addressesNamed, surveySentinels } from '../../targets/redis/sentinel-survey.js';
+import { watchCluster } from './cluster.js';
 import { type ProbeSpec, parseProbe, probeAttributes } from './spec.js';
 
 interface RunningProbe {
@@ -143,6 +144,7 @@ async function start(spec: ProbeSpec, ctx: ActionContext): Promise<ActionOutcome
     };
   }
   probes.set(spec.name, { probe, startedAt: ctx.now(), sentinels, addresses });
+  watchCluster(spec, ctx, nodes);
   const data = { running: true, master_before: master, rate_per_second: spec.ratePerSecond };
   ctx.publish(`probe.${spec.name}`, data);
   return {

@@ -1,4 +1,6 @@
 // drillbook check FILE...: every problem of every file at once, as file:line:col: message.
+
+import { actionKinds } from '../actions/registry.js';
 import { formatDiagnostic } from '../contract/runbook.js';
 import { loadRunbook } from '../runbook/parse.js';
 import { EXIT, HELP, parseCommandArgs, UsageError } from './args.js';
@@ -12,7 +14,7 @@ export async function runCheckCommand(argv: string[]): Promise<number> {
   if (positionals.length === 0) throw new UsageError('name at least one runbook file to check', 'check');
   let invalid = 0;
   for (const file of positionals) {
-    const { runbook, diagnostics } = await loadRunbook(file);
+    const { runbook, diagnostics } = await loadRunbook(file, { kinds: actionKinds });
     for (const diagnostic of diagnostics) process.stdout.write(`${formatDiagnostic(diagnostic)}\n`);
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
     if (runbook && errors === 0) {

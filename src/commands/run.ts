@@ -63,14 +63,17 @@ export async function runRunCommand(argv: string[]): Promise<number> {
   }
   const mode: OutputMode = values.json ? 'json' : values.plain || !process.stdout.isTTY ? 'plain' : 'tui';
 
-  const [{ loadRunbook }, { formatDiagnostic }, engineModule, { selectSteps }] = await Promise.all([
-    import('../runbook/parse.js'),
-    import('../contract/runbook.js'),
-    import('../engine/engine.js'),
-    import('../engine/steps.js'),
-  ]);
+  // The registered kinds go down from here to the parser, the engine and (through the engine) the TUI.
+  const [{ actionKinds: kinds }, { loadRunbook }, { formatDiagnostic }, engineModule, { selectSteps }] =
+    await Promise.all([
+      import('../actions/registry.js'),
+      import('../runbook/parse.js'),
+      import('../contract/runbook.js'),
+      import('../engine/engine.js'),
+      import('../engine/steps.js'),
+    ]);
   const file = positionals[0] as string;
-  const { runbook, diagnostics } = await loadRunbook(file);
+  const { runbook, diagnostics } = await loadRunbook(file, { kinds });
   for (const diagnostic of diagnostics) process.stderr.write(`${formatDiagnostic(diagnostic)}\n`);
   if (!runbook) {
     process.stderr.write(`${file}: not run; fix the errors above (drillbook check ${file} lists them)\n`);
@@ -108,6 +111,7 @@ export async function runRunCommand(argv: string[]): Promise<number> {
   const createEngine = (interaction?: Interaction) =>
     engineModule.createEngine({
       runbook,
+      kinds,
       target: targetName,
       resolveTarget: () => resolveTarget(targetName),
       vars,

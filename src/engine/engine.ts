@@ -39,8 +39,9 @@ export interface EngineOptions {
   journalPath?: string;
   /** Run id or journal path to continue. */
   resume?: string;
+  /** The registered action kinds, passed in by the command layer (src/actions/registry.ts) or a test. */
   // biome-ignore lint/suspicious/noExplicitAny: kinds have different spec types; each kind checks its own.
-  kinds?: ReadonlyMap<string, ActionKind<any>>;
+  kinds: ReadonlyMap<string, ActionKind<any>>;
   /** A --var the runbook neither declares nor publishes is an error unless this is set (then a warning). */
   allowUnknownVars?: boolean;
   /** Default: os.userInfo().username. */
@@ -53,7 +54,7 @@ export function stepNeedsOperator(step: Step): boolean {
 }
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
-  const kinds = options.kinds ?? (await import('../actions/registry.js')).actionKinds;
+  const { kinds } = options;
   let replay: ReplayedRun | undefined;
   let journalPath: string;
   let runId: string;

@@ -17,8 +17,8 @@ import { didYouMean } from './suggest.js';
 import { TemplateSet } from './templates.js';
 
 export interface ParseOptions {
-  /** Action kinds by name; defaults to the registry (src/actions/registry.ts). */
-  kinds?: KindMap;
+  /** Action kinds by name: the command layer passes the registry (src/actions/registry.ts), tests their own. */
+  kinds: KindMap;
   /** Reads a template file beside the runbook; undefined when it does not exist. */
   readTemplateFile?: (name: string) => string | undefined;
 }
@@ -43,7 +43,7 @@ export function parseRunbookWith(
   source: string,
   file: string,
   kinds: KindMap,
-  options: ParseOptions = {},
+  options: Omit<ParseOptions, 'kinds'> = {},
 ): ParseResult {
   const diagnostics = new DiagnosticList(file);
   const text = sourceText(source);

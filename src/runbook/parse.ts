@@ -1,18 +1,17 @@
 // Public entry points of the runbook parser: parseRunbook (source text) and loadRunbook (a file).
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { actionKinds } from '../actions/registry.js';
 import { type ParseOptions, type ParseResult, parseRunbookWith } from './document.js';
 import { templateFileReader } from './template-files.js';
 
 export type { ParseOptions, ParseResult } from './document.js';
 export { templateFileReader } from './template-files.js';
 
-export function parseRunbook(source: string, file: string, options: ParseOptions = {}): ParseResult {
-  return parseRunbookWith(source, file, options.kinds ?? actionKinds, options);
+export function parseRunbook(source: string, file: string, options: ParseOptions): ParseResult {
+  return parseRunbookWith(source, file, options.kinds, options);
 }
 
-export async function loadRunbook(path: string, options: ParseOptions = {}): Promise<ParseResult> {
+export async function loadRunbook(path: string, options: ParseOptions): Promise<ParseResult> {
   let source: string;
   try {
     source = await readFile(path, 'utf8');

@@ -1,10 +1,12 @@
 // The do kind inside the real parser and engine: a Markdown runbook provisions, later steps address the
 // results, a power step puts the fault on the timeline, and neither the token nor the password reaches the
 // events or the journal. --dry-run sends nothing.
+
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionKinds } from '../../src/actions/registry.js';
 import type { ConfirmRequest, Interaction, TargetInfo } from '../../src/contract/action.js';
 import type { EngineEvent } from '../../src/contract/events.js';
 import { createEngine } from '../../src/engine/engine.js';
@@ -84,12 +86,13 @@ function headless(confirms: ConfirmRequest[]): Interaction {
 }
 
 async function runBook(options: { dryRun?: boolean }) {
-  const parsed = parseRunbook(source, join(stateDir, 'book.md'));
+  const parsed = parseRunbook(source, join(stateDir, 'book.md'), { kinds: actionKinds });
   expect(parsed.diagnostics).toEqual([]);
   const runbook = parsed.runbook;
   if (!runbook) throw new Error('runbook did not parse');
   const confirms: ConfirmRequest[] = [];
   const engine = await createEngine({
+    kinds: actionKinds,
     runbook,
     target: 'digitalocean',
     resolveTarget: async () => target,

@@ -4,10 +4,12 @@
 // works when chosen; the disaster-recovery runbook (lab VPC 127.81.0.0/24) and the training runbook
 // (127.83.0.0/24) provision, drill and tear down a lab cluster.
 // Each run has its own XDG_STATE_HOME, so its lab emulator and droplets are its own, and are stopped after.
+
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionKinds } from '../../src/actions/registry.js';
 import { renderMarkdownReport, summarizeRun } from '../../src/engine/report.js';
 import { startRedisCluster } from '../helpers/redis-cluster.js';
 import {
@@ -202,7 +204,7 @@ describe('runbooks/incident-master-down.md against the lab', () => {
 /** Step ids of a shipped runbook, in order. */
 async function stepIds(runbook: string): Promise<string[]> {
   const { loadRunbook } = await import('../../src/runbook/parse.js');
-  const loaded = await loadRunbook(join(ROOT, runbook));
+  const loaded = await loadRunbook(join(ROOT, runbook), { kinds: actionKinds });
   if (!loaded.runbook) throw new Error(`${runbook} does not parse`);
   return loaded.runbook.steps.map((step) => step.id);
 }

@@ -3,10 +3,12 @@
 // real parser and engine against --target lab: the PHP client reaches the master, SENTINEL FAILOVER, the PHP
 // client follows the new master, Alertmanager shows the failover alert (on the run's timeline), Prometheus
 // shows the replica link recovered. Then monitoring and the lab stop, leaving no process.
+
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionKinds } from '../../src/actions/registry.js';
 import type { Interaction } from '../../src/contract/action.js';
 import type { EngineEvent } from '../../src/contract/events.js';
 import { createEngine } from '../../src/engine/engine.js';
@@ -79,10 +81,11 @@ describe('app and monitoring snippet in the lab', () => {
     ]);
     expect(targets.data.activeTargets.every((t) => Date.parse(t.lastScrape) > 0)).toBe(true);
 
-    const parsed = await loadRunbook(SNIPPET);
+    const parsed = await loadRunbook(SNIPPET, { kinds: actionKinds });
     expect(parsed.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     if (!parsed.runbook) throw new Error('no runbook');
     const engine = await createEngine({
+      kinds: actionKinds,
       runbook: parsed.runbook,
       target: 'lab',
       resolveTarget: () => resolveLabTarget({ stateDir: labDir }),

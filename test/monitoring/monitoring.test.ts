@@ -2,10 +2,12 @@
 // prometheus-redis-exporter + prometheus-alertmanager from runbooks/monitoring/, and a runbook whose http
 // blocks confirm through the APIs that every node is scraped, that the failover alert fired after a SIGKILLed
 // master, and that the replica link recovered once the old master rejoined.
+
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionKinds } from '../../src/actions/registry.js';
 import type { Interaction } from '../../src/contract/action.js';
 import type { EngineEvent } from '../../src/contract/events.js';
 import { createEngine, type Engine } from '../../src/engine/engine.js';
@@ -81,10 +83,11 @@ const yes: Interaction = {
 };
 
 async function engineFor(journalDir: string): Promise<Engine> {
-  const parsed = parseRunbook(RUNBOOK, join(journalDir, 'monitoring.md'));
+  const parsed = parseRunbook(RUNBOOK, join(journalDir, 'monitoring.md'), { kinds: actionKinds });
   expect(parsed.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   if (!parsed.runbook) throw new Error('no runbook');
   return createEngine({
+    kinds: actionKinds,
     runbook: parsed.runbook,
     target: 'lab',
     resolveTarget: async () => {

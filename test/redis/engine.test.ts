@@ -1,9 +1,11 @@
 // A runbook with redis / sentinel / wait blocks run by the real parser and engine against a real cluster
 // (127.40.6.x): steps pass, the failover reaches the journal's timeline merged across Sentinels, no secret leaks.
+
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionKinds } from '../../src/actions/registry.js';
 import type { Interaction } from '../../src/contract/action.js';
 import type { EngineEvent } from '../../src/contract/events.js';
 import { createEngine } from '../../src/engine/engine.js';
@@ -68,10 +70,11 @@ const refuseAll: Interaction = {
 
 describe('redis, sentinel and wait blocks through the engine', () => {
   it('runs a failover drill, journals Sentinel events with who saw them, and leaks no password', async () => {
-    const parsed = parseRunbook(RUNBOOK, join(dir, 'drill.md'));
+    const parsed = parseRunbook(RUNBOOK, join(dir, 'drill.md'), { kinds: actionKinds });
     expect(parsed.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     if (!parsed.runbook) throw new Error('no runbook');
     const engine = await createEngine({
+      kinds: actionKinds,
       runbook: parsed.runbook,
       target: 'lab',
       resolveTarget: async () => {

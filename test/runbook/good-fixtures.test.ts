@@ -1,7 +1,9 @@
 // The runbooks in fixtures/good-runbooks parse cleanly with the real action kinds from the registry.
+
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { actionKinds } from '../../src/actions/registry.js';
 import { formatDiagnostic } from '../../src/contract/runbook.js';
 import { loadRunbook, parseRunbook } from '../../src/runbook/parse.js';
 
@@ -15,7 +17,7 @@ describe('good runbook fixtures with the real registry', () => {
 
   for (const name of fixtures) {
     it(name, async () => {
-      const { runbook, diagnostics } = await loadRunbook(join(DIR, name));
+      const { runbook, diagnostics } = await loadRunbook(join(DIR, name), { kinds: actionKinds });
       expect(diagnostics.map(formatDiagnostic)).toEqual([]);
       expect(runbook?.steps.length).toBeGreaterThan(0);
       for (const action of runbook?.steps.flatMap((s) => s.actions) ?? []) expect(action.spec).toBeDefined();
@@ -23,7 +25,7 @@ describe('good runbook fixtures with the real registry', () => {
   }
 
   it('reads kinds, ids, safety and published variables as the real kinds define them', async () => {
-    const { runbook } = await loadRunbook(join(DIR, 'shell-and-checks.md'));
+    const { runbook } = await loadRunbook(join(DIR, 'shell-and-checks.md'), { kinds: actionKinds });
     expect(
       runbook?.steps.map((s) => [s.id, s.safety, s.actions.map((a) => `${a.kind}${a.id ? `#${a.id}` : ''}`)]),
     ).toEqual([
@@ -42,7 +44,9 @@ describe('docs/runbook-format.md', () => {
     const examples = [...doc.matchAll(/^````markdown\n(---\n[\s\S]*?)^````$/gm)].map((m) => m[1] as string);
     expect(examples.length).toBeGreaterThan(0);
     for (const example of examples) {
-      const { runbook, diagnostics } = parseRunbook(example, 'docs/runbook-format.md');
+      const { runbook, diagnostics } = parseRunbook(example, 'docs/runbook-format.md', {
+        kinds: actionKinds,
+      });
       expect(diagnostics.map(formatDiagnostic)).toEqual([]);
       expect(runbook?.steps.map((s) => s.id)).toEqual(['ping-the-master', 'check-the-answer']);
     }

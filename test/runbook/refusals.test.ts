@@ -1,14 +1,17 @@
 // What `drillbook check` refuses or warns about before anything runs (issue #15 items 10, 11, 13, 14, 19).
+
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { templateContent } from '../../src/actions/do/render.js';
+import { actionKinds } from '../../src/actions/registry.js';
 import { MAX_DURATION_MS, parseDuration } from '../../src/runbook/duration.js';
 import { loadRunbook, parseRunbook } from '../../src/runbook/parse.js';
 import { fakeKinds } from './fake-kinds.js';
 
-const messages = (source: string) => parseRunbook(source, 'drill.md').diagnostics.map((d) => d.message);
+const messages = (source: string) =>
+  parseRunbook(source, 'drill.md', { kinds: actionKinds }).diagnostics.map((d) => d.message);
 const withVar = (name: string) =>
   `---\ntitle: T\nvars:\n  ${name}: x\n---\n\n## Run\n\n\`\`\`sh\necho hi\n\`\`\`\n`;
 
@@ -66,6 +69,7 @@ describe('front matter size', () => {
     const { runbook, diagnostics } = parseRunbook(
       `---\ntitle: T\nvars:\n${vars}\n---\n\n## Run\n\n\`\`\`sh\necho hi\n\`\`\`\n`,
       'drill.md',
+      { kinds: actionKinds },
     );
     expect(diagnostics).toEqual([]);
     expect(runbook?.vars).toHaveLength(20_000);
@@ -73,7 +77,7 @@ describe('front matter size', () => {
 
   it('still reports a key written twice, at the second one, naming the first line', () => {
     const source = `---\ntitle: T\nvars:\n  a: 1\n  b: 2\n  a: 3\n---\n\n## Run\n\ntext\n`;
-    const [problem] = parseRunbook(source, 'drill.md').diagnostics;
+    const [problem] = parseRunbook(source, 'drill.md', { kinds: actionKinds }).diagnostics;
     expect(problem).toMatchObject({ line: 6, column: 3 });
     expect(problem?.message).toBe(
       'front matter: key "a" appears twice in the same mapping (first on line 4)',
@@ -91,14 +95,14 @@ describe('code blocks that look like action kinds but are only shown', () => {
     ['sentinal', 'sentinel'],
     ['chek', 'check'],
   ])('warns at check that ```%s is shown only (did you mean %s?)', (word, kind) => {
-    const [problem] = parseRunbook(fence(word), 'drill.md').diagnostics;
+    const [problem] = parseRunbook(fence(word), 'drill.md', { kinds: actionKinds }).diagnostics;
     expect(problem?.severity).toBe('warning');
     expect(problem?.message).toContain(`did you mean "${kind}"?`);
     expect(problem).toMatchObject({ line: 7, column: 4 });
   });
 
   it.each(['bash', 'go', 'json', 'yaml', 'text', 'console', 'dot', ''])('stays quiet for ```%s', (word) => {
-    expect(parseRunbook(fence(word), 'drill.md').diagnostics).toEqual([]);
+    expect(parseRunbook(fence(word), 'drill.md', { kinds: actionKinds }).diagnostics).toEqual([]);
   });
 });
 

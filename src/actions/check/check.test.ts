@@ -199,11 +199,11 @@ describe('check run', () => {
       [
         'book.md:22: replication.role expected == master, got slave',
         'book.md:23: info.port expected < 100, got 6379',
-        'hint: if the system needs time to converge, add within=30s to the block; otherwise fix what the step checks',
+        'hint: to wait for the system to converge, put expect="…" with within=30s on the block that reads it (redis, sentinel, sh, http) — a check only compares results it already has; otherwise fix what the step checks',
       ].join('\n'),
     );
     const within = await check('replication.role == master', { action: { withinMs: 30_000 } });
-    expect(within.error).toContain('did not converge in time');
+    expect(within.error).toContain('are not read again while a check waits; to poll the system, put expect=');
   });
 
   it('never shows a secret in results, summary or error', async () => {
@@ -227,5 +227,100 @@ describe('check run', () => {
     const { spec, action } = parsedAction(checkAction, { body: 'a.b == 1\n# c\nx.y matches /z/' });
     const t = createTestContext({ action });
     expect(checkAction.preview(spec, t.ctx)).toEqual(['check a.b == 1', 'check x.y matches /z/']);
+  });
+
+  it('compares lists: empty, equal content, length(), negated contains and matches', async () => {
+    const { spec, action } = parsedAction(checkAction, {
+      body: [
+        'views.none == []',
+        'views.tags == [prod, redis, 3]',
+        'views.tags != []',
+        'length(views.none) == 0',
+        'length(views.tags) == 3',
+        'length(views.byNode) == 2',
+        'views.tags !contains dev',
+        'views.tags !contains redis',
+        'views.log !matches /ERROR/',
+        'views.log !matches /disk/',
+      ].join('\n'),
+    });
+    const t = createTestContext({
+      action,
+      results: {
+        views: {
+          none: [],
+          tags: ['prod', 'redis', 3],
+          byNode: { 's-1': {}, 's-2': {} },
+          log: 'all fine; disk 40%',
+        },
+      },
+    });
+    const outcome = await checkAction.run(spec, t.ctx);
+    expect(outcome.checks?.map((c) => c.ok)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      false,
+      true,
+      false,
+    ]);
+  });
+
+  it('finds an element by field, whatever the order, and says which field matched nothing', async () => {
+    const replicas = [
+      { ip: '127.0.0.12', port: 6379, state: 'online' },
+      { ip: '127.0.0.11', port: 6379, state: 'wait_bgsave' },
+    ];
+    const { spec, action } = parsedAction(checkAction, {
+      body: [
+        'info.replicas[ip=127.0.0.11].state == wait_bgsave',
+        'info.replicas[ip={{ vars.ip }}].state == online',
+        'info.byNode[node="sentinel-2"].tilt == false',
+        'info.replicas[ip=127.0.0.99].state == online',
+        'length(info.replicas[state=online].ip) == 10',
+      ].join('\n'),
+    });
+    const t = createTestContext({
+      action,
+      vars: { ip: '127.0.0.12' },
+      results: {
+        info: {
+          replicas,
+          byNode: {
+            'sentinel-1': { node: 'sentinel-1', tilt: true },
+            'sentinel-2': { node: 'sentinel-2', tilt: false },
+          },
+        },
+      },
+    });
+    const outcome = await checkAction.run(spec, t.ctx);
+    expect(outcome.checks?.map((c) => c.ok)).toEqual([true, true, true, false, true]);
+    expect(outcome.checks?.[3]?.actual).toBe('<missing: no element of info.replicas has ip == 127.0.0.99>');
+    expect(outcome.error).toContain('info.replicas[ip=127.0.0.99].state expected == online');
+  });
+
+  it('renders {{ path }} inside a quoted value before comparing', async () => {
+    const { spec, action } = parsedAction(checkAction, {
+      body: [
+        'agreement.master == "{{ node.ip }}:{{ node.port }}"',
+        'agreement.master == "{{ node.ip }}:6380"',
+        'agreement.master == "{{ node.gone }}:6379"',
+      ].join('\n'),
+    });
+    const t = createTestContext({
+      action,
+      results: { agreement: { master: '127.0.0.11:6379' }, node: { ip: '127.0.0.11', port: 6379 } },
+    });
+    const [both, wrong, missing] = (await checkAction.run(spec, t.ctx)).checks ?? [];
+    expect(both).toMatchObject({
+      ok: true,
+      expected: '== "{{ node.ip }}:{{ node.port }}" (= 127.0.0.11:6379)',
+    });
+    expect(wrong).toMatchObject({ ok: false, actual: '127.0.0.11:6379' });
+    expect(missing).toMatchObject({ ok: false, actual: 'not compared' });
   });
 });

@@ -4,7 +4,8 @@
 import type { CheckResult } from '../../contract/action.js';
 import { formatValue, TemplateError } from '../../runbook/template.js';
 import type { CheckLine, Operator } from './parse.js';
-import { isNumeric, type Operand } from './values.js';
+import { followTarget, isPlain } from './target.js';
+import { isNumeric, type Operand, operandReferences, renderOperandText } from './values.js';
 
 export interface EvaluationContext {
   /** Looks a path up; throws TemplateError when it is missing (ActionContext.resolve). */
@@ -120,9 +121,47 @@ function operandValue(operand: Operand, context: EvaluationContext): Lookup {
       return lookup(operand.path, context);
     case 'null':
       return { found: true, value: null };
+    case 'list': {
+      const items: unknown[] = [];
+      for (const item of operand.items) {
+        const found = operandValue(item, context);
+        if (!found.found) return found;
+        items.push(found.value);
+      }
+      return { found: true, value: items };
+    }
+    case 'string': {
+      if (!operand.template) return { found: true, value: operand.value };
+      try {
+        return {
+          found: true,
+          value: renderOperandText(operand.value, (path) => formatValue(context.resolve(path))),
+        };
+      } catch (error) {
+        if (error instanceof TemplateError) return { found: false, missing: missingText(error) };
+        throw error;
+      }
+    }
     default:
       return { found: true, value: operand.value };
   }
+}
+
+/** Whether showing the expected side needs its resolved value: it reads results. */
+function readsResults(operand: Operand): boolean {
+  return operandReferences(operand).length > 0;
+}
+
+/** The value the line is about: the base path, then its [field=value] selectors and length(). */
+function lookupSubject(line: CheckLine, context: EvaluationContext): Lookup {
+  const base = lookup(line.path, context);
+  if (!base.found || isPlain(line.target)) return base;
+  return followTarget(
+    line.target,
+    base.value,
+    (actual, expected) => equal(actual, expected).ok,
+    (operand) => operandValue(operand, context),
+  );
 }
 
 function withNote(text: string, note: string | undefined, value: unknown): string {
@@ -142,21 +181,27 @@ export function evaluateLine(line: CheckLine, context: EvaluationContext): Check
     }
     values.push(found.value);
   }
-  const resolvedNote = operands.some((o) => o.type === 'reference')
+  const resolvedNote = operands.some(readsResults)
     ? ` (= ${expected.kind === 'list' ? `[${values.map((value) => show(value, context)).join(', ')}]` : show(values[0], context)})`
     : '';
   const expectedShown = `${operator} ${line.expectedText}${resolvedNote}`;
 
-  const actual = lookup(line.path, context);
+  const actual = lookupSubject(line, context);
   if (!actual.found) return fail(line, context, expectedShown, actual.missing);
 
   let verdict: Verdict;
-  if (expected.kind === 'regex') verdict = matches(actual.value, expected.source, expected.flags);
-  else if (expected.kind === 'list') verdict = { ok: values.some((value) => equal(actual.value, value).ok) };
+  if (expected.kind === 'regex') {
+    verdict = matches(actual.value, expected.source, expected.flags);
+    if (operator === '!matches' && !verdict.actualNote) verdict = { ok: !verdict.ok };
+  } else if (expected.kind === 'list')
+    verdict = { ok: values.some((value) => equal(actual.value, value).ok) };
   else if (operator === '==') verdict = equal(actual.value, values[0]);
   else if (operator === '!=') verdict = { ok: !equal(actual.value, values[0]).ok };
   else if (operator === 'contains') verdict = contains(actual.value, values[0]);
-  else verdict = order(operator, actual.value, values[0]);
+  else if (operator === '!contains') {
+    const found = contains(actual.value, values[0]);
+    verdict = found.actualNote || found.expectedNote ? found : { ok: !found.ok };
+  } else verdict = order(operator, actual.value, values[0]);
 
   return {
     ok: verdict.ok,

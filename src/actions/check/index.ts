@@ -28,13 +28,14 @@ function run(spec: CheckSpec, ctx: ActionContext): Promise<ActionOutcome> {
     });
   }
   const explain = ({ line, result }: (typeof failures)[number]) =>
-    `${ctx.redact(line.path)} expected ${result.expected}, got ${result.actual}`;
+    `${ctx.redact(line.subject)} expected ${result.expected}, got ${result.actual}`;
   const where = failures.map(
     (f) => `${ctx.runbook.file}:${ctx.action.bodyLine + f.line.line - 1}: ${explain(f)}`,
   );
+  // check within= re-reads results already in hand; it cannot make a finished block look again.
   const next = ctx.action.withinMs
-    ? 'the values did not converge in time; look at the step that produces them, or allow longer with within='
-    : 'if the system needs time to converge, add within=30s to the block; otherwise fix what the step checks';
+    ? 'these values come from earlier blocks and are not read again while a check waits; to poll the system, put expect="…" and within= on the block that reads it (redis, sentinel, sh, http), or wait until=…'
+    : 'to wait for the system to converge, put expect="…" with within=30s on the block that reads it (redis, sentinel, sh, http) — a check only compares results it already has; otherwise fix what the step checks';
   return Promise.resolve({
     ok: false,
     summary: `${failures.length} of ${total} failed: ${explain(failures[0] as (typeof failures)[number])}`,
@@ -51,7 +52,8 @@ function preview(spec: CheckSpec, ctx: ActionContext): string[] {
 
 export const checkAction: ActionKind<CheckSpec> = {
   kind: 'check',
-  description: 'Compares earlier results with expected values (==, !=, <, <=, >, >=, matches, in, contains).',
+  description:
+    'Compares earlier results with expected values (==, !=, <, <=, >, >=, matches, !matches, in, contains, !contains).',
   attributes: z.strictObject({}),
   defaultSafety: () => 'safe',
   parse: ({ body }, report) => parseCheck(body, report),

@@ -181,4 +181,41 @@ describe('check parse', () => {
       parseBlock(checkAction, { attrs: { node: 'x' }, body: 'a.b == 1' }).problems[0]?.message,
     ).toContain('node');
   });
+
+  it('reads length(), selectors, negated operators and list literals, and lists every result they read', () => {
+    const { spec } = parsedAction(checkAction, {
+      body: [
+        'length(views.sentinels) == 3',
+        'views.replicas[ip={{ vars.ip }}].flags !contains s_down',
+        'views.log !matches /ERROR/i',
+        'views.none == []',
+        'views.pair != [a, {{ vars.b }}]',
+        'views.master == "{{ node.ip }}:{{ node.port }}"',
+      ].join('\n'),
+    });
+    expect(spec.lines.map((l) => [l.path, l.subject, l.operator])).toEqual([
+      ['views.sentinels', 'length(views.sentinels)', '=='],
+      ['views.replicas', 'views.replicas[ip={{ vars.ip }}].flags', '!contains'],
+      ['views.log', 'views.log', '!matches'],
+      ['views.none', 'views.none', '=='],
+      ['views.pair', 'views.pair', '!='],
+      ['views.master', 'views.master', '=='],
+    ]);
+    expect(checkAction.references?.(spec).sort()).toEqual(
+      [
+        'node.ip',
+        'node.port',
+        'vars.b',
+        'vars.ip',
+        'views.log',
+        'views.master',
+        'views.none',
+        'views.pair',
+        'views.replicas',
+        'views.sentinels',
+      ].sort(),
+    );
+    expect(problems('length(a.b == 1')[0]?.message).toBe('expected ) to close length(');
+    expect(problems('a.b[ip] == 1')[0]?.message).toBe('expected [field=value]');
+  });
 });

@@ -1,12 +1,13 @@
 // The ```check body: one comparison per line, `PATH OP EXPECTED`; lines starting with # are comments.
 
 import type { BlockProblem } from '../../contract/action.js';
-import { PATH_PATTERN } from '../../runbook/template.js';
+import { type PathTarget, readTarget } from './target.js';
 import {
   type Expected,
   isNumeric,
   LineError,
   type Operand,
+  operandReferences,
   readList,
   readReference,
   readRegex,
@@ -15,7 +16,16 @@ import {
 } from './values.js';
 
 export const ORDERING = ['<=', '>=', '<', '>'] as const;
-export const OPERATORS = ['==', '!=', ...ORDERING, 'matches', 'in', 'contains'] as const;
+export const OPERATORS = [
+  '==',
+  '!=',
+  ...ORDERING,
+  'matches',
+  '!matches',
+  'in',
+  'contains',
+  '!contains',
+] as const;
 export type Operator = (typeof OPERATORS)[number];
 
 export interface CheckLine {
@@ -23,7 +33,12 @@ export interface CheckLine {
   line: number;
   /** The line as written, trimmed: the check's description. */
   text: string;
+  /** The plain dot path the line reads (before any [field=value] selector or length()). */
   path: string;
+  /** The path as written, for messages: `length(replicas)`, `replicas[ip=10.0.0.2].state`. */
+  subject: string;
+  /** Selectors and length() applied to the value at path. */
+  target: PathTarget;
   operator: Operator;
   expected: Expected;
   /** EXPECTED as written, e.g. `[a, "b c"]` or `/^up$/i`. */
@@ -34,41 +49,32 @@ export interface CheckSpec {
   lines: CheckLine[];
 }
 
-const PATH_CHAR = /[A-Za-z0-9_.-]/;
-const OPERATOR_HINT = 'operators: ==, !=, <, <=, >, >=, matches /re/flags, in [a, "b c", 3], contains X';
+const OPERATOR_HINT =
+  'operators: ==, !=, <, <=, >, >=, matches /re/flags, !matches /re/, in [a, "b c", 3], contains X, !contains X';
 
-function readPath(s: Scanner): string {
-  const start = s.pos;
-  if (s.text.startsWith('{{', s.pos)) return readReference(s).path;
-  const path = s.takeWhile(PATH_CHAR);
-  if (!path) {
-    throw new LineError(
-      `expected a result path, found "${s.word()}"`,
-      start,
-      'write PATH OP EXPECTED, e.g. replication.role == master',
-    );
-  }
-  if (!PATH_PATTERN.test(path)) {
-    throw new LineError(
-      `"${path}" is not a result path`,
-      start,
-      'a path is dot-separated names, e.g. nodes.redis-1.role',
-    );
-  }
-  return path;
+function readPath(s: Scanner): PathTarget {
+  if (s.text.startsWith('{{', s.pos)) return { base: readReference(s).path, steps: [], length: false };
+  return readTarget(s);
 }
 
 function readOperator(s: Scanner, path: string): Operator {
   const start = s.pos;
   if (s.atEnd()) throw new LineError(`expected an operator after ${path}`, start, OPERATOR_HINT);
   for (const symbol of ['==', '!=', ...ORDERING] as const) {
+    if (symbol === '!=' && /^![A-Za-z]/.test(s.text.slice(s.pos))) continue;
     if (s.text.startsWith(symbol, s.pos)) {
       s.pos += symbol.length;
       return symbol;
     }
   }
-  const word = /^[A-Za-z_]+/.exec(s.text.slice(s.pos))?.[0] ?? '';
-  if (word === 'matches' || word === 'in' || word === 'contains') {
+  const word = /^!?[A-Za-z_]+/.exec(s.text.slice(s.pos))?.[0] ?? '';
+  if (
+    word === 'matches' ||
+    word === 'in' ||
+    word === 'contains' ||
+    word === '!matches' ||
+    word === '!contains'
+  ) {
     s.pos += word.length;
     return word;
   }
@@ -91,15 +97,22 @@ function checkOrderingOperand(operator: Operator, operand: Operand, offset: numb
 function parseLine(text: string, line: number): CheckLine {
   const s = new Scanner(text);
   s.skipSpaces();
-  const path = readPath(s);
+  const subjectStart = s.pos;
+  const target = readPath(s);
+  const subject = s.text.slice(subjectStart, s.pos);
+  const path = target.base;
   s.skipSpaces();
-  const operator = readOperator(s, path);
+  const operator = readOperator(s, subject);
   s.skipSpaces();
   const expectedStart = s.pos;
   let expected: Expected;
-  if (operator === 'matches') expected = readRegex(s);
+  if (operator === 'matches' || operator === '!matches') expected = readRegex(s);
   else if (operator === 'in') expected = readList(s);
-  else {
+  else if ((operator === '==' || operator === '!=') && s.peek() === '[') {
+    const list = readList(s);
+    const items = list.kind === 'list' ? list.items : [];
+    expected = { kind: 'value', operand: { type: 'list', items, text: s.text.slice(expectedStart, s.pos) } };
+  } else {
     const operand = readScalar(s, false);
     checkOrderingOperand(operator, operand, expectedStart);
     expected = { kind: 'value', operand };
@@ -113,7 +126,7 @@ function parseLine(text: string, line: number): CheckLine {
       'one comparison per line; quote values that contain spaces: "two words"',
     );
   }
-  return { line, text: text.trim(), path, operator, expected, expectedText };
+  return { line, text: text.trim(), path, subject, target, operator, expected, expectedText };
 }
 
 export function parseCheck(body: string, report: (problem: BlockProblem) => void): CheckSpec | undefined {
@@ -157,7 +170,8 @@ export function checkReferences(spec: CheckSpec): string[] {
         : line.expected.kind === 'list'
           ? line.expected.items
           : [];
-    for (const operand of operands) if (operand.type === 'reference') paths.push(operand.path);
+    const selectors = line.target.steps.flatMap((step) => (step.kind === 'select' ? [step.value] : []));
+    for (const operand of [...operands, ...selectors]) paths.push(...operandReferences(operand));
   }
   return paths;
 }

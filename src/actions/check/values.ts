@@ -4,13 +4,30 @@ import { PATH_PATTERN } from '../../runbook/template.js';
 
 export type Operand =
   | { type: 'number'; value: number; text: string }
-  /** A quoted string. */
-  | { type: 'string'; value: string; text: string }
+  /** A quoted string; template: it holds {{ path }} references, rendered before comparing. */
+  | { type: 'string'; value: string; text: string; template?: string[] }
   /** An unquoted word that is not a number, true, false or null. */
   | { type: 'word'; value: string; text: string }
   | { type: 'boolean'; value: boolean; text: string }
   | { type: 'null'; text: string }
-  | { type: 'reference'; path: string; text: string };
+  | { type: 'reference'; path: string; text: string }
+  /** A list literal after == or != (`[]` for an empty list). */
+  | { type: 'list'; items: Operand[]; text: string };
+
+const TEMPLATE_REFERENCE = /\{\{\s*([A-Za-z0-9_.-]+)\s*\}\}/g;
+
+/** The result paths an operand reads: a {{ path }}, the references in a quoted template, a list's items. */
+export function operandReferences(operand: Operand): string[] {
+  if (operand.type === 'reference') return [operand.path];
+  if (operand.type === 'string') return operand.template ?? [];
+  if (operand.type === 'list') return operand.items.flatMap(operandReferences);
+  return [];
+}
+
+/** Fills a quoted string's {{ path }} references; resolve throws when one is missing. */
+export function renderOperandText(text: string, resolve: (path: string) => string): string {
+  return text.replace(TEMPLATE_REFERENCE, (_match, path: string) => resolve(path));
+}
 
 export type Expected =
   | { kind: 'value'; operand: Operand }
@@ -68,7 +85,15 @@ function readQuoted(s: Scanner): Operand {
     const char = s.peek() as string;
     if (char === quote) {
       s.pos++;
-      return { type: 'string', value, text: s.text.slice(start, s.pos) };
+      const template = [...value.matchAll(TEMPLATE_REFERENCE)]
+        .map((match) => match[1] as string)
+        .filter((path) => PATH_PATTERN.test(path));
+      return {
+        type: 'string',
+        value,
+        text: s.text.slice(start, s.pos),
+        ...(template.length ? { template } : {}),
+      };
     }
     if (char === '\\' && s.pos + 1 < s.text.length) {
       const next = s.text[s.pos + 1] as string;

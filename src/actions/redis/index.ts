@@ -19,6 +19,7 @@ import {
   judgeReplication,
   surveyReplication,
 } from '../../targets/redis/verify-replication.js';
+import { judgeQuery } from '../check/expect.js';
 import { parseRedis, type RedisSpec, redisAttributes } from './spec.js';
 
 export type RedisData = NodeResult;
@@ -90,16 +91,19 @@ export const redisAction: ActionKind<RedisSpec> = {
     let settings: ConnectionSettings;
     try {
       settings = connectionSettings(spec.attrs, ctx, 'redis_password');
-      if (spec.verify === 'replication') return await verifyReplication(spec, ctx, settings);
+      if (spec.verify === 'replication') {
+        return judgeQuery(await verifyReplication(spec, ctx, settings), spec.expectations, undefined, ctx);
+      }
       const node = resolveNode(spec.attrs.node ?? '', ctx);
       const result = await runCommandLines(node, settings, spec.commands, ctx, 'redis');
-      return {
+      const outcome = {
         ok: !result.error,
         summary: summarize(result),
         data: result,
         view: 'redis',
         ...(result.error ? { error: result.error } : {}),
       };
+      return judgeQuery(outcome, spec.expectations, result.commands.find((c) => c.error)?.code, ctx);
     } catch (error) {
       if (ctx.signal.aborted) throw error;
       const message = error instanceof Error ? error.message : String(error);

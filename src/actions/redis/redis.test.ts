@@ -50,4 +50,21 @@ describe('redis block', () => {
       '  SET greeting "hello world"',
     ]);
   });
+
+  it('reads expect= as one check line and expect-error= as a reply error code', () => {
+    const { spec } = parsedAction(redisAction, {
+      attrs: { node: 'redis-1', expect: 'last.role == master', 'expect-error': 'readonly' },
+      body: 'ROLE',
+    });
+    expect(spec.expectations.line?.subject).toBe('last.role');
+    expect(spec.expectations.error).toBe('READONLY');
+    const problems = (attrs: Record<string, string>) =>
+      parseBlock(redisAction, { attrs: { node: 'a', ...attrs }, body: 'PING' }).problems.map(
+        (p) => p.message,
+      );
+    expect(problems({ expect: 'last.role = master' })[0]).toContain('unknown operator');
+    expect(problems({ 'expect-error': 'NO QUORUM' })).toEqual([
+      'expect-error="NO QUORUM" is not an error code',
+    ]);
+  });
 });

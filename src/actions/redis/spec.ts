@@ -2,6 +2,7 @@
 import * as z from 'zod';
 import type { BlockProblem } from '../../contract/action.js';
 import { type CommandLine, parseCommandBody } from '../../targets/redis/execute.js';
+import { parseQueryExpectations, type QueryExpectations } from '../check/expect.js';
 
 export const REDIS_VERIFICATIONS = ['replication'] as const;
 
@@ -18,6 +19,8 @@ export const redisAttributes = z.strictObject({
     .string()
     .regex(/^\d+(?:[kKmM][bB]?)?$/, 'tolerance= is a byte count such as 1024, 64kb or 1mb')
     .optional(),
+  expect: z.string().min(1, 'expect= needs a comparison, e.g. last.role == master').optional(),
+  'expect-error': z.string().min(1, 'expect-error= needs an error code, e.g. READONLY').optional(),
 });
 
 export type RedisAttributes = z.infer<typeof redisAttributes>;
@@ -28,6 +31,8 @@ export interface RedisSpec {
   verify?: 'replication';
   /** Bytes a replica's offset may trail the master's in verify=replication. */
   tolerance?: number;
+  /** expect= / expect-error=: judged on fresh results each time the block runs (within= re-runs it). */
+  expectations: QueryExpectations;
 }
 
 export function parseTolerance(text: string): number {
@@ -41,6 +46,8 @@ export function parseRedis(
   report: (problem: BlockProblem) => void,
 ): RedisSpec | undefined {
   const attrs = redisAttributes.parse(input.attrs);
+  const expectations = parseQueryExpectations(attrs, report);
+  if (!expectations) return undefined;
   if (attrs.verify) {
     if (input.body.trim()) {
       report({
@@ -55,6 +62,7 @@ export function parseRedis(
       commands: [],
       verify: attrs.verify,
       tolerance: attrs.tolerance ? parseTolerance(attrs.tolerance) : undefined,
+      expectations,
     };
   }
   if (!attrs.node) {
@@ -83,5 +91,5 @@ export function parseRedis(
     });
     return undefined;
   }
-  return { attrs, commands };
+  return { attrs, commands, expectations };
 }

@@ -13,12 +13,15 @@ import {
 import { type NodeAddress, resolveAllSentinels, resolveNode } from '../../targets/redis/inventory.js';
 import { runSentinelEvents, type SentinelEventStream } from '../../targets/redis/sentinel-events.js';
 import { type Agreement, agreementOf, surveySentinels } from '../../targets/redis/sentinel-survey.js';
+import { judgeQuery } from '../check/expect.js';
 import { parseSentinel, type SentinelSpec, sentinelAttributes } from './spec.js';
 import { runSwitchover, switchoverPreview } from './switchover.js';
 import { runVerification } from './verify.js';
 
 export interface SentinelAllData {
   sentinels: Array<NodeResult & { tilt: boolean }>;
+  /** The same results keyed by Sentinel name, so checks need not know the order. */
+  by_node: Record<string, NodeResult & { tilt: boolean }>;
   agreement: Agreement;
 }
 
@@ -61,7 +64,7 @@ async function runCommands(
   sentinels: NodeAddress[],
   settings: ConnectionSettings,
   masterName: string,
-): Promise<ActionOutcome> {
+): Promise<{ outcome: ActionOutcome; errorCode: string | undefined }> {
   const results = await Promise.all(
     sentinels.map((node) => runCommandLines(node, settings, spec.commands, ctx, 'sentinel', spec.all)),
   );
@@ -75,20 +78,24 @@ async function runCommands(
   }
   const failed = results.filter((r) => r.error);
   const error = failed.length ? failed.map((r) => r.error).join('\n') : undefined;
+  const errorCode = commonErrorCode(results);
   if (!spec.all) {
     const result = results[0] as NodeResult;
     const tilt = survey[0]?.tilt ?? false;
-    return {
+    const outcome: ActionOutcome = {
       ok: !error,
       summary: `${result.node}: ${result.commands.length} command${result.commands.length === 1 ? '' : 's'}${error ? ', failed' : ''}${tilt ? ' (TILT)' : ''}`,
       data: { ...result, tilt },
       view: 'sentinels',
       ...(error ? { error } : {}),
     };
+    return { outcome, errorCode };
   }
   const agreement = agreementOf(survey);
+  const sentinelResults = results.map((r, i) => ({ ...r, tilt: survey[i]?.tilt ?? false }));
   const data: SentinelAllData = {
-    sentinels: results.map((r, i) => ({ ...r, tilt: survey[i]?.tilt ?? false })),
+    sentinels: sentinelResults,
+    by_node: Object.fromEntries(sentinelResults.map((r) => [r.node, r])),
     agreement,
   };
   const view = agreement.sameMaster
@@ -96,13 +103,22 @@ async function runCommands(
     : `DISAGREE on the master (${Object.entries(agreement.masters)
         .map(([s, a]) => `${s}: ${a ?? 'none'}`)
         .join(', ')})`;
-  return {
+  const outcome: ActionOutcome = {
     ok: !error,
     summary: `${sentinels.length} Sentinels: ${view}${agreement.tilt.length ? `; TILT on ${agreement.tilt.join(', ')}` : ''}${error ? `; ${failed.length} failed` : ''}`,
     data,
     view: 'sentinels',
     ...(error ? { error } : {}),
   };
+  return { outcome, errorCode };
+}
+
+/** The reply error code every node's block stopped on (expect-error= needs all of them to agree), if any. */
+function commonErrorCode(results: readonly NodeResult[]): string | undefined {
+  const codes = results.map((r) => r.commands.find((c) => c.error)?.code);
+  const first = codes[0];
+  if (first === undefined) return undefined;
+  return codes.every((code) => code === first) ? first : `mixed: ${codes.map((c) => c ?? 'none').join(', ')}`;
 }
 
 /** Remembers which master the Sentinels name now, so `wait event=+switch-master` can tell a change by polling. */
@@ -160,7 +176,7 @@ export const sentinelAction: ActionKind<SentinelSpec> = {
       }
       if (spec.commands.some((c) => c.fault) || spec.op) await stream.ready();
       if (spec.op) {
-        return await runSwitchover({
+        const switched = await runSwitchover({
           spec,
           ctx,
           via: sentinels[0] as NodeAddress,
@@ -169,9 +185,10 @@ export const sentinelAction: ActionKind<SentinelSpec> = {
           sentinelSettings: settings,
           redisSettings: redisSettingsFor(spec, ctx),
         });
+        return judgeQuery(switched, spec.expectations, undefined, ctx);
       }
       if (spec.verify) {
-        return await runVerification({
+        const verified = await runVerification({
           spec,
           ctx,
           sentinels,
@@ -180,8 +197,10 @@ export const sentinelAction: ActionKind<SentinelSpec> = {
           sentinelSettings: settings,
           redisSettings: redisSettingsFor(spec, ctx),
         });
+        return judgeQuery(verified, spec.expectations, undefined, ctx);
       }
-      return await runCommands(spec, ctx, sentinels, settings, masterName);
+      const { outcome, errorCode } = await runCommands(spec, ctx, sentinels, settings, masterName);
+      return judgeQuery(outcome, spec.expectations, errorCode, ctx);
     } catch (error) {
       if (ctx.signal.aborted) throw error;
       const message = error instanceof Error ? error.message : String(error);

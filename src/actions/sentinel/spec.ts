@@ -3,6 +3,7 @@ import * as z from 'zod';
 import type { BlockProblem } from '../../contract/action.js';
 import { DURATION_HINT, parseDuration } from '../../runbook/duration.js';
 import { type CommandLine, parseCommandBody } from '../../targets/redis/execute.js';
+import { parseQueryExpectations, type QueryExpectations } from '../check/expect.js';
 
 export const SENTINEL_VERIFICATIONS = ['health', 'agreement', 'discovery'] as const;
 export type SentinelVerification = (typeof SENTINEL_VERIFICATIONS)[number];
@@ -20,6 +21,8 @@ export const sentinelAttributes = z.strictObject({
   'redis-password': z.string().min(1, 'redis-password= names the var holding the Redis password').optional(),
   'redis-username': z.string().min(1).optional(),
   op: z.enum(['switchover']).optional(),
+  expect: z.string().min(1, 'expect= needs a comparison, e.g. agreement.sameMaster == true').optional(),
+  'expect-error': z.string().min(1, 'expect-error= needs an error code, e.g. NOQUORUM').optional(),
   'pause-timeout': z.string().optional(),
   'catch-up': z.string().optional(),
 });
@@ -33,6 +36,8 @@ export interface SentinelSpec {
   verify?: SentinelVerification;
   /** op=switchover: the coordinated, zero-loss switchover (src/targets/redis/sentinel-switchover.ts). */
   op?: 'switchover';
+  /** expect= / expect-error=: judged on fresh results each time the block runs (within= re-runs it). */
+  expectations: QueryExpectations;
 }
 
 const SENTINEL_COMMANDS = new Set([
@@ -54,7 +59,9 @@ export function parseSentinel(
 ): SentinelSpec | undefined {
   const attrs = sentinelAttributes.parse(input.attrs);
   const all = attrs.node === 'all';
-  if (attrs.op) return parseSwitchover(attrs, all, input.body, report);
+  const expectations = parseQueryExpectations(attrs, report);
+  if (!expectations) return undefined;
+  if (attrs.op) return parseSwitchover(attrs, all, input.body, report, expectations);
   if (attrs['pause-timeout'] || attrs['catch-up']) {
     report({
       line: 0,
@@ -72,7 +79,7 @@ export function parseSentinel(
       });
       return undefined;
     }
-    return { attrs, all, commands: [], verify: attrs.verify };
+    return { attrs, all, commands: [], verify: attrs.verify, expectations };
   }
   if (attrs.replicas) {
     report({
@@ -110,7 +117,7 @@ export function parseSentinel(
       return undefined;
     }
   }
-  return { attrs, all, commands };
+  return { attrs, all, commands, expectations };
 }
 
 function parseSwitchover(
@@ -118,6 +125,7 @@ function parseSwitchover(
   all: boolean,
   body: string,
   report: (problem: BlockProblem) => void,
+  expectations: QueryExpectations,
 ): SentinelSpec | undefined {
   const problems: BlockProblem[] = [];
   if (attrs.verify) problems.push({ line: 0, message: 'op=switchover and verify= do not go together' });
@@ -136,5 +144,5 @@ function parseSwitchover(
       problems.push({ line: 0, message: `${name}="${text}" is not a duration`, hint: DURATION_HINT });
   }
   for (const problem of problems) report(problem);
-  return problems.length ? undefined : { attrs, all, commands: [], op: 'switchover' };
+  return problems.length ? undefined : { attrs, all, commands: [], op: 'switchover', expectations };
 }

@@ -22,6 +22,7 @@ function attempt(condition: WaitCondition, spec: WaitSpec, ctx: ActionContext): 
       },
       commands: [],
       verify: 'replication',
+      expectations: {},
     };
     return redisAction.run(redisSpec, ctx);
   }
@@ -38,6 +39,7 @@ function attempt(condition: WaitCondition, spec: WaitSpec, ctx: ActionContext): 
     all: (spec.node ?? 'all') === 'all',
     commands: [],
     verify: condition,
+    expectations: {},
   };
   return sentinelAction.run(sentinelSpec, ctx);
 }

@@ -34,6 +34,8 @@ export interface CommandRecord {
   parsed?: unknown;
   /** Set when the command failed (then reply is undefined). */
   error?: string;
+  /** The reply error's code (its first word: NOQUORUM, READONLY, ERR …), or how the connection failed (REFUSED …). */
+  code?: string;
   /** Set when --dry-run kept a mutating command from being sent. */
   skipped?: boolean;
 }
@@ -171,7 +173,8 @@ export async function runCommandLines(
     } catch (error) {
       if (ctx.signal.aborted) throw error;
       const explained = error instanceof RedisTargetError ? error : translateRedisError(error, node, args[0]);
-      result.commands.push({ command, reply: undefined, error: ctx.redact(explained.message) });
+      const code = /^[A-Z][A-Z_-]+(?=\s|$)/.exec(explained.original)?.[0] ?? explained.code;
+      result.commands.push({ command, reply: undefined, error: ctx.redact(explained.message), code });
       result.error = `${ctx.runbook.file}:${ctx.action.bodyLine + line.line - 1}: ${ctx.redact(explained.message)}`;
       say(`(error) ${ctx.redact(explained.message)}`);
       break;

@@ -19,6 +19,10 @@ const FLUSH_AT_ONCE: ReadonlySet<EngineEventType> = new Set([
   'run.started',
   'step.started',
   'step.finished',
+  'step.declined',
+  'steps.stopped',
+  'question.asked',
+  'question.closed',
   'run.finished',
 ]);
 

@@ -135,16 +135,14 @@ describe('questions', () => {
 
   it('holds the pending question from question.asked until its question.closed', () => {
     const store = createTuiStore(runbook, { target: 'lab', dryRun: false });
+    // A long interval: the question must reach the store at once, not at the next tick.
     const feed = createEventFeed(store, 10_000);
     feed.push(stamp({ type: 'question.asked', step: 'one', question: confirm }));
-    feed.flush();
     expect(store.getState().question).toEqual(confirm);
     // A close for another question leaves this one pending.
     feed.push(stamp({ type: 'question.closed', step: 'one', question: 2, outcome: 'answered' }));
-    feed.flush();
     expect(store.getState().question).toEqual(confirm);
     feed.push(stamp({ type: 'question.closed', step: 'one', question: 1, outcome: 'withdrawn' }));
-    feed.flush();
     expect(store.getState().question).toBeUndefined();
   });
 
@@ -169,7 +167,6 @@ describe('questions', () => {
     expect(store.getState().steps.one?.status).toBe('passed');
     expect(store.getState().steps.two?.status).toBe('pending');
     feed.push(stamp({ type: 'steps.stopped', reason: 'needs-operator', step: 'two' }));
-    feed.flush();
     expect(store.getState().ui.selected).toBe(1);
     expect(store.getState().ui.notice?.text).toBe('Stopped before "Two": it needs you. Enter runs it.');
   });

@@ -3,14 +3,16 @@
 import { userInfo } from 'node:os';
 import type { ActionKind, Interaction, TargetInfo } from '../contract/action.js';
 import type { ActionPreview, Engine, EngineState, RunAllOptions } from '../contract/engine.js';
-import type { EngineEvent, RunStatus, StepStatus, StopReason } from '../contract/events.js';
+import type { EngineEvent, RunStatus, StepStatus } from '../contract/events.js';
 import type { Runbook, Step, TargetName } from '../contract/runbook.js';
+
 import { renderTemplate } from '../runbook/template.js';
 import { confirmStep } from './confirm.js';
 import { actionConfirmation } from './execute.js';
 import { journalPathFor, locateJournal, readJournal } from './journal.js';
 import { type ReplayedRun, replayJournal } from './resume.js';
 import { RunCore } from './run-core.js';
+import { walkSteps } from './run-on.js';
 import { startRun } from './start-run.js';
 import { executeStep, inputFor, previewActions, previewStep, type StepRun } from './step-runner.js';
 import { findStep, newRunId, selectSteps } from './steps.js';
@@ -46,11 +48,6 @@ export interface EngineOptions {
   allowUnknownVars?: boolean;
   /** Default: os.userInfo().username. */
   operator?: string;
-}
-
-/** True when the step will stop for the operator: a confirmation or a prompt (runAll's stopBefore). */
-export function stepNeedsOperator(step: Step): boolean {
-  return step.safety !== 'safe' || step.actions.some((action) => action.kind === 'prompt');
 }
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
@@ -227,30 +224,16 @@ class StepEngine implements Engine {
     const named = options.from !== undefined || (options.only?.length ?? 0) > 0;
     const steps = selectSteps(this.options.runbook, options);
     this.abortRequested = false;
-    const stop = await this.walk(steps, options.rerunDone ?? named, options.stopBefore);
+    const stop = await walkSteps(steps, {
+      rerunDone: options.rerunDone ?? named,
+      stopBefore: options.stopBefore,
+      statusOf: (id) => this.statusOf(id),
+      runStep: (id) => this.runStep(id),
+      aborted: () => this.abortRequested,
+    });
     this.core.emit({ type: 'steps.stopped', reason: stop.reason, step: stop.step });
     if (!options.stopBefore) this.lastRunAll = stop.status;
     return stop.status;
-  }
-
-  private async walk(
-    steps: Step[],
-    rerunDone: boolean,
-    stopBefore: RunAllOptions['stopBefore'],
-  ): Promise<{ status: RunStatus; reason: StopReason; step?: string }> {
-    for (const [position, step] of steps.entries()) {
-      if (this.abortRequested) return { status: 'aborted', reason: 'aborted', step: step.id };
-      const current = this.statuses.get(step.id);
-      if (!rerunDone && (current === 'passed' || current === 'skipped')) continue;
-      if (stopBefore === 'needs-operator' && position > 0 && stepNeedsOperator(step)) {
-        return { status: 'passed', reason: 'needs-operator', step: step.id };
-      }
-      const status = await this.runStep(step.id);
-      if (this.abortRequested) return { status: 'aborted', reason: 'aborted', step: step.id };
-      if (status === 'failed') return { status: 'failed', reason: 'failed', step: step.id };
-      if (status === 'pending') return { status: 'aborted', reason: 'not-run', step: step.id };
-    }
-    return { status: 'passed', reason: 'end' };
   }
 
   preview(stepId: string): ActionPreview[] {

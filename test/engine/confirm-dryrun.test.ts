@@ -4,7 +4,7 @@ import { probeAction } from '../../src/actions/probe/index.js';
 import { redisAction } from '../../src/actions/redis/index.js';
 import { sentinelAction } from '../../src/actions/sentinel/index.js';
 import { createTestContext, parsedAction } from '../../src/actions/test-context.js';
-import { stepNeedsOperator } from '../../src/engine/engine.js';
+import { stepNeedsOperator } from '../../src/engine/run-on.js';
 import {
   action,
   fakeKind,

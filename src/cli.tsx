@@ -53,13 +53,14 @@ function exit(code: number): void {
   process.stdout.write('', () => process.exit(code));
 }
 
-main(process.argv.slice(2)).then(exit, (error: unknown) => {
+main(process.argv.slice(2)).then(exit, async (error: unknown) => {
   if (error instanceof UsageError) {
     const help = error.command === 'main' ? 'drillbook --help' : `drillbook ${error.command} --help`;
     process.stderr.write(`drillbook: ${error.message}\n(see ${help})\n`);
     exit(EXIT.usage);
     return;
   }
-  process.stderr.write(`drillbook: ${error instanceof Error ? error.message : String(error)}\n`);
+  const { explainError } = await import('./commands/system-errors.js');
+  process.stderr.write(`drillbook: ${explainError(error)}\n`);
   exit(EXIT.usage);
 });

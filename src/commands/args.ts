@@ -68,6 +68,7 @@ Options:
   --from STEP                 start at this step (id or 1-based number)
   --only STEP                 run only this step (repeatable)
   --resume RUN                continue a recorded run (run id or journal path) at its first step not passed
+  --accept-changed-runbook    with --resume: go on although the runbook changed since the run (listed)
   --via ssh://USER@HOST[:PORT] reach Redis and Sentinel through this SSH jump host (sets the via var;
                               the runbook must declare via; key from ssh-agent or the via_key var)
   --install-deps              (lab) install redis-server and redis-sentinel with apt-get when missing

@@ -21,6 +21,7 @@ const RUN_OPTIONS = {
   from: { type: 'string' },
   only: { type: 'string', multiple: true },
   resume: { type: 'string' },
+  'accept-changed-runbook': { type: 'boolean' },
   journal: { type: 'string' },
   via: { type: 'string' },
   'install-deps': { type: 'boolean' },
@@ -121,6 +122,7 @@ export async function runRunCommand(argv: string[]): Promise<number> {
       interaction,
       journalPath: values.journal,
       resume: values.resume,
+      acceptChangedRunbook: values['accept-changed-runbook'] ?? false,
       allowUnknownVars: values['allow-unknown-vars'] ?? false,
     });
 
@@ -139,13 +141,15 @@ export async function runRunCommand(argv: string[]): Promise<number> {
 
 /** Writes the run's report beside its journal and says where both are. */
 async function afterRunNote(engine: Engine): Promise<string> {
+  const { reportHint } = await import('./report-hint.js');
+  const again = reportHint(engine.runId, engine.journalPath);
   const { writeReportsBeside } = await import('./report.js');
   try {
     const report = writeReportsBeside(engine.journalPath);
-    return `journal: ${engine.journalPath}\nreport:  ${report}  (again any time: drillbook report ${engine.runId})\n`;
+    return `journal: ${engine.journalPath}\nreport:  ${report}  (again any time: ${again})\n`;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    return `journal: ${engine.journalPath}\nreport not written (${reason}); try: drillbook report ${engine.runId}\n`;
+    return `journal: ${engine.journalPath}\nreport not written (${reason}); try: ${again}\n`;
   }
 }
 

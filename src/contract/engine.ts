@@ -51,7 +51,8 @@ export interface Engine {
   decline(questionId: number): void;
   answer(questionId: number, value: string): void;
   state(): EngineState;
-  abort(): void;
+  /** Aborts the running step; reason ("terminated by SIGTERM") is what its error says, else Ctrl-C. */
+  abort(reason?: string): void;
   finish(): Promise<RunStatus>;
   /** Everything addressable so far (vars, run, results), redacted. */
   results(): Record<string, unknown>;

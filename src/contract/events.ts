@@ -21,6 +21,8 @@ export interface StepSummary {
   id: string;
   title: string;
   safety: Safety;
+  /** In run.started: a digest of the step's title and actions, so --resume notices an edited step. */
+  digest?: string;
   /** Set on --resume for a step the journal says already passed. */
   status?: StepStatus;
 }
@@ -37,7 +39,8 @@ export type EngineEventBody =
   | {
       type: 'run.started';
       runId: string;
-      runbook: { file: string; title: string };
+      /** digest: of the whole runbook (steps, variables, templates), recorded for --resume. */
+      runbook: { file: string; title: string; digest?: string };
       target: TargetName;
       dryRun: boolean;
       operator: string;

@@ -9,13 +9,13 @@ import type { Runbook, Step, TargetName } from '../contract/runbook.js';
 import { renderTemplate } from '../runbook/template.js';
 import { confirmStep } from './confirm.js';
 import { actionConfirmation } from './execute.js';
-import { journalPathFor, locateJournal, readJournal } from './journal.js';
-import { type ReplayedRun, replayJournal } from './resume.js';
+import { openJournal } from './open-journal.js';
+import type { ReplayedRun } from './resume.js';
 import { RunCore } from './run-core.js';
 import { walkSteps } from './run-on.js';
 import { startRun } from './start-run.js';
 import { executeStep, inputFor, previewActions, previewStep, type StepRun } from './step-runner.js';
-import { findStep, newRunId, selectSteps } from './steps.js';
+import { findStep, selectSteps } from './steps.js';
 
 export type { Engine } from '../contract/engine.js';
 
@@ -44,6 +44,8 @@ export interface EngineOptions {
   /** The registered action kinds, passed in by the command layer (src/actions/registry.ts) or a test. */
   // biome-ignore lint/suspicious/noExplicitAny: kinds have different spec types; each kind checks its own.
   kinds: ReadonlyMap<string, ActionKind<any>>;
+  /** --resume of a runbook edited since the run was recorded: go on (with a warning) instead of refusing. */
+  acceptChangedRunbook?: boolean;
   /** A --var the runbook neither declares nor publishes is an error unless this is set (then a warning). */
   allowUnknownVars?: boolean;
   /** Default: os.userInfo().username. */
@@ -52,28 +54,7 @@ export interface EngineOptions {
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
   const { kinds } = options;
-  let replay: ReplayedRun | undefined;
-  let journalPath: string;
-  let runId: string;
-  if (options.resume && options.dryRun) {
-    // A dry run's "skipped" steps appended to a real run's journal would undo its record of what passed.
-    throw new Error(
-      '--dry-run cannot continue a recorded run: drop --resume to preview, or --dry-run to resume',
-    );
-  }
-  if (options.resume) {
-    journalPath = locateJournal(options.resume, options.journalPath);
-    replay = replayJournal(readJournal(journalPath));
-    if (replay.target !== options.target) {
-      throw new Error(
-        `run ${replay.runId} was recorded against target ${replay.target}; resume it with --target ${replay.target}`,
-      );
-    }
-    runId = replay.runId;
-  } else {
-    runId = newRunId();
-    journalPath = journalPathFor(runId, options.journalPath);
-  }
+  const { journalPath, runId, lock, replay, repairedTail } = openJournal(options);
   const core = new RunCore({
     runbook: options.runbook,
     target: options.target,
@@ -85,8 +66,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     given: options.vars ?? {},
     answerer: options.interaction,
     continueFrom: replay && { seq: replay.lastSeq, t: replay.lastT, timeline: replay.timeline },
+    journalLock: lock,
   });
-  return new StepEngine(options, core, replay);
+  return new StepEngine(options, core, replay && { ...replay, repairedTail });
 }
 
 class StepEngine implements Engine {
@@ -108,6 +90,8 @@ class StepEngine implements Engine {
   ) {
     for (const step of options.runbook.steps) this.statuses.set(step.id, 'pending');
     if (replay) this.restore(replay);
+    // Nothing may happen unrecorded: a journal that cannot be written stops the run at once.
+    core.onJournalFailure(() => this.abort('stopped because the journal cannot be written (see the error above)'));
   }
 
   get runId(): string {
@@ -139,7 +123,16 @@ class StepEngine implements Engine {
 
   async start(): Promise<void> {
     if (this.started) return;
-    await startRun({
+    await this.starting().catch((error: unknown) => {
+      // Refused before anything ran (a variable, an edited runbook): let go of the journal at once.
+      this.core.closeJournal();
+      throw error;
+    });
+    this.started = true;
+  }
+
+  private starting(): Promise<void> {
+    return startRun({
       core: this.core,
       runbook: this.options.runbook,
       given: this.options.vars ?? {},
@@ -148,6 +141,7 @@ class StepEngine implements Engine {
       dryRun: this.options.dryRun ?? false,
       operator: this.options.operator ?? userInfo().username,
       allowUnknownVars: this.options.allowUnknownVars ?? false,
+      acceptChangedRunbook: this.options.acceptChangedRunbook ?? false,
       resume: this.replay && {
         replay: this.replay,
         journalPath: this.journalPath,
@@ -157,7 +151,6 @@ class StepEngine implements Engine {
         interrupted: this.interrupted,
       },
     });
-    this.started = true;
   }
 
   private renderLeniently = (text: string): string =>
@@ -267,10 +260,11 @@ class StepEngine implements Engine {
     this.settle(step, { status: 'skipped', durationMs: 0, results: {} });
   }
 
-  abort(): void {
+  /** reason (e.g. "terminated by SIGTERM") replaces "aborted by the operator (Ctrl-C)" in the step's error. */
+  abort(reason?: string): void {
     this.abortRequested = true;
-    this.startController.abort();
-    this.stepController?.abort();
+    this.startController.abort(reason);
+    this.stepController?.abort(reason);
   }
 
   private statusOf(stepId: string): StepStatus {
@@ -287,6 +281,7 @@ class StepEngine implements Engine {
   }
 
   private overallStatus(): RunStatus {
+    if (this.core.journalFailure) return 'failed';
     if (this.abortRequested) return 'aborted';
     const statuses = [...this.statuses.values()];
     if (statuses.includes('failed')) return 'failed';

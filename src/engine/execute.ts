@@ -132,13 +132,15 @@ async function runWithin(input: ExecuteInput, published: Record<string, unknown>
     try {
       await pause(withinPauseMs(withinMs), signal);
     } catch {
-      if (input.signal.aborted) return abortedOutcome();
+      if (input.signal.aborted) return abortedOutcome(input.signal);
     }
   }
 }
 
-function abortedOutcome(): ActionOutcome {
-  return { ok: false, summary: 'aborted', error: 'aborted by the operator (Ctrl-C)' };
+/** The abort's reason when the engine gave one ("terminated by SIGTERM"), else the operator's Ctrl-C. */
+function abortedOutcome(signal: AbortSignal): ActionOutcome {
+  const reason = typeof signal.reason === 'string' ? signal.reason : 'aborted by the operator (Ctrl-C)';
+  return { ok: false, summary: 'aborted', error: reason };
 }
 
 /** One call of run(), bounded by the action's timeout; a run() that ignores its signal is abandoned. */
@@ -173,7 +175,7 @@ async function runOnce(
   } finally {
     stopWaiting();
   }
-  if (input.signal.aborted) return abortedOutcome();
+  if (input.signal.aborted) return abortedOutcome(input.signal);
   if (timeout?.aborted) {
     const limit = formatDuration(action.timeoutMs as number);
     const generic = `timed out after ${limit} (timeout=${limit}); raise timeout= on the block if it needs longer`;

@@ -1,13 +1,16 @@
 // The journal: every event of a run as one JSON line, append-only, 0600, fsynced at step and run end.
 import {
+  appendFileSync,
   chmodSync,
   closeSync,
   existsSync,
+  fstatSync,
   fsyncSync,
   mkdirSync,
   openSync,
   readFileSync,
   statSync,
+  truncateSync,
   writeSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
@@ -49,34 +52,126 @@ export function locateJournal(runOrPath: string, journalOption?: string): string
   );
 }
 
+/** Raised (once) when the journal cannot be written: the run must stop, since nothing after is recorded. */
+export class JournalWriteError extends Error {
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
+    super(
+      `the journal ${path} cannot be written (${reason}): the run is stopped so that nothing happens unrecorded; fix the cause (disk space, permissions, the file was removed), then continue with --resume`,
+    );
+    this.name = 'JournalWriteError';
+  }
+}
+
+/** How often, at most, the writer checks that its file is still the journal (not deleted or replaced). */
+const IDENTITY_CHECK_MS = 200;
+
 export class JournalWriter {
   private fd: number | undefined;
   private closed = false;
+  private identity: { dev: number; ino: number } | undefined;
+  private lastIdentityCheck = 0;
+  /** Set once a write failed; later events are not written (the caller stops the run). */
+  failure: JournalWriteError | undefined;
+  /** Called once, with the first failure. */
+  onFailure: ((error: JournalWriteError) => void) | undefined;
 
   /** The file is created on the first event, so a run that fails before starting leaves nothing behind. */
   constructor(readonly path: string) {}
 
   append(event: EngineEvent): void {
-    if (this.closed) return;
-    if (this.fd === undefined) {
-      mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-      this.fd = openSync(this.path, 'a', 0o600);
-      // The mode argument only applies when the file is created (and is masked by umask): make sure.
-      chmodSync(this.path, 0o600);
-    }
-    writeSync(this.fd, `${JSON.stringify(event)}\n`);
+    if (this.closed || this.failure) return;
+    this.guard(() => {
+      if (this.fd === undefined) {
+        mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+        this.fd = openSync(this.path, 'a', 0o600);
+        // The mode argument only applies when the file is created (and is masked by umask): make sure.
+        chmodSync(this.path, 0o600);
+        const { dev, ino } = fstatSync(this.fd);
+        this.identity = { dev, ino };
+      }
+      this.checkIdentity(event.type === 'step.started' || event.type === 'run.finished');
+      writeSync(this.fd, `${JSON.stringify(event)}\n`);
+    });
   }
 
   sync(): void {
-    if (this.fd !== undefined) fsyncSync(this.fd);
+    if (this.fd === undefined || this.failure) return;
+    this.guard(() => {
+      fsyncSync(this.fd as number);
+      this.checkIdentity(true);
+    });
   }
 
   close(): void {
     this.closed = true;
     if (this.fd === undefined) return;
-    fsyncSync(this.fd);
-    closeSync(this.fd);
+    const fd = this.fd;
     this.fd = undefined;
+    try {
+      if (!this.failure) fsyncSync(fd);
+    } catch (error) {
+      this.fail(error);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private guard(write: () => void): void {
+    try {
+      write();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private fail(error: unknown): void {
+    if (this.failure) return;
+    this.failure =
+      error instanceof JournalWriteError
+        ? error
+        : new JournalWriteError(this.path, error instanceof Error ? error.message : String(error));
+    this.onFailure?.(this.failure);
+  }
+
+  /** Writes to a deleted (or replaced) file succeed and vanish: notice it, at least every 200 ms and at step edges. */
+  private checkIdentity(now: boolean): void {
+    if (!this.identity) return;
+    const time = performance.now();
+    if (!now && time - this.lastIdentityCheck < IDENTITY_CHECK_MS) return;
+    this.lastIdentityCheck = time;
+    let current: { dev: number; ino: number } | undefined;
+    try {
+      current = statSync(this.path);
+    } catch {
+      current = undefined;
+    }
+    if (!current || current.dev !== this.identity.dev || current.ino !== this.identity.ino) {
+      throw new JournalWriteError(this.path, 'the file was deleted or replaced while the run was writing it');
+    }
+  }
+}
+
+/**
+ * A process killed in the middle of a write leaves a torn last line. Before a resumed run appends, the tail
+ * is cut back to the last complete line (or a complete line missing only its newline gets it), so the next
+ * event never fuses with the fragment. Returns what was cut, for the journal to record.
+ */
+export function repairTornTail(path: string): { bytes: number; fragment: string } | undefined {
+  const text = readFileSync(path);
+  if (text.length === 0 || text[text.length - 1] === 0x0a) return undefined;
+  const lastNewline = text.lastIndexOf(0x0a);
+  const tail = text.subarray(lastNewline + 1).toString('utf8');
+  try {
+    JSON.parse(tail);
+    appendFileSync(path, '\n');
+    return undefined;
+  } catch {
+    truncateSync(path, lastNewline + 1);
+    // Only the start, without values: the fragment may hold anything, and it is mentioned in the journal.
+    return { bytes: text.length - lastNewline - 1, fragment: tail.slice(0, 40).replace(/"[^"]*"?/g, '"…"') };
   }
 }
 

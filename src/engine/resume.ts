@@ -1,12 +1,15 @@
 // --resume: replay a journal into what the new process needs to carry on where the old one stopped.
 import type { TimelineEntry } from '../contract/action.js';
-import type { EngineEvent, StepStatus } from '../contract/events.js';
+import type { EngineEvent, StepStatus, StepSummary } from '../contract/events.js';
 import type { TargetName } from '../contract/runbook.js';
 
 export interface ReplayedRun {
   runId: string;
   target: TargetName;
   runbookTitle: string;
+  /** The runbook as the last process ran it: its digest and steps (ids, titles, digests). */
+  runbookDigest: string | undefined;
+  steps: StepSummary[];
   lastSeq: number;
   lastT: number;
   /** Final status each step reached (steps never finished are absent). */
@@ -19,6 +22,8 @@ export interface ReplayedRun {
   /** Non-secret variable values the run used. */
   vars: Record<string, string>;
   timeline: TimelineEntry[];
+  /** Set when the last line was torn (the process died mid-write) and was cut off before appending. */
+  repairedTail?: { bytes: number };
 }
 
 export function replayJournal(events: EngineEvent[]): ReplayedRun {
@@ -28,6 +33,8 @@ export function replayJournal(events: EngineEvent[]): ReplayedRun {
     runId: first.runId,
     target: first.target,
     runbookTitle: first.runbook.title,
+    runbookDigest: first.runbook.digest,
+    steps: first.steps,
     lastSeq: 0,
     lastT: 0,
     statuses: new Map(),
@@ -44,6 +51,8 @@ export function replayJournal(events: EngineEvent[]): ReplayedRun {
     switch (event.type) {
       case 'run.started':
         replay.vars = { ...replay.vars, ...(event.vars ?? {}) };
+        replay.runbookDigest = event.runbook.digest;
+        replay.steps = event.steps;
         // A step still open when a new process starts was cut off; nothing later can finish that attempt.
         open.clear();
         break;

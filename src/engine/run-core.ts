@@ -5,7 +5,8 @@ import type { EngineEvent, EngineEventBody } from '../contract/events.js';
 import type { Runbook, TargetName } from '../contract/runbook.js';
 import { formatValue } from '../runbook/template.js';
 import type { ContextDeps } from './context.js';
-import { JournalWriter } from './journal.js';
+import { type JournalWriteError, JournalWriter } from './journal.js';
+import type { JournalLock } from './journal-lock.js';
 import { QuestionDesk } from './questions.js';
 import { Redactor } from './redact.js';
 import { createRunResources } from './resources.js';
@@ -25,6 +26,8 @@ export interface RunCoreOptions {
   given: Record<string, string>;
   /** Answers questions at once (headless flags, tests); without it they wait for engine.approve/answer. */
   answerer?: Interaction;
+  /** Held for the run; released when the journal closes. */
+  journalLock?: JournalLock;
   /** When resuming: where the journal left off. */
   continueFrom?: { seq: number; t: number; timeline: TimelineEntry[] };
 }
@@ -85,8 +88,33 @@ export class RunCore {
     }
   }
 
+  /** Set once the journal could not be written. */
+  get journalFailure(): JournalWriteError | undefined {
+    return this.journal.failure;
+  }
+
+  /**
+   * Called once when the journal cannot be written. Subscribers still get an error event (it cannot be
+   * journaled) saying why, so the screen says what happened even though the record stops.
+   */
+  onJournalFailure(handler: (error: JournalWriteError) => void): void {
+    this.journal.onFailure = (error) => {
+      const event = {
+        type: 'log',
+        level: 'error',
+        message: error.message,
+        seq: ++this.seq,
+        t: this.now(),
+        wall: new Date().toISOString(),
+      } as EngineEvent;
+      for (const listener of this.listeners) listener(event);
+      handler(error);
+    };
+  }
+
   closeJournal(): void {
     this.journal.close();
+    this.options.journalLock?.release();
   }
 
   /** Keeps secrets a resumed run must reuse, beside the journal (never in a dry run: it changes nothing). */

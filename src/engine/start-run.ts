@@ -4,7 +4,9 @@ import type { ActionKind, Interaction } from '../contract/action.js';
 import type { Runbook } from '../contract/runbook.js';
 import { closest } from '../runbook/suggest.js';
 import type { ReplayedRun } from './resume.js';
+import { checkResumedRunbook } from './resume-check.js';
 import type { RunCore } from './run-core.js';
+import { runbookDigest, stepDigest } from './runbook-identity.js';
 import { generatedStorePath, inheritedTokens, readGeneratedStore, writeGeneratedStore } from './secrets.js';
 import { resolveVariables, VariableError } from './vars.js';
 
@@ -17,6 +19,7 @@ export interface StartRunInput {
   dryRun: boolean;
   operator: string;
   allowUnknownVars: boolean;
+  acceptChangedRunbook: boolean;
   resume?: {
     replay: ReplayedRun;
     journalPath: string;
@@ -45,6 +48,15 @@ export async function startRun(input: StartRunInput): Promise<void> {
   const { core, runbook, dryRun, resume } = input;
   const { runId, target } = core.options;
   await registerKnownSecrets(core);
+  const changes = resume
+    ? await checkResumedRunbook({
+        replay: resume.replay,
+        runbook,
+        accept: input.acceptChangedRunbook,
+        interaction: input.interaction,
+        signal: input.signal,
+      })
+    : [];
   const storePath = generatedStorePath(core.options.journalPath, runbook.file, target);
   const resolved = await resolveVariables({
     specs: runbook.vars,
@@ -77,7 +89,7 @@ export async function startRun(input: StartRunInput): Promise<void> {
   core.emit({
     type: 'run.started',
     runId,
-    runbook: { file: runbook.file, title: runbook.title },
+    runbook: { file: runbook.file, title: runbook.title, digest: runbookDigest(runbook) },
     target,
     dryRun,
     operator: input.operator,
@@ -85,6 +97,7 @@ export async function startRun(input: StartRunInput): Promise<void> {
       id: step.id,
       title: step.title,
       safety: step.safety,
+      digest: stepDigest(step),
       ...(resume?.passed.includes(step.id) ? { status: 'passed' as const } : {}),
     })),
     resumedFrom: resume?.journalPath,
@@ -101,11 +114,24 @@ export async function startRun(input: StartRunInput): Promise<void> {
       'this runbook executes nothing: no step has an action block, so every step only shows its text (a code block runs only when its language is an action kind such as sh or redis)';
     core.emit({ type: 'log', level: 'warn', message });
   }
-  if (resume) announceResume(core, runbook, resume);
+  if (resume) announceResume(core, runbook, resume, changes);
 }
 
-function announceResume(core: RunCore, runbook: Runbook, resume: NonNullable<StartRunInput['resume']>): void {
+function announceResume(
+  core: RunCore,
+  runbook: Runbook,
+  resume: NonNullable<StartRunInput['resume']>,
+  changes: string[],
+): void {
   const log = (level: 'info' | 'warn', message: string) => core.emit({ type: 'log', level, message });
+  const torn = resume.replay.repairedTail;
+  if (torn) {
+    log(
+      'warn',
+      `the journal's last line was torn (${torn.bytes} bytes written when the earlier process was killed mid-write); it was cut off so that this run appends after the last complete event`,
+    );
+  }
+  for (const change of changes) log('warn', `resuming an edited runbook (accepted): ${change}`);
   const next = runbook.steps.find((step) => !resume.passed.includes(step.id));
   const continuing = next ? `; continuing at "${next.id}"` : '';
   log(

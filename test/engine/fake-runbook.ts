@@ -1,4 +1,6 @@
 // Runbooks built directly from the model, with fake action kinds whose behaviour each test supplies.
+import { writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import * as z from 'zod';
 import type {
   ActionContext,
@@ -134,4 +136,10 @@ export function ofType<T extends EngineEvent['type']>(
   type: T,
 ): Array<Extract<EngineEvent, { type: T }>> {
   return events.filter((e): e is Extract<EngineEvent, { type: T }> => e.type === type);
+}
+
+/** What a killed process leaves beside its journal: a lock naming a pid that no longer exists. */
+export function leaveLockOfDeadProcess(journalPath: string): void {
+  const holder = { pid: 2 ** 31 - 1, host: hostname(), since: '2026-01-01T00:00:00.000Z' };
+  writeFileSync(`${journalPath}.lock`, JSON.stringify(holder));
 }

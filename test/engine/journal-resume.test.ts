@@ -7,6 +7,7 @@ import { tempDir } from '../helpers/temp-dir.js';
 import {
   action,
   failed,
+  leaveLockOfDeadProcess,
   ofType,
   ok,
   runbook,
@@ -135,10 +136,11 @@ describe('resume', () => {
         ),
       ]),
     ]);
-    // The first engine is left mid-step, as a killed process would leave its journal.
+    // The first engine is left mid-step, as a killed process would leave its journal (and its lock).
     const first = await startEngine({ runbook: book, journalPath: dir, yes: true });
     const abandoned = first.engine.runAll();
     await running;
+    leaveLockOfDeadProcess(first.engine.journalPath);
 
     const interaction = scriptedInteraction({ confirm: false });
     const second = await startEngine({
@@ -155,6 +157,8 @@ describe('resume', () => {
     expect(await second.engine.runAll()).toBe('aborted');
     expect(runs).toBe(1);
     expect(interaction.confirms[0]?.message).toContain('it may have partly completed');
+    // The operator said no; that process ends (and lets go of the journal) before the next resume.
+    await second.engine.finish();
 
     const withYes = await startEngine({
       runbook: book,

@@ -91,7 +91,9 @@ class StepEngine implements Engine {
     for (const step of options.runbook.steps) this.statuses.set(step.id, 'pending');
     if (replay) this.restore(replay);
     // Nothing may happen unrecorded: a journal that cannot be written stops the run at once.
-    core.onJournalFailure(() => this.abort('stopped because the journal cannot be written (see the error above)'));
+    core.onJournalFailure(() =>
+      this.abort('stopped because the journal cannot be written (see the error above)'),
+    );
   }
 
   get runId(): string {

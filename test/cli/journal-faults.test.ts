@@ -4,7 +4,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI, collect, ensureBuilt, FIXTURES, ROOT, runCli, startCli, tempDir } from './helpers.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { CLI, collect, ensureBuilt, FIXTURES, ROOT, runCli, startCli } from './helpers.js';
 
 beforeAll(ensureBuilt, 120_000);
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Step } from '../../src/contract/runbook.js';
 import { readJournal, repairTornTail } from '../../src/engine/journal.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import {
   action,
   failed,
@@ -15,7 +16,6 @@ import {
   scriptedInteraction,
   startEngine,
   step,
-  tempDir,
 } from './fake-runbook.js';
 
 const mutating = (id: string, behave = () => ok(), body = '') =>
@@ -226,7 +226,14 @@ describe('a journal that cannot be written', () => {
           },
         }),
       ]),
-      step('later', [action({ behave: () => ((laterRan = true), ok()) })]),
+      step('later', [
+        action({
+          behave: () => {
+            laterRan = true;
+            return ok();
+          },
+        }),
+      ]),
     ]);
     const { engine, events } = await startEngine({ runbook: book, journalPath: dir });
     expect(await engine.runAll()).toBe('aborted');

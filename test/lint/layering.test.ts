@@ -35,7 +35,9 @@ describe('the layering lint rule', () => {
   it.each([
     ['src/contract/probe.ts', '../runbook/parse.js', 'src/contract/ is the bottom layer'],
     ['src/engine/probe.ts', '../ui/App.js', 'src/engine/ may not import src/ui/'],
-    ['src/engine/probe.ts', '../actions/sh/index.js', 'src/engine/ may not import an action kind'],
+    ['src/engine/probe.ts', '../actions/sh/index.js', 'src/engine/ may not import src/actions/'],
+    ['src/engine/probe.ts', '../actions/registry.js', 'the command layer passes the registered kinds in'],
+    ['src/runbook/probe.ts', '../actions/registry.js', 'the command layer passes the registered kinds in'],
     ['src/engine/probe.ts', '../store/store.js', 'src/engine/ may not import src/store/'],
     ['src/actions/sh/probe.ts', '../../ui/markdown.js', 'src/actions/ may not import src/ui/'],
     ['src/runbook/probe.ts', '../engine/engine.js', 'src/runbook/ may not import src/engine/'],
@@ -54,6 +56,7 @@ describe('the layering lint rule', () => {
     ['src/ui/views/probe.ts', 'ink'],
     ['src/ui/probe.ts', '../store/store.js'],
     ['src/commands/probe.ts', '../ui/App.js'],
+    ['src/commands/probe.ts', '../actions/registry.js'],
   ])('accepts %s importing %s', async (file, specifier) => {
     expect(await lintImport(file, specifier)).toBe('');
   });

@@ -87,7 +87,11 @@ async function nodesToAsk(
       // The Sentinel's own view already says whether it answers.
     }
   }
-  return [...nodes.values()];
+  // A stable order (inventory first, then by address), so rows do not jump as Sentinels name new nodes.
+  const known = new Set(options.redisNodes.map((node) => node.address));
+  const found = [...nodes.values()].filter((node) => !known.has(node.address));
+  found.sort((a, b) => a.address.localeCompare(b.address, 'en', { numeric: true }));
+  return [...options.redisNodes, ...found];
 }
 
 function nodeViews(

@@ -33,7 +33,7 @@ function NodeLine({ node, nameWidth }: { node: ClusterNodeView; nameWidth: numbe
         <Text bold color={tone('ok')}>
           master
         </Text>
-        <Text color={tone('muted')}>{` ${node.address}`}</Text>
+        {node.name === node.address ? null : <Text color={tone('muted')}>{` ${node.address}`}</Text>}
       </Text>
     );
   }

@@ -19,6 +19,9 @@ class Batch {
   private timelineVersion: number;
   private cluster: TuiState['cluster'];
   private probesRunning: string[];
+  private sentinelNames: string[];
+  /** Timeline entries added by this batch: a feed scrolled back keeps its place by that many. */
+  private appended = 0;
   private resultsVersion: number;
   private logs: TuiState['logs'] | undefined;
   private question: TuiState['question'];
@@ -29,6 +32,7 @@ class Batch {
     this.timelineVersion = state.timelineVersion;
     this.cluster = state.cluster;
     this.probesRunning = state.probesRunning;
+    this.sentinelNames = state.sentinelNames;
     this.resultsVersion = state.resultsVersion;
     this.question = state.question;
     this.ui = state.ui;
@@ -218,7 +222,8 @@ class Batch {
       case 'timeline':
         this.state.timeline.push({
           seq: event.seq,
-          t: event.t,
+          // When it was first seen (a merged Sentinel event is reported after its merge window).
+          t: event.at ?? event.t,
           wall: event.wall,
           source: event.source,
           name: event.name,
@@ -226,6 +231,10 @@ class Batch {
           seenBy: event.seenBy,
         });
         this.timelineVersion += 1;
+        this.appended += 1;
+        for (const name of event.seenBy ?? []) {
+          if (!this.sentinelNames.includes(name)) this.sentinelNames = [...this.sentinelNames, name];
+        }
         return;
       case 'log':
         this.log(event.level, event.message, event.wall);
@@ -252,6 +261,7 @@ class Batch {
       run: this.run,
       cluster: this.cluster,
       probesRunning: this.probesRunning,
+      sentinelNames: this.sentinelNames,
       timelineVersion: this.timelineVersion,
       resultsVersion: this.resultsVersion,
       question: this.question,
@@ -259,6 +269,10 @@ class Batch {
     };
     if (this.steps) next.steps = this.steps;
     if (this.logs) next.logs = this.logs;
+    const feedScroll = next.ui.scroll.feed;
+    if (this.appended > 0 && feedScroll > 0) {
+      next.ui = { ...next.ui, scroll: { ...next.ui.scroll, feed: feedScroll + this.appended } };
+    }
     return next;
   }
 }

@@ -16,6 +16,9 @@ export const selectShowFeed = (s: TuiState) => s.showFeed;
 export const selectResultsVersion = (s: TuiState) => s.resultsVersion;
 export const selectTimelineVersion = (s: TuiState) => s.timelineVersion;
 export const selectCluster = (s: TuiState) => s.cluster;
+export const selectFeedExpanded = (s: TuiState) => s.ui.feedExpanded;
+export const selectSentinelCount = (s: TuiState) =>
+  Math.max(s.sentinelNames.length, s.cluster?.snapshot.sentinels.length ?? 0);
 /** The cluster pane shows while a probe runs (and a snapshot has arrived), unless pinned by its key. */
 export const selectShowCluster = (s: TuiState): boolean =>
   s.cluster !== undefined &&

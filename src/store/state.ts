@@ -110,6 +110,8 @@ export interface UiState {
   notice?: { text: string; level: 'info' | 'warn' | 'error' };
   /** The cluster pane: 'auto' shows it while a probe runs; the toggle key pins it shown or hidden. */
   clusterPane: 'auto' | 'shown' | 'hidden';
+  /** The event feed fills the screen (its full-screen log view). */
+  feedExpanded: boolean;
 }
 
 export interface TuiState {
@@ -126,6 +128,8 @@ export interface TuiState {
   showFeed: boolean;
   /** The latest cluster snapshot from the drill's cluster watch, with the run time it arrived at. */
   cluster?: { snapshot: ClusterSnapshot; t: number };
+  /** Every Sentinel that has reported an event, so the feed can say "2/3" of them saw one. */
+  sentinelNames: string[];
   /** Probes started and not yet stopped (by name): the cluster pane shows itself while there are any. */
   probesRunning: string[];
   /** A command from the operator is driving the engine (run, run-on, retry). */
@@ -173,7 +177,9 @@ export function initialState(runbook: Runbook, options: { target: TargetName; dr
       askingQuit: false,
       interruptArmed: false,
       clusterPane: 'auto',
+      feedExpanded: false,
     },
+    sentinelNames: [],
     probesRunning: [],
   };
 }

@@ -61,6 +61,19 @@ export function scrollFocused(store: TuiStore, direction: -1 | 1, page: number):
   if (value !== ui.scroll[pane]) patchUi(store, { scroll: { ...ui.scroll, [pane]: value } });
 }
 
+/** ↑/↓ in the event feed: one line back (1) or forward (-1); at 0 it follows new events again. */
+export function scrollFeedLines(store: TuiStore, back: number): void {
+  const { ui, timeline } = store.getState();
+  const value = Math.max(0, Math.min(Math.max(0, timeline.size - 1), ui.scroll.feed + back));
+  if (value !== ui.scroll.feed) patchUi(store, { scroll: { ...ui.scroll, feed: value } });
+}
+
+/** The feed's full-screen view; opening it gives the feed the focus, so ↑/↓ scroll it. */
+export function toggleFeedExpanded(store: TuiStore): void {
+  const { ui } = store.getState();
+  patchUi(store, ui.feedExpanded ? { feedExpanded: false } : { feedExpanded: true, focus: 'feed' });
+}
+
 /** The detail pane reports how far its content can scroll once it has measured it. */
 export function setDetailScrollMax(store: TuiStore, max: number): void {
   if (store.getState().ui.detailScrollMax !== max) patchUi(store, { detailScrollMax: max });

@@ -6,6 +6,7 @@ import type { Commands } from '../store/commands.js';
 import {
   selectAskingQuit,
   selectCluster,
+  selectFeedExpanded,
   selectFocus,
   selectHelpOpen,
   selectQuestion,
@@ -17,10 +18,12 @@ import type { TuiStore } from '../store/store.js';
 import {
   cycleFocus,
   moveSelection,
+  scrollFeedLines,
   scrollFocused,
   setHelpOpen,
   setNotice,
   toggleClusterPane,
+  toggleFeedExpanded,
   toggleOutputExpanded,
 } from '../store/ui-actions.js';
 import { ClusterView, clusterRows } from './ClusterView.js';
@@ -45,8 +48,9 @@ const ESC = '\u001B';
 
 function dispatch(command: CommandName, store: TuiStore, commands: Commands, page: number): void {
   const actions: Record<CommandName, () => unknown> = {
-    up: () => moveSelection(store, -1),
-    down: () => moveSelection(store, 1),
+    // In the event feed ↑/↓ scroll the log instead of changing the step (which could reveal a later one).
+    up: () => (store.getState().ui.focus === 'feed' ? scrollFeedLines(store, 1) : moveSelection(store, -1)),
+    down: () => (store.getState().ui.focus === 'feed' ? scrollFeedLines(store, -1) : moveSelection(store, 1)),
     run: () => commands.runSelected(),
     runOn: () => commands.runOn(),
     skip: () => commands.skipSelected(),
@@ -57,6 +61,7 @@ function dispatch(command: CommandName, store: TuiStore, commands: Commands, pag
     pageDown: () => scrollFocused(store, 1, page),
     toggleOutput: () => toggleOutputExpanded(store),
     toggleCluster: () => toggleClusterPane(store),
+    toggleFeed: () => toggleFeedExpanded(store),
     help: () => setHelpOpen(store, true),
     quit: () => commands.quit(),
     interrupt: () => commands.interrupt(),
@@ -95,6 +100,7 @@ export function App() {
   const showFeed = useTuiStore(selectShowFeed);
   const showCluster = useTuiStore(selectShowCluster);
   const cluster = useTuiStore(selectCluster);
+  const feedExpanded = useTuiStore(selectFeedExpanded);
   const selected = useTuiStore(selectSelectedStep);
 
   // One row is left free so Ink never falls back to clearing the whole screen on each frame.
@@ -129,7 +135,8 @@ export function App() {
       setNotice(store, `${binding.label}: ${reason}`, 'warn');
       return;
     }
-    dispatch(binding.command, store, commands, Math.max(1, paneContentRows(detailRows) - 1));
+    const pageRows = store.getState().ui.focus === 'feed' ? (feedExpanded ? mainRows : feedRows) : detailRows;
+    dispatch(binding.command, store, commands, Math.max(1, paneContentRows(pageRows) - 1));
   };
 
   useInput(
@@ -149,34 +156,45 @@ export function App() {
       <Header />
       {helpOpen ? (
         <HelpOverlay height={mainRows} />
+      ) : feedExpanded ? (
+        <Pane title="Sentinel events — full log (e: back, ↑↓ PgUp/PgDn: scroll)" focused height={mainRows}>
+          <EventFeed height={paneContentRows(mainRows)} full />
+        </Pane>
       ) : (
-        <Box flexDirection="row" height={mainRows}>
-          <Pane title="Steps" focused={focus === 'steps'} height={mainRows} width={listWidth}>
-            <StepList height={paneContentRows(mainRows)} />
-          </Pane>
-          <Box flexDirection="column" flexGrow={1}>
-            <Pane
-              title={
-                selected
-                  ? `${selected.index + 1}. ${selected.title}${focus === 'output' ? '  [output]' : ''}`
-                  : ' '
-              }
-              focused={focus === 'detail' || focus === 'output'}
-              height={detailRows}
-            >
-              <StepDetail height={paneContentRows(detailRows)} />
+        <Box flexDirection="column" height={mainRows}>
+          <Box flexDirection="row" height={mainRows - feedRows}>
+            <Pane title="Steps" focused={focus === 'steps'} height={mainRows - feedRows} width={listWidth}>
+              <StepList height={paneContentRows(mainRows - feedRows)} />
             </Pane>
-            {clusterPaneRows > 0 && cluster ? (
-              <Pane title={`Cluster ${cluster.snapshot.masterName}`} focused={false} height={clusterPaneRows}>
-                <ClusterView snapshot={cluster.snapshot} />
+            <Box flexDirection="column" flexGrow={1}>
+              <Pane
+                title={
+                  selected
+                    ? `${selected.index + 1}. ${selected.title}${focus === 'output' ? '  [output]' : ''}`
+                    : ' '
+                }
+                focused={focus === 'detail' || focus === 'output'}
+                height={detailRows}
+              >
+                <StepDetail height={paneContentRows(detailRows)} />
               </Pane>
-            ) : null}
-            {showFeed ? (
-              <Pane title="Sentinel events" focused={focus === 'feed'} height={feedRows}>
-                <EventFeed height={paneContentRows(feedRows)} />
-              </Pane>
-            ) : null}
+              {clusterPaneRows > 0 && cluster ? (
+                <Pane
+                  title={`Cluster ${cluster.snapshot.masterName}`}
+                  focused={false}
+                  height={clusterPaneRows}
+                >
+                  <ClusterView snapshot={cluster.snapshot} />
+                </Pane>
+              ) : null}
+            </Box>
           </Box>
+          {showFeed ? (
+            // The whole width: an event line keeps the instance and the new address at 80 columns.
+            <Pane title="Sentinel events (e: full log)" focused={focus === 'feed'} height={feedRows}>
+              <EventFeed height={paneContentRows(feedRows)} />
+            </Pane>
+          ) : null}
         </Box>
       )}
       {question?.type === 'confirm' ? (

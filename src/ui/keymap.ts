@@ -17,6 +17,7 @@ export type CommandName =
   | 'pageDown'
   | 'toggleOutput'
   | 'toggleCluster'
+  | 'toggleFeed'
   | 'help'
   | 'quit'
   | 'interrupt';
@@ -70,7 +71,7 @@ export const KEYMAP: readonly KeyBinding[] = [
     command: 'up',
     keys: [{ special: 'up' }, { char: 'k' }],
     label: 'select',
-    help: 'Select the previous step.',
+    help: 'Select the previous step (in the event feed: scroll back one line).',
     dangerous: false,
     footer: false,
   },
@@ -78,7 +79,7 @@ export const KEYMAP: readonly KeyBinding[] = [
     command: 'down',
     keys: [{ special: 'down' }, { char: 'j' }],
     label: 'select',
-    help: 'Select the next step.',
+    help: 'Select the next step (in the event feed: scroll forward one line).',
     dangerous: false,
     footer: true,
   },
@@ -168,6 +169,15 @@ export const KEYMAP: readonly KeyBinding[] = [
     footer: true,
     disabledReason: (state) =>
       state.cluster ? undefined : 'no cluster snapshot yet: the view starts with the first probe',
+  },
+  {
+    command: 'toggleFeed',
+    keys: [{ char: 'e' }],
+    label: 'events',
+    help: 'Show the Sentinel event log full screen, or go back (↑/↓ and PgUp/PgDn scroll it).',
+    dangerous: false,
+    footer: false,
+    disabledReason: (state) => (state.showFeed ? undefined : 'this runbook has no Sentinel event feed'),
   },
   {
     command: 'help',

@@ -171,8 +171,10 @@ describe('layout', () => {
       seenBy: ['sentinel-1', 'sentinel-2', 'sentinel-3'],
     });
     const frame = await ui.waitForText('+switch-master');
-    expect(lineWith(frame, '+switch-master')).toContain('sentinel-1');
-    expect(lineWith(frame, '+switch-master')).toContain('(seen by 3)');
+    // Seen by all three: "3/3", and the new master's address rather than the raw payload.
+    expect(lineWith(frame, '+switch-master')).toMatch(
+      /3\/3\s+\+switch-master → 127\.60\.129\.11:6379 \(was 127\.60\.129\.10:6379\)/,
+    );
   });
 
   it('d shows a dry-run preview without running anything', async () => {

@@ -1,0 +1,80 @@
+// Redis Sentinel's own scenarios (runbooks/scenarios/), each run headless through the built CLI against a
+// fresh `drillbook lab up` cluster on its own loopback range (127.94–127.98.0.0/24), as CI runs them. Each
+// runbook asserts what Sentinel must (and must not) do; here we also check that none of them needs an
+// sh block to ask Redis or Sentinel anything.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../../src/contract/events.js';
+import {
+  buildCli,
+  failures,
+  ROOT,
+  removeCli,
+  removeLabState,
+  runCli,
+  stepStatuses,
+  tempStateHome,
+} from './run-cli.js';
+
+const scenarios = readdirSync(join(ROOT, 'runbooks', 'scenarios'))
+  .filter((name) => name.endsWith('.md'))
+  .map((name) => `runbooks/scenarios/${name}`);
+
+beforeAll(() => buildCli(), 60_000);
+afterAll(() => removeCli());
+
+describe('runbooks/scenarios', () => {
+  it.each(scenarios)('%s passes drillbook check and has no sh block', async (file) => {
+    expect(readFileSync(join(ROOT, file), 'utf8')).not.toMatch(/^```sh\b/m);
+    const stateHome = tempStateHome('drillbook-e2e-scenario-check-');
+    try {
+      const result = await runCli(['check', file], { stateHome, timeoutMs: 30_000 });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+    } finally {
+      await removeLabState(stateHome);
+    }
+  });
+});
+
+/** Brings up a lab on its own range, runs the scenario against it, and tears the lab down. */
+async function runScenario(file: string, ipRange: string): Promise<EngineEvent[]> {
+  const stateHome = tempStateHome('drillbook-e2e-scenario-');
+  const password = `scenario-${process.pid}`;
+  try {
+    const up = await runCli(['lab', 'up', '--ip-range', ipRange, '--down-after', '1000'], {
+      stateHome,
+      env: { REDIS_PASSWORD: password },
+      timeoutMs: 150_000,
+    });
+    if (up.code !== 0) throw new Error(`drillbook lab up failed:\n${up.stderr}${up.stdout}`);
+    const result = await runCli(['run', file, '--target', 'lab', '--yes', '--allow-destroy', '--json'], {
+      stateHome,
+      env: { REDIS_PASSWORD: password },
+      timeoutMs: 240_000,
+    });
+    expect(result.code, failures(result)).toBe(0);
+    const statuses = stepStatuses(result.events);
+    expect(Object.values(statuses).length).toBeGreaterThan(0);
+    expect(Object.entries(statuses).filter(([, status]) => status !== 'passed')).toEqual([]);
+    expect(result.stdout).not.toContain(password);
+    return result.events;
+  } finally {
+    await removeLabState(stateHome);
+  }
+}
+
+const finished = (events: EngineEvent[], id: string) =>
+  events.find((event) => event.type === 'action.finished' && event.id === id);
+
+describe('scenarios in the lab', () => {
+  it('a restarted old master comes back as a replica of the new one', async () => {
+    const events = await runScenario('runbooks/scenarios/old-master-returns.md', '127.94.0.0/24');
+    expect(finished(events, 'switched')).toMatchObject({ ok: true, data: { to: '127.94.0.11:6379' } });
+    expect(finished(events, 'returned')).toMatchObject({
+      ok: true,
+      data: { last: { role: 'slave', masterHost: '127.94.0.11' } },
+    });
+  }, 300_000);
+});

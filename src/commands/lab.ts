@@ -9,6 +9,11 @@ The local lab: a DigitalOcean API emulator on 127.0.0.1 whose droplets are real 
 redis-sentinel processes on loopback addresses (default range 127.10.0.0/24).
 
 Commands:
+  image build|status|clean
+           the container mode's base image (Debian bookworm with cloud-init, plus an offline apt
+           repository with Redis, OpenSSH and PHP): build it, show it, remove it. Cached in
+           $XDG_CACHE_HOME/drillbook/lab-image/ (default ~/.cache/…); \`lab up --mode container\` builds it
+           on first use
   up       start the emulator and provision the article's cluster through its API: master redis-1
            at .10, replicas redis-2… at .11…, Sentinels sentinel-1..3 at .20–.22 (port 26379), master
            name mymaster, quorum 2; returns once CKQUORUM is OK on every Sentinel, each Sentinel sees
@@ -19,9 +24,13 @@ Commands:
   down     stop every lab process (monitoring included) and the emulator, and remove the lab's state
 
 Options:
+  --mode MODE         (up) loopback (default: processes on loopback aliases, no root) or container
+                      (root, Linux: each droplet a systemd-nspawn machine booted by real cloud-init on a
+                      private VPC network, range 10.10.0.0/24); default: the running lab's mode
   --replicas N        (up) number of replicas, 1–9 (default 1)
   --down-after MS     (up) sentinel down-after-milliseconds (default 5000; the article uses 30000)
-  --ip-range CIDR     (up) loopback range of the lab's VPC (default 127.10.0.0/24)
+  --ip-range CIDR     (up) range of the lab's VPC (loopback default 127.10.0.0/24, container default
+                      10.10.0.0/24, refused when the host already routes it)
   --install-deps      (up) as root on Debian/Ubuntu, install redis-server and redis-sentinel if missing
   --monitoring        (up) also run prometheus, prometheus-redis-exporter and prometheus-alertmanager
                       on the range's .30 (127.10.0.30:9090, :9093, :9121) with runbooks/monitoring/
@@ -32,6 +41,7 @@ Options:
 State: $XDG_STATE_HOME/drillbook/lab/ (default ~/.local/state/drillbook/lab/), files mode 0600.`;
 
 const OPTIONS = {
+  mode: { type: 'string' },
   replicas: { type: 'string' },
   'down-after': { type: 'string' },
   'ip-range': { type: 'string' },
@@ -73,8 +83,14 @@ export async function runLabCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${LAB_HELP}\n`);
     return command === undefined && !values.help ? EXIT.usage : EXIT.passed;
   }
+  if (command === 'image') return runImageCommand(extra, values.json === true);
   if (extra.length > 0) {
     process.stderr.write(`drillbook lab ${command}: unexpected argument ${extra[0]}\n`);
+    return EXIT.usage;
+  }
+  const mode = values.mode;
+  if (mode !== undefined && mode !== 'loopback' && mode !== 'container') {
+    process.stderr.write(`drillbook lab: --mode ${mode}: choose loopback or container\n`);
     return EXIT.usage;
   }
   const lab = await import('../lab/index.js');
@@ -87,6 +103,7 @@ export async function runLabCommand(argv: string[]): Promise<number> {
         const downAfterMs = wholeNumber('--down-after', values['down-after']);
         const result = await lab.labUp({
           stateDir,
+          ...(mode ? { mode } : {}),
           ...(replicas !== undefined ? { replicas } : {}),
           ...(downAfterMs !== undefined ? { downAfterMs } : {}),
           ...(values['ip-range'] ? { ipRange: values['ip-range'] } : {}),
@@ -96,6 +113,11 @@ export async function runLabCommand(argv: string[]): Promise<number> {
             if (!json) process.stderr.write(`${line}\n`);
           },
         });
+        if (values.monitoring && result.settings.mode === 'container') {
+          throw new Error(
+            'monitoring does not run in container mode yet; start the lab without --monitoring, or use --mode loopback',
+          );
+        }
         const monitoring = values.monitoring
           ? await (await import('../lab/monitoring/lab.js')).startLabMonitoring(stateDir, result.droplets)
           : undefined;
@@ -110,7 +132,7 @@ export async function runLabCommand(argv: string[]): Promise<number> {
             );
           }
           process.stdout.write(
-            `Lab healthy in ${(result.elapsedMs / 1000).toFixed(1)} s: CKQUORUM OK on all Sentinels, replica links up. API: ${result.apiUrl}\n`,
+            `Lab (${result.settings.mode ?? 'loopback'} mode) healthy in ${(result.elapsedMs / 1000).toFixed(1)} s: CKQUORUM OK on all Sentinels, replica links up. API: ${result.apiUrl}\n`,
           );
           if (monitoring) {
             const { formatMonitoringInfo } = await import('../lab/monitoring/index.js');
@@ -151,10 +173,21 @@ export async function runLabCommand(argv: string[]): Promise<number> {
       }
       case '_daemon': {
         const { runLabDaemon } = await import('../lab/daemon.js');
-        return await runLabDaemon({ stateDir, ipRange: values['ip-range'] ?? '127.10.0.0/24' });
+        return await runLabDaemon({
+          stateDir,
+          ipRange: values['ip-range'] ?? '127.10.0.0/24',
+          mode: mode ?? 'loopback',
+        });
+      }
+      case '_vpc-agent': {
+        const [{ runVpcAgent }, { containerLabFiles }] = await Promise.all([
+          import('../lab/container/vpc-agent.js'),
+          import('../lab/container/state.js'),
+        ]);
+        return await runVpcAgent(containerLabFiles(stateDir));
       }
       default:
-        process.stderr.write(`drillbook lab: unknown command ${command} (up, status, down)\n`);
+        process.stderr.write(`drillbook lab: unknown command ${command} (image, up, status, down)\n`);
         return EXIT.usage;
     }
   } catch (error) {
@@ -162,5 +195,57 @@ export async function runLabCommand(argv: string[]): Promise<number> {
     if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: message })}\n`);
     process.stderr.write(`drillbook lab ${command}: ${message}\n`);
     return error instanceof UsageError ? EXIT.usage : EXIT.failed;
+  }
+}
+
+async function runImageCommand(argv: string[], json: boolean): Promise<number> {
+  const [action, ...extra] = argv;
+  if (extra.length > 0 || !['build', 'status', 'clean'].includes(action ?? '')) {
+    process.stderr.write('drillbook lab image: expected build, status or clean\n');
+    return EXIT.usage;
+  }
+  const image = await import('../lab/container/image.js');
+  try {
+    if (action === 'build') {
+      const status = await image.imageStatus();
+      if (status.ready) {
+        if (json) process.stdout.write(`${JSON.stringify({ ok: true, built: false, ...status })}\n`);
+        else process.stdout.write(`Lab image ${status.key} is already built: ${status.dir}\n`);
+        return EXIT.passed;
+      }
+      const manifest = await image.buildImage({
+        onProgress: (line) => {
+          if (!json) process.stderr.write(`${line}\n`);
+        },
+      });
+      if (json) process.stdout.write(`${JSON.stringify({ ok: true, built: true, manifest })}\n`);
+      return EXIT.passed;
+    }
+    if (action === 'status') {
+      const status = await image.imageStatus();
+      if (json) process.stdout.write(`${JSON.stringify(status)}\n`);
+      else {
+        process.stdout.write(
+          status.manifest
+            ? `Lab image ${status.key}: built ${status.manifest.builtAt} in ${status.manifest.buildSeconds} s, ${status.manifest.repoPackages} offline packages\n  ${status.dir}\n`
+            : `Lab image ${status.key}: not built (run \`drillbook lab image build\`)\n`,
+        );
+        if (status.stale.length > 0) {
+          process.stdout.write(
+            `Older images (\`drillbook lab image clean\` removes them): ${status.stale.join(', ')}\n`,
+          );
+        }
+      }
+      return status.ready ? EXIT.passed : EXIT.failed;
+    }
+    const removed = await image.cleanImages();
+    if (json) process.stdout.write(`${JSON.stringify({ ok: true, removed })}\n`);
+    else process.stdout.write(`Removed ${removed}\n`);
+    return EXIT.passed;
+  } catch (error) {
+    const message = (error as Error).message;
+    if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: message })}\n`);
+    process.stderr.write(`drillbook lab image ${action}: ${message}\n`);
+    return EXIT.failed;
   }
 }

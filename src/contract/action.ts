@@ -89,7 +89,7 @@ export interface TargetInfo {
   /** API token (a secret: never print it). */
   token: string;
   /** Set for the lab target. */
-  lab?: { stateDir: string };
+  lab?: { stateDir: string; mode?: 'loopback' | 'container' };
   /** Where the token came from (e.g. "DIGITALOCEAN_ACCESS_TOKEN"), for error messages; never the token itself. */
   tokenSource?: string;
   /** API-layer tuning; the lab sets short intervals because its droplets boot in about a second. */

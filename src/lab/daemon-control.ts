@@ -12,6 +12,7 @@ import {
   daemonLog,
   ensureStateDir,
   generateSecret,
+  type LabMode,
   readDaemonState,
   removeDaemonState,
 } from './state.js';
@@ -64,22 +65,40 @@ function cliEntry(): string | undefined {
   }
 }
 
-function daemonCommand(stateDir: string, ipRange: string): string[] {
+function daemonCommand(options: DaemonOptions): string[] {
   const entry = cliEntry();
   if (!entry)
     throw new Error('cannot find the drillbook CLI to start the lab daemon from; run `npm run build`');
-  return [entry, 'lab', DAEMON_SUBCOMMAND, '--state-dir', stateDir, '--ip-range', ipRange];
+  return [
+    entry,
+    'lab',
+    DAEMON_SUBCOMMAND,
+    '--state-dir',
+    options.stateDir,
+    '--ip-range',
+    options.ipRange,
+    '--mode',
+    options.mode,
+  ];
+}
+
+interface DaemonOptions {
+  stateDir: string;
+  ipRange: string;
+  mode: LabMode;
 }
 
 /** Starts the lab daemon unless one is already serving this state folder. */
-export async function ensureLabDaemon(options: {
-  stateDir: string;
-  ipRange: string;
-}): Promise<DaemonState & { started: boolean }> {
+export async function ensureLabDaemon(options: DaemonOptions): Promise<DaemonState & { started: boolean }> {
   const lock = path.join(options.stateDir, 'daemon.lock');
   const deadline = Date.now() + 2 * START_TIMEOUT_MS;
   for (;;) {
     const existing = await runningDaemon(options.stateDir);
+    if (existing && (existing.mode ?? 'loopback') !== options.mode) {
+      throw new Error(
+        `the lab already runs in ${existing.mode ?? 'loopback'} mode; run \`drillbook lab down\` before starting it in ${options.mode} mode`,
+      );
+    }
     if (existing) return { ...existing, started: false };
     const stale = await readDaemonState(options.stateDir);
     if (stale) {
@@ -121,14 +140,11 @@ async function acquireLock(file: string): Promise<boolean> {
   }
 }
 
-async function spawnDaemon(options: {
-  stateDir: string;
-  ipRange: string;
-}): Promise<DaemonState & { started: boolean }> {
+async function spawnDaemon(options: DaemonOptions): Promise<DaemonState & { started: boolean }> {
   const log = daemonLog(options.stateDir);
   const logFd = openSync(log, 'a', 0o600);
   const token = generateSecret(32);
-  const child = spawn(process.execPath, daemonCommand(options.stateDir, options.ipRange), {
+  const child = spawn(process.execPath, daemonCommand(options), {
     detached: true,
     stdio: ['ignore', logFd, logFd],
     env: { ...process.env, [DAEMON_TOKEN_ENV]: token },

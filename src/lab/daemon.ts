@@ -1,14 +1,29 @@
-// The lab daemon: a detached process that runs the DigitalOcean API emulator with the lab supervisor as
-// its droplet runtime, until `drillbook lab down` (or any SIGTERM) stops it.
+// The lab daemon: a detached process that runs the DigitalOcean API emulator with the lab's droplet runtime
+// (the loopback supervisor, or containers), until `drillbook lab down` (or any SIGTERM) stops it.
+
+import { requireImage } from './container/image.js';
+import { ContainerRuntime } from './container/runtime.js';
 import { startEmulator } from './emulator/index.js';
 import { MonitoringFollower } from './monitoring/follow.js';
-import { daemonFile, emulatorFile, ensureStateDir, removeDaemonState, writeSecretJson } from './state.js';
+import type { DropletRuntime } from './runtime.js';
+import {
+  daemonFile,
+  emulatorFile,
+  ensureStateDir,
+  type LabMode,
+  removeDaemonState,
+  writeSecretJson,
+} from './state.js';
 import { LabSupervisor } from './supervisor.js';
 
 /** The daemon reads its token from here (never from argv, which other users can see in ps). */
 export const DAEMON_TOKEN_ENV = 'DRILLBOOK_LAB_TOKEN';
 
-export async function runLabDaemon(options: { stateDir: string; ipRange: string }): Promise<number> {
+export async function runLabDaemon(options: {
+  stateDir: string;
+  ipRange: string;
+  mode: LabMode;
+}): Promise<number> {
   const token = process.env[DAEMON_TOKEN_ENV];
   delete process.env[DAEMON_TOKEN_ENV];
   if (!token) {
@@ -18,28 +33,42 @@ export async function runLabDaemon(options: { stateDir: string; ipRange: string 
     return 2;
   }
   await ensureStateDir(options.stateDir);
+  const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  const containers =
+    options.mode === 'container'
+      ? new ContainerRuntime({
+          stateDir: options.stateDir,
+          image: await requireImage(),
+          // The agent runs inside the VPC namespace from this same CLI entry point.
+          agentCommand: [process.execPath, process.argv[1] as string, 'lab', '_vpc-agent'],
+          log,
+        })
+      : undefined;
+  // Follow mode: monitoring, when it runs for this lab, scrapes whatever droplets the runbooks create.
+  const runtime: DropletRuntime =
+    containers ?? new MonitoringFollower(new LabSupervisor({ labDir: options.stateDir }), options.stateDir);
   const emulator = await startEmulator({
     token,
-    // Follow mode: monitoring, when it runs for this lab, scrapes whatever droplets the runbooks create.
-    runtime: new MonitoringFollower(new LabSupervisor({ labDir: options.stateDir }), options.stateDir),
+    runtime,
     stateFile: emulatorFile(options.stateDir),
-    defaultVpcRange: options.ipRange,
+    // Container mode: the default VPC gets DigitalOcean's kind of range; the lab's own VPC is ipRange.
+    ...(containers ? { addressMode: 'private' as const } : { defaultVpcRange: options.ipRange }),
   });
   await writeSecretJson(daemonFile(options.stateDir), {
     url: emulator.url,
     pid: process.pid,
     token,
     ipRange: options.ipRange,
+    mode: options.mode,
     startedAt: new Date().toISOString(),
   });
-  process.stdout.write(
-    `${new Date().toISOString()} lab emulator listening on ${emulator.url} (pid ${process.pid})\n`,
-  );
+  log(`lab emulator (${options.mode} mode) listening on ${emulator.url} (pid ${process.pid})`);
   await new Promise<void>((resolve) => {
     for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.once(signal, () => resolve());
   });
-  process.stdout.write(`${new Date().toISOString()} lab emulator stopping\n`);
+  log('lab emulator stopping');
   await emulator.close();
+  await containers?.close();
   await removeDaemonState(options.stateDir);
   return 0;
 }

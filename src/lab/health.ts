@@ -104,9 +104,19 @@ export async function sentinelState(host: string, port: number): Promise<Sentine
   }
 }
 
+/**
+ * host is where this machine connects; known (default host:port) is the address the cluster itself uses
+ * for the node (in container mode the host connects to a public address, the cluster uses private ones).
+ */
+export interface ClusterMember {
+  host: string;
+  port: number;
+  known?: string;
+}
+
 export interface ClusterAddresses {
-  nodes: Array<{ host: string; port: number }>;
-  sentinels: Array<{ host: string; port: number }>;
+  nodes: ClusterMember[];
+  sentinels: ClusterMember[];
   password: string;
 }
 
@@ -124,8 +134,18 @@ export interface ClusterHealth {
  */
 export async function clusterHealth(cluster: ClusterAddresses): Promise<ClusterHealth> {
   const [nodes, sentinels] = await Promise.all([
-    Promise.all(cluster.nodes.map((n) => nodeState(n.host, n.port, cluster.password))),
-    Promise.all(cluster.sentinels.map((s) => sentinelState(s.host, s.port))),
+    Promise.all(
+      cluster.nodes.map(async (n) => ({
+        ...(await nodeState(n.host, n.port, cluster.password)),
+        ...(n.known ? { address: n.known } : {}),
+      })),
+    ),
+    Promise.all(
+      cluster.sentinels.map(async (s) => ({
+        ...(await sentinelState(s.host, s.port)),
+        ...(s.known ? { address: s.known } : {}),
+      })),
+    ),
   ]);
   const problems: string[] = [];
   const masters = nodes.filter((n) => n.role === 'master');

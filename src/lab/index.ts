@@ -1,8 +1,9 @@
 // The lab target: what `run --target lab` and `drillbook lab` use.
 import type { TargetInfo } from '../contract/action.js';
 import { requireLabBinaries } from './binaries.js';
+import { requireImage, requireRoot } from './container/image.js';
 import { ensureLabDaemon } from './daemon-control.js';
-import { DEFAULT_IP_RANGE, labStateDir, readSettings } from './state.js';
+import { defaultIpRange, type LabMode, labStateDir, readDaemonState, readSettings } from './state.js';
 
 export { MissingBinariesError } from './binaries.js';
 export { type LabDownResult, labDown } from './lab-down.js';
@@ -15,10 +16,27 @@ export { LabSupervisor } from './supervisor.js';
  * Starts the lab's emulator daemon, or reuses the running one, without provisioning anything: a runbook
  * creates its cluster itself through `do` steps. The token in the result is a secret.
  */
-export async function resolveLabTarget(options: { stateDir?: string } = {}): Promise<TargetInfo> {
+export async function resolveLabTarget(
+  options: { stateDir?: string; mode?: LabMode } = {},
+): Promise<TargetInfo> {
   const stateDir = options.stateDir ?? labStateDir();
-  await requireLabBinaries();
   const settings = await readSettings(stateDir);
-  const daemon = await ensureLabDaemon({ stateDir, ipRange: settings?.ipRange ?? DEFAULT_IP_RANGE });
-  return { name: 'lab', apiUrl: daemon.url, token: daemon.token, lab: { stateDir } };
+  // Default: the mode of the lab already running (or set up), else loopback.
+  const mode =
+    options.mode ?? (await readDaemonState(stateDir))?.mode ?? settings?.mode ?? ('loopback' as LabMode);
+  if (mode === 'container') {
+    requireRoot('the container lab');
+    await requireImage();
+  } else {
+    await requireLabBinaries();
+  }
+  const daemon = await ensureLabDaemon({
+    stateDir,
+    ipRange:
+      (settings?.mode ?? 'loopback') === mode
+        ? (settings?.ipRange ?? defaultIpRange(mode))
+        : defaultIpRange(mode),
+    mode,
+  });
+  return { name: 'lab', apiUrl: daemon.url, token: daemon.token, lab: { stateDir, mode } };
 }

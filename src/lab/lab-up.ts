@@ -1,20 +1,25 @@
 // `drillbook lab up`: the lab daemon running, the article's cluster provisioned through its API, and the
 // cluster healthy (CKQUORUM OK everywhere, every Sentinel seeing the others, replica links up).
 import { ensureLabBinaries } from './binaries.js';
+import { LabConsole } from './container/console.js';
+import { ensureImage, requireRoot } from './container/image.js';
+import { conflictingHostRoutes } from './container/network.js';
+import { containerLabFiles } from './container/state.js';
 import { ensureLabDaemon } from './daemon-control.js';
 import { type ClusterHealth, setSentinelTiming, waitForHealthy } from './health.js';
-import { type ProvisionedDroplet, provisionLab } from './provision.js';
+import { direct, type ProvisionedDroplet, provisionLab, type Reach } from './provision.js';
 import {
-  DEFAULT_IP_RANGE,
+  defaultIpRange,
   ensureStateDir,
   generateSecret,
+  type LabMode,
   type LabSettings,
   readSettings,
   settingsFile,
   writeSecretJson,
 } from './state.js';
 import { LabSupervisor } from './supervisor.js';
-import { checkReplicas, planTopology, rangeBase } from './topology.js';
+import { checkReplicas, rangeBase } from './topology.js';
 
 export const DEFAULT_DOWN_AFTER_MS = 5_000;
 const HEALTH_TIMEOUT_MS = 90_000;
@@ -23,6 +28,8 @@ const PASSWORD_PATTERN = /^[A-Za-z0-9._~!#$%&*+,/:;=?@^|-]+$/;
 
 export interface LabUpOptions {
   stateDir: string;
+  /** Default: the running lab's mode, else loopback. */
+  mode?: LabMode;
   replicas?: number;
   downAfterMs?: number;
   ipRange?: string;
@@ -45,8 +52,15 @@ export interface LabUpResult {
 
 function resolveSettings(options: LabUpOptions, previous: LabSettings | undefined): LabSettings {
   const env = options.env ?? process.env;
-  const ipRange = options.ipRange ?? previous?.ipRange ?? DEFAULT_IP_RANGE;
-  rangeBase(ipRange);
+  const previousMode = previous ? (previous.mode ?? 'loopback') : undefined;
+  const mode = options.mode ?? previousMode ?? 'loopback';
+  if (previousMode && previousMode !== mode) {
+    throw new Error(
+      `the lab already runs in ${previousMode} mode; run \`drillbook lab down\` before starting one in ${mode} mode`,
+    );
+  }
+  const ipRange = options.ipRange ?? previous?.ipRange ?? defaultIpRange(mode);
+  rangeBase(ipRange, mode);
   if (previous && previous.ipRange !== ipRange) {
     throw new Error(
       `the lab already runs on ${previous.ipRange}; run \`drillbook lab down\` before starting one on ${ipRange}`,
@@ -70,6 +84,7 @@ function resolveSettings(options: LabUpOptions, previous: LabSettings | undefine
     throw new Error('--down-after must be a whole number of milliseconds, at least 100');
   }
   return {
+    mode,
     ipRange,
     replicas,
     downAfterMs,
@@ -80,42 +95,83 @@ function resolveSettings(options: LabUpOptions, previous: LabSettings | undefine
   };
 }
 
+/** A lab on a range the host already routes would shadow a network the operator really uses. */
+async function checkHostRoutes(ipRange: string): Promise<void> {
+  const conflicts = await conflictingHostRoutes(ipRange);
+  if (conflicts.length > 0) {
+    throw new Error(
+      `the host already routes into ${ipRange} (${conflicts.join('; ')}); choose a free private range with \`--ip-range\`, e.g. --ip-range 10.99.0.0/24`,
+    );
+  }
+}
+
 export async function labUp(options: LabUpOptions): Promise<LabUpResult> {
   const started = performance.now();
   const progress = options.onProgress ?? (() => {});
-  await ensureLabBinaries(options, progress);
   await ensureStateDir(options.stateDir);
   const previous = await readSettings(options.stateDir);
   const settings = resolveSettings(options, previous);
+  const mode = settings.mode ?? 'loopback';
+  if (mode === 'container') {
+    requireRoot('`drillbook lab up --mode container`');
+    await checkHostRoutes(settings.ipRange);
+    await ensureImage({ ...(options.env ? { env: options.env } : {}), onProgress: progress });
+  } else {
+    await ensureLabBinaries(options, progress);
+  }
   await writeSecretJson(settingsFile(options.stateDir), settings);
-  const daemon = await ensureLabDaemon({ stateDir: options.stateDir, ipRange: settings.ipRange });
+  const daemon = await ensureLabDaemon({ stateDir: options.stateDir, ipRange: settings.ipRange, mode });
   progress(
     daemon.started
       ? `started the lab emulator at ${daemon.url}`
       : `reusing the lab emulator at ${daemon.url}`,
   );
+  // Container mode: the host never routes to private addresses; the lab's console relays its checks.
+  const labConsole =
+    mode === 'container' ? new LabConsole(containerLabFiles(options.stateDir).relaySocket) : undefined;
+  try {
+    return await provisionAndCheck(options, settings, previous, daemon, started, labConsole);
+  } finally {
+    await labConsole?.close();
+  }
+}
+
+async function provisionAndCheck(
+  options: LabUpOptions,
+  settings: LabSettings,
+  previous: LabSettings | undefined,
+  daemon: { url: string; token: string; started: boolean },
+  started: number,
+  labConsole: LabConsole | undefined,
+): Promise<LabUpResult> {
+  const progress = options.onProgress ?? (() => {});
+  const reach: Reach = labConsole ? (address, port) => labConsole.open(address, port) : direct;
+  const member = async (droplet: ProvisionedDroplet) => ({
+    ...(await reach(droplet.privateIp, droplet.port)),
+    known: `${droplet.privateIp}:${droplet.port}`,
+  });
   const droplets = await provisionLab({
     apiUrl: daemon.url,
     token: daemon.token,
     settings,
-    supervisor: new LabSupervisor({ labDir: options.stateDir }),
+    ...(labConsole ? { reach } : { supervisor: new LabSupervisor({ labDir: options.stateDir }) }),
     ...(options.signal ? { signal: options.signal } : {}),
     onProgress: progress,
   });
   progress('droplets active; waiting for replication and Sentinel discovery');
-  const plan = planTopology(settings);
   const health = await waitForHealthy(
     {
-      nodes: plan.filter((p) => p.role !== 'sentinel').map((p) => ({ host: p.privateIp, port: p.port })),
-      sentinels: plan.filter((p) => p.role === 'sentinel').map((p) => ({ host: p.privateIp, port: p.port })),
+      nodes: await Promise.all(droplets.filter((p) => p.role !== 'sentinel').map(member)),
+      sentinels: await Promise.all(droplets.filter((p) => p.role === 'sentinel').map(member)),
       password: settings.password,
     },
     { timeoutMs: HEALTH_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) },
   );
   if (previous && previous.downAfterMs !== settings.downAfterMs) {
     // Sentinels created earlier keep their own timing unless told: tell the running ones.
-    for (const sentinel of plan.filter((p) => p.role === 'sentinel')) {
-      await setSentinelTiming(sentinel.privateIp, sentinel.port, settings);
+    for (const sentinel of droplets.filter((p) => p.role === 'sentinel')) {
+      const at = await reach(sentinel.privateIp, sentinel.port);
+      await setSentinelTiming(at.host, at.port, settings);
     }
     progress(
       `Sentinels now use down-after-milliseconds ${settings.downAfterMs}, failover-timeout ${settings.failoverTimeoutMs}`,

@@ -71,6 +71,11 @@ export function privateIpOf(droplet: IDroplet): string | undefined {
   return droplet.networks?.v4?.find((network) => network.type === 'private')?.ip_address;
 }
 
+/** Where this machine connects to reach a droplet's private address and port (see LabConsole). */
+export type Reach = (address: string, port: number) => Promise<{ host: string; port: number }>;
+
+export const direct: Reach = async (host, port) => ({ host, port });
+
 function dropletError(droplet: IDroplet): string | undefined {
   return (droplet as IDroplet & { lab_error?: string }).lab_error;
 }
@@ -114,7 +119,10 @@ export interface ProvisionOptions {
   apiUrl: string;
   token: string;
   settings: LabSettings;
-  supervisor: LabSupervisor;
+  /** Loopback mode: tells which droplets' processes died (container droplets are checked by their power state). */
+  supervisor?: LabSupervisor;
+  /** Default: connect to private addresses directly (loopback mode). */
+  reach?: Reach;
   signal?: AbortSignal;
   onProgress?: (line: string) => void;
 }
@@ -130,7 +138,8 @@ export async function provisionLab(options: ProvisionOptions): Promise<Provision
   const plan = planTopology(settings);
   const vpcId = await ensureVpc(client, settings.ipRange);
   const existing = await labDroplets(client);
-  const masterIp = await currentMasterIp(plan);
+  const reach = options.reach ?? direct;
+  const masterIp = await currentMasterIp(plan, reach);
   const actions = new Map<string, ProvisionedDroplet['action']>();
 
   const ensure = async (planned: PlannedDroplet) => {
@@ -172,7 +181,10 @@ export async function provisionLab(options: ProvisionOptions): Promise<Provision
     options.signal,
   );
   if (sentinels.some((p) => !existing.some((droplet) => droplet.name === p.name))) {
-    await waitForReplicas(masterIp, settings.password, redisNodes.length - 1, options.signal);
+    // Containers are active once systemd runs; cloud-init then installs and starts Redis, which takes longer.
+    const waitMs = settings.mode === 'container' ? 60_000 : 10_000;
+    const master = await reach(masterIp, REDIS_PORT);
+    await waitForReplicas(master, settings.password, redisNodes.length - 1, waitMs, options.signal);
   }
   await Promise.all(sentinels.map(ensure));
   const droplets = await waitUntilActive(
@@ -196,20 +208,31 @@ export async function provisionLab(options: ProvisionOptions): Promise<Provision
  * Where re-created nodes should point: the master the lab's Sentinels name now (a drill may have failed
  * over to another node), else the planned master.
  */
-async function currentMasterIp(plan: PlannedDroplet[]): Promise<string> {
+async function currentMasterIp(plan: PlannedDroplet[], reach: Reach): Promise<string> {
   const views = await Promise.all(
-    plan.filter((p) => p.role === 'sentinel').map((p) => sentinelState(p.privateIp, p.port)),
+    plan
+      .filter((p) => p.role === 'sentinel')
+      .map(async (p) => {
+        const at = await reach(p.privateIp, p.port);
+        return sentinelState(at.host, at.port);
+      }),
   );
   const named = views.find((view) => view.reachable && view.masterAddress)?.masterAddress;
   return named?.split(':')[0] ?? (plan[0] as PlannedDroplet).privateIp;
 }
 
-/** Best effort: after 10 s the Sentinels are started anyway, and lab up's health check has the last word. */
-async function waitForReplicas(masterIp: string, password: string, replicas: number, signal?: AbortSignal) {
-  const deadline = Date.now() + 10_000;
+/** Best effort: after waitMs the Sentinels are started anyway, and lab up's health check has the last word. */
+async function waitForReplicas(
+  at: { host: string; port: number },
+  password: string,
+  replicas: number,
+  waitMs: number,
+  signal?: AbortSignal,
+) {
+  const deadline = Date.now() + waitMs;
   while (Date.now() < deadline) {
     signal?.throwIfAborted();
-    const master = await nodeState(masterIp, REDIS_PORT, password);
+    const master = await nodeState(at.host, at.port, password);
     if (master.role === 'master' && (master.connectedReplicas ?? 0) >= replicas) return;
     await sleep(50);
   }
@@ -225,7 +248,7 @@ async function repair(client: ApiClient, options: ProvisionOptions, droplet: IDr
     await api(`powering on ${droplet.name}`, () => client.droplet.powerOnDroplet({ droplet_id: droplet.id }));
     return 'powered on' as const;
   }
-  const services = await options.supervisor.status(droplet.name);
+  const services = (await options.supervisor?.status(droplet.name)) ?? [];
   if (droplet.status === 'active' && !droplet.locked && services.some((service) => !service.running)) {
     await api(`power-cycling ${droplet.name}`, () =>
       client.droplet.powerCycleDroplet({ droplet_id: droplet.id }),

@@ -6,6 +6,15 @@ import os from 'node:os';
 import path from 'node:path';
 
 export const DEFAULT_IP_RANGE = '127.10.0.0/24';
+/** The article's VPC range: in container mode droplets get it for real, inside the lab's namespaces. */
+export const DEFAULT_CONTAINER_IP_RANGE = '10.10.0.0/24';
+
+/** loopback: droplets are processes on loopback aliases (portable). container: systemd-nspawn machines (root). */
+export type LabMode = 'loopback' | 'container';
+export const LAB_MODES: readonly LabMode[] = ['loopback', 'container'];
+
+export const defaultIpRange = (mode: LabMode): string =>
+  mode === 'container' ? DEFAULT_CONTAINER_IP_RANGE : DEFAULT_IP_RANGE;
 
 export function labStateDir(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_STATE_HOME || path.join(os.homedir(), '.local', 'state');
@@ -19,10 +28,14 @@ export interface DaemonState {
   /** Bearer token the emulator accepts (a secret). */
   token: string;
   ipRange: string;
+  /** Absent in a daemon.json written before container mode existed: loopback. */
+  mode?: LabMode;
   startedAt: string;
 }
 
 export interface LabSettings {
+  /** Absent in a lab.json written before container mode existed: loopback. */
+  mode?: LabMode;
   ipRange: string;
   replicas: number;
   downAfterMs: number;

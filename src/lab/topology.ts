@@ -1,5 +1,5 @@
 // The article's topology on the lab: which droplet gets which address, role and cloud-init.
-import type { LabSettings } from './state.js';
+import type { LabMode, LabSettings } from './state.js';
 import { redisNodeUserData, sentinelNodeUserData } from './templates.js';
 
 export const LAB_TAG = 'drillbook-lab';
@@ -21,14 +21,23 @@ export interface PlannedDroplet {
   tags: string[];
 }
 
-export function rangeBase(ipRange: string): string {
-  const match = /^127\.(\d{1,3})\.(\d{1,3})\.0\/(\d{1,2})$/.exec(ipRange);
-  if (!match || Number(match[3]) > 24 || [match[1], match[2]].some((octet) => Number(octet) > 255)) {
+/** The first three octets of the lab's range: loopback (127.A.B.0) or, in container mode, private. */
+export function rangeBase(ipRange: string, mode: LabMode = 'loopback'): string {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.0\/(\d{1,2})$/.exec(ipRange);
+  const octets = match ? [match[1], match[2], match[3]].map(Number) : [];
+  const [first, second] = octets as [number, number];
+  const fits =
+    mode === 'container'
+      ? first === 10 || (first === 172 && second >= 16 && second <= 31) || (first === 192 && second === 168)
+      : first === 127;
+  if (!match || Number(match[4]) > 24 || Number(match[4]) < 16 || octets.some((o) => o > 255) || !fits) {
     throw new Error(
-      `lab ip range ${ipRange} must be a loopback network such as 127.10.0.0/24 (127.A.B.0, /24 or wider)`,
+      mode === 'container'
+        ? `lab ip range ${ipRange} must be a private network such as 10.10.0.0/24 (10.A.B.0, 172.16–31.B.0 or 192.168.B.0, /16 to /24)`
+        : `lab ip range ${ipRange} must be a loopback network such as 127.10.0.0/24 (127.A.B.0, /16 to /24)`,
     );
   }
-  return `127.${match[1]}.${match[2]}`;
+  return octets.join('.');
 }
 
 export function checkReplicas(replicas: number): void {
@@ -37,9 +46,9 @@ export function checkReplicas(replicas: number): void {
   }
 }
 
-export function planTopology(settings: Pick<LabSettings, 'ipRange' | 'replicas'>): PlannedDroplet[] {
+export function planTopology(settings: Pick<LabSettings, 'ipRange' | 'replicas' | 'mode'>): PlannedDroplet[] {
   checkReplicas(settings.replicas);
-  const base = rangeBase(settings.ipRange);
+  const base = rangeBase(settings.ipRange, settings.mode);
   const node = (name: string, role: PlannedDroplet['role'], host: number): PlannedDroplet => ({
     name,
     role,

@@ -1,0 +1,65 @@
+// The lab's own console into a container lab's VPC: `lab up` and `lab status` check Redis and Sentinel on
+// their private addresses, which the host never routes to. Each check connects to a loopback port of this
+// process; the connection is relayed by the VPC agent, from inside the VPC namespace, to the private
+// address. This is lab plumbing (like a cloud console), not a path runbooks get: they go through the jump
+// host, over public addresses.
+import net from 'node:net';
+import { relayHeader } from './vpc-agent.js';
+
+export interface Endpoint {
+  host: string;
+  port: number;
+}
+
+export class LabConsole {
+  private readonly tunnels = new Map<string, Promise<{ server: net.Server; endpoint: Endpoint }>>();
+  private readonly sockets = new Set<net.Socket>();
+
+  constructor(private readonly relaySocket: string) {}
+
+  /** A loopback endpoint that reaches address:port inside the VPC. */
+  async open(address: string, port: number): Promise<Endpoint> {
+    const key = `${address}:${port}`;
+    let tunnel = this.tunnels.get(key);
+    if (!tunnel) {
+      tunnel = this.listen(address, port);
+      this.tunnels.set(key, tunnel);
+    }
+    return (await tunnel).endpoint;
+  }
+
+  private async listen(address: string, port: number) {
+    const server = net.createServer((client) => {
+      const relay = net.connect(this.relaySocket);
+      this.sockets.add(client).add(relay);
+      relay.write(relayHeader(address, port));
+      client.pipe(relay);
+      relay.pipe(client);
+      const end = () => {
+        client.destroy();
+        relay.destroy();
+        this.sockets.delete(client);
+        this.sockets.delete(relay);
+      };
+      for (const socket of [client, relay]) {
+        socket.on('error', end);
+        socket.on('close', end);
+      }
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const bound = server.address() as net.AddressInfo;
+    return { server, endpoint: { host: '127.0.0.1', port: bound.port } };
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    const tunnels = await Promise.all(this.tunnels.values());
+    this.tunnels.clear();
+    await Promise.all(
+      tunnels.map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))),
+    );
+  }
+}

@@ -1,0 +1,67 @@
+// The only way in from the operator's side: each droplet's public address is a loopback address on the
+// host (127.200.A.B), and every connection to one of its forwarded ports is handed, through the VPC
+// agent's unix socket, to the droplet's public side inside the lab. Nothing here ever opens a socket to a
+// non-loopback address.
+import net from 'node:net';
+import { FORWARDED_PORTS, publicSideAddress } from './netns.js';
+import { relayHeader } from './vpc-agent.js';
+
+export class PublicForwarder {
+  private readonly servers = new Map<number, net.Server[]>();
+  private readonly sockets = new Set<net.Socket>();
+
+  constructor(
+    private readonly relaySocket: string,
+    private readonly log: (line: string) => void = () => {},
+  ) {}
+
+  /** Listens on every forwarded port of the droplet's public address (once; again after close). */
+  async open(dropletId: number, publicIp: string): Promise<void> {
+    if (this.servers.has(dropletId)) return;
+    const inside = publicSideAddress(publicIp);
+    const servers: net.Server[] = [];
+    this.servers.set(dropletId, servers);
+    for (const port of FORWARDED_PORTS) {
+      const server = net.createServer((client) => this.forward(client, inside, port));
+      try {
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(port, publicIp, () => resolve());
+        });
+        servers.push(server);
+      } catch (error) {
+        this.log(`public address ${publicIp}:${port} cannot be forwarded: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  private forward(client: net.Socket, address: string, port: number): void {
+    const relay = net.connect(this.relaySocket);
+    this.sockets.add(client);
+    this.sockets.add(relay);
+    relay.write(relayHeader(address, port));
+    client.pipe(relay);
+    relay.pipe(client);
+    const end = () => {
+      client.destroy();
+      relay.destroy();
+      this.sockets.delete(client);
+      this.sockets.delete(relay);
+    };
+    client.on('error', end);
+    relay.on('error', end);
+    client.on('close', end);
+    relay.on('close', end);
+  }
+
+  async close(dropletId: number): Promise<void> {
+    const servers = this.servers.get(dropletId) ?? [];
+    this.servers.delete(dropletId);
+    await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  }
+
+  async closeAll(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await Promise.all([...this.servers.keys()].map((id) => this.close(id)));
+  }
+}

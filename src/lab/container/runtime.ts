@@ -1,0 +1,341 @@
+// The container lab's DropletRuntime: each droplet is a systemd-nspawn container booted by real systemd and
+// real cloud-init (fed the exact user_data through a NoCloud seed) on its own overlay disk, in its own
+// network namespace on its VPC's bridge. Power actions cut links and kill or boot init for real.
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { netmask } from '../emulator/addresses.js';
+import type { DropletRuntime, LabDroplet } from '../runtime.js';
+import { PublicForwarder } from './forwarder.js';
+import { type ImagePaths, requireRoot } from './image.js';
+import {
+  containerInit,
+  freezeCgroup,
+  killCgroup,
+  launch,
+  type MachinePaths,
+  machineCgroup,
+  machinePaths,
+  mountDisk,
+  nspawnPid,
+  removeCgroupTree,
+  removeMachineDir,
+  unmountDisk,
+  waitForExit,
+  writeSeed,
+} from './machine.js';
+import {
+  type DropletLinks,
+  dropletLinks,
+  labKey,
+  PUBLIC_SIDE_RANGE,
+  vpcGateway,
+  vpcNamespace,
+} from './netns.js';
+import {
+  attachDroplet,
+  detachDroplet,
+  ensureVpcBridge,
+  ensureVpcNamespace,
+  setDropletLinks,
+} from './network.js';
+import { type ContainerLabFiles, containerLabFiles, containerStateDir } from './state.js';
+
+const SHUTDOWN_TIMEOUT_MS = 30_000;
+const BOOT_START_TIMEOUT_MS = 15_000;
+
+export interface ContainerRuntimeOptions {
+  stateDir: string;
+  image: ImagePaths;
+  /** argv that runs `drillbook lab _vpc-agent` (the daemon passes its own entry point). */
+  agentCommand: string[];
+  log?: (line: string) => void;
+}
+
+export class ContainerRuntime implements DropletRuntime {
+  readonly key: string;
+  private readonly files: ContainerLabFiles;
+  private readonly forwarder: PublicForwarder;
+  private readonly log: (line: string) => void;
+  /** Droplets boot concurrently; the shared parts of the network are created one at a time. */
+  private networkQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: ContainerRuntimeOptions) {
+    requireRoot('the container lab');
+    this.key = labKey(options.stateDir);
+    this.files = containerLabFiles(options.stateDir);
+    this.log = options.log ?? (() => {});
+    this.forwarder = new PublicForwarder(this.files.relaySocket, this.log);
+  }
+
+  private links(droplet: LabDroplet): DropletLinks {
+    if (!droplet.vpcUuid || !droplet.vpcRange) {
+      throw new Error(
+        `droplet ${droplet.name} has no VPC range in the lab's state (created by an older lab); delete and re-create it`,
+      );
+    }
+    return dropletLinks(this.key, {
+      id: droplet.id,
+      privateIp: droplet.privateIp,
+      publicIp: droplet.publicIp,
+      vpcUuid: droplet.vpcUuid,
+      vpcRange: droplet.vpcRange,
+    });
+  }
+
+  private paths(droplet: LabDroplet): MachinePaths {
+    return machinePaths(containerStateDir(this.options.stateDir), droplet.id);
+  }
+
+  async boot(droplet: LabDroplet): Promise<void> {
+    const links = this.links(droplet);
+    await this.ensureLabNetwork();
+    await this.serialized(async () => {
+      // Recorded first, so `lab down` removes the route even when a crash follows its creation.
+      await this.recordRoute(droplet.vpcRange as string);
+      await ensureVpcBridge(this.key, links.bridge, droplet.vpcRange as string);
+    });
+    await attachDroplet(this.key, links);
+    await this.writeMetadata(droplet);
+    const paths = this.paths(droplet);
+    await mountDisk(paths, this.options.image.rootfs);
+    if (!existsSync(path.join(paths.merged, 'var/lib/cloud/seed/nocloud/meta-data'))) {
+      await writeSeed(paths, {
+        instanceId: `i-${droplet.id}`,
+        hostname: droplet.name,
+        ...(droplet.userData !== undefined ? { userData: droplet.userData } : {}),
+        publicKeys: droplet.sshPublicKeys ?? [],
+      });
+    }
+    await this.start(droplet, links, paths);
+  }
+
+  async powerOn(droplet: LabDroplet): Promise<void> {
+    const links = this.links(droplet);
+    const paths = this.paths(droplet);
+    await this.ensureLabNetwork();
+    await mountDisk(paths, this.options.image.rootfs);
+    await this.start(droplet, links, paths);
+  }
+
+  /** A power cut: link down first (so peers see timeouts, not refusals), then SIGKILL to the container's init. */
+  async powerOff(droplet: LabDroplet): Promise<void> {
+    const links = this.links(droplet);
+    await setDropletLinks(this.key, links, 'down');
+    const paths = this.paths(droplet);
+    const nspawn = await nspawnPid(paths);
+    if (nspawn !== undefined) {
+      await freezeCgroup(machineCgroup(this.key, droplet.id), false).catch(() => {});
+      const init = await containerInit(nspawn);
+      if (init !== undefined) signal(init, 'SIGKILL');
+      if (!(await waitForExit(nspawn, 10_000))) signal(nspawn, 'SIGKILL');
+    }
+    await killCgroup(machineCgroup(this.key, droplet.id));
+  }
+
+  /** An orderly shutdown: SIGTERM to nspawn makes systemd stop every unit in order. */
+  async shutdown(droplet: LabDroplet): Promise<void> {
+    const paths = this.paths(droplet);
+    const nspawn = await nspawnPid(paths);
+    if (nspawn !== undefined) {
+      await freezeCgroup(machineCgroup(this.key, droplet.id), false).catch(() => {});
+      signal(nspawn, 'SIGTERM');
+      if (!(await waitForExit(nspawn, SHUTDOWN_TIMEOUT_MS))) {
+        this.log(`droplet ${droplet.name} did not shut down within ${SHUTDOWN_TIMEOUT_MS / 1000} s; killed`);
+      }
+    }
+    await killCgroup(machineCgroup(this.key, droplet.id));
+    // Off means off: nothing answers, connections time out until it is powered on.
+    await setDropletLinks(this.key, this.links(droplet), 'down');
+  }
+
+  async restart(droplet: LabDroplet, how: 'graceful' | 'kill'): Promise<void> {
+    if (how === 'graceful') await this.shutdown(droplet);
+    else await this.powerOff(droplet);
+    await this.powerOn(droplet);
+  }
+
+  async destroy(droplet: LabDroplet): Promise<void> {
+    const paths = this.paths(droplet);
+    if (droplet.vpcUuid && droplet.vpcRange) {
+      await this.powerOff(droplet);
+      await detachDroplet(this.key, this.links(droplet));
+    } else {
+      await killCgroup(machineCgroup(this.key, droplet.id));
+    }
+    await this.forwarder.close(droplet.id);
+    await unmountDisk(paths);
+    await removeCgroupTree(machineCgroup(this.key, droplet.id));
+    await removeMachineDir(paths);
+    await this.removeMetadata(droplet);
+  }
+
+  async freeze(droplet: LabDroplet): Promise<void> {
+    await this.requireRunning(droplet, 'frozen');
+    await freezeCgroup(machineCgroup(this.key, droplet.id), true);
+  }
+
+  async thaw(droplet: LabDroplet): Promise<void> {
+    await this.requireRunning(droplet, 'thawed');
+    await freezeCgroup(machineCgroup(this.key, droplet.id), false);
+  }
+
+  /** Stops listening on public addresses (the daemon is stopping; containers keep running). */
+  async close(): Promise<void> {
+    await this.forwarder.closeAll();
+  }
+
+  private async requireRunning(droplet: LabDroplet, what: string): Promise<void> {
+    if ((await nspawnPid(this.paths(droplet))) === undefined) {
+      throw new Error(
+        `droplet ${droplet.name}'s container is not running, so it cannot be ${what}; power it on first`,
+      );
+    }
+  }
+
+  private async start(droplet: LabDroplet, links: DropletLinks, paths: MachinePaths): Promise<void> {
+    await setDropletLinks(this.key, links, 'up');
+    await this.forwarder.open(droplet.id, droplet.publicIp);
+    if ((await nspawnPid(paths)) !== undefined) return;
+    await removeCgroupTree(machineCgroup(this.key, droplet.id));
+    const pid = await launch({
+      key: this.key,
+      dropletId: droplet.id,
+      hostname: droplet.name,
+      namespace: links.namespace,
+      repo: this.options.image.repo,
+      paths,
+    });
+    // Started means systemd runs as the container's PID 1; cloud-init then runs on its own, as on DigitalOcean.
+    const deadline = Date.now() + BOOT_START_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      if (!(await nspawnPid(paths))) break;
+      if ((await containerInit(pid)) !== undefined) return;
+      await sleep(50);
+    }
+    const console = (await readFile(paths.console, 'utf8').catch(() => '')).trimEnd().split('\n').slice(-8);
+    throw new Error(
+      `droplet ${droplet.name}'s container did not start:\n    ${console.join('\n    ') || '(no output)'}\n  console: ${paths.console}`,
+    );
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.networkQueue.then(work, work);
+    this.networkQueue = next.catch(() => {});
+    return next;
+  }
+
+  private ensureLabNetwork(): Promise<void> {
+    return this.serialized(async () => {
+      await mkdir(containerStateDir(this.options.stateDir), { recursive: true, mode: 0o700 });
+      await this.recordRoute(PUBLIC_SIDE_RANGE);
+      await ensureVpcNamespace(this.key);
+      await this.ensureAgent();
+    });
+  }
+
+  private async agentPid(): Promise<number | undefined> {
+    const pid = Number((await readFile(this.files.agentPid, 'utf8').catch(() => '')).trim());
+    if (!Number.isInteger(pid) || pid <= 0) return undefined;
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    return cmdline.includes('_vpc-agent') ? pid : undefined;
+  }
+
+  /** The metadata service and relay, started inside the VPC namespace. */
+  private async ensureAgent(): Promise<void> {
+    if ((await this.agentPid()) !== undefined && existsSync(this.files.relaySocket)) return;
+    await mkdir(path.dirname(this.files.agentLog), { recursive: true });
+    const log = openSync(this.files.agentLog, 'a', 0o600);
+    const [command, ...args] = this.options.agentCommand;
+    const child = spawn(
+      'ip',
+      [
+        'netns',
+        'exec',
+        vpcNamespace(this.key),
+        command as string,
+        ...args,
+        '--state-dir',
+        this.options.stateDir,
+      ],
+      { detached: true, stdio: ['ignore', log, log] },
+    );
+    closeSync(log);
+    child.unref();
+    await writeFile(this.files.agentPid, `${child.pid}\n`);
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      if (existsSync(this.files.relaySocket)) return;
+      if (child.exitCode !== null) break;
+      await sleep(50);
+    }
+    const tail = (await readFile(this.files.agentLog, 'utf8').catch(() => ''))
+      .trimEnd()
+      .split('\n')
+      .slice(-5);
+    throw new Error(
+      `the lab's VPC agent did not start:\n    ${tail.join('\n    ')}\n  log: ${this.files.agentLog}`,
+    );
+  }
+
+  private async recordRoute(range: string): Promise<void> {
+    const routes = await this.readJson<string[]>(this.files.routes, []);
+    if (routes.includes(range)) return;
+    await writeFile(this.files.routes, JSON.stringify([...routes, range]));
+  }
+
+  private async readJson<T>(file: string, fallback: T): Promise<T> {
+    return JSON.parse(await readFile(file, 'utf8').catch(() => JSON.stringify(fallback))) as T;
+  }
+
+  /** What the metadata service tells the droplet about itself, keyed by its private address. */
+  private async writeMetadata(droplet: LabDroplet): Promise<void> {
+    const documents = await this.readJson<Record<string, unknown>>(this.files.metadata, {});
+    const prefix = Number((droplet.vpcRange as string).split('/')[1]);
+    documents[droplet.privateIp] = {
+      droplet_id: droplet.id,
+      id: droplet.id,
+      hostname: droplet.name,
+      user_data: droplet.userData ?? '',
+      vendor_data: '',
+      public_keys: droplet.sshPublicKeys ?? [],
+      region: droplet.region ?? '',
+      interfaces: {
+        public: [
+          {
+            ipv4: { ip_address: droplet.publicIp, netmask: '255.255.0.0', gateway: '127.200.0.1' },
+            type: 'public',
+          },
+        ],
+        private: [
+          {
+            ipv4: {
+              ip_address: droplet.privateIp,
+              netmask: netmask(prefix),
+              gateway: vpcGateway(droplet.vpcRange as string),
+            },
+            type: 'private',
+          },
+        ],
+      },
+      floating_ip: { ipv4: { active: false } },
+      tags: droplet.tags,
+      features: { dhcp_enabled: false },
+    };
+    await writeFile(this.files.metadata, JSON.stringify(documents), { mode: 0o600 });
+  }
+
+  private async removeMetadata(droplet: LabDroplet): Promise<void> {
+    const documents = await this.readJson<Record<string, unknown>>(this.files.metadata, {});
+    delete documents[droplet.privateIp];
+    await writeFile(this.files.metadata, JSON.stringify(documents), { mode: 0o600 });
+  }
+}
+
+function signal(pid: number, name: NodeJS.Signals): void {
+  try {
+    process.kill(pid, name);
+  } catch {}
+}

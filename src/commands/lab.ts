@@ -142,7 +142,10 @@ export async function runLabCommand(argv: string[]): Promise<number> {
         return EXIT.passed;
       }
       case 'status': {
-        const status = await lab.labStatus(stateDir, { showPassword: values['show-password'] === true });
+        const status = await lab.labStatus(stateDir, {
+          showPassword: values['show-password'] === true,
+          withLogs: json,
+        });
         const monitoringModule = await import('../lab/monitoring/index.js');
         const monitoring = await monitoringModule.monitoringStatus(stateDir);
         if (json)

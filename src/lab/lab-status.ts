@@ -3,11 +3,15 @@
 
 import type { IDroplet } from 'dots-wrapper/dist/droplet/index.js';
 import { createApiClient } from '../targets/digitalocean/client.js';
+import { LabConsole } from './container/console.js';
+import { type ContainerReport, inspectContainer } from './container/inspect.js';
+import { containerLabFiles } from './container/state.js';
 import { runningDaemon } from './daemon-control.js';
 import { type NodeState, nodeState, type SentinelState, sentinelState } from './health.js';
 import { apiErrorMessage, privateIpOf } from './provision.js';
-import { readSettings } from './state.js';
-import { LabSupervisor } from './supervisor.js';
+import { type LabMode, readSettings } from './state.js';
+import { LabSupervisor, type ServiceStatus } from './supervisor.js';
+import { REDIS_PORT, SENTINEL_PORT } from './topology.js';
 
 export interface ServiceReport {
   service: 'redis-server' | 'redis-sentinel';
@@ -26,12 +30,15 @@ export interface DropletReport {
   tags: string[];
   frozen: boolean;
   error?: string;
+  /** Container mode: the machine's state, boot time and cloud-init progress (and log, in --json). */
+  container?: ContainerReport;
   services: ServiceReport[];
 }
 
 export interface LabStatus {
   stateDir: string;
   running: boolean;
+  mode: LabMode;
   apiUrl?: string;
   pid?: number;
   droplets: DropletReport[];
@@ -43,11 +50,12 @@ export interface LabStatus {
 
 export async function labStatus(
   stateDir: string,
-  options: { showPassword?: boolean } = {},
+  options: { showPassword?: boolean; withLogs?: boolean } = {},
 ): Promise<LabStatus> {
   const daemon = await runningDaemon(stateDir);
   const settings = await readSettings(stateDir);
-  const status: LabStatus = { stateDir, running: daemon !== undefined, droplets: [] };
+  const mode = daemon?.mode ?? settings?.mode ?? 'loopback';
+  const status: LabStatus = { stateDir, running: daemon !== undefined, mode, droplets: [] };
   if (settings) {
     const { password, ...shown } = settings;
     status.settings = shown;
@@ -71,41 +79,95 @@ export async function labStatus(
     return status;
   }
   const supervisor = new LabSupervisor({ labDir: stateDir });
-  status.droplets = await Promise.all(
-    droplets.map(async (droplet) => {
-      const extra = droplet as IDroplet & { lab_frozen?: boolean; lab_error?: string };
-      const services = await Promise.all(
-        (await supervisor.status(droplet.name)).map(async (service): Promise<ServiceReport> => {
-          const report: ServiceReport = {
-            service: service.service,
-            address: `${service.address}:${service.port}`,
-            running: service.running,
-            ...(service.pid ? { pid: service.pid } : {}),
-          };
-          // A frozen process would only time out; it says nothing until thawed.
-          if (!service.running || extra.lab_frozen) return report;
-          if (service.service === 'redis-sentinel') {
-            report.sentinel = await sentinelState(service.address, service.port);
-          } else {
-            report.node = await nodeState(service.address, service.port, settings?.password ?? '');
-          }
-          return report;
-        }),
-      );
-      const privateIp = privateIpOf(droplet);
-      return {
-        id: droplet.id,
-        name: droplet.name,
-        status: droplet.status,
-        ...(privateIp ? { privateIp } : {}),
-        tags: droplet.tags,
-        frozen: extra.lab_frozen === true,
-        ...(extra.lab_error ? { error: extra.lab_error } : {}),
-        services,
+  const labConsole =
+    mode === 'container' ? new LabConsole(containerLabFiles(stateDir).relaySocket) : undefined;
+  try {
+    status.droplets = await Promise.all(
+      droplets.map((droplet) =>
+        dropletReport(droplet, { stateDir, supervisor, labConsole, settings, withLogs: options.withLogs }),
+      ),
+    );
+  } finally {
+    await labConsole?.close();
+  }
+  return status;
+}
+
+/**
+ * Container droplets' services, found by their tags (the lab's own droplets are tagged redis or
+ * sentinel), each reached through the lab console on its private address.
+ */
+function containerServices(droplet: IDroplet, container: ContainerReport): ServiceStatus[] {
+  const privateIp = privateIpOf(droplet);
+  if (!privateIp) return [];
+  const running = container.state !== 'stopped';
+  const record = (service: ServiceStatus['service'], port: number): ServiceStatus => ({
+    service,
+    config: '',
+    pidfile: '',
+    logfile: '',
+    address: privateIp,
+    port,
+    running,
+  });
+  return [
+    ...(droplet.tags.includes('redis') ? [record('redis-server', REDIS_PORT)] : []),
+    ...(droplet.tags.includes('sentinel') ? [record('redis-sentinel', SENTINEL_PORT)] : []),
+  ];
+}
+
+async function dropletReport(
+  droplet: IDroplet,
+  context: {
+    stateDir: string;
+    supervisor: LabSupervisor;
+    labConsole: LabConsole | undefined;
+    settings: Awaited<ReturnType<typeof readSettings>>;
+    withLogs: boolean | undefined;
+  },
+): Promise<DropletReport> {
+  const { supervisor, labConsole, settings } = context;
+  const extra = droplet as IDroplet & { lab_frozen?: boolean; lab_error?: string };
+  const container = labConsole
+    ? await inspectContainer(context.stateDir, droplet.id, { withLog: context.withLogs === true })
+    : undefined;
+  const records = container ? containerServices(droplet, container) : await supervisor.status(droplet.name);
+  const services = await Promise.all(
+    records.map(async (service): Promise<ServiceReport> => {
+      const report: ServiceReport = {
+        service: service.service,
+        address: `${service.address}:${service.port}`,
+        running: service.running,
+        ...(service.pid ? { pid: service.pid } : {}),
       };
+      // A frozen process would only time out; it says nothing until thawed.
+      if (!service.running || extra.lab_frozen) return report;
+      const at = labConsole
+        ? await labConsole.open(service.address, service.port)
+        : { host: service.address, port: service.port };
+      if (service.service === 'redis-sentinel') {
+        report.sentinel = { ...(await sentinelState(at.host, at.port)), address: report.address };
+      } else {
+        report.node = {
+          ...(await nodeState(at.host, at.port, settings?.password ?? '')),
+          address: report.address,
+        };
+      }
+      return report;
     }),
   );
-  return status;
+  const privateIp = privateIpOf(droplet);
+  return {
+    id: droplet.id,
+    name: droplet.name,
+    status: droplet.status,
+    ...(privateIp ? { privateIp } : {}),
+    tags: droplet.tags,
+    frozen: extra.lab_frozen === true,
+    ...(extra.lab_error ? { error: extra.lab_error } : {}),
+    ...(container ? { container } : {}),
+    services,
+  };
 }
 
 function describeService(service: ServiceReport): string {
@@ -132,7 +194,10 @@ export function formatLabStatus(status: LabStatus): string[] {
   if (!status.running) {
     return [`No lab is running (state: ${status.stateDir}). Start one with \`drillbook lab up\`.`];
   }
-  const lines = [`Lab emulator: ${status.apiUrl} (pid ${status.pid})`, `State: ${status.stateDir}`];
+  const lines = [
+    `Lab emulator: ${status.apiUrl} (pid ${status.pid}), ${status.mode} mode`,
+    `State: ${status.stateDir}`,
+  ];
   if (status.settings) {
     lines.push(
       `Settings: range ${status.settings.ipRange}, ${status.settings.replicas} replica(s), down-after ${status.settings.downAfterMs} ms, failover-timeout ${status.settings.failoverTimeoutMs} ms`,
@@ -144,6 +209,13 @@ export function formatLabStatus(status: LabStatus): string[] {
   for (const droplet of status.droplets) {
     const head = `${droplet.name.padEnd(width)}  ${droplet.status.padEnd(6)}  ${droplet.privateIp ?? '-'}${droplet.frozen ? '  FROZEN' : ''}`;
     lines.push(head);
+    if (droplet.container) {
+      const { state, bootedAt, cloudInit } = droplet.container;
+      const errors = cloudInit.errors.length > 0 ? ` (${cloudInit.errors.join('; ')})` : '';
+      lines.push(
+        `${' '.repeat(width + 2)}container ${state}${bootedAt ? `, booted ${bootedAt}` : ''}, cloud-init ${cloudInit.status}${errors}`,
+      );
+    }
     for (const service of droplet.services) lines.push(`${' '.repeat(width + 2)}${describeService(service)}`);
     if (droplet.error) lines.push(`${' '.repeat(width + 2)}error: ${droplet.error}`);
   }

@@ -73,7 +73,7 @@ describe('drillbook lab', () => {
   it('usage errors exit 2 and say what was wrong', async () => {
     const unknown = await lab('frobnicate');
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('unknown command frobnicate (up, status, down)');
+    expect(unknown.stderr).toContain('unknown command frobnicate (image, up, status, down)');
     const badNumber = await lab('up', '--replicas', 'two');
     expect(badNumber.code).toBe(2);
     expect(badNumber.stderr).toContain('--replicas two: expected a whole number');

@@ -19,6 +19,8 @@ export interface MachinePaths {
   merged: string;
   console: string;
   pidfile: string;
+  /** When the container was last started (ISO time), for `lab status`. */
+  bootedAt: string;
 }
 
 export function machinePaths(stateDir: string, dropletId: number): MachinePaths {
@@ -30,6 +32,7 @@ export function machinePaths(stateDir: string, dropletId: number): MachinePaths 
     merged: path.join(dir, 'merged'),
     console: path.join(dir, 'console.log'),
     pidfile: path.join(dir, 'nspawn.pid'),
+    bootedAt: path.join(dir, 'booted-at'),
   };
 }
 
@@ -138,6 +141,11 @@ export async function freezeCgroup(relative: string, frozen: boolean): Promise<v
   throw new Error(`the container's cgroup ${dir} did not become ${frozen ? 'frozen' : 'thawed'} within 10 s`);
 }
 
+export async function isFrozen(relative: string): Promise<boolean> {
+  const events = await readFile(path.join(UNIFIED, relative, 'cgroup.events'), 'utf8').catch(() => '');
+  return events.includes('frozen 1');
+}
+
 export interface LaunchOptions {
   key: string;
   dropletId: number;
@@ -185,6 +193,7 @@ export async function launch(options: LaunchOptions): Promise<number> {
   child.unref();
   if (!pid) throw new Error(`systemd-nspawn for ${options.hostname} did not start`);
   await writeFile(options.paths.pidfile, `${pid}\n`);
+  await writeFile(options.paths.bootedAt, new Date().toISOString());
   return pid;
 }
 

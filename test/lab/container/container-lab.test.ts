@@ -1,0 +1,229 @@
+// The container lab as a user runs it (root, Linux): `drillbook lab up --mode container` boots the
+// article's cluster (1 master, 1 replica, 3 Sentinels) as systemd-nspawn machines, each configured by real
+// cloud-init from the shipped templates, on the private VPC 10.10.0.0/24 that the host never routes to.
+// One lab for the whole file (booting is the expensive part); the last test kills the daemon with -9 and
+// checks that `lab down` leaves nothing behind.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { createApiClient } from 'dots-wrapper';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LabConsole } from '../../../src/lab/container/console.js';
+import { dropletNamespace, labKey } from '../../../src/lab/container/netns.js';
+import { labNamespaces, ROUTE_PROTO } from '../../../src/lab/container/network.js';
+import { containerLabFiles } from '../../../src/lab/container/state.js';
+import { nodeState } from '../../../src/lab/health.js';
+import { labDown } from '../../../src/lab/lab-down.js';
+import { bundleLabCli } from '../cli-bundle.js';
+import { processesUnder, tempDir } from '../helpers.js';
+
+const execFileAsync = promisify(execFile);
+const PASSWORD = 'container-test-password-0123';
+let state: { dir: string; remove: () => Promise<void> };
+let cli: string;
+let labDir: string;
+let key: string;
+
+async function lab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, [cli, 'lab', ...args], {
+      env: {
+        ...process.env,
+        XDG_STATE_HOME: state.dir,
+        REDIS_PASSWORD: PASSWORD,
+        DRILLBOOK_LAB_DAEMON_ENTRY: cli,
+      },
+      // A first run builds the image (about 2 minutes); later runs reuse the cached one.
+      timeout: 300_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+async function statusJson() {
+  const status = await lab('status', '--json');
+  return JSON.parse(status.stdout);
+}
+
+async function api() {
+  const daemon = JSON.parse(await readFile(path.join(labDir, 'daemon.json'), 'utf8'));
+  return createApiClient({ endpoint: daemon.url, token: daemon.token });
+}
+
+async function dropletId(name: string): Promise<number> {
+  const status = await statusJson();
+  return status.droplets.find((d: { name: string }) => d.name === name).id;
+}
+
+/** Runs a command inside a droplet's network namespace (a peer's view of the VPC). */
+async function fromPeer(peerId: number, command: string[]): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout, stderr } = await execFileAsync('ip', [
+      'netns',
+      'exec',
+      dropletNamespace(key, peerId),
+      ...command,
+    ]);
+    return { code: 0, output: stdout + stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, output: failed.stdout + failed.stderr };
+  }
+}
+
+beforeAll(async () => {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) {
+    throw new Error(
+      'the container lab tests need root on Linux (systemd-nspawn, network namespaces); CI runs them as root',
+    );
+  }
+  state = await tempDir('drillbook-container-');
+  labDir = path.join(state.dir, 'drillbook', 'lab');
+  key = labKey(labDir);
+  cli = await bundleLabCli('container-test');
+}, 60_000);
+
+afterAll(async () => {
+  if (!labDir) return;
+  await labDown(labDir).catch(() => {});
+  await state.remove();
+}, 60_000);
+
+describe('container lab', () => {
+  it('boots a healthy cluster with real cloud-init from the shipped templates', async () => {
+    const up = await lab('up', '--mode', 'container', '--replicas', '1', '--json');
+    expect(up.stderr).not.toContain('error');
+    expect(up.code).toBe(0);
+    const result = JSON.parse(up.stdout);
+    expect(result.ok).toBe(true);
+    expect(result.settings.mode).toBe('container');
+    expect(result.health.healthy).toBe(true);
+    expect(result.droplets.map((d: { privateIp: string }) => d.privateIp)).toEqual([
+      '10.10.0.10',
+      '10.10.0.11',
+      '10.10.0.20',
+      '10.10.0.21',
+      '10.10.0.22',
+    ]);
+  }, 320_000);
+
+  it('shows each droplet container, boot time and cloud-init output in lab status --json', async () => {
+    const status = await statusJson();
+    expect(status.mode).toBe('container');
+    const master = status.droplets.find((d: { name: string }) => d.name === 'redis-1');
+    expect(master.container.state).toBe('running');
+    expect(Date.parse(master.container.bootedAt)).not.toBeNaN();
+    expect(master.container.cloudInit).toEqual({ status: 'done', errors: [] });
+    // Real cloud-init ran the template: apt installed redis-server from the offline repository.
+    expect(master.container.cloudInitLog).toContain('Setting up redis-server');
+    expect(master.container.cloudInitLog).toMatch(/Cloud-init v\. [\d.]+ finished/);
+    expect(master.services[0].node).toMatchObject({ reachable: true, role: 'master', connectedReplicas: 1 });
+    const text = await lab('status');
+    expect(text.stdout).toContain('container mode');
+    expect(text.stdout).toMatch(/container running, booted .*, cloud-init done/);
+  });
+
+  it('answers each droplet from the metadata service about itself', async () => {
+    const replica = await dropletId('redis-2');
+    const address = await fromPeer(replica, [
+      'curl',
+      '-fsS',
+      'http://169.254.169.254/metadata/v1/interfaces/private/0/ipv4/address',
+    ]);
+    expect(address).toEqual({ code: 0, output: '10.10.0.11' });
+    const document = JSON.parse(
+      (await fromPeer(replica, ['curl', '-fsS', 'http://169.254.169.254/metadata/v1.json'])).output,
+    );
+    expect(document).toMatchObject({ droplet_id: replica, hostname: 'redis-2' });
+    expect(document.tags).toContain('redis');
+  });
+
+  it('gives the host an unreachable route for the VPC range while the lab is up', async () => {
+    // `ip route get` asks the kernel which route it would take; no packet is sent.
+    const { stdout } = await execFileAsync('ip', ['-j', 'route', 'get', '10.10.0.10']);
+    expect(JSON.parse(stdout)[0]).toMatchObject({ type: 'unreachable', dst: '10.10.0.10' });
+    const routes = JSON.parse(
+      (await execFileAsync('ip', ['-j', 'route', 'show', 'proto', ROUTE_PROTO])).stdout,
+    );
+    expect(routes.map((r: { dst: string }) => r.dst).sort()).toEqual(['10.10.0.0/24', '198.18.0.0/16']);
+  });
+
+  it('power_off makes peers time out (not refused), power_on brings Redis back', async () => {
+    const client = await api();
+    const master = await dropletId('redis-1');
+    const replica = await dropletId('redis-2');
+    await client.droplet.powerOffDroplet({ droplet_id: replica });
+    for (
+      let i = 0;
+      i < 100 && (await statusJson()).droplets.find((d: { id: number }) => d.id === replica).status !== 'off';
+      i++
+    ) {
+      await sleep(200);
+    }
+    // From the master's namespace: a connection to the powered-off replica hangs until timeout(1) ends it.
+    const probe = await fromPeer(master, [
+      'timeout',
+      '3',
+      'redis-cli',
+      '-h',
+      '10.10.0.11',
+      '-a',
+      PASSWORD,
+      'ping',
+    ]);
+    expect(probe.code).toBe(124);
+    expect(probe.output).not.toContain('refused');
+    await client.droplet.powerOnDroplet({ droplet_id: replica });
+    const labConsole = new LabConsole(containerLabFiles(labDir).relaySocket);
+    try {
+      const at = await labConsole.open('10.10.0.11', 6379);
+      let node = await nodeState(at.host, at.port, PASSWORD);
+      for (let i = 0; i < 150 && !(node.role === 'replica' && node.linkUp); i++) {
+        await sleep(200);
+        node = await nodeState(at.host, at.port, PASSWORD);
+      }
+      expect(node).toMatchObject({
+        reachable: true,
+        role: 'replica',
+        masterAddress: '10.10.0.10:6379',
+        linkUp: true,
+      });
+    } finally {
+      await labConsole.close();
+    }
+  }, 60_000);
+
+  it('lab down after kill -9 of the daemon leaves no namespace, mount, cgroup, route, nft table or process', async () => {
+    const daemon = JSON.parse(await readFile(path.join(labDir, 'daemon.json'), 'utf8'));
+    process.kill(daemon.pid, 'SIGKILL');
+    await sleep(200);
+    expect(await labNamespaces(key)).not.toEqual([]);
+    const down = await lab('down', '--json');
+    expect(down.code).toBe(0);
+    expect(await labNamespaces(key)).toEqual([]);
+    const mounts = await readFile('/proc/self/mounts', 'utf8');
+    expect(mounts).not.toContain(labDir);
+    for (const root of ['/sys/fs/cgroup/unified', '/sys/fs/cgroup/systemd']) {
+      expect(existsSync(path.join(root, 'drillbook', key))).toBe(false);
+    }
+    const routes = JSON.parse(
+      (await execFileAsync('ip', ['-j', 'route', 'show', 'proto', ROUTE_PROTO])).stdout,
+    );
+    expect(routes).toEqual([]);
+    // The lab's nftables tables live in its VPC namespace (gone above); the host's table list names none.
+    const tables = (await execFileAsync('nft', ['list', 'tables'])).stdout;
+    expect(tables).not.toContain(key);
+    expect(await processesUnder(labDir)).toEqual([]);
+    const nspawns = (await execFileAsync('ps', ['-eo', 'args'])).stdout
+      .split('\n')
+      .filter((line) => line.includes('systemd-nspawn') && line.includes(labDir));
+    expect(nspawns).toEqual([]);
+    expect(existsSync(labDir)).toBe(false);
+  }, 60_000);
+});

@@ -145,9 +145,10 @@ describe('container lab', () => {
   });
 
   it('gives the host an unreachable route for the VPC range while the lab is up', async () => {
-    // `ip route get` asks the kernel which route it would take; no packet is sent.
-    const { stdout } = await execFileAsync('ip', ['-j', 'route', 'get', '10.10.0.10']);
-    expect(JSON.parse(stdout)[0]).toMatchObject({ type: 'unreachable', dst: '10.10.0.10' });
+    // `ip route get` asks the kernel which route a packet would take (none is sent): there is none.
+    await expect(execFileAsync('ip', ['route', 'get', '10.10.0.10'])).rejects.toThrow(/No route to host/);
+    const vpc = JSON.parse((await execFileAsync('ip', ['-j', 'route', 'show', '10.10.0.0/24'])).stdout);
+    expect(vpc).toEqual([expect.objectContaining({ type: 'unreachable', dst: '10.10.0.0/24' })]);
     const routes = JSON.parse(
       (await execFileAsync('ip', ['-j', 'route', 'show', 'proto', ROUTE_PROTO])).stdout,
     );

@@ -18,7 +18,7 @@ import { containerLabFiles } from '../../../src/lab/container/state.js';
 import { nodeState } from '../../../src/lab/health.js';
 import { labDown } from '../../../src/lab/lab-down.js';
 import { bundleLabCli } from '../cli-bundle.js';
-import { processesUnder, tempDir } from '../helpers.js';
+import { labStateDir, processesUnder } from '../helpers.js';
 
 const execFileAsync = promisify(execFile);
 const PASSWORD = 'container-test-password-0123';
@@ -83,7 +83,7 @@ beforeAll(async () => {
       'the container lab tests need root on Linux (systemd-nspawn, network namespaces); CI runs them as root',
     );
   }
-  state = await tempDir('drillbook-container-');
+  state = labStateDir('drillbook-container-');
   labDir = path.join(state.dir, 'drillbook', 'lab');
   key = labKey(labDir);
   cli = await bundleLabCli('container-test');

@@ -57,6 +57,10 @@ Runs the runbook's steps against a target, asking before anything that changes t
 
 Options:
   --target lab|digitalocean   where the steps run (default: the runbook's target, else lab)
+  --lab-mode loopback|container
+                              with --target lab: processes on loopback aliases, or systemd-nspawn
+                              machines booted by real cloud-init (root; see docs/lab.md); default: the
+                              mode of the lab already running, else loopback
   --yes                       confirm mutating steps and checklist items without asking
   --allow-destroy             with --yes, confirm destructive steps too
   --plain                     one readable line per event (default when stdout is not a terminal)

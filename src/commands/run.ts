@@ -10,6 +10,7 @@ import { readVarFile } from './var-file.js';
 const RUN_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   target: { type: 'string' },
+  'lab-mode': { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
   'allow-destroy': { type: 'boolean' },
   plain: { type: 'boolean' },
@@ -47,6 +48,10 @@ export async function runRunCommand(argv: string[]): Promise<number> {
   if (values.json && values.plain) throw new UsageError('choose one of --json and --plain', 'run');
   if (values.target !== undefined && !isTargetName(values.target)) {
     throw new UsageError(`--target ${values.target}: choose one of ${TARGETS.join(', ')}`, 'run');
+  }
+  const labMode = values['lab-mode'];
+  if (labMode !== undefined && labMode !== 'loopback' && labMode !== 'container') {
+    throw new UsageError(`--lab-mode ${labMode}: choose loopback or container`, 'run');
   }
   if (values.from !== undefined && values.only)
     throw new UsageError('choose one of --from and --only', 'run');
@@ -114,7 +119,7 @@ export async function runRunCommand(argv: string[]): Promise<number> {
       runbook,
       kinds,
       target: targetName,
-      resolveTarget: () => resolveTarget(targetName),
+      resolveTarget: () => resolveTarget(targetName, labMode ? { labMode } : {}),
       vars,
       yes: values.yes,
       allowDestroy: values['allow-destroy'],

@@ -8,11 +8,15 @@ export function isTargetName(name: string): name is TargetName {
   return (TARGETS as readonly string[]).includes(name);
 }
 
-export async function resolveTarget(name: TargetName): Promise<TargetInfo> {
+export async function resolveTarget(
+  name: TargetName,
+  options: { labMode?: 'loopback' | 'container' } = {},
+): Promise<TargetInfo> {
   if (name === 'digitalocean') {
     const { resolveDigitalOceanTarget } = await import('../targets/digitalocean/credentials.js');
     return resolveDigitalOceanTarget();
   }
   const { resolveLabTarget } = await import('../lab/index.js');
-  return resolveLabTarget();
+  // Without --lab-mode: the mode of the lab already running, else loopback.
+  return resolveLabTarget(options.labMode ? { mode: options.labMode } : {});
 }

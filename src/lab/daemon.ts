@@ -44,6 +44,7 @@ export async function runLabDaemon(options: {
           log,
         })
       : undefined;
+  await containers?.prepare();
   // Follow mode: monitoring, when it runs for this lab, scrapes whatever droplets the runbooks create.
   const runtime: DropletRuntime =
     containers ?? new MonitoringFollower(new LabSupervisor({ labDir: options.stateDir }), options.stateDir);

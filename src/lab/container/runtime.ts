@@ -7,6 +7,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { netmask } from '../emulator/addresses.js';
+import { type LabNetwork, NftLabNetwork } from '../network/lab-network.js';
 import type { DropletRuntime, LabDroplet } from '../runtime.js';
 import { PublicForwarder } from './forwarder.js';
 import { type ImagePaths, requireRoot } from './image.js';
@@ -31,6 +32,8 @@ import {
   dropletLinks,
   labKey,
   PUBLIC_SIDE_RANGE,
+  privateVeth,
+  publicSideAddress,
   vpcGateway,
   vpcNamespace,
 } from './netns.js';
@@ -56,6 +59,8 @@ export interface ContainerRuntimeOptions {
 
 export class ContainerRuntime implements DropletRuntime {
   readonly key: string;
+  /** The Cloud Firewall and network faults, as nftables tables in the VPC namespace. */
+  readonly network: LabNetwork;
   private readonly files: ContainerLabFiles;
   private readonly forwarder: PublicForwarder;
   private readonly log: (line: string) => void;
@@ -68,6 +73,17 @@ export class ContainerRuntime implements DropletRuntime {
     this.files = containerLabFiles(options.stateDir);
     this.log = options.log ?? (() => {});
     this.forwarder = new PublicForwarder(this.files.relaySocket, this.log);
+    this.network = new NftLabNetwork({
+      namespace: vpcNamespace(this.key),
+      addressesOf: (droplet) => [droplet.privateIp, publicSideAddress(droplet.publicIp)],
+      privateDevice: (droplet) => privateVeth(droplet.id),
+      onError: (error) => this.log(`firewall update failed: ${error.message}`),
+    });
+  }
+
+  /** The VPC namespace and its agent, before the emulator starts (its firewall sync needs the namespace). */
+  async prepare(): Promise<void> {
+    await this.ensureLabNetwork();
   }
 
   private links(droplet: LabDroplet): DropletLinks {

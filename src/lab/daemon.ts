@@ -55,6 +55,7 @@ export async function runLabDaemon(options: {
     // Container mode: the default VPC gets DigitalOcean's kind of range; the lab's own VPC is ipRange.
     ...(containers ? { addressMode: 'private' as const } : { defaultVpcRange: options.ipRange }),
   });
+  await containers?.resume(emulator.droplets());
   await writeSecretJson(daemonFile(options.stateDir), {
     url: emulator.url,
     pid: process.pid,

@@ -198,6 +198,16 @@ export class ContainerRuntime implements DropletRuntime {
     await freezeCgroup(machineCgroup(this.key, droplet.id), false);
   }
 
+  /**
+   * After a daemon restart: the machines kept running, but their public addresses lived in the old
+   * daemon. Listens again for every droplet whose machine is still there.
+   */
+  async resume(droplets: LabDroplet[]): Promise<void> {
+    for (const droplet of droplets) {
+      if (existsSync(this.paths(droplet).dir)) await this.forwarder.open(droplet.id, droplet.publicIp);
+    }
+  }
+
   /** Stops listening on public addresses (the daemon is stopping; containers keep running). */
   async close(): Promise<void> {
     await this.forwarder.closeAll();

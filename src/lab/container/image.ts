@@ -36,7 +36,7 @@ export const IMAGE_RECIPE = {
   repoPackages: ['redis-server', 'redis-sentinel', 'redis-tools', 'openssh-server', 'php-cli', 'php-predis'],
   locale: 'en_US.UTF-8',
   /** Bumped when the preparation steps in prepareRoot change. */
-  prepVersion: 1,
+  prepVersion: 2,
 } as const;
 
 /** Where droplets see the offline repository (bound read-only into each container). */
@@ -218,7 +218,8 @@ async function prepareRoot(rootfs: string): Promise<void> {
   await writeFile(
     at('etc/cloud/cloud.cfg.d/90_lab.cfg'),
     '# drillbook lab: user-data comes from the NoCloud seed; the lab configures the network itself.\n' +
-      'datasource_list: [ NoCloud, None ]\nnetwork: {config: disabled}\n',
+      'datasource_list: [ NoCloud, None ]\nnetwork: {config: disabled}\n' +
+      "# As on DigitalOcean's images: the droplet's SSH keys log in as root.\ndisable_root: false\n",
   );
   await writeFile(at('etc/locale.gen'), `${IMAGE_RECIPE.locale} UTF-8\n`);
   await run('chroot', [rootfs, 'locale-gen']);

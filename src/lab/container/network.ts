@@ -2,7 +2,7 @@
 // host's `unreachable` routes is ever added to the host namespace: every other address lives in the lab's
 // own namespaces, which have no uplink and do not forward.
 import { readdir } from 'node:fs/promises';
-import { type Cidr, contains, formatCidr, parseCidr, parseIpv4 } from '../emulator/addresses.js';
+import { type Cidr, contains, parseCidr } from '../emulator/addresses.js';
 import { run, runQuietly } from './exec.js';
 import {
   DROPLET_PRIVATE_IF,
@@ -167,7 +167,7 @@ export async function removeLabNetwork(key: string, routes: string[]): Promise<v
   for (const range of routes) await removeUnreachableRoute(range);
 }
 
-interface HostRoute {
+export interface HostRoute {
   dst: string;
   type?: string;
   protocol?: string;
@@ -187,18 +187,20 @@ function overlaps(a: Cidr, b: Cidr): boolean {
  * The host's own routes (not the default route, not the lab's unreachable routes) that reach into range:
  * a lab on that range would shadow a real network the operator uses.
  */
-export async function conflictingHostRoutes(range: string): Promise<string[]> {
+export function routesInto(range: string, routes: readonly HostRoute[]): string[] {
   const wanted = parseCidr(range);
   if (!wanted) throw new Error(`${range} is not a CIDR range`);
-  const found: string[] = [];
-  for (const route of await hostRoutes()) {
-    if (route.dst === 'default' || route.protocol === ROUTE_PROTO) continue;
-    const dst = parseCidr(route.dst.includes('/') ? route.dst : `${route.dst}/32`);
-    if (!dst || parseIpv4(formatCidr(dst).split('/')[0] as string) === undefined) continue;
-    if (dst.base >>> 24 === 127) continue;
-    if (overlaps(wanted, dst)) found.push(`${route.dst}${route.dev ? ` dev ${route.dev}` : ''}`);
-  }
-  return found;
+  return routes
+    .filter((route) => route.dst !== 'default' && route.protocol !== ROUTE_PROTO)
+    .filter((route) => {
+      const dst = parseCidr(route.dst.includes('/') ? route.dst : `${route.dst}/32`);
+      return dst !== undefined && dst.base >>> 24 !== 127 && overlaps(wanted, dst);
+    })
+    .map((route) => `${route.dst}${route.dev ? ` dev ${route.dev}` : ''}`);
+}
+
+export async function conflictingHostRoutes(range: string): Promise<string[]> {
+  return routesInto(range, await hostRoutes());
 }
 
 async function addUnreachableRoute(range: string): Promise<void> {

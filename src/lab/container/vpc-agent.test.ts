@@ -1,6 +1,6 @@
 // The metadata service's answers, as DigitalOcean's: v1.json whole, a path as text, a folder as its entries.
 import { describe, expect, it } from 'vitest';
-import { metadataAnswer } from '../../../src/lab/container/vpc-agent.js';
+import { metadataAnswer } from './vpc-agent.js';
 
 const document = {
   droplet_id: 500000001,

@@ -189,6 +189,12 @@ export async function buildImage(
       repoPackages: count,
     };
     await writeFile(path.join(building, 'image.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    if (existsSync(paths.manifest)) {
+      // Another drillbook built the same recipe meanwhile, and labs may already boot from it: keep that one.
+      await rm(building, { recursive: true, force: true });
+      progress(`lab image ready (built meanwhile by another drillbook): ${paths.dir}`);
+      return manifest;
+    }
     await rm(paths.dir, { recursive: true, force: true });
     await rename(building, paths.dir);
     progress(`lab image ready in ${manifest.buildSeconds} s: ${paths.dir}`);

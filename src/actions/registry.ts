@@ -3,6 +3,7 @@
 import type { ActionKind } from '../contract/action.js';
 import { checkAction } from './check/index.js';
 import { doKind } from './do/index.js';
+import { drillsAction } from './drills/index.js';
 import { httpAction } from './http/index.js';
 import { labAction } from './lab/index.js';
 import { probeAction } from './probe/index.js';
@@ -18,6 +19,7 @@ type AnyActionKind = ActionKind<any>;
 const kinds: AnyActionKind[] = [
   checkAction,
   doKind,
+  drillsAction,
   httpAction,
   labAction,
   probeAction,

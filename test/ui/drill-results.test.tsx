@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DrillResult } from '../../src/drill/report.js';
 import { ThemeContext } from '../../src/ui/theme.js';
 import { DrillChart, DrillResultsView } from '../../src/ui/views/DrillResultsView.js';
+import { DrillsCompareView } from '../../src/ui/views/DrillsCompareView.js';
 
 const recorded = JSON.parse(
   readFileSync(new URL('../../fixtures/drill/training-drills.json', import.meta.url), 'utf8'),
@@ -103,5 +104,21 @@ describe('drill results card', () => {
   it('a probe result without a series (older journal) says so instead of drawing an empty chart', () => {
     const { series: _dropped, ...older } = drill('crash');
     expect(frame(<DrillChart data={older} width={46} />)).toBe('No write series recorded for this probe.');
+  });
+});
+
+describe('drills side by side', () => {
+  it('a table of the three drills, then each chart', () => {
+    const shown = frame(<DrillsCompareView drills={recorded.drills} width={70} />);
+    const lines = shown.split('\n');
+    expect(lines.slice(1, 5)).toEqual([
+      'drill   RTO     unavail.  lost  old acked  p99',
+      'crash   2.29 s  2.29 s    0     0          8.1 ms',
+      'hang    3.15 s  3.13 s    21    21         313 ms',
+      'forced  1.22 s  30 ms     103   119        10 ms',
+    ]);
+    expect(shown).toContain('crash: power_off');
+    expect(shown).toContain('forced: SENTINEL FAILOVER');
+    expect(shown.match(/━ acked ━ not acked/g)).toHaveLength(3);
   });
 });

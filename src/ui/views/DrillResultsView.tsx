@@ -23,13 +23,13 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
-export function DrillChart({ data, width }: { data: DrillData; width: number }) {
+export function DrillChart({ data, width, height }: { data: DrillData; width: number; height?: number }) {
   const tone = useTone();
   const { color } = useContext(ThemeContext);
   if (!data.series || data.series.acknowledged.length === 0) {
     return <Text color={tone('muted')}>No write series recorded for this probe.</Text>;
   }
-  const chart = drillChartLines(data.series, phaseMarkers(data.phases), { width, color });
+  const chart = drillChartLines(data.series, phaseMarkers(data.phases), { width, color, height });
   return (
     <Box flexDirection="column" width={width}>
       <Text color={tone('muted')} wrap="truncate">

@@ -6,6 +6,7 @@ import { useTerminalSize } from '../hooks.js';
 import { resultWidth } from '../layout.js';
 import { ChecksView } from './ChecksView.js';
 import { DrillResultsView } from './DrillResultsView.js';
+import { DrillsCompareView, isDrillList } from './DrillsCompareView.js';
 import { DropletsView } from './DropletsView.js';
 import { ErrorView } from './ErrorView.js';
 import { KeyValueView } from './KeyValueView.js';
@@ -23,10 +24,21 @@ function ProbeResult({ data }: { data: unknown }) {
   );
 }
 
+function DrillsResult({ data }: { data: unknown }) {
+  const { columns } = useTerminalSize();
+  return isDrillList(data) ? (
+    <DrillsCompareView drills={data.drills} width={resultWidth(columns)} />
+  ) : (
+    <KeyValueView data={data} />
+  );
+}
+
 function ResultData({ view, data }: { view?: string; data: unknown }) {
   switch (view) {
     case 'probe':
       return <ProbeResult data={data} />;
+    case 'drills':
+      return <DrillsResult data={data} />;
     case 'droplets':
       return <DropletsView data={data} />;
     case 'replication':

@@ -36,12 +36,25 @@ function writeDrillCharts(report: RunReport, base: string): Array<string | undef
  * the journal; returns the Markdown path.
  */
 export function writeReportsBeside(journalPath: string): string {
+  return writeReportFiles(journalPath).markdown;
+}
+
+/** As writeReportsBeside, returning the report and every file written (for the run-end summary). */
+export function writeReportFiles(journalPath: string): {
+  report: RunReport;
+  markdown: string;
+  charts: string[];
+} {
   const report = buildRunReport(readJournal(journalPath));
   const base = journalPath.replace(/\.jsonl$/, '');
   writePrivate(`${base}.report.json`, asJson(report));
   const chartFiles = writeDrillCharts(report, base);
   writePrivate(`${base}.report.md`, renderRunReportMarkdown(report, { chartFiles }));
-  return `${base}.report.md`;
+  return {
+    report,
+    markdown: `${base}.report.md`,
+    charts: chartFiles.filter((file): file is string => file !== undefined),
+  };
 }
 
 export async function runReportCommand(argv: string[]): Promise<number> {

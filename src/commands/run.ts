@@ -148,10 +148,12 @@ export async function runRunCommand(argv: string[]): Promise<number> {
 async function afterRunNote(engine: Engine): Promise<string> {
   const { reportHint } = await import('./report-hint.js');
   const again = reportHint(engine.runId, engine.journalPath);
-  const { writeReportsBeside } = await import('./report.js');
+  const { writeReportFiles } = await import('./report.js');
+  const { runEndSummary } = await import('../drill/run-end.js');
   try {
-    const report = writeReportsBeside(engine.journalPath);
-    return `journal: ${engine.journalPath}\nreport:  ${report}  (again any time: ${again})\n`;
+    const written = writeReportFiles(engine.journalPath);
+    const summary = runEndSummary(written.report, { report: written.markdown, charts: written.charts });
+    return `${summary.join('\n')}\njournal: ${engine.journalPath}  (report again any time: ${again})\n`;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     return `journal: ${engine.journalPath}\nreport not written (${reason}); try: ${again}\n`;

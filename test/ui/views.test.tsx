@@ -196,6 +196,15 @@ describe('result views', () => {
     expect(frame).toMatch(/tags\s+a, b/);
   });
 
+  it('key/value: run-clock times and durations read as people write them, other fractions to a tenth', () => {
+    const frame = show(
+      <KeyValueView data={{ event: '+switch-master', t: 29101.636646, waited_ms: 45.25, load: 0.123456 }} />,
+    );
+    expect(frame).toMatch(/^t\s+29\.1 s$/m);
+    expect(frame).toMatch(/^waited_ms\s+45 ms$/m);
+    expect(frame).toMatch(/^load\s+0\.1$/m);
+  });
+
   it('a droplets view given something else still shows it', () => {
     expect(show(<DropletsView data={{ created: 0 }} />)).toMatch(/created\s+0/);
   });

@@ -95,6 +95,6 @@ export async function runVerification(input: VerifyInput): Promise<ActionOutcome
     'master agreement',
     judged.checks,
     { sentinels: states, agreement, master: judged.master, role: judged.role },
-    `${sentinels.length} Sentinels agree: master ${judged.master} (ROLE master)`,
+    `${sentinels.length === 1 ? 'the one Sentinel names' : `${sentinels.length} Sentinels agree:`} master ${judged.master} (ROLE master)`,
   );
 }

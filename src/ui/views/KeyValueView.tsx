@@ -1,5 +1,6 @@
 // The fallback for any result: a key/value table of its fields, nested values flattened to dotted keys.
 import { Box, Text } from 'ink';
+import { humanMs } from '../../drill/series.js';
 import { useTone } from '../theme.js';
 import { isRecord, text } from './fields.js';
 
@@ -16,7 +17,14 @@ function flatten(value: unknown, prefix: string, out: Array<[string, string]>, d
     out.push([prefix || 'value', value.map((v) => text(v)).join(', ')]);
     return;
   }
-  out.push([prefix || 'value', text(value)]);
+  out.push([prefix || 'value', readable(prefix, value)]);
+}
+
+/** Run-clock times and durations (`t`, `…_ms`, `…Ms`, `…_at`) as people write them: "29.1 s", "45 ms". */
+function readable(key: string, value: unknown): string {
+  const last = key.split('.').at(-1) ?? key;
+  if (typeof value === 'number' && /^(t|at)$|_ms$|Ms$|_at$|At$/.test(last)) return humanMs(value);
+  return text(value);
 }
 
 export function KeyValueView({ data }: { data: unknown }) {

@@ -22,7 +22,10 @@ export function pick(row: Row, ...names: string[]): unknown {
 export function text(value: unknown, fallback = '—'): string {
   if (value === undefined || value === null || value === '') return fallback;
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  // A monotonic time like 29101.636646 reads as 29101.6: nobody reads past a tenth of a millisecond.
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? String(value) : String(Number(value.toFixed(1)));
+  if (typeof value === 'boolean') return String(value);
   return JSON.stringify(value);
 }
 

@@ -137,6 +137,12 @@ export async function runRunCommand(argv: string[]): Promise<number> {
     const engine = await createEngine();
     const status = await ui.runTui({ engine, runbook, dryRun, targetName });
     process.stderr.write(await afterRunNote(engine));
+    const { startedLabEmulator } = await import('./targets.js');
+    if (startedLabEmulator()) {
+      process.stderr.write(
+        'the lab emulator this run started is still running, with its droplets; stop it with: drillbook lab down\n',
+      );
+    }
     return EXIT_FOR[status];
   }
   const { headlessInteraction } = await import('./headless.js');

@@ -8,6 +8,13 @@ export function isTargetName(name: string): name is TargetName {
   return (TARGETS as readonly string[]).includes(name);
 }
 
+/** Set when this process started the lab emulator, so the run's last lines can say it is still running. */
+let startedLab = false;
+
+export function startedLabEmulator(): boolean {
+  return startedLab;
+}
+
 export async function resolveTarget(
   name: TargetName,
   options: { labMode?: 'loopback' | 'container' } = {},
@@ -18,5 +25,7 @@ export async function resolveTarget(
   }
   const { resolveLabTarget } = await import('../lab/index.js');
   // Without --lab-mode: the mode of the lab already running, else loopback.
-  return resolveLabTarget(options.labMode ? { mode: options.labMode } : {});
+  const info = await resolveLabTarget(options.labMode ? { mode: options.labMode } : {});
+  if (info.lab?.started) startedLab = true;
+  return info;
 }

@@ -89,7 +89,8 @@ export interface TargetInfo {
   /** API token (a secret: never print it). */
   token: string;
   /** Set for the lab target. */
-  lab?: { stateDir: string; mode?: 'loopback' | 'container' };
+  /** started: this process started the lab's emulator (it keeps running after the run ends). */
+  lab?: { stateDir: string; mode?: 'loopback' | 'container'; started?: boolean };
   /** Where the token came from (e.g. "DIGITALOCEAN_ACCESS_TOKEN"), for error messages; never the token itself. */
   tokenSource?: string;
   /** API-layer tuning; the lab sets short intervals because its droplets boot in about a second. */

@@ -38,5 +38,10 @@ export async function resolveLabTarget(
         : defaultIpRange(mode),
     mode,
   });
-  return { name: 'lab', apiUrl: daemon.url, token: daemon.token, lab: { stateDir, mode } };
+  return {
+    name: 'lab',
+    apiUrl: daemon.url,
+    token: daemon.token,
+    lab: { stateDir, mode, started: daemon.started },
+  };
 }

@@ -81,6 +81,8 @@ export interface Runbook {
   title: string;
   description?: string;
   target?: TargetName;
+  /** Front matter `spoilers: hide`: the TUI keeps the prose of steps not reached yet out of sight. */
+  hideAhead?: boolean;
   vars: VarSpec[];
   /** Prose before the first step. */
   introduction: string;

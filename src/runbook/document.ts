@@ -209,6 +209,7 @@ export function parseRunbookWith(
     };
     if (meta.description !== undefined) runbook.description = meta.description;
     if (meta.target !== undefined) runbook.target = meta.target;
+    if (meta.hideAhead) runbook.hideAhead = true;
     result.runbook = runbook;
   }
   return result;

@@ -17,6 +17,7 @@ export interface RunbookMeta {
   title?: string;
   description?: string;
   target?: TargetName;
+  hideAhead?: boolean;
   vars: VarSpec[];
 }
 
@@ -60,13 +61,14 @@ const varSchema = z.preprocess(
   }),
 );
 
-const FRONT_MATTER_KEYS = ['title', 'description', 'target', 'vars'] as const;
+const FRONT_MATTER_KEYS = ['title', 'description', 'target', 'spoilers', 'vars'] as const;
 const frontMatterSchema = z.strictObject({
   title: z
     .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') })
     .min(1, { error: 'must not be empty' }),
   description: z.string({ error: 'must be text' }).optional(),
   target: z.enum(['lab', 'digitalocean'], { error: 'must be lab or digitalocean' }).optional(),
+  spoilers: z.enum(['show', 'hide'], { error: 'must be show or hide' }).optional(),
   vars: z
     .record(z.string(), varSchema, { error: 'must be a mapping of variable name to settings' })
     .optional(),
@@ -75,6 +77,8 @@ const frontMatterSchema = z.strictObject({
 const FRONT_MATTER_HINTS: Record<string, string> = {
   title: 'add a line such as title: Redis Sentinel failover drill',
   target: 'write target: lab or target: digitalocean (or leave it out: lab is the default)',
+  spoilers:
+    'write spoilers: hide to keep the text of steps not reached yet out of sight (training), or leave it out',
   vars: 'write each variable as name: default, or name: { default, description, secret, source }',
 };
 
@@ -220,6 +224,7 @@ export function readFrontMatter(block: FrontMatterBlock, diagnostics: Diagnostic
   meta.title = data.title;
   if (data.description !== undefined) meta.description = data.description;
   if (data.target !== undefined) meta.target = data.target;
+  if (data.spoilers === 'hide') meta.hideAhead = true;
   meta.vars = readVars(data.vars ?? {}, locate, diagnostics);
   return meta;
 }

@@ -16,6 +16,15 @@ export const selectShowFeed = (s: TuiState) => s.showFeed;
 export const selectResultsVersion = (s: TuiState) => s.resultsVersion;
 export const selectTimelineVersion = (s: TuiState) => s.timelineVersion;
 export const selectCluster = (s: TuiState) => s.cluster;
+/** A step is reached once it has run (or was skipped), or when it is the next one to do. */
+export const selectStepReached =
+  (index: number) =>
+  (s: TuiState): boolean => {
+    const id = s.stepOrder[index];
+    if (id !== undefined && s.steps[id]?.status !== 'pending') return true;
+    const next = s.stepOrder.findIndex((stepId) => s.steps[stepId]?.status === 'pending');
+    return next < 0 || index <= next;
+  };
 export const selectFeedExpanded = (s: TuiState) => s.ui.feedExpanded;
 export const selectSentinelCount = (s: TuiState) =>
   Math.max(s.sentinelNames.length, s.cluster?.snapshot.sentinels.length ?? 0);

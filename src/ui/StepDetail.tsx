@@ -7,6 +7,7 @@ import {
   selectOutputExpanded,
   selectScroll,
   selectSelectedStep,
+  selectStepReached,
   selectUi,
 } from '../store/selectors.js';
 import { setDetailScrollMax } from '../store/ui-actions.js';
@@ -28,6 +29,8 @@ export function StepDetail({ height }: { height: number }) {
   const expanded = useTuiStore(selectOutputExpanded);
   const focusedAction = useTuiStore(selectFocusedActionIndex);
   const content = useRef<DOMElement>(null);
+  const reached = useTuiStore(selectStepReached(state?.index ?? 0));
+  const hidden = runbook.hideAhead === true && !reached;
 
   useEffect(() => {
     if (!content.current) return;
@@ -48,7 +51,13 @@ export function StepDetail({ height }: { height: number }) {
         marginTop={-Math.min(scroll, ui.detailScrollMax)}
         flexShrink={0}
       >
-        {step.explanation.trim() ? <Markdown source={step.explanation} /> : null}
+        {!step.explanation.trim() ? null : hidden ? (
+          <Text color={tone('muted')}>
+            This step's text shows when you reach it (the runbook hides what is ahead).
+          </Text>
+        ) : (
+          <Markdown source={step.explanation} />
+        )}
         {preview ? (
           <Box flexDirection="column" marginBottom={1}>
             <Text bold color={tone('warn')}>

@@ -2,8 +2,8 @@
 // create request, one shared poll loop) to bring 5 droplets to active vs 1, against the lab emulator with
 // the real supervisor booting each droplet (a redis-server from the shipped template) and the lab's default
 // 1 s boot delay. The action runs in createTestContext: the engine's own ActionContext (createActionContext)
-// with a scripted operator, so what is measured is what the engine runs. Target: 5 / 1 ≤ 1.3. Also counts API requests: polling should grow with time, not with
-// the number of droplets. Droplets on 127.37.0.0/24.
+// with a scripted operator, so what is measured is what the engine runs. Target: 5 / 1 ≤ 1.3. Also counts
+// API requests: polling should grow with time, not with the number of droplets. Droplets on 127.37.0.0/24.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -97,6 +97,7 @@ await recordSection(
   `\`npm run bench -- provision\` — the \`do\` action's \`droplets.ensure\` (one create request, one shared poll loop,
 \`wait: active\`) against the lab emulator with the real supervisor: each droplet boots a redis-server from
 \`runbooks/templates/redis-node.cloud-init.yaml\`, lab boot delay 1 s. ${RUNS} runs each, a fresh emulator per run.
+The action runs in the engine's own action context (\`createActionContext\`, through \`createTestContext\`).
 Measured ${new Date().toISOString().slice(0, 10)}.
 
 | droplets | wall ms (runs) | median ms | API requests | of which polls (GET) | creates (POST) |

@@ -99,6 +99,12 @@ describe('resume', () => {
     const second = await startEngine({ runbook: book, journalPath: dir, resume: first.engine.runId });
     expect(second.engine.runId).toBe(first.engine.runId);
     expect(second.engine.state().steps.create).toBe('passed');
+    // A driver that starts now (the TUI's store) learns which steps already passed from run.started.
+    const started = second.events.find((event) => event.type === 'run.started');
+    expect(started?.type === 'run.started' && started.steps.map((step) => step.status)).toEqual([
+      'passed',
+      undefined,
+    ]);
     expect(await second.engine.runAll()).toBe('passed');
     expect(ran).toEqual(['create', 'verify 127.60.1.5 true', 'verify 127.60.1.5 true']);
     expect((second.engine.results().vars as Record<string, string>).region).toBe('fra1');

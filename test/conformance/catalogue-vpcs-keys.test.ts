@@ -34,6 +34,13 @@ describe('spec conformance through dots-wrapper: account, catalogue, VPCs, SSH k
   });
 
   it('vpc.createVpc, listVpcs, getVpc, updateVpc, listVpcResources, deleteVpc', async () => {
+    // The first VPC of fra1 becomes its default (never deletable); the one under test comes second.
+    const first = await lab.client.vpc.createVpc({
+      name: 'fra1-home',
+      region: 'fra1',
+      ip_range: '10.99.0.0/24',
+    });
+    expect(first.data.vpc.default).toBe(true);
     const created = await lab.client.vpc.createVpc({
       name: 'redis-vpc',
       region: 'fra1',
@@ -56,6 +63,11 @@ describe('spec conformance through dots-wrapper: account, catalogue, VPCs, SSH k
       await lab.client.vpc.listVpcResources({ vpc_id: id }),
     );
     await expectConforms('delete', '/v2/vpcs/{vpc_id}', await lab.client.vpc.deleteVpc({ vpc_id: id }));
+    const overlap = await settle(
+      lab.client.vpc.createVpc({ name: 'clash', region: 'lon1', ip_range: '10.99.0.0/25' }),
+    );
+    expect(overlap.status).toBe(422);
+    await expectConforms('post', '/v2/vpcs', overlap);
   });
 
   it('PUT /v2/vpcs/{vpc_id} (dots-wrapper only sends PATCH) and the 403 for deleting a default VPC', async () => {

@@ -88,6 +88,25 @@ describe('API failures', () => {
     );
   });
 
+  it('429 whose reset is an hour away: fails at once naming the reset time instead of waiting', async () => {
+    emulator.faults.add({
+      method: 'GET',
+      path: '/v2/account',
+      kind: 'status',
+      status: 429,
+      retryAfterSeconds: 3600,
+      times: 1,
+    });
+    const started = Date.now();
+    const result = await run('op: account.get');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(result.outcome.ok).toBe(false);
+    expect(result.outcome.error).toMatch(
+      /GET \/v2\/account → 429 .*: the API rate limit resets at \d{4}-\d\d-\d\dT[\d:.]+Z \(in 60 min\), longer than drillbook waits \(60 s\)\. Nothing more was sent; run the step again after that time/,
+    );
+    expect(emulator.requests.map((r) => r.status)).toEqual([429]);
+  });
+
   it('5xx on a read: retried with backoff, then succeeds', async () => {
     emulator.faults.add({ method: 'GET', path: '/v2/account', kind: 'status', status: 503, times: 2 });
     const result = await run('op: account.get');

@@ -20,12 +20,13 @@ export function newToken(): string {
 
 export async function startTestEmulator(
   token: string,
-  options: { bootDelayMs?: number; actionDelayMs?: number } = {},
+  options: { bootDelayMs?: number; actionDelayMs?: number; vpcReleaseMs?: number } = {},
 ): Promise<Emulator> {
   return startEmulator({
     token,
     bootDelayMs: options.bootDelayMs ?? 50,
     actionDelayMs: options.actionDelayMs ?? 100,
+    vpcReleaseMs: options.vpcReleaseMs ?? 300,
   });
 }
 

@@ -20,6 +20,9 @@ let target: TargetInfo;
 beforeAll(async () => {
   emulator = await startTestEmulator(token);
   target = targetFor(emulator, token);
+  // nyc1 already has its default VPC, as most accounts do: drill-vpc below is an ordinary, deletable one.
+  const home = await runDo('op: vpc.ensure\nname: nyc1-home\nregion: nyc1\nip_range: 10.99.0.0/24', target);
+  expect(home.outcome.data).toMatchObject({ default: true, created: true });
 });
 afterAll(async () => {
   await emulator?.close();
@@ -171,9 +174,38 @@ describe('provisioning against the emulator', () => {
     expect(deleted.outcome.ok, deleted.outcome.error).toBe(true);
     expect(deleted.outcome.data).toMatchObject({ absent: ['ghost'] });
     expect(emulator.droplets()).toHaveLength(0);
+    // DigitalOcean (and the emulator, for vpcReleaseMs) still answers 403 right after the droplets went.
     const vpc = await runDo('op: vpc.delete\nname: drill-vpc', target);
     expect(vpc.outcome).toMatchObject({ ok: true, summary: 'VPC drill-vpc deleted' });
+    expect(vpc.t.output.map((o) => o.line)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^VPC drill-vpc not deletable yet \(403: Can not delete VPC with members/),
+      ]),
+    );
+    const refusals = emulator.requests.filter((r) => r.method === 'DELETE' && r.path.startsWith('/v2/vpcs/'));
+    expect(refusals.at(0)?.status).toBe(403);
+    expect(refusals.at(-1)?.status).toBe(204);
     const again = await runDo('op: vpc.delete\nname: drill-vpc', target);
     expect(again.outcome.summary).toBe('VPC drill-vpc already absent');
+  });
+
+  it('leaves a region default VPC in place, refuses to adopt a VPC with another range, and names an overlap', async () => {
+    const home = await runDo('op: vpc.delete\nname: nyc1-home', target);
+    expect(home.outcome).toMatchObject({ ok: true, data: { deleted: false, default: true } });
+    expect(home.outcome.summary).toMatch(/left in place: it is the default VPC of nyc1/);
+
+    const other = await runDo(
+      'op: vpc.ensure\nname: nyc1-home\nregion: nyc1\nip_range: 10.98.0.0/24',
+      target,
+    );
+    expect(other.outcome.ok).toBe(false);
+    expect(other.outcome.error).toMatch(
+      /VPC nyc1-home already exists with the range 127\.99\.0\.0\/24, not 10\.98\.0\.0\/24.*--var vpc_range=/,
+    );
+
+    const clash = await runDo('op: vpc.ensure\nname: clash\nregion: nyc1\nip_range: 10.99.0.0/25', target);
+    expect(clash.outcome.ok).toBe(false);
+    expect(clash.outcome.error).toMatch(/overlaps the range 10\.99\.0\.0\/24 of VPC nyc1-home/);
+    expect(clash.outcome.error).toMatch(/--var vpc_range=10\.20\.0\.0\/24/);
   });
 });

@@ -15,13 +15,15 @@ describe('VPCs on loopback', () => {
     expect(ten.body.vpc).toMatchObject({
       ip_range: '127.10.0.0/24',
       description: 'article VPC (ip_range 10.10.0.0/24 mapped to 127.10.0.0/24 on the lab)',
-      default: false,
+      // The first VPC of a region becomes its default, as on DigitalOcean.
+      default: true,
       urn: `do:vpc:${ten.body.vpc.id}`,
     });
     const home = await createVpc({ name: 'home', ip_range: '192.168.4.0/24' });
     expect(home.body.vpc).toMatchObject({
       ip_range: '127.168.4.0/24',
       description: 'ip_range 192.168.4.0/24 mapped to 127.168.4.0/24 on the lab',
+      default: false,
     });
     const office = await createVpc({ name: 'office', ip_range: '172.20.0.0/20' });
     expect(office.body.vpc.ip_range).toBe('127.20.0.0/20');
@@ -131,9 +133,36 @@ describe('VPCs on loopback', () => {
     });
   });
 
-  it('refuses to delete a VPC with members (403), deletes an empty one (204) and then answers 404', async () => {
+  it('makes the first VPC of each region its default, and refuses ranges that overlap any VPC of the account', async () => {
     api = await startTestEmulator();
+    const first = (await createVpc({ name: 'first', ip_range: '10.20.0.0/24' })).body.vpc;
+    const second = (await createVpc({ name: 'second', ip_range: '10.21.0.0/24' })).body.vpc;
+    const elsewhere = (await createVpc({ name: 'other', region: 'nyc1', ip_range: '10.22.0.0/24' })).body.vpc;
+    expect([first.default, second.default, elsewhere.default]).toEqual([true, false, true]);
+    expect((await api.call('DELETE', `/v2/vpcs/${first.id}`)).status).toBe(403);
+    for (const range of ['10.20.0.0/24', '10.20.0.128/25', '10.20.0.0/16']) {
+      const overlap = await createVpc({ name: 'clash', region: 'sfo3', ip_range: range });
+      expect(overlap).toMatchObject({
+        status: 422,
+        body: {
+          id: 'unprocessable_entity',
+          message: expect.stringMatching(
+            /^ip_range .* overlaps the range 10\.2\d\.0\.0\/24 of VPC (first|second|other) \(/,
+          ),
+        },
+      });
+    }
+    // Judged on the ranges asked for: 172.20.0.0/24 maps onto the same loopback block as 10.20.0.0/24 but
+    // does not overlap it on DigitalOcean.
+    expect((await createVpc({ name: 'office', ip_range: '172.20.0.0/24' })).status).toBe(201);
+  });
+
+  it('refuses to delete a VPC with members (403) and for vpcReleaseMs after, then deletes it (204) and answers 404', async () => {
+    api = await startTestEmulator({ vpcReleaseMs: 400 });
+    // The region's default VPC exists first, so the runbook-style VPC below is not the default.
+    await createVpc({ name: 'home', ip_range: '10.99.0.0/24' });
     const vpc = (await createVpc({ ip_range: '10.10.0.0/24' })).body.vpc;
+    expect(vpc.default).toBe(false);
     const droplet = (await api.call('POST', '/v2/droplets', dropletBody({ vpc_uuid: vpc.id }))).body.droplet;
     const members = await api.call('GET', `/v2/vpcs/${vpc.id}/members`);
     expect(members.body.members).toEqual([
@@ -148,6 +177,14 @@ describe('VPCs on loopback', () => {
     });
     await api.emulator.idle();
     expect((await api.call('DELETE', `/v2/droplets/${droplet.id}`)).status).toBe(204);
+    const releasing = await api.call('DELETE', `/v2/vpcs/${vpc.id}`);
+    expect(releasing).toMatchObject({
+      status: 403,
+      body: {
+        message: expect.stringMatching(/^Can not delete VPC with members: VPC redis-vpc is still releasing/),
+      },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 450));
     expect((await api.call('DELETE', `/v2/vpcs/${vpc.id}`)).status).toBe(204);
     expect((await api.call('GET', `/v2/vpcs/${vpc.id}`)).status).toBe(404);
     expect((await api.call('DELETE', `/v2/vpcs/${vpc.id}`)).status).toBe(404);

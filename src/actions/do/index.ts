@@ -14,10 +14,11 @@ import {
   ensureDropletsOp,
   listDropletsOp,
 } from './droplet-ops.js';
-import { accountOp, deleteVpcOp, ensureFirewallOp, ensureTagsOp, ensureVpcOp } from './network-ops.js';
+import { accountOp, ensureFirewallOp, ensureTagsOp } from './network-ops.js';
 import { previewDo } from './preview.js';
 import { renderDeep } from './render.js';
 import { type DoSpec, doAttributes, parseDoBody } from './schema.js';
+import { deleteVpcOp, ensureVpcOp, vpcConfirmation } from './vpc-ops.js';
 
 function safetyOf(spec: DoSpec): Safety {
   switch (spec.op) {
@@ -60,7 +61,7 @@ async function execute(spec: DoSpec, ctx: ActionContext, session: ApiSession): P
     case 'droplets.delete':
       return deleteDropletsOp(session, spec, ctx);
     case 'vpc.delete':
-      return deleteVpcOp(session, spec);
+      return deleteVpcOp(session, spec, ctx);
   }
 }
 
@@ -101,6 +102,10 @@ export const doKind: ActionKind<DoSpec> = {
   async confirmation(spec, ctx) {
     const destructive = typeToConfirm(spec);
     if (destructive) return { typeToConfirm: destructive };
+    if (spec.op === 'vpc.ensure') {
+      const session = await openSession(ctx);
+      return { message: await vpcConfirmation(session, renderDeep(spec, ctx.render)) };
+    }
     if (spec.op !== 'droplets.ensure') return {};
     const session = await openSession(ctx);
     return { message: await costMessage(session, renderDeep(spec, ctx.render)) };

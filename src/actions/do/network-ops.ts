@@ -1,8 +1,8 @@
-// account.get, vpc.ensure / vpc.delete, firewall.ensure, tags.ensure.
+// account.get, firewall.ensure, tags.ensure (VPCs: vpc-ops.ts).
 
 import type { ActionContext, ActionOutcome } from '../../contract/action.js';
-import { ensureFirewall, ensureTags, ensureVpc, findVpc } from '../../targets/digitalocean/resources.js';
-import { type ApiSession, DoStepError } from '../../targets/digitalocean/session.js';
+import { ensureFirewall, ensureTags } from '../../targets/digitalocean/resources.js';
+import type { ApiSession } from '../../targets/digitalocean/session.js';
 import { firewallBody } from './preview.js';
 import type { SpecOf } from './schema.js';
 
@@ -24,44 +24,6 @@ export async function accountOp(session: ApiSession): Promise<ActionOutcome> {
           error: `the account is ${account.status}: ${account.status_message}; resolve it in the control panel`,
         }),
   };
-}
-
-export async function ensureVpcOp(
-  session: ApiSession,
-  spec: SpecOf<'vpc.ensure'>,
-  ctx: ActionContext,
-): Promise<ActionOutcome> {
-  const { op: _op, ...request } = spec;
-  const { value: vpc, created } = await ensureVpc(session, request, (line) => ctx.output(line, 'info'));
-  if (!created && vpc.region !== spec.region) {
-    throw new DoStepError(
-      `VPC ${spec.name} already exists in ${vpc.region}, not ${spec.region}; VPCs are regional: use another name or region`,
-    );
-  }
-  if (vpc.description) ctx.output(`VPC ${vpc.name}: ${vpc.description}`, 'info');
-  return {
-    ok: true,
-    summary: `VPC ${vpc.name} ${created ? 'created' : 'adopted'}: ${vpc.ip_range} in ${vpc.region}`,
-    data: {
-      id: vpc.id,
-      name: vpc.name,
-      region: vpc.region,
-      ip_range: vpc.ip_range,
-      description: vpc.description,
-      created,
-    },
-  };
-}
-
-export async function deleteVpcOp(session: ApiSession, spec: SpecOf<'vpc.delete'>): Promise<ActionOutcome> {
-  const vpc = await findVpc(session, spec.name);
-  if (!vpc) return { ok: true, summary: `VPC ${spec.name} already absent`, data: { deleted: false } };
-  try {
-    await session.call((client) => client.vpc.deleteVpc({ vpc_id: vpc.id }));
-  } catch (error) {
-    if (!(error instanceof DoStepError) || error.apiError?.status !== 404) throw error;
-  }
-  return { ok: true, summary: `VPC ${spec.name} deleted`, data: { deleted: true, id: vpc.id } };
 }
 
 export async function ensureFirewallOp(

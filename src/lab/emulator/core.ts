@@ -11,6 +11,7 @@ export interface Settings {
   actionDelayMs: number;
   defaultVpcRange: Cidr;
   publicRange: Cidr;
+  vpcReleaseMs: number;
 }
 
 /** The emulator's world: its state, settings and runtime, shared by every resource's handlers. */
@@ -70,6 +71,8 @@ export class EmulatorCore {
       description: `Default VPC of ${region} on the lab (${this.settings.addressMode} ${formatCidr(this.settings.defaultVpcRange)})`,
       region,
       ipRange: formatCidr(this.settings.defaultVpcRange),
+      // DigitalOcean's default VPCs use ranges such as 10.116.0.0/20; the loopback lab maps it elsewhere.
+      requestedRange: this.settings.addressMode === 'private' ? undefined : '10.116.0.0/20',
       isDefault: true,
       createdAt: this.now(),
     };

@@ -104,6 +104,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         ? privateRange('defaultVpcRange', options.defaultVpcRange ?? '10.116.0.0/20')
         : loopbackRange('defaultVpcRange', options.defaultVpcRange ?? '127.10.0.0/24'),
     publicRange: loopbackRange('publicRange', options.publicRange ?? '127.200.0.0/16'),
+    vpcReleaseMs: options.vpcReleaseMs ?? 5000,
   };
   const stateFile = options.stateFile;
   const state = loadState(stateFile);

@@ -24,6 +24,11 @@ export interface EmulatorOptions {
   stateFile?: string;
   host?: string;
   port?: number;
+  /**
+   * How long a VPC still refuses deletion (403) after its last member was deleted, as DigitalOcean does
+   * while it releases the droplets' interfaces (default 5000 ms; tests shorten or lengthen it).
+   */
+  vpcReleaseMs?: number;
   /** Requests allowed per rolling hour before 429 (default 5000, as the real API). */
   rateLimitPerHour?: number;
 }
@@ -94,6 +99,10 @@ export interface StoredVpc {
   ipRange: string;
   isDefault: boolean;
   createdAt: string;
+  /** The range the request asked for (before loopback mapping): what overlaps are judged on. */
+  requestedRange?: string;
+  /** Epoch ms when its last member droplet was deleted (the release window starts then). */
+  memberLeftAt?: number;
 }
 
 export interface FirewallTarget {

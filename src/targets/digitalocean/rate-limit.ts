@@ -8,6 +8,23 @@ function headerNumber(headers: Record<string, unknown>, name: string): number | 
   return Number.isFinite(value) ? value : undefined;
 }
 
+/** The longest drillbook waits for a rate-limit reset; DigitalOcean's hourly window can reset an hour away. */
+export const RATE_LIMIT_WAIT_MAX_MS = 60_000;
+
+/** A reset too far away to wait for: the step fails naming when to run it again. */
+export class RateLimitTooFar extends Error {
+  constructor(
+    readonly resetAt: number,
+    readonly waitMs: number,
+    what: string,
+  ) {
+    super(
+      `${what}: the API rate limit resets at ${new Date(resetAt).toISOString()} (in ${Math.ceil(waitMs / 60_000)} min), longer than drillbook waits (${RATE_LIMIT_WAIT_MAX_MS / 1000} s). Nothing more was sent; run the step again after that time (drillbook run … --resume continues here)`,
+    );
+    this.name = 'RateLimitTooFar';
+  }
+}
+
 /** Below this many remaining requests, pollers slow down (the API also allows only 250 per minute). */
 const LOW_WATER = 250;
 
@@ -37,6 +54,8 @@ export class RateLimiter {
     if (this.remaining === undefined || this.remaining > 0) return;
     const wait = this.msUntilReset();
     if (wait === undefined) return;
+    if (wait > RATE_LIMIT_WAIT_MAX_MS)
+      throw new RateLimitTooFar(Date.now() + wait, wait, 'rate limit reached');
     onWait(`API rate limit reached; waiting ${(wait / 1000).toFixed(1)} s for ratelimit-reset`);
     await sleep(wait, undefined, { signal });
     this.remaining = undefined;

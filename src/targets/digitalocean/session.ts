@@ -5,7 +5,7 @@ import type { ActionContext, ApiTuning, TargetInfo } from '../../contract/action
 import { createApiClient, DEFAULT_REQUEST_TIMEOUT_MS, type DotsClient } from './client.js';
 import { type DoApiError, explainFailure, scrubToken, toApiError } from './errors.js';
 import { type PollOptions, pollUntilDone } from './poll.js';
-import { RateLimiter } from './rate-limit.js';
+import { RATE_LIMIT_WAIT_MAX_MS, RateLimiter, RateLimitTooFar } from './rate-limit.js';
 
 export const MAX_RETRIES = 5;
 const DEFAULT_RETRY_WAIT_MIN_MS = 1000;
@@ -108,10 +108,17 @@ export class ApiSession {
         const response = await send(this.client);
         return response.data;
       } catch (error) {
+        if (error instanceof RateLimitTooFar) throw new DoStepError(this.scrub(error.message));
         failure = toApiError(error, this.signal);
       }
       if (failure.kind === 'aborted') throw new DoStepError(this.scrub(failure.message), failure);
       const wait = this.retryWait(failure, attempt, policy);
+      if (failure.status === 429 && wait !== undefined && wait > RATE_LIMIT_WAIT_MAX_MS) {
+        throw new DoStepError(
+          this.scrub(new RateLimitTooFar(Date.now() + wait, wait, failure.message).message),
+          failure,
+        );
+      }
       if (wait === undefined) throw this.fail(failure);
       this.options.notify(
         this.scrub(

@@ -179,6 +179,8 @@ async function destroyDroplet(core: EmulatorCore, droplet: StoredDroplet): Promi
     }
   }
   core.state.droplets = core.state.droplets.filter((candidate) => candidate !== droplet);
+  const vpc = core.state.vpcs.find((candidate) => candidate.id === droplet.vpcUuid);
+  if (vpc) vpc.memberLeftAt = Date.now();
   for (const firewall of core.state.firewalls) {
     firewall.dropletIds = firewall.dropletIds.filter((id) => id !== droplet.id);
   }

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { cidrIsPrivate, formatCidr, isNetworkAddress, mapToLoopback, parseCidr } from '../addresses.js';
+import {
+  blockSize,
+  type Cidr,
+  cidrIsPrivate,
+  formatCidr,
+  isNetworkAddress,
+  mapToLoopback,
+  parseCidr,
+} from '../addresses.js';
 import { findRegion } from '../catalogue.js';
 import type { EmulatorCore } from '../core.js';
 import { forbidden, notFound, unprocessable } from '../errors.js';
@@ -85,6 +93,41 @@ function resolveRange(core: EmulatorCore, requested: string | undefined): { rang
   };
 }
 
+const overlaps = (a: Cidr, b: Cidr): boolean =>
+  a.base < b.base + blockSize(b) && b.base < a.base + blockSize(a);
+
+/**
+ * DigitalOcean refuses a range that overlaps any other VPC of the account, in any region (422). Judged on
+ * the ranges as asked for: in loopback mode different private ranges may map onto the same loopback block.
+ */
+function checkOverlap(core: EmulatorCore, requested: string | undefined, range: string): void {
+  const mine = parseCidr(requested ?? range);
+  if (!mine) return;
+  for (const vpc of core.state.vpcs) {
+    const theirs = parseCidr(vpc.requestedRange ?? vpc.ipRange);
+    if (theirs && overlaps(mine, theirs)) {
+      throw unprocessable(
+        'ip_range',
+        `${formatCidr(mine)} overlaps the range ${formatCidr(theirs)} of VPC ${vpc.name} (${vpc.id}) in ${vpc.region}; choose a range that overlaps no other VPC of the account`,
+      );
+    }
+  }
+}
+
+/** Why a VPC cannot be deleted now (403), or undefined. */
+function deletionRefusal(core: EmulatorCore, vpc: StoredVpc): string | undefined {
+  if (vpc.isDefault) return `VPC ${vpc.name} is the default VPC of ${vpc.region} and cannot be deleted.`;
+  const members = core.state.droplets.filter((droplet) => droplet.vpcUuid === vpc.id);
+  if (members.length > 0) {
+    return `VPC ${vpc.name} still has ${members.length} member(s) (${members.map((droplet) => droplet.name).join(', ')}); delete them first.`;
+  }
+  // DigitalOcean keeps refusing for a while after the last droplet is gone, until its interface is released.
+  if (vpc.memberLeftAt !== undefined && Date.now() - vpc.memberLeftAt < core.settings.vpcReleaseMs) {
+    return `Can not delete VPC with members: VPC ${vpc.name} is still releasing the resources of its deleted droplets; try again shortly.`;
+  }
+  return undefined;
+}
+
 function describe(userDescription: string | undefined, note: string): string {
   if (!userDescription) return note;
   const room = 255 - note.length - 3;
@@ -131,15 +174,19 @@ export const vpcRoutes: Route[] = [
       checkDescription(description);
       if (!findRegion(region))
         throw unprocessable('region', `"${region}" is not a region (GET /v2/regions lists them)`);
-      const { range, note } = resolveRange(core, optionalString(body, 'ip_range'));
+      const requested = optionalString(body, 'ip_range');
+      const { range, note } = resolveRange(core, requested);
+      checkOverlap(core, requested, range);
       const vpc: StoredVpc = {
         id: randomUUID(),
         name,
         description: describe(description, note),
         region,
         ipRange: range,
-        isDefault: false,
+        // As on DigitalOcean: the first VPC of a region becomes its default, which can never be deleted.
+        isDefault: !core.state.vpcs.some((other) => other.region === region),
         createdAt: core.now(),
+        ...(requested !== undefined ? { requestedRange: requested } : {}),
       };
       core.state.vpcs.push(vpc);
       core.changed();
@@ -177,14 +224,8 @@ export const vpcRoutes: Route[] = [
     pattern: '/v2/vpcs/:vpc_id',
     handler: ({ params }, core) => {
       const vpc = requireVpc(core, params.vpc_id);
-      if (vpc.isDefault)
-        throw forbidden(`VPC ${vpc.name} is the default VPC of ${vpc.region} and cannot be deleted.`);
-      const members = core.state.droplets.filter((droplet) => droplet.vpcUuid === vpc.id);
-      if (members.length > 0) {
-        throw forbidden(
-          `VPC ${vpc.name} still has ${members.length} member(s) (${members.map((droplet) => droplet.name).join(', ')}); delete them first.`,
-        );
-      }
+      const refusal = deletionRefusal(core, vpc);
+      if (refusal) throw forbidden(refusal);
       core.state.vpcs = core.state.vpcs.filter((candidate) => candidate !== vpc);
       core.changed();
       return { status: 204 };

@@ -26,7 +26,7 @@ describe('do block parsing', () => {
 
   it('names the ops when op is wrong, and requires names or tag for actions', () => {
     expect(parseBlock(doKind, { body: 'op: droplet.ensure' }).problems[0]?.hint).toMatch(
-      /^op is one of account\.get, vpc\.ensure, droplets\.ensure/,
+      /^op is one of account\.get, ssh_key\.ensure, vpc\.ensure, droplets\.ensure/,
     );
     expect(parseBlock(doKind, { body: 'op: droplets.action\ntype: reboot' }).problems[0]?.message).toBe(
       'names: give either names: or tag: (exactly one)',

@@ -16,6 +16,7 @@ import { describeCost, findSizePrice } from '../../targets/digitalocean/pricing.
 import { findVpc } from '../../targets/digitalocean/resources.js';
 import type { ApiSession } from '../../targets/digitalocean/session.js';
 import { DoStepError } from '../../targets/digitalocean/session.js';
+import { publishJumpHost } from './jump-host.js';
 import { looksLikeUuid } from './preview.js';
 import { renderUserData } from './render.js';
 import type { SpecOf } from './schema.js';
@@ -34,6 +35,7 @@ export interface DropletsData {
 type InventoryOverride = SpecOf<'droplets.ensure'>['inventory'];
 
 function publishInventory(ctx: ActionContext, droplets: DropletSummary[], override: InventoryOverride): void {
+  if (override === false) return;
   const port = override?.port === undefined ? undefined : Number(override.port);
   if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) {
     throw new DoStepError(`inventory.port "${override?.port}" is not a port number`);
@@ -125,6 +127,7 @@ export async function ensureDropletsOp(
   const data = dropletsData(droplets, { created: result.created, adopted: result.adopted });
   const summaries = Object.values(data.droplets);
   publishInventory(ctx, summaries, spec.inventory);
+  if (spec.jump_host) await publishJumpHost(ctx, summaries);
   const state = spec.wait === 'active' ? 'active' : 'requested';
   return {
     ok: true,

@@ -14,7 +14,8 @@ import {
   ensureDropletsOp,
   listDropletsOp,
 } from './droplet-ops.js';
-import { accountOp, ensureFirewallOp, ensureTagsOp } from './network-ops.js';
+import { ensureSshKeyOp } from './key-ops.js';
+import { accountOp, deleteFirewallOp, deleteTagsOp, ensureFirewallOp, ensureTagsOp } from './network-ops.js';
 import { previewDo } from './preview.js';
 import { renderDeep } from './render.js';
 import { type DoSpec, doAttributes, parseDoBody } from './schema.js';
@@ -27,6 +28,7 @@ function safetyOf(spec: DoSpec): Safety {
       return 'safe';
     case 'droplets.delete':
     case 'vpc.delete':
+    case 'firewall.delete':
       return 'destructive';
     default:
       return 'mutating';
@@ -36,7 +38,7 @@ function safetyOf(spec: DoSpec): Safety {
 /** Names the operator types to confirm a destructive op. */
 export function typeToConfirm(spec: DoSpec): string | undefined {
   if (spec.op === 'droplets.delete') return spec.names.join(' ');
-  if (spec.op === 'vpc.delete') return spec.name;
+  if (spec.op === 'vpc.delete' || spec.op === 'firewall.delete') return spec.name;
   // Mutating by default; a runbook that raises a power-off to destructive asks for the droplets' names.
   if (spec.op === 'droplets.action') return spec.names?.join(' ') ?? spec.tag;
   return undefined;
@@ -46,6 +48,8 @@ async function execute(spec: DoSpec, ctx: ActionContext, session: ApiSession): P
   switch (spec.op) {
     case 'account.get':
       return accountOp(session);
+    case 'ssh_key.ensure':
+      return ensureSshKeyOp(session, spec);
     case 'vpc.ensure':
       return ensureVpcOp(session, spec, ctx);
     case 'droplets.ensure':
@@ -62,6 +66,10 @@ async function execute(spec: DoSpec, ctx: ActionContext, session: ApiSession): P
       return deleteDropletsOp(session, spec, ctx);
     case 'vpc.delete':
       return deleteVpcOp(session, spec, ctx);
+    case 'firewall.delete':
+      return deleteFirewallOp(session, spec);
+    case 'tags.delete':
+      return deleteTagsOp(session, spec);
   }
 }
 
@@ -84,7 +92,11 @@ function failure(spec: DoSpec, ctx: ActionContext, error: unknown): ActionOutcom
 
 function publishedNames(spec: DoSpec): string[] {
   if (spec.op !== 'droplets.ensure') return [];
-  return spec.names.filter((name) => PATH_PATTERN.test(name)).map((name) => `inventory.${name}`);
+  const inventory =
+    spec.inventory === false
+      ? []
+      : spec.names.filter((name) => PATH_PATTERN.test(name)).map((name) => `inventory.${name}`);
+  return spec.jump_host ? [...inventory, 'jump_host'] : inventory;
 }
 
 export const doKind: ActionKind<DoSpec> = {

@@ -101,6 +101,13 @@ function plan(spec: DoSpec, ctx: ActionContext): string[] {
   switch (spec.op) {
     case 'account.get':
       return ['GET /v2/account'];
+    case 'ssh_key.ensure':
+      return /^\d+$|^([0-9a-f]{2}:){15}[0-9a-f]{2}$/i.test(spec.key)
+        ? [`GET /v2/account/keys/${spec.key}`]
+        : [
+            `GET /v2/account/keys?${LIST}  (find ${spec.key || '~/.ssh/id_ed25519.pub or id_rsa.pub'} by fingerprint)`,
+            `POST /v2/account/keys ${json({ name: spec.name, public_key: '<the public key file>' })}  (only if absent)`,
+          ];
     case 'vpc.ensure': {
       const { op: _op, ...body } = spec;
       return [`GET /v2/vpcs?${LIST}  (find ${spec.name})`, `POST /v2/vpcs ${json(body)}  (only if absent)`];
@@ -135,7 +142,14 @@ function plan(spec: DoSpec, ctx: ActionContext): string[] {
         `GET /v2/droplets${query(spec.tags[0])}  (poll until gone)`,
       ];
     case 'vpc.delete':
-      return [`GET /v2/vpcs?${LIST}  (find ${spec.name})`, `DELETE /v2/vpcs/<id of ${spec.name}>`];
+      return [
+        `GET /v2/vpcs?${LIST}  (find ${spec.name})`,
+        `DELETE /v2/vpcs/<id of ${spec.name}>  (retried while DigitalOcean answers 403 "still has members"; a region default VPC is left in place)`,
+      ];
+    case 'firewall.delete':
+      return [`GET /v2/firewalls?${LIST}  (find ${spec.name})`, `DELETE /v2/firewalls/<id of ${spec.name}>`];
+    case 'tags.delete':
+      return spec.names.map((name) => `DELETE /v2/tags/${encodeURIComponent(name)}`);
   }
 }
 

@@ -42,6 +42,16 @@ export const POWER_TYPES = ['power_off', 'power_on', 'shutdown', 'reboot', 'powe
 const operations = z.discriminatedUnion('op', [
   z.strictObject({ op: z.literal('account.get') }),
   z.strictObject({
+    op: z.literal('ssh_key.ensure'),
+    /**
+     * An existing key's id or fingerprint on the account, or a local public key file to upload once;
+     * empty: ~/.ssh/id_ed25519.pub, then ~/.ssh/id_rsa.pub.
+     */
+    key: z.string().trim().default(''),
+    /** The name an uploaded key gets on the account. */
+    name: text.default('drillbook'),
+  }),
+  z.strictObject({
     op: z.literal('vpc.ensure'),
     name: text,
     region: text,
@@ -61,7 +71,10 @@ const operations = z.discriminatedUnion('op', [
     monitoring: z.boolean().optional(),
     user_data: userData.optional(),
     wait: z.enum(['active', 'none']).default('active'),
-    inventory: inventoryOverride.optional(),
+    /** false: publish no inventory entry (a jump host is neither a Redis nor a Sentinel node). */
+    inventory: z.union([inventoryOverride, z.literal(false)]).optional(),
+    /** This one droplet is the run's SSH jump host: later Redis/Sentinel steps connect through it. */
+    jump_host: z.boolean().optional(),
   }),
   z.strictObject({
     op: z.literal('droplets.list'),
@@ -95,6 +108,8 @@ const operations = z.discriminatedUnion('op', [
     tags: tags.default([]),
   }),
   z.strictObject({ op: z.literal('vpc.delete'), name: text }),
+  z.strictObject({ op: z.literal('firewall.delete'), name: text }),
+  z.strictObject({ op: z.literal('tags.delete'), names }),
 ]);
 
 export type DoSpec = z.infer<typeof operations>;
@@ -102,6 +117,7 @@ export type DoOperation = DoSpec['op'];
 export type SpecOf<Op extends DoOperation> = Extract<DoSpec, { op: Op }>;
 export const DO_OPERATIONS: readonly DoOperation[] = [
   'account.get',
+  'ssh_key.ensure',
   'vpc.ensure',
   'droplets.ensure',
   'droplets.list',
@@ -110,6 +126,8 @@ export const DO_OPERATIONS: readonly DoOperation[] = [
   'tags.ensure',
   'droplets.delete',
   'vpc.delete',
+  'firewall.delete',
+  'tags.delete',
 ];
 
 export const doAttributes = z.strictObject({});

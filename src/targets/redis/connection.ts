@@ -204,7 +204,7 @@ export interface AuthAttributes {
  */
 export function connectionSettings(
   attrs: AuthAttributes,
-  ctx: Pick<ActionContext, 'vars' | 'resources' | 'interaction' | 'step' | 'signal' | 'resolve'>,
+  ctx: Pick<ActionContext, 'vars' | 'resources' | 'interaction' | 'step' | 'signal' | 'resolve' | 'output'>,
   defaultVar: string,
 ): ConnectionSettings {
   let password: string | undefined;

@@ -34,6 +34,12 @@ export interface SshTunnelOptions {
   keyFile?: string;
   agent?: string;
   knownHostsFile: string;
+  /**
+   * A jump host the run itself just created has a key nobody can know yet: set this to accept an unknown
+   * key on first contact (it is called with the fingerprint, to show and journal it) and pin it for the
+   * run, instead of asking. A key that differs from known_hosts is still refused.
+   */
+  trustOnFirstUse?: (fingerprint: string) => void;
   /** Asked when the bastion's key is not in known_hosts; true = trust it (and remember it). */
   confirmHostKey: (question: string) => Promise<boolean>;
   readyTimeoutMs: number;
@@ -99,6 +105,10 @@ export async function openSshTunnel(options: SshTunnelOptions): Promise<SshTunne
         if (status === 'changed') {
           hostKeyProblem = `${label}: HOST KEY CHANGED — ${options.knownHostsFile} has a different ${fingerprint(key).slice(0, 7)} key for ${knownHostsName(jump.host, jump.port)}; someone may be intercepting, or the bastion was rebuilt. Check with its owner, then remove the old line`;
           return verify(false);
+        }
+        if (options.trustOnFirstUse) {
+          options.trustOnFirstUse(fingerprint(key));
+          return verify(true);
         }
         const trusted = await options.confirmHostKey(
           `The authenticity of ${knownHostsName(jump.host, jump.port)} can't be established. Its key fingerprint is ${fingerprint(key)}. Trust it and add it to ${options.knownHostsFile}?`,
@@ -202,15 +212,28 @@ interface TunnelHolder {
   current?: Promise<SshTunnel>;
 }
 
+/** The jump host a `do` step provisioned (`jump_host: true` publishes jump_host.via), if any. */
+function provisionedVia(ctx: Pick<ActionContext, 'resolve'>): string | undefined {
+  try {
+    const via = ctx.resolve('jump_host.via');
+    return typeof via === 'string' && via ? via : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * The run's tunnel when the `via` var is set (the CLI's --via sets it), else undefined. Vars: via_key (key
- * file), via_known_hosts (default ~/.ssh/known_hosts). An unknown host key is confirmed with the operator.
- * A tunnel that failed to open is tried again by the next action rather than remembered as failed.
+ * The run's tunnel: the `via` var (the CLI's --via sets it), else the jump host the runbook provisioned,
+ * else undefined (direct). Vars: via_key (key file), via_known_hosts (default ~/.ssh/known_hosts). An
+ * unknown host key is confirmed with the operator — except for the runbook's own new jump host, whose key
+ * is learned on first contact, shown and journaled. A tunnel that failed to open is tried again by the
+ * next action rather than remembered as failed.
  */
 export function runTunnel(
-  ctx: Pick<ActionContext, 'vars' | 'resources' | 'interaction' | 'step' | 'signal' | 'resolve'>,
+  ctx: Pick<ActionContext, 'vars' | 'resources' | 'interaction' | 'step' | 'signal' | 'resolve' | 'output'>,
 ): (() => Promise<SshTunnel>) | undefined {
-  const via = ctx.vars.via;
+  const provisioned = ctx.vars.via ? undefined : provisionedVia(ctx);
+  const via = ctx.vars.via || provisioned;
   if (!via) return undefined;
   // Registered now, before the pool or event stream that will use it, so the run closes it after them.
   const holder = ctx.resources.get(
@@ -229,6 +252,15 @@ export function runTunnel(
         knownHostsFile: ctx.vars.via_known_hosts || join(homedir(), '.ssh', 'known_hosts'),
         readyTimeoutMs: 10_000,
         reach: hostReach(ctx),
+        ...(provisioned && !ctx.vars.via_known_hosts
+          ? {
+              trustOnFirstUse: (fingerprint: string) =>
+                ctx.output(
+                  `jump host ${via}: host key ${fingerprint} learned on first contact (the runbook created this droplet; compare with its console: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub)`,
+                  'info',
+                ),
+            }
+          : {}),
         confirmHostKey: (question) =>
           ctx.interaction.confirm({ step: ctx.step.id, safety: 'mutating', message: question }, ctx.signal),
       });

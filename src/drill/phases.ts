@@ -5,6 +5,11 @@ import type { TimelineEntry } from '../contract/action.js';
 
 export interface FailoverPhases {
   fault: { name: string; detail: string; at: number } | null;
+  /**
+   * A DigitalOcean power action's fault is timed when the API accepts it (RTOs count from there); this is
+   * how long after that the API reported the action completed, when the drill waited for it.
+   */
+  faultCompletedMs?: number | null;
   /** ms after the fault; null when the phase was not observed. */
   sdownMs: number | null;
   odownMs: number | null;
@@ -23,6 +28,8 @@ export interface FailoverPhases {
 }
 
 const FAULT_SOURCE = 'fault';
+/** Timeline source of "the API reports the fault's action completed" (droplets.action). */
+export const FAULT_COMPLETED_SOURCE = 'fault-completed';
 
 function isAboutMaster(entry: TimelineEntry): boolean {
   return entry.detail.startsWith('master ');
@@ -41,9 +48,11 @@ export function failoverPhases(timeline: readonly TimelineEntry[], faultIndex = 
   const lastSwitch = switches.at(-1);
   const lastSwitchAt = lastSwitch ? lastSwitch.t + latestSighting(lastSwitch.detail) : undefined;
   const recovered = after.find((e) => e.name === 'probe-recovered');
+  const completed = after.find((e) => e.source === FAULT_COMPLETED_SOURCE && e.name === fault?.name);
   const unpaused = fault?.name === 'switchover' ? after.find((e) => e.name === 'write-unpause') : undefined;
   return {
     fault: fault ? { name: fault.name, detail: fault.detail, at: fault.t } : null,
+    faultCompletedMs: completed && fault ? round(completed.t - fault.t) : null,
     sdownMs: first((e) => e.name === '+sdown' && isAboutMaster(e)),
     odownMs: first((e) => e.name === '+odown' && isAboutMaster(e)),
     electedLeaderMs: first((e) => e.name === '+elected-leader'),

@@ -83,6 +83,11 @@ function renderDrill(drill: DrillResult, stepTitle: string, chartFile: string | 
     '| --- | --- |',
     `| Fault | ${p.fault ? `${p.fault.name} — ${p.fault.detail}` : 'none recorded'} |`,
     `| RTO: fault → first acknowledged write after the outage | ${ms(p.probeRecoveredMs)} |`,
+    ...(p.faultCompletedMs !== null && p.faultCompletedMs !== undefined
+      ? [
+          `| RTO counted from | the API accepting the action; it reported it completed ${ms(p.faultCompletedMs)} later (RTO from completion: ${ms(p.probeRecoveredMs === null ? null : Math.max(0, p.probeRecoveredMs - p.faultCompletedMs))}) |`,
+        ]
+      : []),
     `| Writes unavailable (first failure → first success after it) | ${ms(drill.unavailable_ms)} |`,
     `| Longest gap between acknowledged writes | ${ms(drill.longest_gap_ms)} |`,
     `| RPO: acknowledged writes lost | **${drill.lost_acknowledged}**${keys(drill.lost_acknowledged_keys)} |`,

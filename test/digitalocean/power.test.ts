@@ -32,7 +32,15 @@ describe('droplets.action', () => {
   it('power_off by name: a fault on the timeline at acceptance, waits until complete', async () => {
     const run = await runDo('op: droplets.action\ntype: power_off\nnames: [redis-1]', target);
     expect(run.outcome.ok, run.outcome.error).toBe(true);
-    expect(run.t.timeline).toEqual([{ source: 'fault', name: 'power_off', detail: 'redis-1 127.10.0.10' }]);
+    // Timed at acceptance (RTOs count from there), and again when the API reports the action completed.
+    expect(run.t.timeline).toEqual([
+      { source: 'fault', name: 'power_off', detail: 'redis-1 127.10.0.10' },
+      expect.objectContaining({
+        source: 'fault-completed',
+        name: 'power_off',
+        detail: 'redis-1 127.10.0.10',
+      }),
+    ]);
     expect(run.outcome.data).toMatchObject({
       type: 'power_off',
       droplets: { 'redis-1': { private_ip: '127.10.0.10', action_status: 'completed' } },
@@ -81,7 +89,10 @@ describe('droplets.action', () => {
           o.line.includes('Droplet already has a pending event.'),
       ),
     ).toBe(true);
-    expect(run.t.timeline).toEqual([{ source: 'fault', name: 'shutdown', detail: 'redis-2 127.10.0.11' }]);
+    expect(run.t.timeline).toEqual([
+      { source: 'fault', name: 'shutdown', detail: 'redis-2 127.10.0.11' },
+      expect.objectContaining({ source: 'fault-completed', name: 'shutdown', detail: 'redis-2 127.10.0.11' }),
+    ]);
     expect(await dropletStatus('redis-2')).toBe('off');
   });
 

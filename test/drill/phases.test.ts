@@ -8,6 +8,7 @@ describe('failoverPhases', () => {
     const phases = failoverPhases([
       entry(100, 'probe', 'probe-recovered', 'before the fault: ignored'),
       entry(1000, 'fault', 'power_off', 'redis-1 127.10.0.10'),
+      entry(1300, 'fault-completed', 'power_off', 'redis-1 127.10.0.10'),
       entry(2050, 'sentinel', '+sdown', 'slave 127.10.0.11:6379 …: not the master'),
       entry(2060, 'sentinel', '+sdown', 'master mymaster 127.10.0.10 6379 (seen by sentinel-1 +0ms)'),
       entry(3100, 'sentinel', '+odown', 'master mymaster 127.10.0.10 6379 #quorum 2/2'),
@@ -23,6 +24,7 @@ describe('failoverPhases', () => {
     ]);
     expect(phases).toEqual({
       fault: { name: 'power_off', detail: 'redis-1 127.10.0.10', at: 1000 },
+      faultCompletedMs: 300,
       sdownMs: 1060,
       odownMs: 2100,
       electedLeaderMs: 2150,

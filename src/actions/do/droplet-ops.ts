@@ -1,6 +1,7 @@
 // droplets.ensure / list / action / delete: what each does against the API, and the results it publishes.
 
 import type { ActionContext, ActionOutcome } from '../../contract/action.js';
+import { FAULT_COMPLETED_SOURCE } from '../../drill/phases.js';
 import {
   type DropletSummary,
   ensureDroplets,
@@ -195,6 +196,17 @@ export async function dropletActionOp(
       notify(`${spec.type} accepted for ${detail} (action ${action.id})`);
     },
   });
+  if (isFault && spec.wait) {
+    // Also put the completion on the timeline (from the API's completed_at, on the run's monotonic axis),
+    // so the report can say how far the acceptance it counts RTOs from was from the fault's real end.
+    for (const { droplet, action } of started) {
+      if (action.status !== 'completed') continue;
+      const completedAgo = Math.max(0, Date.now() - (Date.parse(action.completed_at ?? '') || Date.now()));
+      const summary = summarizeDroplet(droplet);
+      const detail = `${summary.name} ${summary.private_ip ?? ''}`.trim();
+      ctx.timeline(FAULT_COMPLETED_SOURCE, spec.type, detail, undefined, ctx.now() - completedAgo);
+    }
+  }
   const data = {
     type: spec.type,
     droplets: Object.fromEntries(

@@ -11,6 +11,7 @@ import type { EngineEvent } from '../../src/contract/events.js';
 import { resolveLabTarget } from '../../src/lab/index.js';
 import {
   buildCli,
+  cliPath,
   failures,
   removeCli,
   removeLabState,
@@ -29,6 +30,8 @@ beforeAll(async () => {
   await buildCli();
   stateHome = tempStateHome('drillbook-do-emulator-');
   sshd = await startSshd({ host: '127.85.0.100', port: 2222 });
+  // The emulator daemon runs from the same bundle as the CLI runs below.
+  process.env.DRILLBOOK_LAB_DAEMON_ENTRY = cliPath();
   const lab = await resolveLabTarget({ stateDir: join(stateHome, 'drillbook', 'lab') });
   api = { url: lab.apiUrl, token: lab.token };
   const home = await fetch(`${api.url}/vpcs`, {

@@ -41,6 +41,12 @@ export async function buildCli(): Promise<void> {
   cli = join(outdir, 'cli.js');
 }
 
+/** The bundled CLI, for starting the lab daemon from a test the same way runCli does. */
+export function cliPath(): string {
+  if (!cli) throw new Error('call buildCli() first');
+  return cli;
+}
+
 export function removeCli(): void {
   if (cli) rmSync(dirname(cli), { recursive: true, force: true });
 }

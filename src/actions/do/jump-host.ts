@@ -1,7 +1,7 @@
 // The droplet a runbook marks `jump_host: true` becomes the run's SSH jump host: every later Redis/Sentinel
 // connection goes through it (targets/redis/ssh-tunnel.ts reads `jump_host.via`), unless --via overrides.
-// The loopback lab runs no sshd, so there the jump host is reported as direct — said, never faked.
-import { connect } from 'node:net';
+// The loopback lab (private addresses on 127.0.0.0/8) runs no sshd, so there the jump host is reported as
+// direct — said, never faked. The container lab gives droplets real private addresses and real sshd.
 import type { ActionContext } from '../../contract/action.js';
 import type { DropletSummary } from '../../targets/digitalocean/droplets.js';
 import { DoStepError } from '../../targets/digitalocean/session.js';
@@ -14,20 +14,6 @@ export interface JumpHostData {
   via: string;
   direct: boolean;
   reason?: string;
-}
-
-/** Whether anything accepts TCP on host:22 within a second (the lab's containers run sshd there). */
-function sshAnswers(host: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port: 22, timeout: 1000 });
-    const done = (answer: boolean) => {
-      socket.destroy();
-      resolve(answer);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('timeout', () => done(false));
-    socket.once('error', () => done(false));
-  });
 }
 
 export async function publishJumpHost(ctx: ActionContext, droplets: DropletSummary[]): Promise<JumpHostData> {
@@ -46,12 +32,12 @@ export async function publishJumpHost(ctx: ActionContext, droplets: DropletSumma
   const override = ctx.vars.via;
   if (override) {
     data = { ...base, via: override, direct: false, reason: `--via ${override} overrides ${jump.name}` };
-  } else if (target.name === 'lab' && !(await sshAnswers(jump.public_ip))) {
+  } else if (target.name === 'lab' && jump.private_ip?.startsWith('127.')) {
     data = {
       ...base,
       via: '',
       direct: true,
-      reason: `no SSH server answers on ${jump.public_ip}:22 — the loopback lab runs no sshd, so Redis and Sentinel steps connect directly to the nodes' loopback addresses (on DigitalOcean and in the container lab they go through ${jump.name})`,
+      reason: `the loopback lab runs no sshd (its private addresses are loopback ones), so Redis and Sentinel steps connect directly to the nodes' addresses; on DigitalOcean and in the container lab they go through ${jump.name}`,
     };
   } else {
     data = { ...base, via: `ssh://root@${jump.public_ip}:22`, direct: false };

@@ -3,8 +3,11 @@
 // nodes, firewalls, both drills through a real sshd bastion (--via, which overrides the provisioned jump
 // host the way an operator's own bastion would), then a second run that adopts everything and creates
 // nothing, and a teardown that wins DigitalOcean's 403 race on the VPC. The region already has its
-// default VPC (as most accounts do), so the runbook's VPC is an ordinary, deletable one.
-import { writeFile } from 'node:fs/promises';
+// default VPC (as most accounts do), so the runbook's VPC is an ordinary, deletable one. The emulator's
+// droplets run no sshd, so real sshds on their private addresses (127.84.0.10–15:22, the lab's allocation
+// order) answer the cloud-init wait with a fake `cloud-init status` that reports done.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/contract/events.js';
@@ -25,6 +28,8 @@ const runbook = 'runbooks/redis-sentinel-digitalocean.md';
 let stateHome: string;
 let sshd: TestSshd;
 let api: { url: string; token: string };
+const droplets: TestSshd[] = [];
+let fakeBin: string;
 
 beforeAll(async () => {
   await buildCli();
@@ -40,6 +45,18 @@ beforeAll(async () => {
     body: JSON.stringify({ name: 'nyc1-home', region: 'nyc1', ip_range: '10.99.0.0/24' }),
   });
   expect(home.status).toBe(201);
+  fakeBin = await mkdtemp(join(tmpdir(), 'drillbook-fake-cloud-init-'));
+  await writeFile(join(fakeBin, 'cloud-init'), '#!/bin/sh\necho "status: done"\n', { mode: 0o755 });
+  for (let host = 10; host <= 15; host++) {
+    droplets.push(
+      await startSshd({
+        host: `127.84.0.${host}`,
+        port: 22,
+        clientKeyFile: sshd.clientKeyFile,
+        extraConfig: [`SetEnv PATH=${fakeBin}:/usr/bin:/bin`],
+      }),
+    );
+  }
   // The operator's own bastion is vouched for by their known_hosts.
   await writeFile(
     join(sshd.dir, 'known_hosts'),
@@ -48,6 +65,8 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  for (const droplet of droplets) await droplet.stop();
+  if (fakeBin) await rm(fakeBin, { recursive: true, force: true });
   await sshd?.stop();
   if (stateHome) await removeLabState(stateHome);
   removeCli();
@@ -110,6 +129,7 @@ describe('the DR runbook with --target digitalocean against the emulator', () =>
     expect(finished(first.events, 'ssh_key')).toMatchObject({ created: true });
     expect(finished(first.events, 'vpc')).toMatchObject({ created: true, default: false });
     expect(finished(first.events, 'jump')).toMatchObject({ created: ['redis-dr-jump'] });
+    expect(finished(first.events, 'ready')).toMatchObject({ via: sshd.via });
     // Every Redis/Sentinel step went through the bastion; the PHP client ran on it.
     expect(allOutput(first.events)).toEqual(
       expect.arrayContaining([expect.stringContaining(`--via ${sshd.via} overrides redis-dr-jump`)]),

@@ -44,7 +44,15 @@ function reachable(host: string, port: number): Promise<boolean> {
   });
 }
 
-export async function startSshd(options: { host: string; port: number; user?: string }): Promise<TestSshd> {
+export async function startSshd(options: {
+  host: string;
+  port: number;
+  user?: string;
+  /** Accept this existing client key (its private file; the .pub beside it) instead of a new one. */
+  clientKeyFile?: string;
+  /** More sshd_config lines, e.g. SetEnv PATH=… to give sessions fake commands. */
+  extraConfig?: string[];
+}): Promise<TestSshd> {
   requirePackages('openssh-server');
   const dir = await mkdtemp(join(tmpdir(), 'drillbook-sshd-'));
   const user = options.user ?? userInfo().username;
@@ -53,8 +61,9 @@ export async function startSshd(options: { host: string; port: number; user?: st
   // sshd refuses to start without its privilege separation directory (systemd normally creates it).
   await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
   await keypair(join(dir, 'host_key'));
-  await keypair(join(dir, 'client_key'));
-  await writeFile(join(dir, 'authorized_keys'), await readFile(join(dir, 'client_key.pub')));
+  const clientKeyFile = options.clientKeyFile ?? join(dir, 'client_key');
+  if (!options.clientKeyFile) await keypair(clientKeyFile);
+  await writeFile(join(dir, 'authorized_keys'), await readFile(`${clientKeyFile}.pub`));
   const config = [
     `Port ${options.port}`,
     `ListenAddress ${options.host}`,
@@ -68,6 +77,7 @@ export async function startSshd(options: { host: string; port: number; user?: st
     'PubkeyAuthentication yes',
     'PermitRootLogin prohibit-password',
     'AllowTcpForwarding yes',
+    ...(options.extraConfig ?? []),
   ];
   await writeFile(join(dir, 'sshd_config'), `${config.join('\n')}\n`);
   const child: ChildProcess = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', join(dir, 'sshd_config')], {
@@ -85,7 +95,7 @@ export async function startSshd(options: { host: string; port: number; user?: st
   const publicKey = (await readFile(join(dir, 'host_key.pub'), 'utf8')).split(' ')[1] ?? '';
   return {
     via: `ssh://${user}@${options.host}:${options.port}`,
-    clientKeyFile: join(dir, 'client_key'),
+    clientKeyFile,
     hostKey: Buffer.from(publicKey, 'base64'),
     dir,
     async stop() {

@@ -17,6 +17,7 @@ import {
 import { ensureSshKeyOp } from './key-ops.js';
 import { accountOp, deleteFirewallOp, deleteTagsOp, ensureFirewallOp, ensureTagsOp } from './network-ops.js';
 import { previewDo } from './preview.js';
+import { dropletsReadyOp } from './ready-ops.js';
 import { renderDeep } from './render.js';
 import { type DoSpec, doAttributes, parseDoBody } from './schema.js';
 import { deleteVpcOp, ensureVpcOp, vpcConfirmation } from './vpc-ops.js';
@@ -25,6 +26,7 @@ function safetyOf(spec: DoSpec): Safety {
   switch (spec.op) {
     case 'account.get':
     case 'droplets.list':
+    case 'droplets.ready':
       return 'safe';
     case 'droplets.delete':
     case 'vpc.delete':
@@ -56,6 +58,8 @@ async function execute(spec: DoSpec, ctx: ActionContext, session: ApiSession): P
       return ensureDropletsOp(session, spec, ctx);
     case 'droplets.list':
       return listDropletsOp(session, spec, ctx);
+    case 'droplets.ready':
+      return dropletsReadyOp(session, spec, ctx);
     case 'droplets.action':
       return dropletActionOp(session, spec, ctx);
     case 'firewall.ensure':

@@ -116,6 +116,13 @@ function plan(spec: DoSpec, ctx: ActionContext): string[] {
       return ensureDropletsPlan(spec, ctx);
     case 'droplets.list':
       return [`GET /v2/droplets${query(spec.tag)}`];
+    case 'droplets.ready':
+      return [
+        `GET /v2/droplets?${LIST}  (find ${spec.names.join(', ')})`,
+        ...spec.names.map(
+          (name) => `ssh <private ip of ${name}> via the jump host: cloud-init status --wait`,
+        ),
+      ];
     case 'droplets.action': {
       const which = spec.names ? spec.names : [`each droplet tagged ${spec.tag}`];
       return [

@@ -77,6 +77,11 @@ const operations = z.discriminatedUnion('op', [
     jump_host: z.boolean().optional(),
   }),
   z.strictObject({
+    op: z.literal('droplets.ready'),
+    /** Droplets whose cloud-init must have finished (checked over SSH through the run's jump host). */
+    names,
+  }),
+  z.strictObject({
     op: z.literal('droplets.list'),
     tag: text,
     inventory: inventoryOverride.optional(),
@@ -120,6 +125,7 @@ export const DO_OPERATIONS: readonly DoOperation[] = [
   'ssh_key.ensure',
   'vpc.ensure',
   'droplets.ensure',
+  'droplets.ready',
   'droplets.list',
   'droplets.action',
   'firewall.ensure',

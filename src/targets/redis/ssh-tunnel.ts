@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import type { ConnectConfig } from 'ssh2';
 import type { ActionContext } from '../../contract/action.js';
 import { checkReach, type HostReach, hostReach } from '../host-guard.js';
@@ -58,6 +59,10 @@ export interface SshTunnel {
   remoteOf(localPort: number): string | undefined;
   /** Why the jump host last failed to reach host:port, if it did. */
   lastError(host: string, port: number): string | undefined;
+  /** A raw stream to host:port opened from the jump host (for SSH to a node behind it: ssh-exec.ts). */
+  stream(host: string, port: number): Promise<Duplex>;
+  /** The login the jump host accepted, reused to log in to nodes behind it (same user, same key). */
+  readonly login: { username: string; privateKey?: Buffer; agent?: string };
   /** How many connections went through each forward (remote host:port → count). */
   readonly connections: ReadonlyMap<string, number>;
   close(): Promise<void>;
@@ -176,6 +181,15 @@ export async function openSshTunnel(options: SshTunnelOptions): Promise<SshTunne
 
   return {
     label,
+    login: { username: jump.user, privateKey, agent: privateKey ? undefined : options.agent },
+    stream: (host, port) =>
+      new Promise<Duplex>((resolve, reject) => {
+        client.forwardOut('127.0.0.1', 0, host, port, (error, channel) =>
+          error
+            ? reject(new Error(`${label} could not reach ${host}:${port}: ${error.message}`))
+            : resolve(channel),
+        );
+      }),
     connections,
     async forward(host, port) {
       const key = `${host}:${port}`;

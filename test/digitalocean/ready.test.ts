@@ -1,0 +1,107 @@
+// droplets.ready: cloud-init waited for over SSH through the jump host. Real sshds stand in for the jump host
+// (127.86.0.100:2222) and for two droplets' port 22 (their private addresses); each droplet sshd puts a fake
+// `cloud-init` (and `tail`) first on the session PATH: one reports done, the other an error.
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TargetInfo } from '../../src/contract/action.js';
+import type { Emulator } from '../../src/lab/emulator/index.js';
+import { startSshd, type TestSshd } from '../redis/sshd.js';
+import { newToken, runDo, startTestEmulator, targetFor } from './helpers.js';
+
+const token = newToken();
+let emulator: Emulator;
+let target: TargetInfo;
+let jump: TestSshd;
+const nodes: TestSshd[] = [];
+let bin: string;
+
+async function fakeCommands(dir: string, status: 'done' | 'error'): Promise<void> {
+  const cloudInit = join(dir, 'cloud-init');
+  await writeFile(
+    cloudInit,
+    status === 'done' ? '#!/bin/sh\necho "status: done"\n' : '#!/bin/sh\necho "status: error"\nexit 1\n',
+  );
+  const tail = join(dir, 'tail');
+  await writeFile(tail, '#!/bin/sh\necho "E: Unable to locate package redis-server"\n');
+  await chmod(cloudInit, 0o755);
+  await chmod(tail, 0o755);
+}
+
+beforeAll(async () => {
+  emulator = await startTestEmulator(token);
+  target = targetFor(emulator, token);
+  const vpc = await runDo('op: vpc.ensure\nname: ready-vpc\nregion: nyc1\nip_range: 10.86.0.0/24', target);
+  expect(vpc.outcome.ok, vpc.outcome.error).toBe(true);
+  const droplets = await runDo(
+    'op: droplets.ensure\nnames: [node-ok, node-bad]\nregion: nyc1\nsize: s-1vcpu-1gb\nimage: ubuntu-24-04-x64\nvpc: ready-vpc\ntags: [ready]\ninventory: false',
+    target,
+  );
+  expect(droplets.outcome.ok, droplets.outcome.error).toBe(true);
+  jump = await startSshd({ host: '127.86.0.100', port: 2222 });
+  bin = await mkdtemp(join(tmpdir(), 'drillbook-ready-bin-'));
+  for (const [name, status] of [
+    ['node-ok', 'done'],
+    ['node-bad', 'error'],
+  ] as const) {
+    const dir = join(bin, name);
+    await mkdir(dir);
+    await fakeCommands(dir, status);
+    const host = (droplets.outcome.data as { droplets: Record<string, { private_ip: string }> }).droplets[
+      name
+    ]?.private_ip as string;
+    nodes.push(
+      await startSshd({
+        host,
+        port: 22,
+        clientKeyFile: jump.clientKeyFile,
+        extraConfig: [`SetEnv PATH=${dir}:/usr/bin:/bin`],
+      }),
+    );
+  }
+  await writeFile(
+    join(jump.dir, 'known_hosts'),
+    `[127.86.0.100]:2222 ssh-ed25519 ${jump.hostKey.toString('base64')}\n`,
+  );
+}, 60_000);
+
+afterAll(async () => {
+  for (const node of nodes) await node.stop();
+  await jump?.stop();
+  await emulator?.close();
+  if (bin) await rm(bin, { recursive: true, force: true });
+});
+
+const vars = () => ({
+  via: jump.via,
+  via_key: jump.clientKeyFile,
+  via_known_hosts: join(jump.dir, 'known_hosts'),
+});
+
+describe('droplets.ready', () => {
+  it('waits for cloud-init on each droplet over SSH through the jump host', async () => {
+    const run = await runDo('op: droplets.ready\nnames: [node-ok]', target, { vars: vars() });
+    expect(run.outcome.ok, run.outcome.error).toBe(true);
+    expect(run.outcome.summary).toBe(
+      'cloud-init done on 1 droplets (checked via ssh://root@127.86.0.100:2222)',
+    );
+    expect(run.t.output.map((o) => o.line)).toContain('node-ok (127.86.0.10): status: done');
+    await run.t.close();
+  });
+
+  it('names the droplet whose cloud-init failed and shows the tail of its log', async () => {
+    const run = await runDo('op: droplets.ready\nnames: [node-ok, node-bad]', target, { vars: vars() });
+    expect(run.outcome.ok).toBe(false);
+    expect(run.outcome.error).toContain('cloud-init did not finish cleanly on 1 of 2 droplets:');
+    expect(run.outcome.error).toContain(
+      'node-bad (127.86.0.11): cloud-init status exited 1 (status: error); last lines of /var/log/cloud-init-output.log:\nE: Unable to locate package redis-server',
+    );
+    await run.t.close();
+  });
+
+  it('without a jump host on DigitalOcean, says how to get one', async () => {
+    const run = await runDo('op: droplets.ready\nnames: [node-ok]', target);
+    expect(run.outcome.error).toMatch(/needs SSH to the droplets: provision a jump host first/);
+  });
+});

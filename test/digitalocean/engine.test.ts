@@ -130,7 +130,10 @@ describe('do blocks in the engine', () => {
       inventory: { 'redis-2': { host: '127.10.0.11', port: 6379, kind: 'redis' } },
     });
     const faults = events.filter((event) => event.type === 'timeline');
-    expect(faults).toMatchObject([{ source: 'fault', name: 'power_off', detail: 'redis-1 127.10.0.10' }]);
+    expect(faults).toMatchObject([
+      { source: 'fault', name: 'power_off', detail: 'redis-1 127.10.0.10' },
+      { source: 'fault-completed', name: 'power_off', detail: 'redis-1 127.10.0.10' },
+    ]);
     const sent = emulator.requests.find((r) => r.method === 'POST' && r.path === '/v2/droplets')?.body as {
       user_data: string;
     };

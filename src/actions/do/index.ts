@@ -7,6 +7,7 @@ import { PATH_PATTERN, TemplateError } from '../../runbook/template.js';
 import { CredentialsError } from '../../targets/digitalocean/credentials.js';
 import { PollFailure, PollTimeout } from '../../targets/digitalocean/poll.js';
 import { type ApiSession, DoStepError, openSession } from '../../targets/digitalocean/session.js';
+import { clusterCost, isFirstMutatingDo } from './cluster-cost.js';
 import {
   costMessage,
   deleteDropletsOp,
@@ -118,13 +119,16 @@ export const doKind: ActionKind<DoSpec> = {
   async confirmation(spec, ctx) {
     const destructive = typeToConfirm(spec);
     if (destructive) return { typeToConfirm: destructive };
-    if (spec.op === 'vpc.ensure') {
-      const session = await openSession(ctx);
-      return { message: await vpcConfirmation(session, renderDeep(spec, ctx.render)) };
-    }
-    if (spec.op !== 'droplets.ensure') return {};
     const session = await openSession(ctx);
-    return { message: await costMessage(session, renderDeep(spec, ctx.render)) };
+    const own =
+      spec.op === 'vpc.ensure'
+        ? await vpcConfirmation(session, renderDeep(spec, ctx.render))
+        : spec.op === 'droplets.ensure'
+          ? await costMessage(session, renderDeep(spec, ctx.render))
+          : undefined;
+    const whole = isFirstMutatingDo(ctx) ? await clusterCost(session, ctx) : undefined;
+    const message = [whole, own].filter(Boolean).join('; ');
+    return message ? { message } : {};
   },
   async run(spec, ctx) {
     if (ctx.dryRun) {

@@ -55,7 +55,8 @@ export interface SentinelNodeParams {
 
 export function sentinelNodeUserData(params: SentinelNodeParams): Promise<string> {
   return renderTemplateFile(SENTINEL_NODE_TEMPLATE, {
-    vars: { redis_password: params.password },
+    // The lab's own cluster (lab up) is monitored as mymaster, as in the article.
+    vars: { redis_password: params.password, master_name: 'mymaster' },
     params: {
       master_ip: params.masterIp,
       down_after_ms: params.downAfterMs,

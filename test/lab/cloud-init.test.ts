@@ -18,7 +18,13 @@ describe('parseCloudInit', () => {
       await redisNodeUserData({ password: 'pw', masterIp: '127.10.0.10' }),
     );
     expect(plan.services).toEqual(['redis-server']);
-    expect(plan.files.map((f) => f.path)).toEqual(['/etc/redis/redis.conf']);
+    expect(plan.files.map((f) => f.path)).toEqual([
+      '/etc/redis/redis.conf',
+      '/etc/systemd/system/redis-server.service.d/drillbook.conf',
+    ]);
+    // A rebooted node waits for its private address instead of exiting (Redis >= 6.2) and never gives up.
+    expect(plan.files[1]?.content).toContain('After=network-online.target\n');
+    expect(plan.files[1]?.content).toContain('StartLimitIntervalSec=0\n');
     const conf = plan.files[0]?.content ?? '';
     expect(conf).toContain('requirepass pw\n');
     expect(conf).toContain('masterauth pw\n');

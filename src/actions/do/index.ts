@@ -52,7 +52,7 @@ async function execute(spec: DoSpec, ctx: ActionContext, session: ApiSession): P
     case 'account.get':
       return accountOp(session);
     case 'ssh_key.ensure':
-      return ensureSshKeyOp(session, spec);
+      return ensureSshKeyOp(session, spec, ctx);
     case 'vpc.ensure':
       return ensureVpcOp(session, spec, ctx);
     case 'droplets.ensure':

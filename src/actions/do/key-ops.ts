@@ -1,11 +1,13 @@
 // ssh_key.ensure: the SSH key every droplet gets (so DigitalOcean emails no root passwords and the operator
 // can log in): an existing key named by id or fingerprint, or a local public key file uploaded once and
 // adopted by fingerprint when it is already on the account.
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { ActionOutcome } from '../../contract/action.js';
+import { promisify } from 'node:util';
+import type { ActionContext, ActionOutcome } from '../../contract/action.js';
 import type { ApiSession } from '../../targets/digitalocean/session.js';
 import { DoStepError } from '../../targets/digitalocean/session.js';
 import type { SpecOf } from './schema.js';
@@ -46,6 +48,38 @@ async function readPublicKey(files: string[]): Promise<{ file: string; text: str
   );
 }
 
+/**
+ * The lab needs no key of the operator's: when none exists, it makes its own pair beside its state (the
+ * container lab's sshd then accepts it; the tunnel finds it through ssh_key.private_key).
+ */
+async function labKey(stateDir: string): Promise<string> {
+  const dir = join(stateDir, 'ssh');
+  const file = join(dir, 'id_ed25519');
+  try {
+    await readFile(`${file}.pub`);
+    return `${file}.pub`;
+  } catch {}
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  try {
+    await promisify(execFile)('ssh-keygen', [
+      '-q',
+      '-t',
+      'ed25519',
+      '-N',
+      '',
+      '-C',
+      'drillbook-lab',
+      '-f',
+      file,
+    ]);
+  } catch (error) {
+    throw new DoStepError(
+      `no SSH key in ~/.ssh and the lab could not make one with ssh-keygen (${(error as Error).message}); install OpenSSH or pass --var ssh_key=path/to/key.pub`,
+    );
+  }
+  return `${file}.pub`;
+}
+
 function expandHome(path: string): string {
   return path.startsWith('~/') ? join(homedir(), path.slice(2)) : path;
 }
@@ -53,6 +87,7 @@ function expandHome(path: string): string {
 export async function ensureSshKeyOp(
   session: ApiSession,
   spec: SpecOf<'ssh_key.ensure'>,
+  ctx: Pick<ActionContext, 'target'>,
 ): Promise<ActionOutcome> {
   const key = spec.key;
   if (/^\d+$/.test(key) || MD5_FINGERPRINT.test(key)) {
@@ -69,7 +104,13 @@ export async function ensureSshKeyOp(
       throw error;
     }
   }
-  const local = await readPublicKey(key ? [expandHome(key)] : defaultPublicKeyFiles());
+  const target = await ctx.target();
+  const labStateDir = target.name === 'lab' ? target.lab?.stateDir : undefined;
+  const candidates = key ? [expandHome(key)] : defaultPublicKeyFiles();
+  const local = await readPublicKey(candidates).catch(async (error) => {
+    if (key || !labStateDir) throw error;
+    return readPublicKey([await labKey(labStateDir)]);
+  });
   const fingerprint = md5Fingerprint(local.blob);
   const { ssh_keys } = await session.call((client) => client.sshKey.listSshKeys({ per_page: 200 }));
   const existing = ssh_keys.find((candidate) => candidate.fingerprint === fingerprint);
@@ -97,6 +138,13 @@ function outcome(
   return {
     ok: true,
     summary: `${summary} (${key.fingerprint})`,
-    data: { id: key.id, fingerprint: key.fingerprint, name: key.name, created, ...(file ? { file } : {}) },
+    data: {
+      id: key.id,
+      fingerprint: key.fingerprint,
+      name: key.name,
+      created,
+      // The private half beside a .pub file: the jump host tunnel logs in with it when via_key is not set.
+      ...(file ? { file, private_key: file.replace(/\.pub$/, '') } : {}),
+    },
   };
 }

@@ -236,6 +236,16 @@ function provisionedVia(ctx: Pick<ActionContext, 'resolve'>): string | undefined
   }
 }
 
+/** The private key beside the public one ssh_key.ensure gave the droplets, when it came from a file. */
+function provisionedKey(ctx: Pick<ActionContext, 'resolve'>): string | undefined {
+  try {
+    const file = ctx.resolve('ssh_key.private_key');
+    return typeof file === 'string' && file ? file : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The run's tunnel: the `via` var (the CLI's --via sets it), else the jump host the runbook provisioned,
  * else undefined (direct). Vars: via_key (key file), via_known_hosts (default ~/.ssh/known_hosts). An
@@ -261,7 +271,7 @@ export function runTunnel(
     if (!holder.current) {
       holder.current = openSshTunnel({
         jump: parseVia(via),
-        keyFile: ctx.vars.via_key || undefined,
+        keyFile: ctx.vars.via_key || (provisioned ? provisionedKey(ctx) : undefined),
         agent: process.env.SSH_AUTH_SOCK || undefined,
         knownHostsFile: ctx.vars.via_known_hosts || join(homedir(), '.ssh', 'known_hosts'),
         readyTimeoutMs: 10_000,

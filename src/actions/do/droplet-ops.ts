@@ -95,7 +95,14 @@ export async function ensureDropletsOp(
       image: spec.image,
       tags: spec.tags,
       ...(vpcUuid ? { vpc_uuid: vpcUuid } : {}),
-      ...(spec.ssh_keys ? { ssh_keys: spec.ssh_keys } : {}),
+      // A key id rendered from {{ ssh_key.id }} is text; the API wants ids as numbers (fingerprints as text).
+      ...(spec.ssh_keys
+        ? {
+            ssh_keys: spec.ssh_keys.map((key) =>
+              typeof key === 'string' && /^\d+$/.test(key) ? Number(key) : key,
+            ),
+          }
+        : {}),
       ...(spec.monitoring !== undefined ? { monitoring: spec.monitoring } : {}),
       ...(userData !== undefined ? { user_data: userData } : {}),
     },

@@ -113,7 +113,8 @@ const allOutput = (events: readonly EngineEvent[]) =>
 
 async function stepIds(): Promise<string[]> {
   const { loadRunbook } = await import('../../src/runbook/parse.js');
-  const loaded = await loadRunbook(join(process.cwd(), runbook));
+  const { actionKinds } = await import('../../src/actions/registry.js');
+  const loaded = await loadRunbook(join(process.cwd(), runbook), { kinds: actionKinds });
   if (!loaded.runbook) throw new Error(`${runbook} does not parse`);
   return loaded.runbook.steps.map((step) => step.id);
 }

@@ -8,9 +8,10 @@ if [ -z "${JUMP_VIA:-}" ]; then
   exec php app/predis-check.php
 fi
 password="$(printf %s "${REDIS_PASSWORD:-}" | base64 | tr -d '\n')"
-# The jump host is minutes old: its key is learned on first contact, kept in a file of this machine's
-# temp dir (not ~/.ssh/known_hosts, where a later droplet on the same address would look like an attack).
-known_hosts="${TMPDIR:-/tmp}/drillbook-jump-known_hosts"
+# The jump host is minutes old: its key is learned on first contact and pinned for this run (RUN_ID) in
+# the temp dir — not in ~/.ssh/known_hosts, where a later droplet on the same address would look like an
+# attack.
+known_hosts="${TMPDIR:-/tmp}/drillbook-${RUN_ID:-run}-jump-known_hosts"
 set -- -o BatchMode=yes -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile="$known_hosts" \
   -o ConnectTimeout=15
 if [ -n "${VIA_KEY:-}" ]; then set -- "$@" -i "$VIA_KEY"; fi

@@ -77,6 +77,16 @@ async function defaultKey(): Promise<Buffer | undefined> {
   return undefined;
 }
 
+/** What to check when the jump host does not let us in. */
+function unreachableHint(message: string): string {
+  if (/authentication/i.test(message))
+    return " — check the user and that the key is in the bastion's authorized_keys";
+  if (/timed out|ETIMEDOUT|EHOSTUNREACH|ECONNREFUSED|ENETUNREACH/i.test(message)) {
+    return ' — the jump host did not answer on SSH: its firewall lets only admin_cidr in (is it your current public address? `curl -4 https://ifconfig.me`), and a new droplet needs a minute to start sshd';
+  }
+  return '';
+}
+
 export async function openSshTunnel(options: SshTunnelOptions): Promise<SshTunnel> {
   const { jump } = options;
   checkReach(options.reach, jump.host, jump.port, 'jump host');
@@ -130,12 +140,7 @@ export async function openSshTunnel(options: SshTunnelOptions): Promise<SshTunne
   await new Promise<void>((resolve, reject) => {
     client.once('ready', () => resolve());
     client.once('error', (error) =>
-      reject(
-        new Error(
-          hostKeyProblem ??
-            `${label}: ${error.message}${/authentication/i.test(error.message) ? " — check the user and that the key is in the bastion's authorized_keys" : ''}`,
-        ),
-      ),
+      reject(new Error(hostKeyProblem ?? `${label}: ${error.message}${unreachableHint(error.message)}`)),
     );
     client.connect(config);
   });

@@ -89,6 +89,20 @@ describe('Cloud Firewall in the VPC namespace', () => {
     expect(vpc.connect('operator', a)).toBe('timeout');
   });
 
+  it('a connection opened before a rule change is judged by the new rules', async () => {
+    await sync([replicaLink]);
+    const link = await vpc.hold(b, a);
+    link.send('before');
+    expect(await vpc.heard(a, 'before')).toBe(true);
+    await sync([withoutRedisPort]);
+    link.send('during');
+    expect(await vpc.heard(a, 'during', 1500)).toBe(false);
+    await sync([replicaLink]);
+    // TCP retransmits what was held back once the rule allows it again.
+    expect(await vpc.heard(a, 'during', 5000)).toBe(true);
+    link.close();
+  });
+
   it('no outbound rules means no outbound traffic; replies to allowed inbound still flow', async () => {
     const inboundOnly: NetworkFirewall = {
       name: 'closed-out',

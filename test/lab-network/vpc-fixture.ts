@@ -4,6 +4,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
+import { requirePackages } from '../helpers/system.js';
 
 export interface TestDroplet {
   id: number;
@@ -13,7 +14,7 @@ export interface TestDroplet {
   /** The test VPC has one side only; a droplet's "public" address is its private one. */
   publicIp: string;
   tags: string[];
-  /** Lines the droplet's server printed ("udp <message>" per datagram received). */
+  /** Lines the droplet's server printed ("udp <message>" per datagram, "tcp <line>" per line received). */
   heard: string[];
 }
 
@@ -23,7 +24,10 @@ const ip = (...args: string[]) => execFileSync('ip', args, { stdio: ['ignore', '
 const SERVER = `
 const net = require('node:net'), dgram = require('node:dgram');
 const [host, port] = [process.argv[1], Number(process.argv[2])];
-net.createServer((s) => s.on('error', () => {})).listen(port, host);
+net.createServer((s) => {
+  s.on('error', () => {});
+  s.on('data', (d) => { for (const l of String(d).split('\\n').filter(Boolean)) process.stdout.write('tcp ' + l + '\\n'); });
+}).listen(port, host);
 const u = dgram.createSocket('udp4');
 u.on('message', (m) => process.stdout.write('udp ' + m + '\\n'));
 u.bind(port, host, () => process.stdout.write('ready\\n'));
@@ -45,6 +49,20 @@ if (proto === 'udp') {
 }
 `;
 
+// Holds one TCP connection open and sends each stdin line over it.
+const HOLDER = `
+const net = require('node:net');
+const s = net.connect({ host: process.argv[1], port: Number(process.argv[2]) }, () => process.stdout.write('open\\n'));
+s.on('error', (e) => { process.stdout.write('error ' + e.code + '\\n'); process.exit(1); });
+process.stdin.on('data', (d) => s.write(d));
+process.stdin.on('end', () => { s.destroy(); process.exit(0); });
+`;
+
+export interface HeldConnection {
+  send(line: string): void;
+  close(): void;
+}
+
 export interface TestVpc {
   namespace: string;
   gateway: string;
@@ -52,7 +70,9 @@ export interface TestVpc {
   /** TCP connect from a droplet (or from the VPC namespace itself: the operator's side). */
   connect(from: TestDroplet | 'operator', to: TestDroplet, port?: number): string;
   sendUdp(from: TestDroplet, to: TestDroplet, message: string): void;
-  /** Waits until the droplet's server printed the line, or the time is up; true when it did. */
+  /** Opens a TCP connection from one droplet to another and keeps it open. */
+  hold(from: TestDroplet, to: TestDroplet): Promise<HeldConnection>;
+  /** Waits until the droplet's server received the line (TCP or UDP), or the time is up; true when it did. */
   heard(droplet: TestDroplet, line: string, withinMs?: number): Promise<boolean>;
   destroy(): Promise<void>;
 }
@@ -61,6 +81,7 @@ export const SERVICE_PORT = 6379;
 
 export async function createTestVpc(names: string[], subnet = '10.77.0'): Promise<TestVpc> {
   if (process.getuid?.() !== 0) throw new Error('network namespace tests need root (ip netns add)');
+  requirePackages('nftables');
   const prefix = `dbkn${process.pid % 100000}`;
   const namespace = `${prefix}-vpc`;
   const gateway = `${subnet}.1`;
@@ -172,13 +193,28 @@ export async function createTestVpc(names: string[], subnet = '10.77.0'): Promis
     sendUdp: (from, to, message) => {
       exec(from, ['udp', to.privateIp, String(SERVICE_PORT), message]);
     },
+    async hold(from, to) {
+      const child = spawn(
+        'ip',
+        ['netns', 'exec', from.namespace, process.execPath, '-e', HOLDER, to.privateIp, String(SERVICE_PORT)],
+        { stdio: ['pipe', 'pipe', 'inherit'] },
+      );
+      servers.push(child);
+      await new Promise<void>((resolve, reject) => {
+        child.stdout?.once('data', (chunk: Buffer) =>
+          chunk.toString().startsWith('open') ? resolve() : reject(new Error(chunk.toString())),
+        );
+      });
+      return { send: (line) => child.stdin?.write(`${line}\n`), close: () => child.stdin?.end() };
+    },
     async heard(droplet, line, withinMs = 1000) {
       const until = Date.now() + withinMs;
+      const seen = () => droplet.heard.includes(`udp ${line}`) || droplet.heard.includes(`tcp ${line}`);
       while (Date.now() < until) {
-        if (droplet.heard.includes(`udp ${line}`)) return true;
+        if (seen()) return true;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      return droplet.heard.includes(`udp ${line}`);
+      return seen();
     },
     destroy,
   };

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { requirePackages } from '../../../test/helpers/system.js';
 import {
   compileFirewalls,
   type FirewallInput,
@@ -9,6 +10,9 @@ import {
   replaceTableScript,
   targetAddresses,
 } from './firewall-compile.js';
+
+// Every compiled table is checked by nft itself (check mode: nothing is committed).
+beforeAll(() => requirePackages('nftables'));
 
 const droplets = [
   { id: 1, name: 'redis-1', tags: ['redis'], addresses: ['10.10.0.10', '198.18.0.10'] },
@@ -60,11 +64,13 @@ describe('compileFirewalls', () => {
           jump cloud_firewall
         }
         chain cloud_firewall {
-          ct state established,related accept
+          ct state established,related ct mark 0x06ddac6f accept
+          ct state established,related ct direction reply accept
           ip saddr { 10.10.0.10, 198.18.0.10 } jump out_1
           ip daddr { 10.10.0.10, 198.18.0.10 } jump in_1
           ip saddr { 10.10.0.11, 198.18.0.11 } jump out_2
           ip daddr { 10.10.0.11, 198.18.0.11 } jump in_2
+          ct mark set 0x06ddac6f accept
         }
         chain out_1 {
           # redis-1: outbound rules of redis-fw
@@ -73,16 +79,16 @@ describe('compileFirewalls', () => {
         }
         chain in_1 {
           # redis-1: inbound rules of redis-fw
-          ip saddr 10.10.0.10 tcp dport 6379 accept
-          ip saddr 198.18.0.10 tcp dport 6379 accept
-          ip saddr 10.10.0.11 tcp dport 6379 accept
-          ip saddr 198.18.0.11 tcp dport 6379 accept
-          ip saddr 10.10.0.12 tcp dport 6379 accept
-          ip saddr 198.18.0.12 tcp dport 6379 accept
-          ip saddr 0.0.0.0/0 tcp dport 22 accept
-          ip6 saddr ::/0 tcp dport 22 accept
-          ip saddr 10.10.0.12 meta l4proto icmp accept
-          ip saddr 198.18.0.12 meta l4proto icmp accept
+          ip saddr 10.10.0.10 tcp dport 6379 return
+          ip saddr 198.18.0.10 tcp dport 6379 return
+          ip saddr 10.10.0.11 tcp dport 6379 return
+          ip saddr 198.18.0.11 tcp dport 6379 return
+          ip saddr 10.10.0.12 tcp dport 6379 return
+          ip saddr 198.18.0.12 tcp dport 6379 return
+          ip saddr 0.0.0.0/0 tcp dport 22 return
+          ip6 saddr ::/0 tcp dport 22 return
+          ip saddr 10.10.0.12 meta l4proto icmp return
+          ip saddr 198.18.0.12 meta l4proto icmp return
           drop
         }
         chain out_2 {
@@ -92,22 +98,31 @@ describe('compileFirewalls', () => {
         }
         chain in_2 {
           # redis-2: inbound rules of redis-fw
-          ip saddr 10.10.0.10 tcp dport 6379 accept
-          ip saddr 198.18.0.10 tcp dport 6379 accept
-          ip saddr 10.10.0.11 tcp dport 6379 accept
-          ip saddr 198.18.0.11 tcp dport 6379 accept
-          ip saddr 10.10.0.12 tcp dport 6379 accept
-          ip saddr 198.18.0.12 tcp dport 6379 accept
-          ip saddr 0.0.0.0/0 tcp dport 22 accept
-          ip6 saddr ::/0 tcp dport 22 accept
-          ip saddr 10.10.0.12 meta l4proto icmp accept
-          ip saddr 198.18.0.12 meta l4proto icmp accept
+          ip saddr 10.10.0.10 tcp dport 6379 return
+          ip saddr 198.18.0.10 tcp dport 6379 return
+          ip saddr 10.10.0.11 tcp dport 6379 return
+          ip saddr 198.18.0.11 tcp dport 6379 return
+          ip saddr 10.10.0.12 tcp dport 6379 return
+          ip saddr 198.18.0.12 tcp dport 6379 return
+          ip saddr 0.0.0.0/0 tcp dport 22 return
+          ip6 saddr ::/0 tcp dport 22 return
+          ip saddr 10.10.0.12 meta l4proto icmp return
+          ip saddr 198.18.0.12 meta l4proto icmp return
           drop
         }
       }
       "
     `);
     nftCheck(replaceTableScript('inet', 'drillbook_firewall', text));
+  });
+
+  it('stamps connections with a mark that names the ruleset, so a change judges old connections again', () => {
+    const mark = (text: string | undefined) => /ct mark set (0x[0-9a-f]{8}) accept/.exec(text ?? '')?.[1];
+    const once = mark(compileFirewalls({ droplets, firewalls: [redisFirewall] }));
+    expect(once).toBeDefined();
+    expect(mark(compileFirewalls({ droplets, firewalls: [redisFirewall] }))).toBe(once);
+    const narrower = { ...redisFirewall, inboundRules: redisFirewall.inboundRules.slice(1) };
+    expect(mark(compileFirewalls({ droplets, firewalls: [narrower] }))).not.toBe(once);
   });
 
   it('drops all outbound traffic of a droplet whose firewalls have no outbound rule', () => {
@@ -127,7 +142,7 @@ describe('compileFirewalls', () => {
     };
     const text = compileFirewalls({ droplets, firewalls: [redisFirewall, ssh] }) as string;
     expect(text).toContain('# redis-1: inbound rules of redis-fw, ssh-only');
-    expect(text).toContain('ip saddr 203.0.113.0/24 tcp dport 22 accept');
+    expect(text).toContain('ip saddr 203.0.113.0/24 tcp dport 22 return');
     expect(text).toContain('ip daddr 10.10.0.2 udp dport 53 return');
     // redis-2 is not in ssh-only
     const in2 = text.slice(text.indexOf('chain in_2'));
@@ -154,8 +169,8 @@ describe('compileFirewalls', () => {
     };
     const text = compileFirewalls(input) as string;
     const in2 = text.slice(text.indexOf('chain in_2'));
-    expect(in2).toContain('ip saddr 10.10.0.12 udp dport 8000-9000 accept');
-    expect(in2).not.toMatch(/meta l4proto tcp accept|dport 80 /);
+    expect(in2).toContain('ip saddr 10.10.0.12 udp dport 8000-9000 return');
+    expect(in2).not.toMatch(/meta l4proto tcp return|dport 80 /);
     expect(text).not.toContain('out_1');
     nftCheck(replaceTableScript('inet', 'drillbook_firewall', text));
   });

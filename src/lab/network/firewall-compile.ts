@@ -6,7 +6,10 @@
 // * once any firewall applies (by droplet id or by one of its tags), inbound and outbound traffic that no
 //   rule of any of its firewalls allows is dropped: several firewalls on one droplet are a union, and
 //   "no outbound rules" means no outbound traffic;
-// * firewalls are stateful: replies to an allowed connection pass both ways;
+// * firewalls are stateful: replies to an allowed connection pass both ways — but only while the rules
+//   in force allow it: a connection opened under earlier rules is judged again by the current ones (each
+//   ruleset stamps the connections it allowed with its own conntrack mark), so a rule removed mid-drill
+//   cuts the replica link it no longer allows, instead of the lab granting it until the link drops;
 // * ports are one port, a range "8000-9000", or "0"/"all" for every port; icmp has none;
 // * sources/destinations are addresses or CIDRs, droplet ids and tags (load balancers and Kubernetes
 //   clusters do not exist in the lab: such a target matches nothing).
@@ -16,6 +19,7 @@
 // `forward` hook (with conntrack). Traffic between a droplet and the namespace itself (the operator's
 // relay, the metadata service) passes `input`/`output`. All three jump to one chain, so every path is
 // judged by the same rules.
+import { createHash } from 'node:crypto';
 import { formatIpv4, parseCidr } from '../emulator/addresses.js';
 import type { FirewallTarget, InboundRule, OutboundRule } from '../emulator/types.js';
 
@@ -88,7 +92,6 @@ export function protocolMatch(protocol: InboundRule['protocol'], ports: string, 
 function ruleLines(
   rules: readonly (InboundRule | OutboundRule)[],
   direction: 'saddr' | 'daddr',
-  verdict: 'accept' | 'return',
   droplets: readonly NetworkDroplet[],
 ): string[] {
   const lines: string[] = [];
@@ -97,7 +100,7 @@ function ruleLines(
     for (const address of targetAddresses(target, droplets)) {
       const family = familyOf(address);
       lines.push(
-        `${family} ${direction} ${address} ${protocolMatch(rule.protocol, rule.ports, family)} ${verdict}`,
+        `${family} ${direction} ${address} ${protocolMatch(rule.protocol, rule.ports, family)} return`,
       );
     }
   }
@@ -122,14 +125,14 @@ export function compileFirewalls(input: FirewallInput): string | undefined {
     .filter(({ droplet, firewalls }) => firewalls.length > 0 && droplet.addresses.length > 0);
   if (guarded.length === 0) return undefined;
 
-  const dispatch: string[] = ['ct state established,related accept'];
+  const dispatch: string[] = [];
   const perDroplet: string[] = [];
   for (const { droplet, firewalls } of guarded) {
     const names = firewalls.map((firewall) => firewall.name).join(', ');
     for (const family of ['ip', 'ip6'] as const) {
       const set = addressSet(droplet.addresses, family);
       if (!set) continue;
-      // Outbound first: a connection between two firewalled droplets must leave one and enter the other.
+      // Both are judged: a connection between two firewalled droplets must leave one and enter the other.
       dispatch.push(`${family} saddr ${set} jump out_${droplet.id}`);
       dispatch.push(`${family} daddr ${set} jump in_${droplet.id}`);
     }
@@ -138,18 +141,29 @@ export function compileFirewalls(input: FirewallInput): string | undefined {
     perDroplet.push(
       chain(`out_${droplet.id}`, [
         `# ${droplet.name}: outbound rules of ${names}`,
-        ...ruleLines(outbound, 'daddr', 'return', input.droplets),
+        ...ruleLines(outbound, 'daddr', input.droplets),
         'drop',
       ]),
       chain(`in_${droplet.id}`, [
         `# ${droplet.name}: inbound rules of ${names}`,
-        ...ruleLines(inbound, 'saddr', 'accept', input.droplets),
+        ...ruleLines(inbound, 'saddr', input.droplets),
         'drop',
       ]),
     );
   }
   const hook = (name: 'forward' | 'input' | 'output', exempt: string) =>
     chain(name, [`type filter hook ${name} priority filter; policy accept;`, exempt, 'jump cloud_firewall']);
+  // The mark names this ruleset: connections it allowed carry it; any other mark is judged afresh (replies
+  // pass, so an allowed connection never loses a packet while its next outgoing packet renews the mark).
+  const mark = `0x${createHash('sha256')
+    .update(JSON.stringify([dispatch, perDroplet]))
+    .digest('hex')
+    .slice(0, 8)}`;
+  dispatch.unshift(
+    `ct state established,related ct mark ${mark} accept`,
+    'ct state established,related ct direction reply accept',
+  );
+  dispatch.push(`ct mark set ${mark} accept`);
   return [
     `table inet ${FIREWALL_TABLE} {`,
     hook('forward', `ip daddr ${METADATA_SERVICE} accept`),

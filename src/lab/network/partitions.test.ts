@@ -1,7 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { requirePackages } from '../../../test/helpers/system.js';
 import { replaceTableScript } from './firewall-compile.js';
 import { compilePartitions, describePartition, type Partition, partitionProblem } from './partitions.js';
+
+// Every compiled table is checked by nft itself (check mode: nothing is committed).
+beforeAll(() => requirePackages('nftables'));
 
 const a = { name: 'redis-1', addresses: ['10.10.0.10', '198.18.0.10'] };
 const b = { name: 'redis-2', addresses: ['10.10.0.11', '198.18.0.11'] };

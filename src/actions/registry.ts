@@ -6,6 +6,7 @@ import { doKind } from './do/index.js';
 import { drillsAction } from './drills/index.js';
 import { httpAction } from './http/index.js';
 import { labAction } from './lab/index.js';
+import { predictionAction } from './prediction/index.js';
 import { probeAction } from './probe/index.js';
 import { promptAction } from './prompt/index.js';
 import { redisAction } from './redis/index.js';
@@ -22,6 +23,7 @@ const kinds: AnyActionKind[] = [
   drillsAction,
   httpAction,
   labAction,
+  predictionAction,
   probeAction,
   promptAction,
   shAction,

@@ -35,9 +35,18 @@ export interface DrillResult {
 /** What a stopped probe's action result carries (the report adds the step and probe name). */
 export type DrillData = Omit<DrillResult, 'step' | 'probe'>;
 
+export interface TrainingEntry {
+  step: string;
+  what: string;
+  predicted: string;
+  measured: string;
+}
+
 export interface RunReport {
   summary: RunSummary;
   drills: DrillResult[];
+  /** Each `prediction` block's rows: what the trainee predicted next to what was measured. */
+  training: TrainingEntry[];
 }
 
 export function isDrillData(data: unknown): data is DrillData {
@@ -60,8 +69,56 @@ export function collectDrills(events: readonly EngineEvent[]): DrillResult[] {
   return drills;
 }
 
+function collectTraining(events: readonly EngineEvent[]): TrainingEntry[] {
+  const entries: TrainingEntry[] = [];
+  for (const event of events) {
+    if (event.type !== 'action.finished' || event.kind !== 'prediction') continue;
+    const rows = (event.data as { rows?: unknown } | undefined)?.rows;
+    if (!Array.isArray(rows)) continue;
+    for (const row of rows as Array<Record<string, unknown>>) {
+      entries.push({
+        step: event.step,
+        what: String(row.what ?? ''),
+        predicted: String(row.predicted ?? ''),
+        measured: String(row.measured ?? ''),
+      });
+    }
+  }
+  return entries;
+}
+
 export function buildRunReport(events: readonly EngineEvent[]): RunReport {
-  return { summary: summarizeRun(events), drills: collectDrills(events) };
+  return { summary: summarizeRun(events), drills: collectDrills(events), training: collectTraining(events) };
+}
+
+const cell = (text: string) => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+
+/** The training record: every prediction next to its measurement, and the trainee's answers in those steps. */
+function renderTraining(report: RunReport, titles: Map<string, string>): string[] {
+  const trainee = report.summary.operators.join(', ') || 'the operator';
+  const out = [
+    '',
+    '## Training record',
+    '',
+    `Trainee: ${trainee}.`,
+    '',
+    '| Step | What | Predicted | Measured |',
+    '| --- | --- | --- | --- |',
+  ];
+  for (const entry of report.training) {
+    out.push(
+      `| ${cell(titles.get(entry.step) ?? entry.step)} | ${cell(entry.what)} | ${cell(entry.predicted)} | ${cell(entry.measured)} |`,
+    );
+  }
+  const steps = new Set(report.training.map((entry) => entry.step));
+  const answers = report.summary.interactions.filter(
+    (i) => steps.has(i.step) && !i.kind.startsWith('confirm'),
+  );
+  if (answers.length > 0) {
+    out.push('', 'Answers:', '');
+    for (const answer of answers) out.push(`* ${answer.question} — ${answer.answer}`);
+  }
+  return out;
 }
 
 const ms = (value: number | null | undefined): string =>
@@ -151,11 +208,13 @@ export function renderRunReportMarkdown(
   options: { chartFiles?: ReadonlyArray<string | undefined> } = {},
 ): string {
   const base = renderMarkdownReport(report.summary);
-  if (report.drills.length === 0) return base;
+  if (report.drills.length === 0 && report.training.length === 0) return base;
   const titles = new Map(report.summary.steps.map((s) => [s.id, `${s.number}. ${s.title}`]));
-  const lines = ['', '## Drills', ''];
+  const lines: string[] = [];
+  if (report.drills.length > 0) lines.push('', '## Drills', '');
   report.drills.forEach((drill, i) => {
     lines.push(...renderDrill(drill, titles.get(drill.step) ?? drill.step, options.chartFiles?.[i]));
   });
+  if (report.training.length > 0) lines.push(...renderTraining(report, titles));
   return `${base.trimEnd()}\n${lines.join('\n')}`;
 }

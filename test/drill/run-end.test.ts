@@ -38,7 +38,11 @@ const summary = (steps: RunSummary['steps'], status?: 'passed' | 'failed' | 'abo
 
 describe('run-end summary', () => {
   it('steps, each drill in a line, the report and its charts', () => {
-    const report: RunReport = { summary: summary([step(1, 'passed'), step(2, 'passed')], 'passed'), drills };
+    const report: RunReport = {
+      summary: summary([step(1, 'passed'), step(2, 'passed')], 'passed'),
+      drills,
+      training: [],
+    };
     expect(
       runEndSummary(report, {
         report: '/runs/r1.report.md',
@@ -61,6 +65,7 @@ describe('run-end summary', () => {
         'aborted',
       ),
       drills: [],
+      training: [],
     };
     expect(runEndSummary(report, { report: 'r.md', charts: [] })).toEqual([
       'On-call training: 1 of 4 steps passed, 1 failed, 1 skipped, 1 not run (run aborted)',

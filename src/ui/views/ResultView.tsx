@@ -10,6 +10,7 @@ import { DrillsCompareView, isDrillList } from './DrillsCompareView.js';
 import { DropletsView } from './DropletsView.js';
 import { ErrorView } from './ErrorView.js';
 import { KeyValueView } from './KeyValueView.js';
+import { PredictionView } from './PredictionView.js';
 import { RedisView } from './RedisView.js';
 import { ReplicationView } from './ReplicationView.js';
 import { SentinelsView } from './SentinelsView.js';
@@ -39,6 +40,8 @@ function ResultData({ view, data }: { view?: string; data: unknown }) {
       return <ProbeResult data={data} />;
     case 'drills':
       return <DrillsResult data={data} />;
+    case 'prediction':
+      return <PredictionView data={data} />;
     case 'droplets':
       return <DropletsView data={data} />;
     case 'replication':

@@ -1,0 +1,148 @@
+// A failover drill in the real TUI (`node dist/cli.js run` in a pseudo-terminal) against a real Sentinel
+// cluster: a probe writes, the cluster pane polls every node and Sentinel once a second, the event feed
+// takes the Sentinel events, and the master is SIGKILLed. Meanwhile a key switches the selected step every
+// 300 ms; the time until the frame showing the newly selected step is written is one sample.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildPrivateCli } from './lib/build-cli.mjs';
+import { importTs, recordSection } from './lib/import-ts.mjs';
+import { median, percentile, rssMiB, spawnInPty } from './lib/pty.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const KEY_INTERVAL_MS = 300;
+const DRILL_SECONDS = 25;
+const WATCH_MARKER = 'WATCHSTEPSHOWN';
+const IDLE_MARKER = 'IDLESTEPSHOWN';
+
+const { startRedisCluster } = await importTs(new URL('./failover-drill.ts', import.meta.url).pathname);
+const cluster = await startRedisCluster({ subnet: '127.59.2', downAfterMs: 1000 });
+const built = await buildPrivateCli('bench-render-drill');
+const dir = mkdtempSync(join(tmpdir(), 'drillbook-bench-render-drill-'));
+const runbook = join(dir, 'drill.md');
+writeFileSync(
+  runbook,
+  `---
+title: Render during a drill
+vars:
+  sentinels: { source: prompt, description: Sentinel addresses }
+  redis_password: { secret: true, source: prompt, description: requirepass of the cluster }
+---
+
+## Watch the drill
+
+${WATCH_MARKER}: the probe writes and the Sentinels are followed while the master is killed from outside.
+
+\`\`\`sentinel node=all verify=health
+\`\`\`
+
+\`\`\`probe name=bench rate=200/s
+start
+\`\`\`
+
+\`\`\`sh safety=safe
+sleep ${DRILL_SECONDS}
+\`\`\`
+
+## Idle
+
+${IDLE_MARKER}: nothing to see.
+
+\`\`\`sh safety=safe
+true
+\`\`\`
+`,
+);
+writeFileSync(join(dir, 'vars'), `redis_password=${cluster.password}\n`, { mode: 0o600 });
+
+const pty = spawnInPty(
+  [
+    process.execPath,
+    built.cli,
+    'run',
+    runbook,
+    '--var',
+    `sentinels=${cluster.sentinelAddresses}`,
+    '--var-file',
+    join(dir, 'vars'),
+  ],
+  { cwd: root, env: { XDG_STATE_HOME: dir } },
+);
+const latencies = [];
+const rss = [];
+let idleRss = Number.NaN;
+let sawCluster = false;
+let sawFeed = false;
+try {
+  await pty.waitFor(WATCH_MARKER);
+  const pid = pty.programPid();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  idleRss = rssMiB(pid) ?? Number.NaN;
+  const sampler = setInterval(() => {
+    const value = rssMiB(pid);
+    if (value !== undefined) rss.push(value);
+  }, 100);
+  pty.write('\r');
+  await pty.waitFor('Cluster mymaster', { timeoutMs: 30_000 });
+  sawCluster = true;
+  const started = performance.now();
+  setTimeout(() => void cluster.kill('redis-1'), 3000);
+  let selected = 'watch';
+  while (performance.now() - started < (DRILL_SECONDS - 5) * 1000) {
+    await new Promise((resolve) => setTimeout(resolve, KEY_INTERVAL_MS));
+    const [key, marker, next] =
+      selected === 'watch' ? ['j', IDLE_MARKER, 'idle'] : ['k', WATCH_MARKER, 'watch'];
+    const from = pty.mark();
+    const sent = performance.now();
+    pty.write(key);
+    const shown = await pty.waitFor(marker, { from, timeoutMs: 10_000 });
+    latencies.push(shown - sent);
+    selected = next;
+  }
+  sawFeed = pty.output.includes('+switch-master');
+  clearInterval(sampler);
+  pty.write('\u0003');
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  pty.write('\u0003');
+  await Promise.race([pty.exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+} finally {
+  pty.kill();
+  await cluster.stop();
+  rmSync(dir, { recursive: true, force: true });
+  built.remove();
+}
+
+const fmt = (n, digits = 0) => n.toFixed(digits);
+const p50 = median(latencies);
+const p95 = percentile(latencies, 95);
+const maxLatency = Math.max(...latencies);
+const peakRss = Math.max(...rss);
+const load = loadavg()[0].toFixed(1);
+console.log(
+  `keystroke→frame p50 ${fmt(p50)} ms, p95 ${fmt(p95)} ms, max ${fmt(maxLatency)} ms over ${latencies.length} keys; ` +
+    `RSS idle ${fmt(idleRss)} MiB, peak ${fmt(peakRss)} MiB; cluster pane ${sawCluster}, +switch-master in feed ${sawFeed}; load ${load}`,
+);
+await recordSection(
+  'render-drill',
+  `\`npm run bench -- render-drill\` — the built CLI in a pseudo-terminal (100×30) runs a drill against a real
+cluster (1 master, 1 replica, 3 Sentinels on loopback, down-after-milliseconds 1000): a probe writes 200/s,
+the cluster pane polls every node and Sentinel once a second, the event feed follows the Sentinels, and the
+master is SIGKILLed 3 s in. Every ${KEY_INTERVAL_MS} ms a key (j / k) switches the selected step; the time until
+the frame showing the newly selected step is written is one sample. RSS of the drillbook process sampled every
+100 ms. Measured ${new Date().toISOString().slice(0, 10)} on ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}, 1-minute load
+average ${load} at the end (shared machine).
+
+| figure | value |
+| --- | --- |
+| keystroke → frame, median | ${fmt(p50)} ms |
+| keystroke → frame, 95th percentile / max | ${fmt(p95)} / ${fmt(maxLatency)} ms |
+| keys sent during the drill | ${latencies.length} |
+| RSS before the drill (first frame shown, idle) | ${fmt(idleRss)} MiB |
+| RSS during the drill, median / peak | ${fmt(median(rss))} / ${fmt(peakRss)} MiB |
+| cluster pane shown / +switch-master in the event feed | ${sawCluster ? 'yes' : 'NO'} / ${sawFeed ? 'yes' : 'NO'} |
+
+Targets: keystroke → frame p95 ≤ 50 ms — ${p95 <= 50 ? 'met' : 'NOT met'} (${fmt(p95)} ms); RSS ≤ 150 MB —
+${peakRss <= 150 ? 'met' : 'NOT met'} (peak ${fmt(peakRss)} MiB).`,
+);
+process.exit(0);

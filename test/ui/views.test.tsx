@@ -110,6 +110,22 @@ describe('result views', () => {
     expect(lineWith(disagree, 's1')).toMatch(/yes\s*$/);
   });
 
+  it('sentinels: a command that says nothing about the master (SENTINEL FAILOVER) draws no table of dashes', () => {
+    const data = {
+      node: '127.60.130.21:26379',
+      address: '127.60.130.21:26379',
+      commands: [{ command: 'SENTINEL FAILOVER mymaster', reply: 'OK' }],
+      tilt: false,
+    };
+    expect(show(<SentinelsView data={data} />)).toBe('');
+    unmount?.();
+    const withMaster = {
+      ...data,
+      commands: [{ command: 'SENTINEL CKQUORUM mymaster', reply: 'OK 3 usable Sentinels' }],
+    };
+    expect(lineWith(show(<SentinelsView data={withMaster} />), '127.60.130.21:26379')).toMatch(/yes/);
+  });
+
   it("sentinels: reads the sentinel kind's data with its agreement", () => {
     const frame = show(
       <SentinelsView

@@ -56,6 +56,12 @@ export function SentinelsView({ data }: { data: unknown }) {
   const rows = single ? [data as Row] : rowsOf(data, ['sentinels', 'nodes'], 'sentinel');
   if (rows.length === 0) return <KeyValueView data={data} />;
   const addresses = rows.map((r) => masterAddress(r, agreement));
+  // A command that says nothing about the master (SENTINEL FAILOVER → OK) has its reply in the output
+  // above: a table of dashes would only be noise.
+  const known = rows.some(
+    (r, i) => addresses[i] !== undefined || flagsOf(r, agreement) !== undefined || quorumOf(r) !== undefined,
+  );
+  if (!known) return null;
   const distinct = new Set(addresses.filter((a) => a !== undefined));
   const agree = agreement?.sameMaster === undefined ? distinct.size === 1 : agreement.sameMaster === true;
   return (

@@ -25,6 +25,11 @@ export const selectStepReached =
     const next = s.stepOrder.findIndex((stepId) => s.steps[stepId]?.status === 'pending');
     return next < 0 || index <= next;
   };
+/** Rows the cluster pane wants (borders and title included), 0 while hidden. */
+export const selectClusterPaneRows = (s: TuiState): number =>
+  selectShowCluster(s) && s.cluster
+    ? 3 + Math.max(1, s.cluster.snapshot.nodes.length + s.cluster.snapshot.sentinels.length)
+    : 0;
 export const selectFeedExpanded = (s: TuiState) => s.ui.feedExpanded;
 export const selectSentinelCount = (s: TuiState) =>
   Math.max(s.sentinelNames.length, s.cluster?.snapshot.sentinels.length ?? 0);

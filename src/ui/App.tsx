@@ -5,13 +5,12 @@ import type { Question } from '../contract/events.js';
 import type { Commands } from '../store/commands.js';
 import {
   selectAskingQuit,
-  selectCluster,
+  selectClusterPaneRows,
   selectFeedExpanded,
   selectFocus,
   selectHelpOpen,
   selectQuestion,
   selectSelectedStep,
-  selectShowCluster,
   selectShowFeed,
 } from '../store/selectors.js';
 import type { TuiStore } from '../store/store.js';
@@ -26,7 +25,7 @@ import {
   toggleFeedExpanded,
   toggleOutputExpanded,
 } from '../store/ui-actions.js';
-import { ClusterView, clusterRows } from './ClusterView.js';
+import { ClusterPane } from './ClusterView.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { EventFeed } from './EventFeed.js';
 import { Footer, NoticeLine } from './Footer.js';
@@ -98,8 +97,8 @@ export function App() {
   const question = useTuiStore(selectQuestion);
   const askingQuit = useTuiStore(selectAskingQuit);
   const showFeed = useTuiStore(selectShowFeed);
-  const showCluster = useTuiStore(selectShowCluster);
-  const cluster = useTuiStore(selectCluster);
+  // Only the pane's height: the snapshots themselves (once a second) re-render the cluster pane alone.
+  const clusterWanted = useTuiStore(selectClusterPaneRows);
   const feedExpanded = useTuiStore(selectFeedExpanded);
   const selected = useTuiStore(selectSelectedStep);
 
@@ -107,7 +106,6 @@ export function App() {
   const height = rows - 1;
   const dialogRows = question ? rowsFor(question, columns) : askingQuit ? 3 : 0;
   const mainRows = Math.max(6, height - 3 - dialogRows);
-  const clusterWanted = showCluster && cluster ? 3 + clusterRows(cluster.snapshot) : 0;
   // While the cluster shows, the feed gives up two rows; the detail pane keeps at least MIN_DETAIL_ROWS.
   const feedRows = showFeed ? (clusterWanted > 0 ? FEED_HEIGHT - 2 : FEED_HEIGHT) : 0;
   const clusterRowsShown = Math.min(clusterWanted, mainRows - feedRows - MIN_DETAIL_ROWS);
@@ -178,15 +176,7 @@ export function App() {
               >
                 <StepDetail height={paneContentRows(detailRows)} />
               </Pane>
-              {clusterPaneRows > 0 && cluster ? (
-                <Pane
-                  title={`Cluster ${cluster.snapshot.masterName}`}
-                  focused={false}
-                  height={clusterPaneRows}
-                >
-                  <ClusterView snapshot={cluster.snapshot} />
-                </Pane>
-              ) : null}
+              {clusterPaneRows > 0 ? <ClusterPane height={clusterPaneRows} /> : null}
             </Box>
           </Box>
           {showFeed ? (

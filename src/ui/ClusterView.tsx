@@ -2,12 +2,10 @@
 // names, its s_down/o_down flags, whether it answers), from the latest snapshot of the drill's cluster watch.
 import { Box, Text } from 'ink';
 import type { ClusterNodeView, ClusterSentinelView, ClusterSnapshot } from '../contract/cluster.js';
+import { selectCluster } from '../store/selectors.js';
+import { Pane } from './Pane.js';
+import { useTuiStore } from './store-context.js';
 import { useTone } from './theme.js';
-
-/** Rows the view needs: one per node and per Sentinel. */
-export function clusterRows(snapshot: ClusterSnapshot): number {
-  return Math.max(1, snapshot.nodes.length + snapshot.sentinels.length);
-}
 
 function bytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -83,5 +81,16 @@ export function ClusterView({ snapshot }: { snapshot: ClusterSnapshot }) {
         <SentinelLine key={sentinel.address} sentinel={sentinel} nameWidth={nameWidth} />
       ))}
     </Box>
+  );
+}
+
+/** The pane around the view; it alone subscribes to the snapshots. */
+export function ClusterPane({ height }: { height: number }) {
+  const cluster = useTuiStore(selectCluster);
+  if (!cluster) return null;
+  return (
+    <Pane title={`Cluster ${cluster.snapshot.masterName}`} focused={false} height={height}>
+      <ClusterView snapshot={cluster.snapshot} />
+    </Pane>
   );
 }

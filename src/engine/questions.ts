@@ -11,7 +11,6 @@ type Settle =
 
 interface Pending {
   question: Question;
-  step: string;
   settle: Settle;
 }
 
@@ -98,7 +97,7 @@ export class QuestionDesk {
       const { question, settle, auto } = make(id, (value) => {
         if (close('answered')) resolve(value);
       });
-      this.pending.set(id, { question, step, settle });
+      this.pending.set(id, { question, settle });
       signal.addEventListener('abort', onAbort, { once: true });
       this.emit({ type: 'question.asked', step, question });
       if (!this.answerer) return;

@@ -5,6 +5,7 @@ import type { HostReach } from '../targets/host-guard.js';
 import { type AddressMap, directAddresses } from '../targets/redis/address-map.js';
 import { createRedisClient } from '../targets/redis/load-ioredis.js';
 import type { WriteRecord } from './probe-stats.js';
+import { plainWriteError } from './write-errors.js';
 
 export interface HostPort {
   host: string;
@@ -225,7 +226,7 @@ export class Probe {
             doneAt: this.options.now(),
             outcome: classify(error),
             master,
-            error: error.message,
+            error: plainWriteError(error.message),
           }),
       )
       .finally(() => this.inFlight.delete(done));

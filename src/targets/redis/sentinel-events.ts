@@ -8,7 +8,10 @@ import { type NodeAddress, resolveAllSentinels } from './inventory.js';
 import { createRedisClient } from './load-ioredis.js';
 import { createEventMerger, type SentinelEvent } from './sentinel-merge.js';
 
-const RECONNECT_MAX_MS = 1000;
+// A restarted Sentinel announces what it learns from the others (+config-update-from, +switch-master,
+// +convert-to-slave) from its first hello exchange on, a second or two after it starts listening; pub/sub
+// keeps no history, so the subscriber must be back before that.
+const RECONNECT_MAX_MS = 200;
 
 export type { SentinelEvent } from './sentinel-merge.js';
 
@@ -88,7 +91,7 @@ export function createSentinelEventStream(options: SentinelEventStreamOptions): 
         enableOfflineQueue: true,
         maxRetriesPerRequest: null,
         autoResubscribe: true,
-        retryStrategy: (times: number) => Math.min(100 * times, RECONNECT_MAX_MS),
+        retryStrategy: (times: number) => Math.min(50 * times, RECONNECT_MAX_MS),
         connectionName: 'drillbook-events',
       },
       options.settings.reach,

@@ -77,4 +77,37 @@ describe('scenarios in the lab', () => {
       data: { last: { role: 'slave', masterHost: '127.94.0.11' } },
     });
   }, 300_000);
+
+  it('a replica with replica-priority 0 is never promoted: the failover is refused and a crash aborts', async () => {
+    const events = await runScenario('runbooks/scenarios/replica-priority-zero.md', '127.95.0.0/24');
+    const timeline = events.flatMap((event) => (event.type === 'timeline' ? [event.name] : []));
+    expect(timeline).toContain('-failover-abort-no-good-slave');
+    expect(timeline).not.toContain('+switch-master');
+  }, 300_000);
+
+  it('with two of three Sentinels down there is no +odown and no failover', async () => {
+    const events = await runScenario('runbooks/scenarios/sentinels-two-down.md', '127.96.0.0/24');
+    const timeline = events.flatMap((event) => (event.type === 'timeline' ? [event.name] : []));
+    expect(timeline).toContain('+sdown');
+    expect(timeline).not.toContain('+switch-master');
+  }, 300_000);
+
+  it('with one Sentinel down the failover happens, and the restarted Sentinel learns the new epoch', async () => {
+    const events = await runScenario('runbooks/scenarios/sentinels-one-down.md', '127.97.0.0/24');
+    expect(finished(events, 'switched')).toMatchObject({ ok: true, data: { to: '127.97.0.11:6379' } });
+    const after = finished(events, 'epoch_after') as { data: { last: Record<string, number> } };
+    expect(finished(events, 'learned')).toMatchObject({
+      ok: true,
+      data: { last: { ip: '127.97.0.11', 'config-epoch': after.data.last['config-epoch'] } },
+    });
+  }, 300_000);
+
+  it('a Sentinel frozen for 5 s enters TILT, is reported in TILT, and leaves it', async () => {
+    const events = await runScenario('runbooks/scenarios/tilt.md', '127.98.0.0/24');
+    expect(finished(events, 'entered')).toMatchObject({ ok: true, data: { seenBy: ['sentinel-3'] } });
+    expect(finished(events, 'during')).toMatchObject({
+      summary: expect.stringContaining('TILT on sentinel-3'),
+    });
+    expect(finished(events, 'left')).toMatchObject({ ok: true });
+  }, 300_000);
 });

@@ -100,8 +100,12 @@ function ListBlock({ list, tone }: { list: List; tone: ToneOf }) {
         return (
           // biome-ignore lint/suspicious/noArrayIndexKey: list items of a parsed document never reorder.
           <Box key={i} flexDirection="row">
-            <Text color={tone('accent')}>{`${marker} `}</Text>
-            <Box flexDirection="column">
+            {/* The marker keeps its width and the item text takes exactly the rest, so wrapped lines never
+                run past the pane's edge (where overflow would cut their last letters). */}
+            <Box flexShrink={0}>
+              <Text color={tone('accent')}>{`${marker} `}</Text>
+            </Box>
+            <Box flexDirection="column" flexGrow={1} flexShrink={1}>
               {item.children.map((child, j) =>
                 child.type === 'paragraph' ? (
                   // biome-ignore lint/suspicious/noArrayIndexKey: parsed blocks never reorder.

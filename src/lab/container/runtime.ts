@@ -1,14 +1,13 @@
 // The container lab's DropletRuntime: each droplet is a systemd-nspawn container booted by real systemd and
 // real cloud-init (fed the exact user_data through a NoCloud seed) on its own overlay disk, in its own
 // network namespace on its VPC's bridge. Power actions cut links and kill or boot init for real.
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { netmask } from '../emulator/addresses.js';
 import { type LabNetwork, NftLabNetwork } from '../network/lab-network.js';
 import type { DropletRuntime, LabDroplet } from '../runtime.js';
+import { ensureAgent } from './agent-process.js';
 import { PublicForwarder } from './forwarder.js';
 import { type ImagePaths, requireRoot } from './image.js';
 import {
@@ -27,6 +26,7 @@ import {
   waitForExit,
   writeSeed,
 } from './machine.js';
+import { removeMetadata, writeMetadata } from './metadata.js';
 import {
   type DropletLinks,
   dropletLinks,
@@ -34,7 +34,6 @@ import {
   PUBLIC_SIDE_RANGE,
   privateVeth,
   publicSideAddress,
-  vpcGateway,
   vpcNamespace,
 } from './netns.js';
 import {
@@ -114,7 +113,7 @@ export class ContainerRuntime implements DropletRuntime {
       await ensureVpcBridge(this.key, links.bridge, droplet.vpcRange as string);
     });
     await attachDroplet(this.key, links);
-    await this.writeMetadata(droplet);
+    await writeMetadata(this.files.metadata, { ...droplet, vpcRange: droplet.vpcRange as string });
     const paths = this.paths(droplet);
     await mountDisk(paths, this.options.image.rootfs);
     if (!existsSync(path.join(paths.merged, 'var/lib/cloud/seed/nocloud/meta-data'))) {
@@ -185,7 +184,7 @@ export class ContainerRuntime implements DropletRuntime {
     await unmountDisk(paths);
     await removeCgroupTree(machineCgroup(this.key, droplet.id));
     await removeMachineDir(paths);
-    await this.removeMetadata(droplet);
+    await removeMetadata(this.files.metadata, droplet.privateIp);
   }
 
   async freeze(droplet: LabDroplet): Promise<void> {
@@ -258,105 +257,19 @@ export class ContainerRuntime implements DropletRuntime {
       await mkdir(containerStateDir(this.options.stateDir), { recursive: true, mode: 0o700 });
       await this.recordRoute(PUBLIC_SIDE_RANGE);
       await ensureVpcNamespace(this.key);
-      await this.ensureAgent();
+      await ensureAgent({
+        files: this.files,
+        namespace: vpcNamespace(this.key),
+        agentCommand: this.options.agentCommand,
+        stateDir: this.options.stateDir,
+      });
     });
   }
 
-  private async agentPid(): Promise<number | undefined> {
-    const pid = Number((await readFile(this.files.agentPid, 'utf8').catch(() => '')).trim());
-    if (!Number.isInteger(pid) || pid <= 0) return undefined;
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    return cmdline.includes('_vpc-agent') ? pid : undefined;
-  }
-
-  /** The metadata service and relay, started inside the VPC namespace. */
-  private async ensureAgent(): Promise<void> {
-    if ((await this.agentPid()) !== undefined && existsSync(this.files.relaySocket)) return;
-    await mkdir(path.dirname(this.files.agentLog), { recursive: true });
-    const log = openSync(this.files.agentLog, 'a', 0o600);
-    const [command, ...args] = this.options.agentCommand;
-    const child = spawn(
-      'ip',
-      [
-        'netns',
-        'exec',
-        vpcNamespace(this.key),
-        command as string,
-        ...args,
-        '--state-dir',
-        this.options.stateDir,
-      ],
-      { detached: true, stdio: ['ignore', log, log] },
-    );
-    closeSync(log);
-    child.unref();
-    await writeFile(this.files.agentPid, `${child.pid}\n`);
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
-      if (existsSync(this.files.relaySocket)) return;
-      if (child.exitCode !== null) break;
-      await sleep(50);
-    }
-    const tail = (await readFile(this.files.agentLog, 'utf8').catch(() => ''))
-      .trimEnd()
-      .split('\n')
-      .slice(-5);
-    throw new Error(
-      `the lab's VPC agent did not start:\n    ${tail.join('\n    ')}\n  log: ${this.files.agentLog}`,
-    );
-  }
-
   private async recordRoute(range: string): Promise<void> {
-    const routes = await this.readJson<string[]>(this.files.routes, []);
+    const routes = JSON.parse(await readFile(this.files.routes, 'utf8').catch(() => '[]')) as string[];
     if (routes.includes(range)) return;
     await writeFile(this.files.routes, JSON.stringify([...routes, range]));
-  }
-
-  private async readJson<T>(file: string, fallback: T): Promise<T> {
-    return JSON.parse(await readFile(file, 'utf8').catch(() => JSON.stringify(fallback))) as T;
-  }
-
-  /** What the metadata service tells the droplet about itself, keyed by its private address. */
-  private async writeMetadata(droplet: LabDroplet): Promise<void> {
-    const documents = await this.readJson<Record<string, unknown>>(this.files.metadata, {});
-    const prefix = Number((droplet.vpcRange as string).split('/')[1]);
-    documents[droplet.privateIp] = {
-      droplet_id: droplet.id,
-      id: droplet.id,
-      hostname: droplet.name,
-      user_data: droplet.userData ?? '',
-      vendor_data: '',
-      public_keys: droplet.sshPublicKeys ?? [],
-      region: droplet.region ?? '',
-      interfaces: {
-        public: [
-          {
-            ipv4: { ip_address: droplet.publicIp, netmask: '255.255.0.0', gateway: '127.200.0.1' },
-            type: 'public',
-          },
-        ],
-        private: [
-          {
-            ipv4: {
-              ip_address: droplet.privateIp,
-              netmask: netmask(prefix),
-              gateway: vpcGateway(droplet.vpcRange as string),
-            },
-            type: 'private',
-          },
-        ],
-      },
-      floating_ip: { ipv4: { active: false } },
-      tags: droplet.tags,
-      features: { dhcp_enabled: false },
-    };
-    await writeFile(this.files.metadata, JSON.stringify(documents), { mode: 0o600 });
-  }
-
-  private async removeMetadata(droplet: LabDroplet): Promise<void> {
-    const documents = await this.readJson<Record<string, unknown>>(this.files.metadata, {});
-    delete documents[droplet.privateIp];
-    await writeFile(this.files.metadata, JSON.stringify(documents), { mode: 0o600 });
   }
 }
 

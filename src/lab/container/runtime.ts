@@ -113,7 +113,10 @@ export class ContainerRuntime implements DropletRuntime {
       await ensureVpcBridge(this.key, links.bridge, droplet.vpcRange as string);
     });
     await attachDroplet(this.key, links);
-    await writeMetadata(this.files.metadata, { ...droplet, vpcRange: droplet.vpcRange as string });
+    // Droplets boot concurrently: metadata.json is rewritten whole, one droplet at a time.
+    await this.serialized(() =>
+      writeMetadata(this.files.metadata, { ...droplet, vpcRange: droplet.vpcRange as string }),
+    );
     const paths = this.paths(droplet);
     await mountDisk(paths, this.options.image.rootfs);
     if (!existsSync(path.join(paths.merged, 'var/lib/cloud/seed/nocloud/meta-data'))) {
@@ -184,7 +187,7 @@ export class ContainerRuntime implements DropletRuntime {
     await unmountDisk(paths);
     await removeCgroupTree(machineCgroup(this.key, droplet.id));
     await removeMachineDir(paths);
-    await removeMetadata(this.files.metadata, droplet.privateIp);
+    await this.serialized(() => removeMetadata(this.files.metadata, droplet.privateIp));
   }
 
   async freeze(droplet: LabDroplet): Promise<void> {

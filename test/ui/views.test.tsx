@@ -212,6 +212,34 @@ describe('result views', () => {
     expect(frame).toMatch(/tags\s+a, b/);
   });
 
+  it('replication from ROLE replies: a replica connected reads link up, a master counts its replicas', () => {
+    const frame = show(
+      <ReplicationView
+        data={{
+          nodes: [
+            {
+              node: 'redis-1',
+              role: 'master',
+              offset: 9000,
+              replicas: [{ address: '127.60.130.11:6379', offset: 9000 }],
+            },
+            {
+              node: 'redis-2',
+              role: 'slave',
+              state: 'connected',
+              offset: 9000,
+              master: '127.60.130.10:6379',
+            },
+            { node: 'redis-3', role: 'slave', state: 'sync', offset: -1, master: '127.60.130.10:6379' },
+          ],
+        }}
+      />,
+    );
+    expect(lineWith(frame, 'redis-1')).toMatch(/master\s+1 replicas\s+9000/);
+    expect(lineWith(frame, 'redis-2')).toMatch(/slave\s+up\s+9000/);
+    expect(lineWith(frame, 'redis-3')).toMatch(/slave\s+sync/);
+  });
+
   it('key/value: run-clock times and durations read as people write them, other fractions to a tenth', () => {
     const frame = show(
       <KeyValueView data={{ event: '+switch-master', t: 29101.636646, waited_ms: 45.25, load: 0.123456 }} />,

@@ -11,14 +11,16 @@ function nodesOf(data: unknown): Row[] {
 }
 
 function linkCell(row: Row): Cell {
-  const link = pick(row, 'master_link_status', 'link', 'linkStatus', 'link_status');
-  if (link === undefined)
-    return {
-      text:
-        pick(row, 'role') === 'master'
-          ? `${text(pick(row, 'connected_slaves', 'replicas'), '0')} replicas`
-          : '—',
-    };
+  // INFO replication says master_link_status up/down; a ROLE reply says the replica's state (connected …).
+  const state = pick(row, 'state');
+  const link =
+    pick(row, 'master_link_status', 'link', 'linkStatus', 'link_status') ??
+    (state === undefined ? undefined : state === 'connected' ? 'up' : state);
+  if (link === undefined) {
+    const replicas = pick(row, 'connected_slaves', 'replicas');
+    const count = Array.isArray(replicas) ? replicas.length : replicas;
+    return { text: pick(row, 'role') === 'master' ? `${text(count, '0')} replicas` : '—' };
+  }
   return { text: text(link), tone: link === 'up' ? 'ok' : 'error' };
 }
 

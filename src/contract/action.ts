@@ -90,7 +90,13 @@ export interface TargetInfo {
   token: string;
   /** Set for the lab target. */
   /** started: this process started the lab's emulator (it keeps running after the run ends). */
-  lab?: { stateDir: string; mode?: 'loopback' | 'container'; started?: boolean };
+  lab?: {
+    stateDir: string;
+    mode?: 'loopback' | 'container';
+    started?: boolean;
+    /** Where the operator's connections come from as the droplets see them (for "this machine" in firewalls). */
+    operatorCidr?: string;
+  };
   /** Where the token came from (e.g. "DIGITALOCEAN_ACCESS_TOKEN"), for error messages; never the token itself. */
   tokenSource?: string;
   /** API-layer tuning; the lab sets short intervals because its droplets boot in about a second. */

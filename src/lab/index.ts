@@ -2,6 +2,7 @@
 import type { TargetInfo } from '../contract/action.js';
 import { requireLabBinaries } from './binaries.js';
 import { requireImage, requireRoot } from './container/image.js';
+import { PUBLIC_SIDE_GATEWAY } from './container/netns.js';
 import { ensureLabDaemon } from './daemon-control.js';
 import { defaultIpRange, type LabMode, labStateDir, readDaemonState, readSettings } from './state.js';
 
@@ -38,10 +39,12 @@ export async function resolveLabTarget(
         : defaultIpRange(mode),
     mode,
   });
+  // Container mode: the host's connections reach droplets from the operator-side bridge, not from loopback.
+  const operatorCidr = mode === 'container' ? `${PUBLIC_SIDE_GATEWAY}/32` : '127.0.0.1/32';
   return {
     name: 'lab',
     apiUrl: daemon.url,
     token: daemon.token,
-    lab: { stateDir, mode, started: daemon.started },
+    lab: { stateDir, mode, started: daemon.started, operatorCidr },
   };
 }

@@ -43,8 +43,9 @@ async function checkAddresses(
       const where = `firewall ${spec.name} inbound rule ${index + 1} (${rule.protocol} ${rule.ports ?? 'all'})`;
       if (target.name === 'lab') {
         if (address !== '') return address;
-        ctx.output(`${where}: no admin address given; the lab uses 127.0.0.1/32`, 'info');
-        return '127.0.0.1/32';
+        const operator = target.lab?.operatorCidr ?? '127.0.0.1/32';
+        ctx.output(`${where}: no admin address given; the lab uses ${operator}`, 'info');
+        return operator;
       }
       if (address === '') {
         throw new DoStepError(

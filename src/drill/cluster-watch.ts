@@ -128,8 +128,10 @@ function nodeViews(
 export async function takeSnapshot(
   options: ClusterWatchOptions,
   timeoutMs: number,
+  stop?: AbortSignal,
 ): Promise<ClusterSnapshot> {
-  const signal = AbortSignal.timeout(timeoutMs);
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = stop ? AbortSignal.any([timeout, stop]) : timeout;
   const sentinels = await Promise.all(options.sentinels.map((node) => sentinelView(options, node, signal)));
   const nodes = await nodesToAsk(options, sentinels, signal);
   const roles = await Promise.all(
@@ -150,19 +152,23 @@ export interface ClusterWatch {
 /** Polls until stopped; a poll never overlaps the next (a slow cluster is polled less often, not piled up). */
 export function startClusterWatch(options: ClusterWatchOptions): ClusterWatch {
   const interval = options.intervalMs ?? DEFAULT_INTERVAL_MS;
-  let stopped = false;
+  const stopping = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const poll = async () => {
-    if (stopped) return;
-    const snapshot = await takeSnapshot(options, interval);
-    if (stopped) return;
+    if (stopping.signal.aborted) return;
+    const snapshot = await takeSnapshot(options, interval, stopping.signal);
+    if (stopping.signal.aborted) {
+      // A client the stopped poll opened after stop() closed the pool: close it too.
+      options.pool.closeAll();
+      return;
+    }
     options.onSnapshot(snapshot);
     timer = setTimeout(poll, interval);
   };
   void poll();
   return {
     stop() {
-      stopped = true;
+      stopping.abort(new Error('the cluster watch stopped'));
       if (timer) clearTimeout(timer);
       options.pool.closeAll();
     },

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import type { ClusterSnapshot } from './cluster.js';
 import type { ActionBlock, Runbook, Safety, TargetName } from './runbook.js';
+import type { ActionView } from './views.js';
 
 export interface TimelineEntry {
   /** Monotonic ms on the run's axis. */
@@ -31,8 +32,8 @@ export interface ActionOutcome {
   checks?: CheckResult[];
   /** What went wrong, where, and what to do next — when ok is false. */
   error?: string;
-  /** Hint for the UI on how to render data: 'droplets', 'replication', 'sentinels', 'checks', 'table' ... */
-  view?: string;
+  /** How to show the result, with the payload that view renders (src/contract/views.ts). */
+  view?: ActionView;
 }
 
 /** Problems found while parsing a block; line is 1-based within the body (0 = the info string). */

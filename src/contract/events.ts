@@ -3,6 +3,7 @@
 import type { CheckResult, ConfirmRequest, PromptRequest } from './action.js';
 import type { ClusterSnapshot } from './cluster.js';
 import type { Safety, TargetName } from './runbook.js';
+import type { ActionView } from './views.js';
 
 export type StepStatus = 'pending' | 'running' | 'passed' | 'failed' | 'skipped';
 export type RunStatus = 'passed' | 'failed' | 'aborted';
@@ -73,8 +74,8 @@ export type EngineEventBody =
       data?: unknown;
       checks?: CheckResult[];
       error?: string;
-      /** How the result should be shown to humans: 'droplets', 'replication', 'sentinels', 'checks', ... */
-      view?: string;
+      /** How the result is shown to humans, with the payload that view renders. */
+      view?: ActionView;
       /** Paths the action published (ctx.publish), redacted; restored on --resume. */
       published?: Record<string, unknown>;
     }

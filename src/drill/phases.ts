@@ -2,30 +2,9 @@
 // long each failover phase took after the fault. Absent phases stay null: "no failover" is a finding.
 
 import type { TimelineEntry } from '../contract/action.js';
+import type { FailoverPhases } from '../contract/views.js';
 
-export interface FailoverPhases {
-  fault: { name: string; detail: string; at: number } | null;
-  /**
-   * A DigitalOcean power action's fault is timed when the API accepts it (RTOs count from there); this is
-   * how long after that the API reported the action completed, when the drill waited for it.
-   */
-  faultCompletedMs?: number | null;
-  /** ms after the fault; null when the phase was not observed. */
-  sdownMs: number | null;
-  odownMs: number | null;
-  electedLeaderMs: number | null;
-  promotedReplicaMs: number | null;
-  /** First Sentinel to announce the new master. */
-  switchMasterFirstMs: number | null;
-  /** Last Sentinel to announce it: the whole Sentinel layer agrees from here on. */
-  switchMasterAllMs: number | null;
-  probeRecoveredMs: number | null;
-  /** Probe recovery after the first +switch-master (the client's own lag). */
-  probeLagAfterSwitchMs: number | null;
-  failedOver: boolean;
-  /** A planned switchover's CLIENT PAUSE → CLIENT UNPAUSE on the old master; null for other faults. */
-  writePauseMs?: number | null;
-}
+export type { FailoverPhases };
 
 const FAULT_SOURCE = 'fault';
 /** Timeline source of "the API reports the fault's action completed" (droplets.action). */

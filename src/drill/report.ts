@@ -1,39 +1,11 @@
 // The drill part of a run report: for every probe that was stopped, what the application lived through
 // (RTO, RPO, phases, settings in force), rendered after the engine's step-by-step summary.
 import type { EngineEvent } from '../contract/events.js';
+import type { DrillData, DrillResult } from '../contract/views.js';
 import { type RunSummary, renderMarkdownReport, summarizeRun } from '../engine/report.js';
 import { failoverSequence } from './mermaid.js';
-import type { FailoverPhases } from './phases.js';
-import type { WriteSeries } from './series.js';
-import type { SettingsInForce } from './settings.js';
 
-export interface DrillResult {
-  step: string;
-  probe: string;
-  attempted: number;
-  acknowledged: number;
-  failed: number;
-  indeterminate: number;
-  lost_acknowledged: number;
-  lost_acknowledged_keys: string[];
-  unacknowledged_present: number;
-  unacknowledged_present_keys: string[];
-  unavailable_ms: number;
-  longest_gap_ms: number;
-  latency_ms: { p50: number; p99: number; max: number };
-  master_before: string | null;
-  master_after: string;
-  failed_over: boolean;
-  split_brain_writes: number;
-  phases: FailoverPhases;
-  settings: SettingsInForce;
-  client_options: Record<string, unknown>;
-  /** Writes per time bucket by outcome; absent in journals written before the series was recorded. */
-  series?: WriteSeries;
-}
-
-/** What a stopped probe's action result carries (the report adds the step and probe name). */
-export type DrillData = Omit<DrillResult, 'step' | 'probe'>;
+export type { DrillData, DrillResult };
 
 export interface TrainingEntry {
   step: string;
@@ -49,6 +21,7 @@ export interface RunReport {
   training: TrainingEntry[];
 }
 
+/** A published `probe.<name>` value (read back through the namespace, so untyped) that holds a drill's figures. */
 export function isDrillData(data: unknown): data is DrillData {
   return (
     typeof data === 'object' &&
@@ -62,9 +35,8 @@ export function isDrillData(data: unknown): data is DrillData {
 export function collectDrills(events: readonly EngineEvent[]): DrillResult[] {
   const drills: DrillResult[] = [];
   for (const event of events) {
-    if (event.type !== 'action.finished' || event.kind !== 'probe' || !isDrillData(event.data)) continue;
-    const probe = event.summary.match(/^probe (\S+):/)?.[1] ?? event.id ?? 'probe';
-    drills.push({ step: event.step, probe, ...event.data });
+    if (event.type !== 'action.finished' || event.view?.kind !== 'probe') continue;
+    drills.push({ step: event.step, probe: event.view.probe, ...event.view.result });
   }
   return drills;
 }
@@ -72,17 +44,8 @@ export function collectDrills(events: readonly EngineEvent[]): DrillResult[] {
 function collectTraining(events: readonly EngineEvent[]): TrainingEntry[] {
   const entries: TrainingEntry[] = [];
   for (const event of events) {
-    if (event.type !== 'action.finished' || event.kind !== 'prediction') continue;
-    const rows = (event.data as { rows?: unknown } | undefined)?.rows;
-    if (!Array.isArray(rows)) continue;
-    for (const row of rows as Array<Record<string, unknown>>) {
-      entries.push({
-        step: event.step,
-        what: String(row.what ?? ''),
-        predicted: String(row.predicted ?? ''),
-        measured: String(row.measured ?? ''),
-      });
-    }
+    if (event.type !== 'action.finished' || event.view?.kind !== 'prediction') continue;
+    for (const row of event.view.rows) entries.push({ step: event.step, ...row });
   }
   return entries;
 }

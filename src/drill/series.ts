@@ -1,18 +1,11 @@
 // The drill's writes as a time series (writes issued per bucket, by outcome) and the failover phases as
 // markers on the same axis: what the TUI chart, the SVG chart and the JSON report are all drawn from.
+
+import type { WriteSeries } from '../contract/views.js';
 import type { FailoverPhases } from './phases.js';
 import type { WriteRecord } from './probe-stats.js';
 
-export interface WriteSeries {
-  /** Width of one bucket (ms). */
-  bucketMs: number;
-  /** Monotonic run ms where bucket 0 starts. */
-  startAt: number;
-  /** Writes issued in each bucket, by how they ended. */
-  acknowledged: number[];
-  failed: number[];
-  indeterminate: number[];
-}
+export type { WriteSeries };
 
 export interface PhaseMarker {
   /** Short glyph for the terminal chart's marker row. */

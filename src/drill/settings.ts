@@ -1,22 +1,12 @@
 // The settings a failover's numbers depend on, read from the live cluster so the report states what was in
 // force during the drill rather than what a config file intended.
+
+import type { SettingsInForce } from '../contract/views.js';
 import type { ConnectionSettings } from '../targets/redis/connection.js';
 import type { HostPort } from './probe.js';
 import { sentinelFields, withClient } from './readback.js';
 
-export interface SettingsInForce {
-  redis_version?: string;
-  quorum?: string;
-  down_after_milliseconds?: string;
-  failover_timeout?: string;
-  parallel_syncs?: string;
-  appendonly?: string;
-  appendfsync?: string;
-  min_replicas_to_write?: string;
-  min_replicas_max_lag?: string;
-  /** What could not be read, so a gap in the report is explained. */
-  unreadable?: string[];
-}
+export type { SettingsInForce };
 
 interface Reach {
   redis: ConnectionSettings;

@@ -4,6 +4,7 @@ import type { CheckResult } from '../contract/action.js';
 import type { ClusterSnapshot } from '../contract/cluster.js';
 import type { Question, RunStatus, StepStatus } from '../contract/events.js';
 import type { Runbook, Safety, TargetName } from '../contract/runbook.js';
+import type { ActionView } from '../contract/views.js';
 import { RingBuffer } from './ring-buffer.js';
 
 /** Lines kept per action; older ones are dropped (and counted). */
@@ -35,7 +36,7 @@ export interface ActionState {
   error?: string;
   checks?: CheckResult[];
   data?: unknown;
-  view?: string;
+  view?: ActionView;
   durationMs?: number;
 }
 

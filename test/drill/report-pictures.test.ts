@@ -63,6 +63,7 @@ function journalOf(drills: DrillResult[]): string {
           summary: `probe ${probe}: done`,
           durationMs: 5,
           data,
+          view: { kind: 'probe', probe, result: data },
         },
         2,
       ),

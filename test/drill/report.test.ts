@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent, EngineEventBody } from '../../src/contract/events.js';
+import type { DrillData } from '../../src/contract/views.js';
 import { buildRunReport, renderRunReportMarkdown } from '../../src/drill/report.js';
 
 let seq = 0;
@@ -19,7 +20,7 @@ const phases = {
   failedOver: true,
 };
 
-function drillEvents(data: Record<string, unknown>): EngineEvent[] {
+function drillEvents(data: DrillData): EngineEvent[] {
   return [
     stamp(
       {
@@ -45,6 +46,7 @@ function drillEvents(data: Record<string, unknown>): EngineEvent[] {
         summary: 'probe app: 900/1000 acknowledged',
         durationMs: 5,
         data,
+        view: { kind: 'probe', probe: 'app', result: data },
       },
       5000,
     ),
@@ -53,8 +55,7 @@ function drillEvents(data: Record<string, unknown>): EngineEvent[] {
   ];
 }
 
-const probeData = {
-  running: false,
+const probeData: DrillData = {
   attempted: 1000,
   acknowledged: 900,
   failed: 95,

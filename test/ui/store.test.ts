@@ -55,7 +55,7 @@ describe('store', () => {
         ok: true,
         summary: 'ok',
         durationMs: 4,
-        view: 'checks',
+        view: { kind: 'checks' },
       }),
     );
     feed.push(stamp({ type: 'step.finished', step: 'one', status: 'passed', durationMs: 5 }));
@@ -64,7 +64,7 @@ describe('store', () => {
     expect(step?.actions[0]).toMatchObject({
       status: 'passed',
       summary: 'ok',
-      view: 'checks',
+      view: { kind: 'checks' },
       progress: undefined,
     });
     expect(selectProgress(store.getState())).toEqual({ total: 2, passed: 1, failed: 0, skipped: 0 });

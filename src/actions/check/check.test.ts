@@ -188,7 +188,7 @@ describe('check run', () => {
       summary: '2/2 checks passed',
       data: { passed: 2, failed: 0, total: 2 },
     });
-    expect(passed.view).toBe('checks');
+    expect(passed.view).toEqual({ kind: 'checks' });
 
     const failed = await check(
       'replication.link == up\n# comment\nreplication.role == master\ninfo.port < 100',

@@ -24,7 +24,7 @@ function run(spec: CheckSpec, ctx: ActionContext): Promise<ActionOutcome> {
       summary: `${total}/${total} ${noun} passed`,
       data,
       checks,
-      view: 'checks',
+      view: { kind: 'checks' },
     });
   }
   const explain = ({ line, result }: (typeof failures)[number]) =>
@@ -42,7 +42,7 @@ function run(spec: CheckSpec, ctx: ActionContext): Promise<ActionOutcome> {
     error: `${where.join('\n')}\nhint: ${next}`,
     data,
     checks,
-    view: 'checks',
+    view: { kind: 'checks' },
   });
 }
 

@@ -1,6 +1,7 @@
 // droplets.ensure / list / action / delete: what each does against the API, and the results it publishes.
 
 import type { ActionContext, ActionOutcome } from '../../contract/action.js';
+import type { DropletRow } from '../../contract/views.js';
 import { FAULT_COMPLETED_SOURCE } from '../../drill/phases.js';
 import {
   type DropletSummary,
@@ -141,7 +142,18 @@ export async function ensureDropletsOp(
     ok: true,
     summary: `${summaries.length} droplets ${state} (${result.created.length} created, ${result.adopted.length} adopted): ${addresses(summaries)}`,
     data,
-    view: 'droplets',
+    view: { kind: 'droplets', droplets: summaries.map(dropletRow) },
+  };
+}
+
+/** A droplet as the droplets view shows it. */
+function dropletRow(droplet: DropletSummary): DropletRow {
+  return {
+    name: droplet.name,
+    status: droplet.status,
+    privateIp: droplet.private_ip,
+    region: droplet.region,
+    priceHourly: droplet.price_hourly,
   };
 }
 
@@ -158,7 +170,7 @@ export async function listDropletsOp(
     ok: true,
     summary: `${summaries.length} droplets tagged ${spec.tag}${summaries.length ? `: ${addresses(summaries)}` : ''}`,
     data,
-    view: 'droplets',
+    view: { kind: 'droplets', droplets: summaries.map(dropletRow) },
   };
 }
 

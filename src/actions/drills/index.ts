@@ -54,7 +54,7 @@ export const drillsAction: ActionKind<DrillsSpec> = {
       ok: true,
       summary: `${drills.length} drills side by side: ${lost}`,
       data: { drills },
-      view: 'drills',
+      view: { kind: 'drills', drills },
     };
   },
 };

@@ -62,7 +62,7 @@ export const predictionAction: ActionKind<PredictionSpec> = {
         .map((row) => `${row.what}: predicted ${row.predicted}, measured ${row.measured}`)
         .join('; '),
       data: { rows },
-      view: 'prediction',
+      view: { kind: 'prediction', rows },
     };
   },
 };

@@ -63,7 +63,10 @@ describe('prediction', () => {
           summary: '…',
           durationMs: 1,
           data: { rows: [{ what: 'Writes failed for', predicted: '4 s', measured: '2289.2 ms' }] },
-          view: 'prediction',
+          view: {
+            kind: 'prediction',
+            rows: [{ what: 'Writes failed for', predicted: '4 s', measured: '2289.2 ms' }],
+          },
         },
         2,
       ),

@@ -259,7 +259,7 @@ async function stop(spec: ProbeSpec, ctx: ActionContext): Promise<ActionOutcome>
     ok: true,
     summary: `probe ${spec.name}: ${writes.acknowledged}/${writes.attempted} acknowledged, ${unavailable}, ${lost}`,
     data,
-    view: 'probe',
+    view: { kind: 'probe', probe: spec.name, result: data },
   };
 }
 

@@ -21,6 +21,7 @@ import {
 } from '../../targets/redis/verify-replication.js';
 import { judgeQuery } from '../check/expect.js';
 import { parseRedis, type RedisSpec, redisAttributes } from './spec.js';
+import { commandRows, replicationRows } from './view.js';
 
 export type RedisData = NodeResult;
 
@@ -53,7 +54,7 @@ async function verifyReplication(
       : `replication unhealthy: ${failed.length} of ${report.checks.length} checks failed`,
     data: report,
     checks: report.checks,
-    view: 'checks',
+    view: { kind: 'replication', nodes: replicationRows(report.nodes) },
     ...(report.ok
       ? {}
       : { error: failed.map((c) => `${c.description}: expected ${c.expected}, got ${c.actual}`).join('; ') }),
@@ -100,7 +101,7 @@ export const redisAction: ActionKind<RedisSpec> = {
         ok: !result.error,
         summary: summarize(result),
         data: result,
-        view: 'redis',
+        view: { kind: 'redis', node: result.node, commands: commandRows(result.node, result.commands) },
         ...(result.error ? { error: result.error } : {}),
       };
       return judgeQuery(outcome, spec.expectations, result.commands.find((c) => c.error)?.code, ctx);

@@ -2,6 +2,7 @@
 // or verify=health|agreement|discovery. Starts the run's Sentinel event stream so failovers are observed.
 
 import type { ActionContext, ActionKind, ActionOutcome } from '../../contract/action.js';
+import type { SentinelRow } from '../../contract/views.js';
 import { type ConnectionSettings, connectionSettings, runPool } from '../../targets/redis/connection.js';
 import { tiltError } from '../../targets/redis/errors.js';
 import {
@@ -12,7 +13,13 @@ import {
 } from '../../targets/redis/execute.js';
 import { type NodeAddress, resolveAllSentinels, resolveNode } from '../../targets/redis/inventory.js';
 import { runSentinelEvents, type SentinelEventStream } from '../../targets/redis/sentinel-events.js';
-import { type Agreement, agreementOf, surveySentinels } from '../../targets/redis/sentinel-survey.js';
+import {
+  type Agreement,
+  agreementOf,
+  flagsOf,
+  type SentinelState,
+  surveySentinels,
+} from '../../targets/redis/sentinel-survey.js';
 import { judgeQuery } from '../check/expect.js';
 import { parseSentinel, type SentinelSpec, sentinelAttributes } from './spec.js';
 import { runSwitchover, switchoverPreview } from './switchover.js';
@@ -23,6 +30,19 @@ export interface SentinelAllData {
   /** The same results keyed by Sentinel name, so checks need not know the order. */
   by_node: Record<string, NodeResult & { tilt: boolean }>;
   agreement: Agreement;
+}
+
+/** One Sentinel as the sentinels view shows it: what the survey found, CKQUORUM when the block asked it. */
+function sentinelRow(result: NodeResult, state: SentinelState | undefined): SentinelRow {
+  const ckquorum = result.commands.find((c) => /^SENTINEL\s+CKQUORUM\b/i.test(c.command));
+  const quorumOk = state?.ckquorum?.ok ?? (ckquorum && !ckquorum.skipped ? !ckquorum.error : undefined);
+  return {
+    sentinel: result.node,
+    master: state && !state.error ? state.masterAddress : null,
+    flags: flagsOf(state?.master),
+    ...(quorumOk === undefined ? {} : { quorumOk }),
+    tilt: state?.tilt ?? false,
+  };
 }
 
 /** master= attribute, else the master_name var, else Sentinel's customary "mymaster". */
@@ -86,7 +106,7 @@ async function runCommands(
       ok: !error,
       summary: `${result.node}: ${result.commands.length} command${result.commands.length === 1 ? '' : 's'}${error ? ', failed' : ''}${tilt ? ' (TILT)' : ''}`,
       data: { ...result, tilt },
-      view: 'sentinels',
+      view: { kind: 'sentinels', sentinels: [sentinelRow(result, survey[0])] },
       ...(error ? { error } : {}),
     };
     return { outcome, errorCode };
@@ -107,7 +127,7 @@ async function runCommands(
     ok: !error,
     summary: `${sentinels.length} Sentinels: ${view}${agreement.tilt.length ? `; TILT on ${agreement.tilt.join(', ')}` : ''}${error ? `; ${failed.length} failed` : ''}`,
     data,
-    view: 'sentinels',
+    view: { kind: 'sentinels', sentinels: results.map((r, i) => sentinelRow(r, survey[i])) },
     ...(error ? { error } : {}),
   };
   return { outcome, errorCode };

@@ -26,7 +26,7 @@ function outcome(title: string, checks: CheckResult[], data: unknown, okSummary:
     summary: ok ? okSummary : `${title}: ${failed.length} of ${checks.length} checks failed`,
     data,
     checks,
-    view: 'checks',
+    view: { kind: 'checks' },
     ...(ok
       ? {}
       : { error: failed.map((c) => `${c.description}: expected ${c.expected}, got ${c.actual}`).join('; ') }),

@@ -139,7 +139,10 @@ export async function waitForEvent(
       ok: true,
       summary: `${spec.event} ${data.to ? `→ ${data.to} ` : ''}${(data.afterMs / 1000).toFixed(2)} s after the ${spec.since ?? 'fault'}${who}${data.via === 'poll' ? ' (by polling)' : ''}`,
       data,
-      view: 'timeline',
+      view: {
+        kind: 'timeline',
+        entries: [{ afterMs: data.afterMs, event: spec.event, detail: data.detail, seenBy: data.seenBy }],
+      },
     };
   } catch (error) {
     if (ctx.signal.aborted) throw error;

@@ -2,7 +2,7 @@
 // writes lost, latency, master before → after) and the drill's timeline chart with the failover phases.
 import { Box, Text } from 'ink';
 import { type ReactNode, useContext } from 'react';
-import type { DrillData } from '../../drill/report.js';
+import type { DrillData } from '../../contract/views.js';
 import { humanMs, phaseMarkers } from '../../drill/series.js';
 import { ThemeContext, useTone } from '../theme.js';
 import { drillChartLines } from './drill-chart.js';

@@ -1,15 +1,11 @@
 // The review step's comparison: one row per drill (RTO, unavailability, acknowledged writes lost, what the
 // old master acknowledged after the fault, p99 latency), then each drill's timeline chart, smaller.
 import { Box, Text } from 'ink';
-import type { DrillResult } from '../../drill/report.js';
+import type { DrillResult } from '../../contract/views.js';
 import { humanMs } from '../../drill/series.js';
 import { useTone } from '../theme.js';
 import { DrillChart } from './DrillResultsView.js';
 import { type Cell, Table } from './Table.js';
-
-export function isDrillList(data: unknown): data is { drills: DrillResult[] } {
-  return typeof data === 'object' && data !== null && Array.isArray((data as { drills?: unknown }).drills);
-}
 
 export function DrillsCompareView({ drills, width }: { drills: DrillResult[]; width: number }) {
   const tone = useTone();

@@ -1,41 +1,26 @@
-// INFO replication highlights per node: role, link status, offsets, lag.
-import { isRecord, pick, type Row, rowsOf, text } from './fields.js';
-import { KeyValueView } from './KeyValueView.js';
+// Replication per node: role, link status (or replicas on a master), offset, lag behind the master.
+import type { ReplicationRow } from '../../contract/views.js';
 import { type Cell, Table } from './Table.js';
 
-function nodesOf(data: unknown): Row[] {
-  if (isRecord(data) && pick(data, 'role') !== undefined) return [data];
-  return rowsOf(data, ['nodes', 'replication', 'servers'], 'node').filter(
-    (r) => pick(r, 'role') !== undefined,
-  );
+const dash = (value: number | string | undefined): string => (value === undefined ? '—' : String(value));
+
+function linkCell(row: ReplicationRow): Cell {
+  if (row.error) return { text: row.error, tone: 'error' };
+  if (row.role === 'master') return { text: `${row.replicas ?? 0} replicas` };
+  if (row.link === undefined) return { text: '—' };
+  return { text: row.link, tone: row.link === 'up' ? 'ok' : 'error' };
 }
 
-function linkCell(row: Row): Cell {
-  // INFO replication says master_link_status up/down; a ROLE reply says the replica's state (connected …).
-  const state = pick(row, 'state');
-  const link =
-    pick(row, 'master_link_status', 'link', 'linkStatus', 'link_status') ??
-    (state === undefined ? undefined : state === 'connected' ? 'up' : state);
-  if (link === undefined) {
-    const replicas = pick(row, 'connected_slaves', 'replicas');
-    const count = Array.isArray(replicas) ? replicas.length : replicas;
-    return { text: pick(row, 'role') === 'master' ? `${text(count, '0')} replicas` : '—' };
-  }
-  return { text: text(link), tone: link === 'up' ? 'ok' : 'error' };
-}
-
-export function ReplicationView({ data }: { data: unknown }) {
-  const rows = nodesOf(data);
-  if (rows.length === 0) return <KeyValueView data={data} />;
+export function ReplicationView({ nodes }: { nodes: readonly ReplicationRow[] }) {
   return (
     <Table
       headers={['node', 'role', 'link', 'offset', 'lag']}
-      rows={rows.map((r) => [
-        text(pick(r, 'node', 'name', 'address', 'host')),
-        { text: text(pick(r, 'role')), tone: pick(r, 'role') === 'master' ? 'ok' : undefined },
+      rows={nodes.map((r) => [
+        r.node,
+        { text: r.role, tone: r.role === 'master' ? 'ok' : undefined },
         linkCell(r),
-        text(pick(r, 'master_repl_offset', 'offset', 'slave_repl_offset', 'replOffset')),
-        text(pick(r, 'lag', 'lagBytes', 'lag_bytes', 'master_last_io_seconds_ago')),
+        dash(r.offset),
+        dash(r.lag),
       ])}
     />
   );

@@ -1,69 +1,48 @@
-// Picks how to show a finished action's result from its `view` hint; unknown views get a key/value table.
+// Shows a finished action's result by its typed view (src/contract/views.ts), then its checks and error.
 import { Box } from 'ink';
-import { isDrillData } from '../../drill/report.js';
+import type { ActionView } from '../../contract/views.js';
 import type { ActionState } from '../../store/state.js';
 import { useTerminalSize } from '../hooks.js';
 import { resultWidth } from '../layout.js';
 import { ChecksView } from './ChecksView.js';
 import { DrillResultsView } from './DrillResultsView.js';
-import { DrillsCompareView, isDrillList } from './DrillsCompareView.js';
+import { DrillsCompareView } from './DrillsCompareView.js';
 import { DropletsView } from './DropletsView.js';
 import { ErrorView } from './ErrorView.js';
-import { KeyValueView } from './KeyValueView.js';
 import { PredictionView } from './PredictionView.js';
 import { RedisView } from './RedisView.js';
 import { ReplicationView } from './ReplicationView.js';
 import { SentinelsView } from './SentinelsView.js';
+import { TimelineView } from './TimelineView.js';
 
-function ProbeResult({ data }: { data: unknown }) {
+function ViewOf({ view }: { view: ActionView }) {
   const { columns } = useTerminalSize();
-  // A probe that was started (or never settled) has no results card yet: its figures as key/values.
-  return isDrillData(data) ? (
-    <DrillResultsView data={data} width={resultWidth(columns)} />
-  ) : (
-    <KeyValueView data={data} />
-  );
-}
-
-function DrillsResult({ data }: { data: unknown }) {
-  const { columns } = useTerminalSize();
-  return isDrillList(data) ? (
-    <DrillsCompareView drills={data.drills} width={resultWidth(columns)} />
-  ) : (
-    <KeyValueView data={data} />
-  );
-}
-
-function ResultData({ view, data }: { view?: string; data: unknown }) {
-  switch (view) {
+  switch (view.kind) {
     case 'probe':
-      return <ProbeResult data={data} />;
-    case 'drills':
-      return <DrillsResult data={data} />;
-    case 'prediction':
-      return <PredictionView data={data} />;
+      return <DrillResultsView data={view.result} width={resultWidth(columns)} />;
     case 'droplets':
-      return <DropletsView data={data} />;
+      return <DropletsView droplets={view.droplets} />;
     case 'replication':
-      return <ReplicationView data={data} />;
+      return <ReplicationView nodes={view.nodes} />;
     case 'sentinels':
-      return <SentinelsView data={data} />;
+      return <SentinelsView sentinels={view.sentinels} />;
     case 'redis':
-      return <RedisView data={data} />;
+      return <RedisView commands={view.commands} />;
+    case 'timeline':
+      return <TimelineView entries={view.entries} />;
+    case 'drills':
+      return <DrillsCompareView drills={view.drills} width={resultWidth(columns)} />;
+    case 'prediction':
+      return <PredictionView rows={view.rows} />;
     case 'checks':
-    case 'none':
-    case 'text':
       return null;
-    default:
-      return view === undefined ? null : <KeyValueView data={data} />;
   }
 }
 
 export function ResultView({ action }: { action: ActionState }) {
-  const hasData = action.data !== undefined && action.data !== null;
   return (
     <Box flexDirection="column">
-      {hasData ? <ResultData view={action.view} data={action.data} /> : null}
+      {action.view ? <ViewOf view={action.view} /> : null}
       {action.checks && action.checks.length > 0 ? <ChecksView checks={action.checks} /> : null}
       {action.error ? <ErrorView error={action.error} /> : null}
     </Box>

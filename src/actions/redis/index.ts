@@ -97,7 +97,7 @@ export const redisAction: ActionKind<RedisSpec> = {
       }
       const node = resolveNode(spec.attrs.node ?? '', ctx);
       const result = await runCommandLines(node, settings, spec.commands, ctx, 'redis');
-      const outcome = {
+      const outcome: ActionOutcome = {
         ok: !result.error,
         summary: summarize(result),
         data: result,

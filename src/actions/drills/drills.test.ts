@@ -26,7 +26,7 @@ describe('drills', () => {
     const outcome = await drillsAction.run(spec as never, t.ctx);
     expect(outcome).toMatchObject({
       ok: true,
-      view: 'drills',
+      view: { kind: 'drills' },
       summary: '2 drills side by side: crash 0 lost, forced 103 lost',
     });
     const data = outcome.data as { drills: DrillResult[] };

@@ -25,7 +25,7 @@ describe('prediction', () => {
     const outcome = await predictionAction.run(spec as never, t.ctx);
     expect(outcome).toMatchObject({
       ok: true,
-      view: 'prediction',
+      view: { kind: 'prediction' },
       data: {
         rows: [
           { what: 'Writes failed for', predicted: '4 s', measured: '2289.2 ms' },

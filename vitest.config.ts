@@ -17,6 +17,7 @@ const integration = [
   'test/monitoring/**/*.test.{ts,tsx}',
   'test/drill/**/*.test.ts',
   'test/redis/**/*.test.ts',
+  'test/digitalocean/dr-runbook-emulator.test.ts',
   'src/lab/monitoring/monitoring.test.ts',
   'src/lab/network/**/*.test.{ts,tsx}',
 ];

@@ -18,7 +18,7 @@ import {
 } from '../../targets/redis/inventory.js';
 import { addressesNamed, surveySentinels } from '../../targets/redis/sentinel-survey.js';
 import { watchCluster } from './cluster.js';
-import { type ProbeSpec, parseProbe, probeAttributes } from './spec.js';
+import { type ProbeSpec, parseProbe, probeAttributes, withMasterName } from './spec.js';
 
 interface RunningProbe {
   probe: Probe;
@@ -275,7 +275,8 @@ export const probeAction: ActionKind<ProbeSpec> = {
   async confirmation(spec) {
     return { typeToConfirm: spec.name };
   },
-  preview(spec, ctx) {
+  preview(written, ctx) {
+    const spec = withMasterName(written, ctx.vars);
     const sentinels = (() => {
       try {
         return sentinelsFor(spec, ctx)
@@ -291,5 +292,8 @@ export const probeAction: ActionKind<ProbeSpec> = {
         ]
       : [`probe ${spec.name}: stop, wait for one settled master, read back every acknowledged key`];
   },
-  run: (spec, ctx) => (spec.verb === 'start' ? start(spec, ctx) : stop(spec, ctx)),
+  run: (written, ctx) => {
+    const spec = withMasterName(written, ctx.vars);
+    return spec.verb === 'start' ? start(spec, ctx) : stop(spec, ctx);
+  },
 };

@@ -7,6 +7,7 @@ export interface ProbeSpec {
   verb: 'start' | 'stop';
   name: string;
   ratePerSecond: number;
+  /** master= as written; empty when absent (then the master_name var, else "mymaster": withMasterName). */
   masterName: string;
   /** Var holding the Redis password. */
   passwordVar: string;
@@ -71,11 +72,16 @@ export function parseProbe(
     verb,
     name: input.attrs.name ?? '',
     ratePerSecond: rate,
-    masterName: input.attrs.master ?? 'mymaster',
+    masterName: input.attrs.master ?? '',
     passwordVar: input.attrs.password ?? 'redis_password',
     sentinelPasswordVar: input.attrs['sentinel-password'] ?? 'sentinel_password',
     sentinels: input.attrs.sentinels,
     writeTimeoutMs,
     settleMs,
   };
+}
+
+/** The spec with the master name in force: master=, else the runbook's master_name var, else "mymaster". */
+export function withMasterName(spec: ProbeSpec, vars: Readonly<Record<string, string>>): ProbeSpec {
+  return { ...spec, masterName: spec.masterName || vars.master_name || 'mymaster' };
 }

@@ -20,6 +20,36 @@ export function formatCheck(check: CheckResult): string {
   return `${check.ok ? '✓' : '✗'} ${check.description}${where}: ${verdict}`;
 }
 
+/**
+ * Control characters in values (a carriage return, an ANSI escape, a newline in an answer, a bidi override)
+ * could rewrite or forge lines on the operator's terminal — a fake "✓ … passed". Every string of the event
+ * is shown with them escaped (\x1b, \r, \u202e); newlines become ⏎, except in an error, whose further lines
+ * the reporter indents under it.
+ */
+const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+export function escapeControlText(text: string, keepNewlines = false): string {
+  const flat = keepNewlines ? text : text.replace(/\r?\n/g, '⏎');
+  return flat.replace(CONTROL, (char) => {
+    if (char === '\t') return char;
+    if (char === '\n') return keepNewlines ? char : '⏎';
+    const code = char.charCodeAt(0);
+    if (char === '\r') return '\\r';
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`;
+  });
+}
+
+function escapeControls<T>(value: T, key = ''): T {
+  if (typeof value === 'string') return escapeControlText(value, key === 'error') as T;
+  if (Array.isArray(value)) return value.map((item) => escapeControls(item)) as T;
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [name, item] of Object.entries(value)) out[name] = escapeControls(item, name);
+    return out as T;
+  }
+  return value;
+}
+
 /** Returns a subscriber that turns each event into zero or more lines for write(). */
 export function createPlainReporter(write: (line: string) => void): (event: EngineEvent) => void {
   const steps = new Map<string, { number: number; title: string; safety: string }>();
@@ -30,7 +60,8 @@ export function createPlainReporter(write: (line: string) => void): (event: Engi
     return step ? `[${step.number}/${total}] ${step.title}` : id;
   };
 
-  return (event) => {
+  return (raw) => {
+    const event = escapeControls(raw);
     switch (event.type) {
       case 'run.started': {
         total = event.steps.length;

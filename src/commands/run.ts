@@ -4,6 +4,13 @@ import type { EngineEvent, RunStatus } from '../contract/events.js';
 import type { TargetName } from '../contract/runbook.js';
 import type { Engine } from '../engine/engine.js';
 import { EXIT, HELP, parseCommandArgs, parseVarFlags, UsageError } from './args.js';
+import {
+  abortReason,
+  exitCodeFor,
+  TERMINATING_SIGNALS,
+  type TerminatingSignal,
+  watchSignals,
+} from './signals.js';
 import { isTargetName, TARGETS } from './targets.js';
 import { readVarFile } from './var-file.js';
 
@@ -135,15 +142,23 @@ export async function runRunCommand(argv: string[]): Promise<number> {
     // No interaction: the engine holds each question as its state and the TUI's dialogs answer it.
     const ui = await import('../ui/run-tui.js');
     const engine = await createEngine();
-    const status = await ui.runTui({ engine, runbook, dryRun, targetName });
-    process.stderr.write(await afterRunNote(engine));
-    const { startedLabEmulator } = await import('./targets.js');
-    if (startedLabEmulator()) {
-      process.stderr.write(
-        'the lab emulator this run started is still running, with its droplets; stop it with: drillbook lab down\n',
-      );
+    const signals = watchSignals();
+    try {
+      const status = await ui.runTui({ engine, runbook, dryRun, targetName });
+      process.stderr.write(await afterRunNote(engine));
+      const { startedLabEmulator } = await import('./targets.js');
+      if (startedLabEmulator()) {
+        process.stderr.write(
+          'the lab emulator this run started is still running, with its droplets; stop it with: drillbook lab down
+',
+        );
+      }
+      const signal = signals.received();
+      // Ctrl-C in the TUI is a key, not a signal; SIGTERM/SIGHUP end it with their own codes.
+      return signal && status !== 'passed' ? exitCodeFor(signal) : EXIT_FOR[status];
+    } finally {
+      signals.stop();
     }
-    return EXIT_FOR[status];
   }
   const { headlessInteraction } = await import('./headless.js');
   const engine = await createEngine(headlessInteraction({ yes: values.yes ?? false }));
@@ -197,38 +212,50 @@ async function drive(
       // Variables that cannot be resolved (missing, unanswerable prompt): nothing ran.
       process.stderr.write(`drillbook: ${error instanceof Error ? error.message : String(error)}\n`);
       await engine.finish();
-      return interrupts.pressed() ? EXIT.aborted : EXIT.usage;
+      return interrupts.code() ?? EXIT.usage;
     }
     await engine.runAll(selection);
     const status = await engine.finish();
     const note = await afterRunNote(engine);
     if (mode === 'json') process.stderr.write(note);
     else process.stdout.write(note);
-    return EXIT_FOR[status];
+    return status === 'aborted' ? (interrupts.code() ?? EXIT_FOR[status]) : EXIT_FOR[status];
   } finally {
     interrupts.stop();
   }
 }
 
-/** First Ctrl-C aborts the running step; the second closes everything and quits. */
-function handleInterrupts(engine: Engine, mode: OutputMode): { stop(): void; pressed(): boolean } {
+/**
+ * First Ctrl-C aborts the running step; the second closes everything and quits. SIGTERM and SIGHUP abort
+ * the step the same way, naming the signal, and the run then ends (report written) with 128+n.
+ */
+function handleInterrupts(
+  engine: Engine,
+  mode: OutputMode,
+): { stop(): void; pressed(): boolean; code(): number | undefined } {
   let presses = 0;
-  const onInterrupt = () => {
+  const signals = watchSignals();
+  const onInterrupt = (signal: TerminatingSignal) => {
     presses++;
     if (presses === 1) {
-      if (mode !== 'json') process.stderr.write('\naborting the running step (Ctrl-C again to quit)\n');
-      engine.abort();
+      if (mode !== 'json' && signal === 'SIGINT')
+        process.stderr.write('\naborting the running step (Ctrl-C again to quit)\n');
+      engine.abort(abortReason(signal));
       return;
     }
-    void engine.finish().finally(() => process.exit(EXIT.aborted));
+    void engine.finish().finally(() => process.exit(exitCodeFor(signals.received() ?? signal)));
   };
-  process.on('SIGINT', onInterrupt);
-  process.on('SIGTERM', onInterrupt);
+  const listeners = TERMINATING_SIGNALS.map((signal) => [signal, () => onInterrupt(signal)] as const);
+  for (const [signal, listener] of listeners) process.on(signal, listener);
   return {
     stop() {
-      process.off('SIGINT', onInterrupt);
-      process.off('SIGTERM', onInterrupt);
+      for (const [signal, listener] of listeners) process.off(signal, listener);
+      signals.stop();
     },
     pressed: () => presses > 0,
+    code: () => {
+      const signal = signals.received();
+      return signal && exitCodeFor(signal);
+    },
   };
 }

@@ -45,7 +45,11 @@ export async function runTui(options: RunTuiOptions): Promise<RunStatus> {
   const unsubscribe = engine.subscribe(feed.push);
   const terminal = takeTerminal(stdout, stdin);
 
-  const onSignal = () => requestExit(store, true);
+  // SIGTERM/SIGHUP stop the running step's process group now (not after it finishes), naming the signal.
+  const onSignal = (signal: NodeJS.Signals) => {
+    engine.abort(`terminated by ${signal}`);
+    requestExit(store, true);
+  };
   const onInterrupt = () => commands.interrupt();
   const onFatal = (error: unknown) => {
     terminal.restore();

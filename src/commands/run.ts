@@ -149,8 +149,7 @@ export async function runRunCommand(argv: string[]): Promise<number> {
       const { startedLabEmulator } = await import('./targets.js');
       if (startedLabEmulator()) {
         process.stderr.write(
-          'the lab emulator this run started is still running, with its droplets; stop it with: drillbook lab down
-',
+          'the lab emulator this run started is still running, with its droplets; stop it with: drillbook lab down\n',
         );
       }
       const signal = signals.received();

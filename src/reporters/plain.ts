@@ -26,6 +26,7 @@ export function formatCheck(check: CheckResult): string {
  * is shown with them escaped (\x1b, \r, \u202e); newlines become ⏎, except in an error, whose further lines
  * the reporter indents under it.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 export function escapeControlText(text: string, keepNewlines = false): string {

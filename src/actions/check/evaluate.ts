@@ -3,6 +3,7 @@
 
 import type { CheckResult } from '../../contract/action.js';
 import { formatValue, TemplateError } from '../../runbook/template.js';
+import { boundedTest, RegexTimeoutError } from './bounded-regex.js';
 import type { CheckLine, Operator } from './parse.js';
 import { followTarget, isPlain } from './target.js';
 import { isNumeric, type Operand, operandReferences, renderOperandText } from './values.js';
@@ -103,7 +104,12 @@ function order(operator: Operator, actual: unknown, expected: unknown): Verdict 
 function matches(actual: unknown, source: string, flags: string): Verdict {
   if (actual === null || isStructured(actual))
     return { ok: false, actualNote: `${typeName(actual)}, not text` };
-  return { ok: new RegExp(source, flags).test(formatValue(actual)) };
+  try {
+    return { ok: boundedTest(new RegExp(source, flags), formatValue(actual)) };
+  } catch (error) {
+    if (!(error instanceof RegexTimeoutError)) throw error;
+    return { ok: false, expectedNote: error.message };
+  }
 }
 
 function contains(actual: unknown, expected: unknown): Verdict {
@@ -192,7 +198,9 @@ export function evaluateLine(line: CheckLine, context: EvaluationContext): Check
   let verdict: Verdict;
   if (expected.kind === 'regex') {
     verdict = matches(actual.value, expected.source, expected.flags);
-    if (operator === '!matches' && !verdict.actualNote) verdict = { ok: !verdict.ok };
+    // A pattern that timed out decided nothing: it fails either way.
+    if (operator === '!matches' && !verdict.actualNote && !verdict.expectedNote)
+      verdict = { ok: !verdict.ok };
   } else if (expected.kind === 'list')
     verdict = { ok: values.some((value) => equal(actual.value, value).ok) };
   else if (operator === '==') verdict = equal(actual.value, values[0]);

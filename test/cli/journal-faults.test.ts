@@ -64,7 +64,7 @@ describe('journal faults', () => {
       '--journal',
       journal,
     ]);
-    expect(run.stdout).toContain(`(again any time: drillbook report ${journal})`);
+    expect(run.stdout).toContain(`any time: drillbook report ${journal})`);
     const report = await runCli(['report', journal]);
     expect(report.code).toBe(0);
   });

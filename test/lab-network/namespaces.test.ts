@@ -177,6 +177,30 @@ describe('partitions', () => {
   });
 });
 
+describe('a namespace that does not exist yet', () => {
+  it('fails naming it, and applies once it exists', async () => {
+    const later = `${vpc.namespace.replace(/-vpc$/, '')}-later`;
+    const early = new NftLabNetwork({
+      namespace: later,
+      addressesOf: (droplet) => [droplet.privateIp],
+      privateDevice: (droplet) => `v${droplet.id}`,
+    });
+    early.syncFirewalls(state([replicaLink]));
+    await expect(early.settled()).rejects.toThrow(new RegExp(`namespace ${later}`));
+    execFileSync('ip', ['netns', 'add', later]);
+    try {
+      early.syncFirewalls(state([withoutRedisPort]));
+      await early.settled();
+      const tables = execFileSync('ip', ['netns', 'exec', later, 'nft', 'list', 'tables'], {
+        encoding: 'utf8',
+      });
+      expect(tables).toContain('drillbook_firewall');
+    } finally {
+      execFileSync('ip', ['netns', 'del', later]);
+    }
+  });
+});
+
 describe('delay and loss', () => {
   it('fail naming the missing sch_netem instead of doing nothing', async () => {
     const attempt = network.impair(a, { delayMs: 100 });

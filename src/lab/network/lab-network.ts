@@ -69,7 +69,11 @@ export class NftLabNetwork implements LabNetwork {
 
   private enqueue(job: () => Promise<void>): Promise<void> {
     const run = this.queue.then(async () => {
-      this.prepared ??= enableBridgeFiltering(this.options.namespace);
+      // Prepared once; a failure (e.g. the namespace not created yet) is tried again by the next job.
+      this.prepared ??= enableBridgeFiltering(this.options.namespace).catch((error: Error) => {
+        this.prepared = undefined;
+        throw error;
+      });
       await this.prepared;
       await job();
     });

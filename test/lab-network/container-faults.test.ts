@@ -1,0 +1,170 @@
+// The Cloud Firewall and a partition on real containers (`lab up --mode container`: systemd-nspawn machines
+// booted by real cloud-init): a firewall without the 6379 rule breaks the replica's link, and a partition of
+// the master from the rest makes the Sentinels fail over while the isolated master still takes writes from
+// its own side. Every probe runs inside a droplet's own namespace (its view of the VPC), never from the host.
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { createApiClient } from 'dots-wrapper';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labAction } from '../../src/actions/lab/index.js';
+import { createTestContext, parsedAction } from '../../src/actions/test-context.js';
+import { dropletNamespace, labKey } from '../../src/lab/container/netns.js';
+import { labDown } from '../../src/lab/lab-down.js';
+import { bundleLabCli } from '../lab/cli-bundle.js';
+import { labStateDir } from '../lab/helpers.js';
+
+const execFileAsync = promisify(execFile);
+const PASSWORD = 'lab-network-container-password-42';
+const MASTER = '10.10.0.10';
+const REPLICA = '10.10.0.11';
+let state: { dir: string; remove: () => Promise<void> };
+let labDir: string;
+let key: string;
+let cli: string;
+const ids = new Map<string, number>();
+
+async function lab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, [cli, 'lab', ...args], {
+      env: {
+        ...process.env,
+        XDG_STATE_HOME: state.dir,
+        REDIS_PASSWORD: PASSWORD,
+        DRILLBOOK_LAB_DAEMON_ENTRY: cli,
+      },
+      timeout: 300_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+async function daemon(): Promise<{ url: string; token: string }> {
+  return JSON.parse(await readFile(path.join(labDir, 'daemon.json'), 'utf8'));
+}
+
+/** A command inside a droplet's namespace: its own view of the VPC. */
+async function inDroplet(name: string, command: string[]): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout, stderr } = await execFileAsync('ip', [
+      'netns',
+      'exec',
+      dropletNamespace(key, ids.get(name) as number),
+      ...command,
+    ]);
+    return { code: 0, output: stdout + stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, output: (failed.stdout ?? '') + (failed.stderr ?? '') };
+  }
+}
+
+const redisCli = (name: string, host: string, port: number, ...args: string[]) =>
+  inDroplet(name, [
+    'timeout',
+    '3',
+    'redis-cli',
+    '--no-auth-warning',
+    '-h',
+    host,
+    '-p',
+    String(port),
+    ...args,
+  ]);
+
+async function until(what: string, check: () => Promise<boolean>, withinMs: number): Promise<void> {
+  const deadline = Date.now() + withinMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await sleep(250);
+  }
+  throw new Error(`${what}: not within ${withinMs / 1000} s`);
+}
+
+const linkStatus = async () =>
+  /master_link_status:(\w+)/.exec(
+    (await redisCli('redis-2', REPLICA, 6379, '-a', PASSWORD, 'info', 'replication')).output,
+  )?.[1];
+
+beforeAll(async () => {
+  if (process.getuid?.() !== 0) throw new Error('the container lab needs root (systemd-nspawn, namespaces)');
+  state = labStateDir('drillbook-lab-network-');
+  labDir = path.join(state.dir, 'drillbook', 'lab');
+  key = labKey(labDir);
+  cli = await bundleLabCli('lab-network-container');
+  const up = await lab('up', '--mode', 'container', '--replicas', '1', '--json');
+  expect(up.code, up.stderr).toBe(0);
+  for (const droplet of JSON.parse(up.stdout).droplets as { name: string; id: number }[])
+    ids.set(droplet.name, droplet.id);
+}, 330_000);
+
+afterAll(async () => {
+  if (labDir) await labDown(labDir).catch(() => undefined);
+  await state?.remove();
+}, 60_000);
+
+describe('container lab network', () => {
+  it('a firewall without the 6379 rule breaks the replica link; deleting it restores the link', async () => {
+    expect(await linkStatus()).toBe('up');
+    const client = createApiClient({ endpoint: (await daemon()).url, token: (await daemon()).token });
+    const { data } = await client.firewall.createFirewall({
+      name: 'redis-no-6379',
+      tags: ['redis'],
+      droplet_ids: [],
+      inbound_rules: [
+        { protocol: 'tcp', ports: '22', sources: { addresses: ['0.0.0.0/0'] } },
+        { protocol: 'tcp', ports: '26379', sources: { addresses: ['0.0.0.0/0'] } },
+      ],
+      outbound_rules: [{ protocol: 'tcp', ports: 'all', destinations: { addresses: ['0.0.0.0/0'] } }],
+    } as never);
+    // A new connection from the replica to the master is dropped: a timeout, not a refusal.
+    const direct = await redisCli('redis-2', MASTER, 6379, '-a', PASSWORD, 'ping');
+    expect(direct.code).toBe(124);
+    // The replica's own link: cut it (locally, inside the replica) and it cannot come back.
+    await redisCli('redis-2', REPLICA, 6379, '-a', PASSWORD, 'client', 'kill', 'type', 'master');
+    await sleep(3000);
+    expect(await linkStatus()).toBe('down');
+    await client.firewall.deleteFirewall({ firewall_id: data.firewall.id as string });
+    await until('the replica link is up again', async () => (await linkStatus()) === 'up', 30_000);
+  }, 60_000);
+
+  it('a partition of the master from the rest fails over while the isolated master still takes writes', async () => {
+    const { url, token } = await daemon();
+    const run = async (attrs: Record<string, string>) => {
+      const { spec, action } = parsedAction(labAction, { attrs });
+      const t = createTestContext({ action, target: { name: 'lab', apiUrl: url, token } });
+      return { outcome: await labAction.run(spec, t.ctx), timeline: t.timeline };
+    };
+    const cut = await run({
+      op: 'partition',
+      name: 'split',
+      from: 'redis-1',
+      to: 'redis-2,sentinel-1,sentinel-2,sentinel-3',
+    });
+    expect(cut.outcome.ok, cut.outcome.error).toBe(true);
+    expect(cut.timeline[0]).toMatchObject({ source: 'fault', name: 'partition' });
+    const named = async () =>
+      (await redisCli('sentinel-1', '10.10.0.20', 26379, 'sentinel', 'get-master-addr-by-name', 'mymaster'))
+        .output;
+    await until('the Sentinels promote the replica', async () => (await named()).includes(REPLICA), 60_000);
+    // The old master, alone on its side, still believes it is master and accepts a write from there.
+    const write = await redisCli('redis-1', MASTER, 6379, '-a', PASSWORD, 'set', 'drillbook:isolated', 'yes');
+    expect(write.output.trim()).toBe('OK');
+    const healed = await run({ op: 'heal', name: 'split' });
+    expect(healed.outcome.ok, healed.outcome.error).toBe(true);
+    // Once healed, the Sentinels turn the old master into a replica of the new one.
+    await until(
+      'the old master rejoins as a replica',
+      async () =>
+        /role:slave/.test(
+          (await redisCli('redis-1', MASTER, 6379, '-a', PASSWORD, 'info', 'replication')).output,
+        ),
+      60_000,
+    );
+  }, 150_000);
+});

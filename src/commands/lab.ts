@@ -197,7 +197,8 @@ export async function runLabCommand(argv: string[]): Promise<number> {
     const message = (error as Error).message;
     if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: message })}\n`);
     process.stderr.write(`drillbook lab ${command}: ${message}\n`);
-    return error instanceof UsageError ? EXIT.usage : EXIT.failed;
+    // Unusable flag values (--replicas 0, a bad --ip-range) are usage errors, as the README promises.
+    return error instanceof UsageError || error instanceof lab.LabSettingsError ? EXIT.usage : EXIT.failed;
   }
 }
 

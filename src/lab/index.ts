@@ -12,6 +12,7 @@ export { formatLabStatus, type LabStatus, labStatus } from './lab-status.js';
 export { type LabUpOptions, type LabUpResult, labUp } from './lab-up.js';
 export { labStateDir } from './state.js';
 export { LabSupervisor } from './supervisor.js';
+export { LabSettingsError } from './topology.js';
 
 /**
  * Starts the lab's emulator daemon, or reuses the running one, without provisioning anything: a runbook

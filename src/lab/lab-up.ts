@@ -1,5 +1,6 @@
 // `drillbook lab up`: the lab daemon running, the article's cluster provisioned through its API, and the
 // cluster healthy (CKQUORUM OK everywhere, every Sentinel seeing the others, replica links up).
+import { rm } from 'node:fs/promises';
 import { ensureLabBinaries } from './binaries.js';
 import { LabConsole } from './container/console.js';
 import { ensureImage, requireRoot } from './container/image.js';
@@ -7,6 +8,7 @@ import { conflictingHostRoutes } from './container/network.js';
 import { containerLabFiles } from './container/state.js';
 import { ensureLabDaemon } from './daemon-control.js';
 import { type ClusterHealth, setSentinelTiming, waitForHealthy } from './health.js';
+import { labDown } from './lab-down.js';
 import { direct, type ProvisionedDroplet, provisionLab, type Reach } from './provision.js';
 import {
   defaultIpRange,
@@ -19,7 +21,7 @@ import {
   writeSecretJson,
 } from './state.js';
 import { LabSupervisor } from './supervisor.js';
-import { checkReplicas, rangeBase } from './topology.js';
+import { checkReplicas, LabSettingsError, rangeBase } from './topology.js';
 
 export const DEFAULT_DOWN_AFTER_MS = 5_000;
 const HEALTH_TIMEOUT_MS = 90_000;
@@ -81,7 +83,7 @@ function resolveSettings(options: LabUpOptions, previous: LabSettings | undefine
   checkReplicas(replicas);
   const downAfterMs = options.downAfterMs ?? previous?.downAfterMs ?? DEFAULT_DOWN_AFTER_MS;
   if (!Number.isInteger(downAfterMs) || downAfterMs < 100) {
-    throw new Error('--down-after must be a whole number of milliseconds, at least 100');
+    throw new LabSettingsError('--down-after must be a whole number of milliseconds, at least 100');
   }
   return {
     mode,
@@ -131,6 +133,13 @@ export async function labUp(options: LabUpOptions): Promise<LabUpResult> {
     mode === 'container' ? new LabConsole(containerLabFiles(options.stateDir).relaySocket) : undefined;
   try {
     return await provisionAndCheck(options, settings, previous, daemon, started, labConsole);
+  } catch (error) {
+    // A lab this call began must not outlive its failure: no emulator left running, no settings kept.
+    if (!previous) {
+      await labDown(options.stateDir).catch(() => undefined);
+      await rm(settingsFile(options.stateDir), { force: true });
+    }
+    throw error;
   } finally {
     await labConsole?.close();
   }

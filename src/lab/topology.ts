@@ -22,6 +22,14 @@ export interface PlannedDroplet {
 }
 
 /** The first three octets of the lab's range: loopback (127.A.B.0) or, in container mode, private. */
+/** A lab setting given on the command line is unusable: the operator's input, so `lab up` exits 2. */
+export class LabSettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'LabSettingsError';
+  }
+}
+
 export function rangeBase(ipRange: string, mode: LabMode = 'loopback'): string {
   const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.0\/(\d{1,2})$/.exec(ipRange);
   const octets = match ? [match[1], match[2], match[3]].map(Number) : [];
@@ -31,7 +39,7 @@ export function rangeBase(ipRange: string, mode: LabMode = 'loopback'): string {
       ? first === 10 || (first === 172 && second >= 16 && second <= 31) || (first === 192 && second === 168)
       : first === 127;
   if (!match || Number(match[4]) > 24 || Number(match[4]) < 16 || octets.some((o) => o > 255) || !fits) {
-    throw new Error(
+    throw new LabSettingsError(
       mode === 'container'
         ? `lab ip range ${ipRange} must be a private network such as 10.10.0.0/24 (10.A.B.0, 172.16–31.B.0 or 192.168.B.0, /16 to /24)`
         : `lab ip range ${ipRange} must be a loopback network such as 127.10.0.0/24 (127.A.B.0, /16 to /24)`,
@@ -42,7 +50,9 @@ export function rangeBase(ipRange: string, mode: LabMode = 'loopback'): string {
 
 export function checkReplicas(replicas: number): void {
   if (!Number.isInteger(replicas) || replicas < 1 || replicas > MAX_REPLICAS) {
-    throw new Error(`--replicas must be a whole number from 1 to ${MAX_REPLICAS} (replicas sit at .11–.19)`);
+    throw new LabSettingsError(
+      `--replicas must be a whole number from 1 to ${MAX_REPLICAS} (replicas sit at .11–.19)`,
+    );
   }
 }
 

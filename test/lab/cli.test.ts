@@ -77,6 +77,21 @@ describe('drillbook lab', () => {
     const badNumber = await lab('up', '--replicas', 'two');
     expect(badNumber.code).toBe(2);
     expect(badNumber.stderr).toContain('--replicas two: expected a whole number');
+    // Values that parse but cannot be used are the operator's input too: exit 2, nothing started or saved.
+    for (const [args, message] of [
+      [['--replicas', '0'], '--replicas must be a whole number from 1 to'],
+      [['--replicas', '10'], '--replicas must be a whole number from 1 to'],
+      [['--ip-range', '10.0.0.0/24'], 'lab ip range 10.0.0.0/24 must be a loopback network'],
+      [['--ip-range', '127.33.0.0/8'], 'lab ip range 127.33.0.0/8 must be a loopback network'],
+      [['--down-after', '5'], '--down-after must be a whole number of milliseconds, at least 100'],
+    ] as const) {
+      const refused = await lab('up', ...args);
+      expect(refused.code, args.join(' ')).toBe(2);
+      expect(refused.stderr).toContain(message);
+    }
+    expect(existsSync(path.join(labDir, 'lab.json'))).toBe(false);
+    expect(existsSync(path.join(labDir, 'daemon.json'))).toBe(false);
+    expect(await processesUnder(state.dir)).toEqual([]);
   });
 
   it('up without redis binaries says how to install them and starts nothing', async () => {

@@ -281,7 +281,7 @@ export function runTunnel(
         knownHostsFile: ctx.vars.via_known_hosts || join(homedir(), '.ssh', 'known_hosts'),
         readyTimeoutMs: 10_000,
         reach: hostReach(ctx),
-        ...(provisioned && !ctx.vars.via_known_hosts
+        ...(provisioned
           ? {
               trustOnFirstUse: (fingerprint: string) =>
                 ctx.output(

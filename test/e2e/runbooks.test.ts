@@ -344,6 +344,7 @@ describe('runbooks/training-lab.md headless in the lab', () => {
       ['crash', 'power_off', true],
       ['hang', 'freeze', true],
       ['forced', 'SENTINEL FAILOVER', true],
+      ['planned', 'switchover', true],
     ]);
     const reviews = answers.filter((answer) => answer.question.startsWith('Predicted'));
     const [crash, hang, forced] = drills;

@@ -9,10 +9,12 @@ export interface TerminalSize {
 
 const MIN_SIZE: TerminalSize = { columns: 80, rows: 24 };
 
-function measure(stdout: NodeJS.WriteStream): TerminalSize {
+/** Ink 8 types stdout as any writable stream; a terminal's also has columns and rows. */
+function measure(stdout: object): TerminalSize {
+  const { columns, rows } = stdout as { columns?: number; rows?: number };
   return {
-    columns: Math.max(MIN_SIZE.columns, stdout.columns || MIN_SIZE.columns),
-    rows: Math.max(MIN_SIZE.rows, stdout.rows || MIN_SIZE.rows),
+    columns: Math.max(MIN_SIZE.columns, columns || MIN_SIZE.columns),
+    rows: Math.max(MIN_SIZE.rows, rows || MIN_SIZE.rows),
   };
 }
 

@@ -71,9 +71,19 @@ export async function runTui(options: RunTuiOptions): Promise<RunStatus> {
       </TuiContext.Provider>
     </ThemeContext.Provider>,
     // Frames are drawn only when something changed (about 20 a second while output streams); the cap only
-    // bounds how long a keystroke waits behind the previous frame.
-    // console.* is routed around the frame only when the frame is on the process's own stdout.
-    { stdout, stdin, exitOnCtrlC: false, patchConsole: stdout === process.stdout, maxFps: 60 },
+    // bounds how long a keystroke waits behind the previous frame. Incremental rendering (Ink 8) rewrites
+    // only the lines that changed, so a streaming pane does not resend the whole screen each frame.
+    // interactive: the TUI is only opened on a terminal, so Ink's CI detection must not turn it into
+    // "final frame only". console.* is routed around the frame only when it is on the process's stdout.
+    {
+      stdout,
+      stdin,
+      exitOnCtrlC: false,
+      patchConsole: stdout === process.stdout,
+      maxFps: 60,
+      incrementalRendering: true,
+      interactive: true,
+    },
   );
 
   try {

@@ -12,8 +12,11 @@ class FakeTtyOut extends EventEmitter {
   columns = 100;
   rows = 30;
   written = '';
-  write = (chunk: string) => {
+  // As a real stream does, calls back once written (Ink 8 waits for that before it unmounts).
+  write = (chunk: string, encodingOrDone?: unknown, done?: unknown) => {
     this.written += chunk;
+    const callback = typeof encodingOrDone === 'function' ? encodingOrDone : done;
+    if (typeof callback === 'function') queueMicrotask(() => callback());
     return true;
   };
 }

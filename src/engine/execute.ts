@@ -1,9 +1,9 @@
 // Runs one action: preview, then run() with its timeout, retries= and within=, always honouring abort.
 import type { ActionContext, ActionKind, ActionOutcome } from '../contract/action.js';
+import { formatDuration } from '../contract/format.js';
 import type { ActionBlock, Step } from '../contract/runbook.js';
 import type { ActionConfirmation } from './confirm.js';
 import { type ContextDeps, type ContextMode, createActionContext } from './context.js';
-import { formatDuration } from './format.js';
 
 /**
  * After an abort or timeout, how long run() gets to clean up and report (a script's process group gets SIGTERM, then

@@ -2,7 +2,7 @@
 // Kept separate from the Markdown rendering so the drill report can add its own sections.
 import type { CheckResult } from '../contract/action.js';
 import type { EngineEvent, RunStatus, StepStatus } from '../contract/events.js';
-import { formatDuration } from './format.js';
+import { formatDuration } from '../contract/format.js';
 
 export interface StepSummaryReport {
   number: number;

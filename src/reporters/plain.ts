@@ -1,7 +1,7 @@
 // --plain: one readable line per event, for logs and pipes (the default when stdout is not a terminal).
 import type { CheckResult } from '../contract/action.js';
 import type { EngineEvent } from '../contract/events.js';
-import { formatDuration } from '../engine/format.js';
+import { formatDuration } from '../contract/format.js';
 
 const STEP_MARK = { passed: '✓', failed: '✗', skipped: '↷', pending: '·', running: '▶' } as const;
 const RUN_MARK = { passed: '✓', failed: '✗', aborted: '■' } as const;

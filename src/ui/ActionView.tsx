@@ -1,9 +1,9 @@
 // One action block of the selected step: what it runs, its live output, and its result.
 import { Box, Text } from 'ink';
+import { formatDuration } from '../contract/format.js';
 import type { ActionBlock } from '../contract/runbook.js';
 import { selectResultsVersion } from '../store/selectors.js';
 import type { ActionState } from '../store/state.js';
-import { formatDuration } from './hooks.js';
 import { OutputWindow } from './OutputWindow.js';
 import { Spinner } from './Spinner.js';
 import { useTui, useTuiStore } from './store-context.js';
@@ -51,7 +51,7 @@ export function ActionView({
         ) : null}
         {state?.summary ? <Text>{` — ${state.summary}`}</Text> : null}
         {state?.durationMs !== undefined ? (
-          <Text color={tone('muted')}>{` (${formatDuration(state.durationMs)})`}</Text>
+          <Text color={tone('muted')}>{` (${formatDuration(state.durationMs, { fixedWidth: true })})`}</Text>
         ) : null}
       </Text>
       <Box flexDirection="column" paddingLeft={2}>

@@ -1,9 +1,10 @@
 // The steps with status icons and durations; only the rows that fit are rendered, the selection kept visible.
 import { Box, Text } from 'ink';
 import type { StepStatus } from '../contract/events.js';
+import { formatDuration } from '../contract/format.js';
 import { selectStep, selectStepOrder, selectUi } from '../store/selectors.js';
 import type { StepState } from '../store/state.js';
-import { formatDuration, useTick } from './hooks.js';
+import { useTick } from './hooks.js';
 import { Spinner } from './Spinner.js';
 import { useTui, useTuiStore } from './store-context.js';
 import { type Tone, useTone } from './theme.js';
@@ -68,9 +69,11 @@ function StepDuration({ step }: { step: StepState }) {
   if (step.status === 'running' && step.startedAt !== undefined) {
     const epoch = store.getState().run.epochMs ?? Date.now();
     return (
-      <Text color={tone('muted')}>{formatDuration(Math.max(0, Date.now() - epoch - step.startedAt))}</Text>
+      <Text color={tone('muted')}>
+        {formatDuration(Math.max(0, Date.now() - epoch - step.startedAt), { fixedWidth: true })}
+      </Text>
     );
   }
   if (step.durationMs === undefined || step.status === 'skipped') return null;
-  return <Text color={tone('muted')}>{formatDuration(step.durationMs)}</Text>;
+  return <Text color={tone('muted')}>{formatDuration(step.durationMs, { fixedWidth: true })}</Text>;
 }

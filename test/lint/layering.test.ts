@@ -43,6 +43,7 @@ describe('the layering lint rule', () => {
     ['src/runbook/probe.ts', '../engine/engine.js', 'src/runbook/ may not import src/engine/'],
     ['src/store/probe.ts', '../engine/engine.js', 'src/store/ may not import src/engine/'],
     ['src/ui/views/probe.ts', '../../engine/engine.js', 'src/ui/ may not import src/engine/'],
+    ['src/ui/probe.ts', '../runbook/parse.js', 'src/ui/ may not import src/runbook/'],
     ['src/lab/probe.ts', '../actions/registry.js', 'src/lab/ may not import src/actions/'],
     ['src/drill/probe.ts', 'ink', 'Only src/ui/ and src/cli.tsx may import ink'],
     ['src/targets/redis/probe.ts', 'react', 'Only src/ui/ and src/cli.tsx may import react'],
@@ -56,6 +57,7 @@ describe('the layering lint rule', () => {
     ['src/ui/views/probe.ts', 'ink'],
     ['src/ui/probe.ts', '../store/store.js'],
     ['src/commands/probe.ts', '../ui/App.js'],
+    ['src/ui/probe.ts', '../runbook/prose.js'],
     ['src/commands/probe.ts', '../actions/registry.js'],
   ])('accepts %s importing %s', async (file, specifier) => {
     expect(await lintImport(file, specifier)).toBe('');

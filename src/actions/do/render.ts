@@ -1,6 +1,7 @@
 // Fills {{ references }} in a spec at run time, and renders cloud-init user_data from a named template.
 import type { ActionContext } from '../../contract/action.js';
-import { renderTemplate, TemplateError } from '../../runbook/template.js';
+import { renderFor } from '../../runbook/contextual-render.js';
+import { TemplateError } from '../../runbook/template.js';
 import { templateFileReader } from '../../runbook/template-files.js';
 import { isTemplateName, TEMPLATE_NAME_HINT } from '../../runbook/templates.js';
 
@@ -47,23 +48,31 @@ export function renderUserData(
   const params = new Map(Object.entries(userData.params ?? {}).map(([name, value]) => [name, String(value)]));
   const shadows = new Map(Object.entries(userData.vars ?? {}).map(([name, value]) => [name, String(value)]));
   const content = templateContent(ctx, userData.template);
-  return renderTemplate(content, (path) => {
-    const [head, name, ...rest] = path.split('.');
-    if (head === 'params') {
-      const value = name !== undefined && rest.length === 0 ? params.get(name) : undefined;
-      if (value === undefined) {
-        const known = [...params.keys()].map((key) => `params.${key}`).join(', ') || 'none';
-        throw new TemplateError(
-          path,
-          path,
-          `{{ ${path} }} in template ${userData.template}: the block gives no such param (it gives ${known}); add it under user_data.params`,
-        );
+  // cloud-init's #cloud-config is YAML; any other user data (a script) is taken line by line.
+  const landing =
+    content.startsWith('#cloud-config') || /\.ya?ml$/.test(userData.template) ? 'yaml' : 'lines';
+  return renderFor(
+    landing,
+    content,
+    (path) => {
+      const [head, name, ...rest] = path.split('.');
+      if (head === 'params') {
+        const value = name !== undefined && rest.length === 0 ? params.get(name) : undefined;
+        if (value === undefined) {
+          const known = [...params.keys()].map((key) => `params.${key}`).join(', ') || 'none';
+          throw new TemplateError(
+            path,
+            path,
+            `{{ ${path} }} in template ${userData.template}: the block gives no such param (it gives ${known}); add it under user_data.params`,
+          );
+        }
+        return value;
       }
-      return value;
-    }
-    if (head === 'vars' && name !== undefined && rest.length === 0 && shadows.has(name))
-      return shadows.get(name);
-    // Through render, so a dry run shows a not-yet-produced result as its {{ reference }}.
-    return ctx.render(`{{ ${path} }}`);
-  });
+      if (head === 'vars' && name !== undefined && rest.length === 0 && shadows.has(name))
+        return shadows.get(name);
+      // Through render, so a dry run shows a not-yet-produced result as its {{ reference }}.
+      return ctx.render(`{{ ${path} }}`);
+    },
+    `template ${userData.template}`,
+  );
 }

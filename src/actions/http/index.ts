@@ -3,6 +3,7 @@
 // request until the expectation holds. Alertmanager alert lists also land on the drill's timeline.
 
 import type { ActionContext, ActionKind, ActionOutcome } from '../../contract/action.js';
+import { renderFor } from '../../runbook/contextual-render.js';
 import { findReferences, TemplateError } from '../../runbook/template.js';
 import { hostReach } from '../../targets/host-guard.js';
 import { evaluateExpectation, expectationReferences } from '../check/expect.js';
@@ -79,7 +80,13 @@ async function run(spec: HttpSpec, ctx: ActionContext): Promise<ActionOutcome> {
   let headers: Record<string, string>;
   let body: string | undefined;
   try {
-    url = ctx.render(spec.url);
+    // Values are percent-encoded where they land in the URL (path, query), and refused where they cannot be.
+    url = renderFor(
+      'url',
+      spec.url,
+      (path) => ctx.resolve(path),
+      `url= at ${ctx.runbook.file}:${ctx.action.loc.line}`,
+    );
     headers = Object.fromEntries(spec.headers.map((h) => [h.name, ctx.render(h.value)]));
     if (spec.body !== undefined) {
       body = JSON.stringify(renderBody(spec.body, ctx));

@@ -11,7 +11,6 @@ export const selectHelpOpen = (s: TuiState) => s.ui.helpOpen;
 export const selectAskingQuit = (s: TuiState) => s.ui.askingQuit;
 export const selectOutputExpanded = (s: TuiState) => s.ui.outputExpanded;
 export const selectQuestion = (s: TuiState) => s.question;
-export const selectBusy = (s: TuiState) => s.busy;
 export const selectShowFeed = (s: TuiState) => s.showFeed;
 export const selectResultsVersion = (s: TuiState) => s.resultsVersion;
 export const selectTimelineVersion = (s: TuiState) => s.timelineVersion;

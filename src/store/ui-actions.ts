@@ -20,11 +20,6 @@ export function moveSelection(store: TuiStore, delta: number): void {
   });
 }
 
-export function selectStepById(store: TuiStore, id: string): void {
-  const index = store.getState().stepOrder.indexOf(id);
-  if (index >= 0) moveSelection(store, index - store.getState().ui.selected);
-}
-
 export function cycleFocus(store: TuiStore): void {
   const state = store.getState();
   const panes = selectPanes(state);

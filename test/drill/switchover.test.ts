@@ -48,6 +48,7 @@ interface ProbeFigures {
   failed_over: boolean;
   split_brain_writes: number;
   master_after: string;
+  phases: { switchMasterAllMs: number | null; writePauseMs?: number | null };
 }
 
 describe('sentinel op=switchover', () => {
@@ -93,6 +94,9 @@ describe('sentinel op=switchover', () => {
         master_after: result.master_after,
       });
       expect(plannedData.acknowledged).toBeGreaterThan(0);
+      // The switch is on the timeline when the probe stops right after the block, not a merge window later.
+      expect(plannedData.phases.switchMasterAllMs).toBeGreaterThan(0);
+      expect(plannedData.phases.writePauseMs).toBe(result.pause_ms);
 
       // Every phase is on the timeline, in order, after the pause that the drill measures from.
       const phases = t.timeline

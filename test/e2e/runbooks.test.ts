@@ -259,7 +259,7 @@ describe('runbooks/redis-sentinel-digitalocean.md headless in the lab', () => {
 
     const { markdown, json } = reportOf(stateHome);
     const drills = (json as { drills: DrillFigures[] }).drills;
-    expect(drills.map((drill) => drill.probe)).toEqual(['drill1', 'drill2']);
+    expect(drills.map((drill) => drill.probe)).toEqual(['drill1', 'drill2', 'drill3']);
     for (const drill of drills) {
       expect(drill.failed_over).toBe(true);
       expect(drill.acknowledged).toBeGreaterThan(0);
@@ -267,12 +267,15 @@ describe('runbooks/redis-sentinel-digitalocean.md headless in the lab', () => {
     }
     expect(drills[0]?.phases.fault?.name).toBe('power_off');
     expect(drills[1]?.phases.fault?.name).toBe('SENTINEL FAILOVER');
+    // The coordinated switchover, same load as the forced failover: nothing acknowledged is lost.
+    expect(drills[2]?.phases.fault?.name).toBe('switchover');
+    expect(drills[2]?.lost_acknowledged).toBe(0);
     expect(markdown).toContain('## Drills');
     for (const drill of drills) {
       expect(markdown).toContain(`| RPO: acknowledged writes lost | **${drill.lost_acknowledged}**`);
     }
     expect(markdown.match(/RTO: fault → first acknowledged write after the outage \| \d+ ms/g)).toHaveLength(
-      2,
+      3,
     );
 
     // The generated Redis password went into the droplets' cloud-init, never into output or the report.

@@ -205,6 +205,9 @@ export const sentinelAction: ActionKind<SentinelSpec> = {
           sentinelSettings: settings,
           redisSettings: redisSettingsFor(spec, ctx),
         });
+        // Every Sentinel already names the new master: put its +switch-master on the timeline now, not a
+        // merge window later, so a probe stopped right after this block measures the switch.
+        stream.flush();
         return judgeQuery(switched, spec.expectations, undefined, ctx);
       }
       if (spec.verify) {

@@ -37,6 +37,11 @@ export interface SentinelEventStream {
   masterAt(name: string, t: number): string | undefined;
   /** Subscribes to another Sentinel (no-op when already subscribed to that address). */
   add(sentinel: NodeAddress): void;
+  /**
+   * Puts every event still in its merge window on the timeline now, with the sightings so far: for a block
+   * that already knows every Sentinel has acted (op=switchover) and whose result the next step reads.
+   */
+  flush(): void;
   /** Resolves once every Sentinel's first subscription attempt has finished (or after timeoutMs). */
   ready(timeoutMs?: number): Promise<void>;
   /** Called on every new event and every new sighting of a known one. */
@@ -134,6 +139,9 @@ export function createSentinelEventStream(options: SentinelEventStreamOptions): 
     sentinels,
     add,
     noteMaster,
+    flush() {
+      merger.flush();
+    },
     masterAt(name, t) {
       const history = masters.get(name) ?? [];
       // Before the first note the earliest known address is the best guess of what was in force.

@@ -96,7 +96,8 @@ describe('sentinel op=switchover', () => {
       expect(plannedData.acknowledged).toBeGreaterThan(0);
       // The switch is on the timeline when the probe stops right after the block, not a merge window later.
       expect(plannedData.phases.switchMasterAllMs).toBeGreaterThan(0);
-      expect(plannedData.phases.writePauseMs).toBe(result.pause_ms);
+      // Same pause, measured from the timeline (fault entry → write-unpause entry): within a few ms.
+      expect(Math.abs(Number(plannedData.phases.writePauseMs) - Number(result.pause_ms))).toBeLessThan(50);
 
       // Every phase is on the timeline, in order, after the pause that the drill measures from.
       const phases = t.timeline

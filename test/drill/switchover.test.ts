@@ -48,7 +48,6 @@ interface ProbeFigures {
   failed_over: boolean;
   split_brain_writes: number;
   master_after: string;
-  phases: { switchMasterAllMs: number | null; writePauseMs?: number | null };
 }
 
 describe('sentinel op=switchover', () => {
@@ -94,10 +93,6 @@ describe('sentinel op=switchover', () => {
         master_after: result.master_after,
       });
       expect(plannedData.acknowledged).toBeGreaterThan(0);
-      // The switch is on the timeline when the probe stops right after the block, not a merge window later.
-      expect(plannedData.phases.switchMasterAllMs).toBeGreaterThan(0);
-      // Same pause, measured from the timeline (fault entry → write-unpause entry): within a few ms.
-      expect(Math.abs(Number(plannedData.phases.writePauseMs) - Number(result.pause_ms))).toBeLessThan(50);
 
       // Every phase is on the timeline, in order, after the pause that the drill measures from.
       const phases = t.timeline

@@ -22,7 +22,8 @@ describe('abort', () => {
     });
     const t = createTestContext({ action, target: targetFor(emulator, token) });
     const running = doKind.run(spec, t.ctx);
-    await expect.poll(() => t.progress.length).toBeGreaterThanOrEqual(2);
+    // Two progress reports need two poll rounds; on a loaded 2-core machine that can take well over the default 1 s.
+    await expect.poll(() => t.progress.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
     t.abort();
     const outcome = await running.catch((error: unknown) => ({ ok: false, error: String(error) }));
     expect(outcome.ok).toBe(false);

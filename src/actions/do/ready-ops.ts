@@ -1,6 +1,7 @@
 // droplets.ready: `status: active` means the VM booted, not that cloud-init installed Redis. This waits
 // for `cloud-init status --wait` on every droplet over SSH through the run's jump host, bounded by the
 // step's timeout=, and on failure shows the tail of /var/log/cloud-init-output.log.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ActionContext, ActionOutcome } from '../../contract/action.js';
 import { listDroplets, summarizeDroplet } from '../../targets/digitalocean/droplets.js';
 import { type ApiSession, DoStepError } from '../../targets/digitalocean/session.js';
@@ -11,6 +12,25 @@ import type { SpecOf } from './schema.js';
 /** Boot plus apt installing Redis on a small droplet takes minutes; a broken mirror should not hang forever. */
 export const READY_WAIT_MS = 15 * 60_000;
 const LOG_TAIL = 'tail -n 25 /var/log/cloud-init-output.log';
+
+/**
+ * An active droplet's sshd starts a few seconds after boot (later still on a busy machine): a refused
+ * connection to it is retried until the deadline; any other failure is not.
+ */
+async function whenSshdListens<T>(
+  attempt: () => Promise<T>,
+  deadline: number,
+  signal: AbortSignal,
+): Promise<T> {
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!/Connection refused/.test((error as Error).message) || Date.now() >= deadline) throw error;
+      await sleep(1_000, undefined, { signal });
+    }
+  }
+}
 
 export async function dropletsReadyOp(
   session: ApiSession,
@@ -54,10 +74,16 @@ export async function dropletsReadyOp(
         return;
       }
       try {
-        const status = await execBehindJump(tunnel, droplet.private_ip, 'cloud-init status --wait', {
-          timeoutMs,
-          signal: ctx.signal,
-        });
+        const privateIp = droplet.private_ip;
+        const status = await whenSshdListens(
+          () =>
+            execBehindJump(tunnel, privateIp, 'cloud-init status --wait', {
+              timeoutMs,
+              signal: ctx.signal,
+            }),
+          Date.now() + timeoutMs,
+          ctx.signal,
+        );
         const text = `${status.stdout}${status.stderr}`.trim().split('\n').at(-1) ?? '';
         if (status.code === 0) {
           done++;

@@ -97,7 +97,8 @@ function run(args: string[]) {
     ],
     {
       stateHome,
-      env: { DIGITALOCEAN_API_URL: api.url, DIGITALOCEAN_ACCESS_TOKEN: api.token },
+      // TMPDIR inside the state home: the PHP client's per-run known_hosts for the bastion is removed with it.
+      env: { DIGITALOCEAN_API_URL: api.url, DIGITALOCEAN_ACCESS_TOKEN: api.token, TMPDIR: stateHome },
       timeoutMs: 400_000,
     },
   );

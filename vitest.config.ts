@@ -18,6 +18,9 @@ const integration = [
   'test/drill/**/*.test.ts',
   'test/redis/**/*.test.ts',
   'test/digitalocean/dr-runbook-emulator.test.ts',
+  'test/digitalocean/ready.test.ts',
+  'test/digitalocean/jump-host.test.ts',
+  'test/digitalocean/ssh-key.test.ts',
   'src/lab/monitoring/monitoring.test.ts',
   'src/lab/network/**/*.test.{ts,tsx}',
 ];

@@ -4,10 +4,9 @@
 import type { ActionContext, ActionOutcome } from '../../contract/action.js';
 import { parseDuration } from '../../runbook/duration.js';
 import { connectionSettings } from '../../targets/redis/connection.js';
-import { type NodeAddress, resolveAllSentinels, resolveNode } from '../../targets/redis/inventory.js';
 import { describeEvent, runSentinelEvents } from '../../targets/redis/sentinel-events.js';
 import { masterNameFor } from '../sentinel/index.js';
-import { eventMatcher } from './event.js';
+import { eventMatcher, waitSentinels } from './event.js';
 import type { WaitSpec } from './spec.js';
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -47,18 +46,9 @@ export async function waitForAbsence(
 ): Promise<ActionOutcome> {
   const windowMs = parseDuration(spec.absent.trim()) ?? 0;
   const masterName = masterNameFor(spec.master, ctx);
-  let sentinels: NodeAddress[];
-  let only: NodeAddress | undefined;
-  try {
-    only = spec.node && spec.node !== 'all' ? resolveNode(spec.node, ctx) : undefined;
-    sentinels = only ? [only] : resolveAllSentinels(ctx);
-  } catch (error) {
-    return {
-      ok: false,
-      summary: 'wait: no Sentinels',
-      error: `${ctx.runbook.file}:${ctx.action.loc.line}: ${error instanceof Error ? error.message : String(error)}`,
-    };
-  }
+  const chosen = waitSentinels(spec, ctx);
+  if ('failed' in chosen) return chosen.failed;
+  const { sentinels, only } = chosen;
   const stream = runSentinelEvents(ctx, sentinels, connectionSettings(spec, ctx, 'sentinel_password'));
   await stream.ready();
   const startedAt = ctx.now();

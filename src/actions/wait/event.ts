@@ -62,6 +62,25 @@ function fromEvent(
   };
 }
 
+/** The Sentinels a wait listens to: the one node= names (only its own sightings count), else every one. */
+export function waitSentinels(
+  spec: WaitSpec,
+  ctx: ActionContext,
+): { sentinels: NodeAddress[]; only?: NodeAddress } | { failed: ActionOutcome } {
+  try {
+    const only = spec.node && spec.node !== 'all' ? resolveNode(spec.node, ctx) : undefined;
+    return { sentinels: only ? [only] : resolveAllSentinels(ctx), only };
+  } catch (error) {
+    return {
+      failed: {
+        ok: false,
+        summary: 'wait: no Sentinels',
+        error: `${ctx.runbook.file}:${ctx.action.loc.line}: ${error instanceof Error ? error.message : String(error)}`,
+      },
+    };
+  }
+}
+
 export async function waitForEvent(
   spec: WaitSpec & { event: string },
   ctx: ActionContext,
@@ -69,18 +88,9 @@ export async function waitForEvent(
   const startedAt = ctx.now();
   const timeoutMs = ctx.action.timeoutMs ?? DEFAULT_WAIT_MS;
   const masterName = masterNameFor(spec.master, ctx);
-  let sentinels: NodeAddress[];
-  let only: NodeAddress | undefined;
-  try {
-    only = spec.node && spec.node !== 'all' ? resolveNode(spec.node, ctx) : undefined;
-    sentinels = only ? [only] : resolveAllSentinels(ctx);
-  } catch (error) {
-    return {
-      ok: false,
-      summary: 'wait: no Sentinels',
-      error: `${ctx.runbook.file}:${ctx.action.loc.line}: ${error instanceof Error ? error.message : String(error)}`,
-    };
-  }
+  const chosen = waitSentinels(spec, ctx);
+  if ('failed' in chosen) return chosen.failed;
+  const { sentinels, only } = chosen;
   const settings = connectionSettings(spec, ctx, 'sentinel_password');
   const stream = runSentinelEvents(ctx, sentinels, settings);
   const since = sinceTime(spec, ctx, startedAt);

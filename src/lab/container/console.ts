@@ -4,7 +4,7 @@
 // address. This is lab plumbing (like a cloud console), not a path runbooks get: they go through the jump
 // host, over public addresses.
 import net from 'node:net';
-import { relayHeader } from './vpc-agent.js';
+import { relayThroughAgent } from './vpc-agent.js';
 
 export interface Endpoint {
   host: string;
@@ -29,23 +29,9 @@ export class LabConsole {
   }
 
   private async listen(address: string, port: number) {
-    const server = net.createServer((client) => {
-      const relay = net.connect(this.relaySocket);
-      this.sockets.add(client).add(relay);
-      relay.write(relayHeader(address, port));
-      client.pipe(relay);
-      relay.pipe(client);
-      const end = () => {
-        client.destroy();
-        relay.destroy();
-        this.sockets.delete(client);
-        this.sockets.delete(relay);
-      };
-      for (const socket of [client, relay]) {
-        socket.on('error', end);
-        socket.on('close', end);
-      }
-    });
+    const server = net.createServer((client) =>
+      relayThroughAgent(this.relaySocket, client, address, port, this.sockets),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());

@@ -4,7 +4,7 @@
 // non-loopback address.
 import net from 'node:net';
 import { FORWARDED_PORTS, publicSideAddress } from './netns.js';
-import { relayHeader } from './vpc-agent.js';
+import { relayThroughAgent } from './vpc-agent.js';
 
 export class PublicForwarder {
   private readonly servers = new Map<number, net.Server[]>();
@@ -36,22 +36,7 @@ export class PublicForwarder {
   }
 
   private forward(client: net.Socket, address: string, port: number): void {
-    const relay = net.connect(this.relaySocket);
-    this.sockets.add(client);
-    this.sockets.add(relay);
-    relay.write(relayHeader(address, port));
-    client.pipe(relay);
-    relay.pipe(client);
-    const end = () => {
-      client.destroy();
-      relay.destroy();
-      this.sockets.delete(client);
-      this.sockets.delete(relay);
-    };
-    client.on('error', end);
-    relay.on('error', end);
-    client.on('close', end);
-    relay.on('close', end);
+    relayThroughAgent(this.relaySocket, client, address, port, this.sockets);
   }
 
   async close(dropletId: number): Promise<void> {

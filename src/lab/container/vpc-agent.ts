@@ -17,6 +17,34 @@ export interface AgentPaths {
 /** The first line a forwarder sends on the relay socket: where to connect. */
 export const relayHeader = (address: string, port: number): string => `${address} ${port}\n`;
 
+/**
+ * Pipes a host-side client through the VPC agent's relay socket to address:port inside the VPC, tracking both
+ * sockets in `open` until either side closes (so the owner can destroy what is still open when it stops).
+ */
+export function relayThroughAgent(
+  relaySocket: string,
+  client: net.Socket,
+  address: string,
+  port: number,
+  open: Set<net.Socket>,
+): void {
+  const relay = net.connect(relaySocket);
+  open.add(client).add(relay);
+  relay.write(relayHeader(address, port));
+  client.pipe(relay);
+  relay.pipe(client);
+  const end = () => {
+    client.destroy();
+    relay.destroy();
+    open.delete(client);
+    open.delete(relay);
+  };
+  for (const socket of [client, relay]) {
+    socket.on('error', end);
+    socket.on('close', end);
+  }
+}
+
 type Metadata = Record<string, unknown>;
 
 /** Path names of DigitalOcean's metadata tree that differ from its v1.json keys. */

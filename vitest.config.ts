@@ -25,6 +25,12 @@ const integration = [
   'src/lab/network/**/*.test.{ts,tsx}',
 ];
 
+/**
+ * Tests that boot a container lab (systemd-nspawn machines, real cloud-init): each boots five machines, which
+ * takes both cores, so they run after everything else and one file at a time, where their timing holds.
+ */
+const containers = ['test/lab/container/**/*.test.ts', 'test/lab-network/container-*.test.ts'];
+
 export default defineConfig({
   test: {
     pool: 'forks',
@@ -37,8 +43,20 @@ export default defineConfig({
       ? ['default', ['json', { outputFile: 'node_modules/.cache/vitest-results.json' }]]
       : ['default'],
     projects: [
-      { extends: true, test: { name: 'unit', include: allTests, exclude: integration } },
-      { extends: true, test: { name: 'integration', include: integration } },
+      {
+        extends: true,
+        test: { name: 'unit', include: allTests, exclude: [...integration, ...containers] },
+      },
+      { extends: true, test: { name: 'integration', include: integration, exclude: containers } },
+      {
+        extends: true,
+        test: {
+          name: 'containers',
+          include: containers,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });

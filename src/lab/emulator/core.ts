@@ -42,6 +42,11 @@ export class EmulatorCore {
     this.runtime?.network?.syncFirewalls(this.state);
   }
 
+  /** Waits for queued firewall updates; a failed one was already reported through the network's onError. */
+  async networkApplied(): Promise<void> {
+    await this.runtime?.network?.settled().catch(() => undefined);
+  }
+
   now(): string {
     return new Date().toISOString();
   }

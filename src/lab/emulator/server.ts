@@ -182,6 +182,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         { method, path: url.pathname, params: match.params, query: url.searchParams, body },
         core,
       );
+      // A change answers once the container lab enforces it, so a caller that connects right after its API call
+      // meets the firewall it just set instead of racing the nft update.
+      if (method !== 'GET') await core.networkApplied();
     } catch (error) {
       const apiError =
         error instanceof ApiError

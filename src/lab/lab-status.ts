@@ -2,13 +2,13 @@
 // and what each droplet's Redis or Sentinel process says about replication.
 
 import type { IDroplet } from 'dots-wrapper/dist/droplet/index.js';
-import { createApiClient } from '../targets/digitalocean/client.js';
+import { openLabSession } from './api.js';
 import { LabConsole } from './container/console.js';
 import { type ContainerReport, inspectContainer } from './container/inspect.js';
 import { containerLabFiles } from './container/state.js';
 import { runningDaemon } from './daemon-control.js';
 import { type NodeState, nodeState, type SentinelState, sentinelState } from './health.js';
-import { apiErrorMessage, privateIpOf } from './provision.js';
+import { privateIpOf } from './provision.js';
 import { type LabMode, readSettings } from './state.js';
 import { LabSupervisor, type ServiceStatus } from './supervisor.js';
 import { REDIS_PORT, SENTINEL_PORT } from './topology.js';
@@ -64,18 +64,17 @@ export async function labStatus(
   if (!daemon) return status;
   status.apiUrl = daemon.url;
   status.pid = daemon.pid;
-  const client = await createApiClient({
-    endpoint: daemon.url,
+  const session = await openLabSession({
+    apiUrl: daemon.url,
     token: daemon.token,
-    requestTimeoutInMs: 10_000,
+    api: { requestTimeoutMs: 10_000 },
   });
   let droplets: IDroplet[];
   try {
-    droplets = [...(await client.droplet.listDroplets({ per_page: 200 })).data.droplets].sort((a, b) =>
-      a.name.localeCompare(b.name),
-    );
+    const listed = await session.call((c) => c.droplet.listDroplets({ per_page: 200 }));
+    droplets = [...listed.droplets].sort((a, b) => a.name.localeCompare(b.name));
   } catch (error) {
-    status.apiError = apiErrorMessage(error);
+    status.apiError = (error as Error).message;
     return status;
   }
   const supervisor = new LabSupervisor({ labDir: stateDir });

@@ -3,7 +3,9 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IDroplet } from 'dots-wrapper/dist/droplet/index.js';
-import { createApiClient, type DotsClient } from '../targets/digitalocean/client.js';
+import { PollTimeout } from '../targets/digitalocean/poll.js';
+import { type ApiSession, DoStepError } from '../targets/digitalocean/session.js';
+import { openLabSession } from './api.js';
 import { nodeState, sentinelState } from './health.js';
 import type { LabSettings } from './state.js';
 import type { LabSupervisor } from './supervisor.js';
@@ -19,8 +21,6 @@ import {
   userDataFor,
 } from './topology.js';
 
-type ApiClient = DotsClient;
-
 export interface ProvisionedDroplet extends PlannedDroplet {
   id: number;
   status: string;
@@ -28,43 +28,40 @@ export interface ProvisionedDroplet extends PlannedDroplet {
   action: 'created' | 'kept' | 'powered on' | 'restarted' | 'thawed';
 }
 
-/** The API's own message for a failed request, never the request (whose body may hold secrets). */
-export function apiErrorMessage(error: unknown): string {
-  const failure = error as { response?: { status?: number; data?: { message?: string } }; message?: string };
-  if (failure.response) {
-    return `HTTP ${failure.response.status}: ${failure.response.data?.message ?? 'no message'}`;
-  }
-  return failure.message ?? String(error);
-}
-
+/** A session call whose final failure (already explained by the session) also says which lab step failed. */
 async function api<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw new Error(`lab emulator: ${what} failed: ${apiErrorMessage(error)}`);
+    if (error instanceof DoStepError) throw new Error(`lab emulator: ${what} failed: ${error.message}`);
+    throw error;
   }
 }
 
-async function ensureVpc(client: ApiClient, ipRange: string): Promise<string> {
-  const { data } = await api('listing VPCs', () => client.vpc.listVpcs({ per_page: 200 }));
-  const existing = data.vpcs.find((vpc) => vpc.name === LAB_VPC_NAME);
+async function ensureVpc(session: ApiSession, ipRange: string): Promise<string> {
+  const { vpcs } = await api('listing VPCs', () => session.call((c) => c.vpc.listVpcs({ per_page: 200 })));
+  const existing = vpcs.find((vpc) => vpc.name === LAB_VPC_NAME);
   if (existing) return existing.id;
   const created = await api('creating the lab VPC', () =>
-    client.vpc.createVpc({
-      name: LAB_VPC_NAME,
-      region: LAB_REGION,
-      ip_range: ipRange,
-      description: 'drillbook lab',
-    }),
+    session.call(
+      (c) =>
+        c.vpc.createVpc({
+          name: LAB_VPC_NAME,
+          region: LAB_REGION,
+          ip_range: ipRange,
+          description: 'drillbook lab',
+        }),
+      'rejected-only',
+    ),
   );
-  return created.data.vpc.id;
+  return created.vpc.id;
 }
 
-export async function labDroplets(client: ApiClient): Promise<IDroplet[]> {
-  const { data } = await api('listing droplets', () =>
-    client.droplet.listDroplets({ tag_name: LAB_TAG, per_page: 200 }),
+export async function labDroplets(session: ApiSession): Promise<IDroplet[]> {
+  const { droplets } = await api('listing droplets', () =>
+    session.call((c) => c.droplet.listDroplets({ tag_name: LAB_TAG, per_page: 200 })),
   );
-  return data.droplets;
+  return droplets;
 }
 
 export function privateIpOf(droplet: IDroplet): string | undefined {
@@ -80,39 +77,43 @@ function dropletError(droplet: IDroplet): string | undefined {
   return (droplet as IDroplet & { lab_error?: string }).lab_error;
 }
 
-/** One poll loop for every pending droplet: all active and unlocked, or an error naming the droplet. */
-async function waitUntilActive(client: ApiClient, names: string[], timeoutMs: number, signal?: AbortSignal) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    signal?.throwIfAborted();
-    const droplets = await labDroplets(client);
-    const pending: string[] = [];
-    for (const name of names) {
-      const droplet = droplets.find((candidate) => candidate.name === name);
-      const failure = droplet ? dropletError(droplet) : undefined;
-      if (droplet && failure && !droplet.locked)
-        throw new Error(`droplet ${name} (${privateIpOf(droplet)}): ${failure}`);
-      if (droplet?.status !== 'active' || droplet.locked) pending.push(name);
-    }
-    if (pending.length === 0) return droplets;
-    if (Date.now() >= deadline) {
-      throw new Error(`droplets not active after ${Math.round(timeoutMs / 1000)} s: ${pending.join(', ')}`);
-    }
-    await sleep(100);
-  }
-}
+// `lab up` prints its own lines; a progress line per 100 ms round would flood them.
+const quietPoll = { progress: () => {}, now: () => Date.now() };
 
-/** A lab-only endpoint (/v2/_lab/…), which dots-wrapper does not know. */
-export async function labRequest(target: { apiUrl: string; token: string }, path: string): Promise<unknown> {
-  const response = await fetch(`${target.apiUrl}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/json' },
-    signal: AbortSignal.timeout(30_000),
-  });
-  const body = (await response.json().catch(() => ({}))) as { message?: string };
-  if (!response.ok)
-    throw new Error(`lab emulator: POST ${path}: HTTP ${response.status}: ${body.message ?? 'no message'}`);
-  return body;
+/** One poll loop for every pending droplet: all active and unlocked, or an error naming the droplet. */
+async function waitUntilActive(session: ApiSession, names: string[], timeoutMs: number) {
+  let droplets: IDroplet[] = [];
+  let pending = names;
+  try {
+    await session.poll(quietPoll, {
+      what: 'droplets active',
+      timeoutMs,
+      // Lab droplets boot in about a second: keep looking at the session's pace instead of backing off.
+      maxIntervalMs: session.tuning.pollIntervalMs,
+      round: async () => {
+        droplets = await labDroplets(session);
+        pending = [];
+        for (const name of names) {
+          const droplet = droplets.find((candidate) => candidate.name === name);
+          const failure = droplet ? dropletError(droplet) : undefined;
+          if (droplet && failure && !droplet.locked)
+            return {
+              done: 0,
+              total: names.length,
+              failure: `droplet ${name} (${privateIpOf(droplet)}): ${failure}`,
+            };
+          if (droplet?.status !== 'active' || droplet.locked) pending.push(name);
+        }
+        return { done: names.length - pending.length, total: names.length };
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof PollTimeout)) throw error;
+    throw new Error(
+      `droplets not active after ${Math.round(timeoutMs / 1000)} s: ${pending.join(', ')}; see \`drillbook lab status\`, then run \`drillbook lab up\` again`,
+    );
+  }
+  return droplets;
 }
 
 export interface ProvisionOptions {
@@ -130,14 +131,15 @@ export interface ProvisionOptions {
 export async function provisionLab(options: ProvisionOptions): Promise<ProvisionedDroplet[]> {
   const { settings } = options;
   const progress = options.onProgress ?? (() => {});
-  const client = await createApiClient({
-    endpoint: options.apiUrl,
+  const session = await openLabSession({
+    apiUrl: options.apiUrl,
     token: options.token,
-    requestTimeoutInMs: 30_000,
+    ...(options.signal ? { signal: options.signal } : {}),
+    notify: progress,
   });
   const plan = planTopology(settings);
-  const vpcId = await ensureVpc(client, settings.ipRange);
-  const existing = await labDroplets(client);
+  const vpcId = await ensureVpc(session, settings.ipRange);
+  const existing = await labDroplets(session);
   const reach = options.reach ?? direct;
   const masterIp = await currentMasterIp(plan, reach);
   const actions = new Map<string, ProvisionedDroplet['action']>();
@@ -151,21 +153,25 @@ export async function provisionLab(options: ProvisionOptions): Promise<Provision
           `droplet ${planned.name} exists at ${ip}, not at ${planned.privateIp}; run \`drillbook lab down\` and \`drillbook lab up\` again`,
         );
       }
-      actions.set(planned.name, await repair(client, options, found));
+      actions.set(planned.name, await repair(session, options, found));
       return;
     }
     progress(`creating ${planned.name} (${planned.role}) at ${planned.privateIp}`);
     const userData = await userDataFor(planned, settings, masterIp);
     await api(`creating droplet ${planned.name}`, () =>
-      client.droplet.createDroplet({
-        name: planned.name,
-        region: LAB_REGION,
-        size: LAB_SIZE,
-        image: LAB_IMAGE,
-        vpc_uuid: vpcId,
-        tags: planned.tags,
-        user_data: userData,
-      }),
+      session.call(
+        (c) =>
+          c.droplet.createDroplet({
+            name: planned.name,
+            region: LAB_REGION,
+            size: LAB_SIZE,
+            image: LAB_IMAGE,
+            vpc_uuid: vpcId,
+            tags: planned.tags,
+            user_data: userData,
+          }),
+        'rejected-only',
+      ),
     );
     actions.set(planned.name, 'created');
   };
@@ -175,10 +181,9 @@ export async function provisionLab(options: ProvisionOptions): Promise<Provision
   const sentinels = plan.filter((p) => p.role === 'sentinel');
   await Promise.all(redisNodes.map(ensure));
   await waitUntilActive(
-    client,
+    session,
     redisNodes.map((p) => p.name),
     60_000,
-    options.signal,
   );
   if (sentinels.some((p) => !existing.some((droplet) => droplet.name === p.name))) {
     // Containers are active once systemd runs; cloud-init then installs and starts Redis, which takes longer.
@@ -188,10 +193,9 @@ export async function provisionLab(options: ProvisionOptions): Promise<Provision
   }
   await Promise.all(sentinels.map(ensure));
   const droplets = await waitUntilActive(
-    client,
+    session,
     plan.map((p) => p.name),
     60_000,
-    options.signal,
   );
   return plan.map((planned) => {
     const droplet = droplets.find((candidate) => candidate.name === planned.name) as IDroplet;
@@ -239,19 +243,23 @@ async function waitForReplicas(
 }
 
 /** An existing droplet that is off gets power_on; an active one whose processes died gets power_cycle. */
-async function repair(client: ApiClient, options: ProvisionOptions, droplet: IDroplet) {
+async function repair(session: ApiSession, options: ProvisionOptions, droplet: IDroplet) {
   if ((droplet as IDroplet & { lab_frozen?: boolean }).lab_frozen) {
-    await labRequest(options, `/_lab/droplets/${droplet.id}/thaw`);
+    await api(`thawing ${droplet.name}`, () =>
+      session.labRequest('POST', `/_lab/droplets/${droplet.id}/thaw`),
+    );
     return 'thawed' as const;
   }
   if (droplet.status === 'off') {
-    await api(`powering on ${droplet.name}`, () => client.droplet.powerOnDroplet({ droplet_id: droplet.id }));
+    await api(`powering on ${droplet.name}`, () =>
+      session.call((c) => c.droplet.powerOnDroplet({ droplet_id: droplet.id })),
+    );
     return 'powered on' as const;
   }
   const services = (await options.supervisor?.status(droplet.name)) ?? [];
   if (droplet.status === 'active' && !droplet.locked && services.some((service) => !service.running)) {
     await api(`power-cycling ${droplet.name}`, () =>
-      client.droplet.powerCycleDroplet({ droplet_id: droplet.id }),
+      session.call((c) => c.droplet.powerCycleDroplet({ droplet_id: droplet.id })),
     );
     return 'restarted' as const;
   }

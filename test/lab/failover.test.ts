@@ -5,9 +5,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createApiClient } from 'dots-wrapper';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openLabSession } from '../../src/lab/api.js';
 import { type Emulator, startEmulator } from '../../src/lab/emulator/index.js';
 import { clusterHealth, nodeState, waitForHealthy } from '../../src/lab/health.js';
-import { labDroplets, labRequest, provisionLab } from '../../src/lab/provision.js';
+import { labDroplets, provisionLab } from '../../src/lab/provision.js';
 import type { LabSettings } from '../../src/lab/state.js';
 import { LabSupervisor } from '../../src/lab/supervisor.js';
 import { destroyAll, killProcessesUnder, labStateDir, processesUnder } from './helpers.js';
@@ -32,6 +33,7 @@ let lab: { dir: string; remove: () => Promise<void> };
 let supervisor: LabSupervisor;
 let emulator: Emulator;
 let client: ReturnType<typeof createApiClient>;
+let session: Awaited<ReturnType<typeof openLabSession>>;
 
 async function masterBySentinel(host: string): Promise<string> {
   const sentinel = new Redis({
@@ -66,7 +68,7 @@ async function sentinelsAgreeOn(address: string, timeoutMs = 30_000): Promise<vo
 }
 
 async function dropletId(name: string): Promise<number> {
-  const droplet = (await labDroplets(client)).find((d) => d.name === name);
+  const droplet = (await labDroplets(session)).find((d) => d.name === name);
   if (!droplet) throw new Error(`no droplet ${name}`);
   return droplet.id;
 }
@@ -91,6 +93,7 @@ beforeAll(async () => {
     defaultVpcRange: settings.ipRange,
   });
   client = createApiClient({ endpoint: emulator.url, token: TOKEN });
+  session = await openLabSession({ apiUrl: emulator.url, token: TOKEN });
   await provisionLab({ apiUrl: emulator.url, token: TOKEN, settings, supervisor });
   await waitForHealthy(cluster, { timeoutMs: 30_000 });
 });
@@ -130,10 +133,9 @@ describe('lab failover through the API', () => {
 
   it('a frozen master is failed over, and demoted to replica once thawed', async () => {
     const frozenId = await dropletId('redis-2');
-    const target = { apiUrl: emulator.url, token: TOKEN };
-    await labRequest(target, `/_lab/droplets/${frozenId}/freeze`);
+    await session.labRequest('POST', `/_lab/droplets/${frozenId}/freeze`);
     await sentinelsAgreeOn(`${NET}.10:6379`);
-    await labRequest(target, `/_lab/droplets/${frozenId}/thaw`);
+    await session.labRequest('POST', `/_lab/droplets/${frozenId}/thaw`);
     const health = await waitForHealthy(cluster, { timeoutMs: 30_000 });
     expect(health.nodes[1]).toMatchObject({ role: 'replica', masterAddress: `${NET}.10:6379`, linkUp: true });
   });

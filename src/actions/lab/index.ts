@@ -4,8 +4,8 @@
 // saying why and what to use instead. Each fault goes on the run's timeline, where drills measure from it.
 import type { IDroplet } from 'dots-wrapper/dist/droplet/index.js';
 import type { ActionContext, ActionKind, ActionOutcome } from '../../contract/action.js';
-import { apiErrorMessage, labRequest, privateIpOf } from '../../lab/provision.js';
-import { cjsExports } from '../../targets/cjs-exports.js';
+import { privateIpOf } from '../../lab/provision.js';
+import { type ApiSession, openSession } from '../../targets/digitalocean/session.js';
 import { networkFailure, runNetworkFault } from './network.js';
 import { type LabSpec, labAttributes, parseLab } from './spec.js';
 
@@ -17,15 +17,12 @@ export interface LabData {
   frozen: boolean;
 }
 
-async function findDroplet(apiUrl: string, token: string, name: string): Promise<IDroplet | string> {
-  // Loaded here, not at start-up: only a lab action that runs needs the API client.
-  const { createApiClient } = cjsExports(await import('dots-wrapper'), 'createApiClient');
-  const client = createApiClient({ endpoint: apiUrl, token, requestTimeoutInMs: 15_000 });
+async function findDroplet(session: ApiSession, name: string): Promise<IDroplet | string> {
   const all: IDroplet[] = [];
   for (let page = 1; ; page++) {
-    const { data } = await client.droplet.listDroplets({ page, per_page: 200 });
-    all.push(...data.droplets);
-    if (data.droplets.length < 200) break;
+    const { droplets } = await session.call((c) => c.droplet.listDroplets({ page, per_page: 200 }));
+    all.push(...droplets);
+    if (droplets.length < 200) break;
   }
   return (
     all.find((droplet) => droplet.name === name) ??
@@ -73,21 +70,21 @@ function preview(spec: LabSpec, ctx: ActionContext): string[] {
 async function freezeOrThaw(
   spec: Extract<LabSpec, { op: 'freeze' | 'thaw' }>,
   ctx: ActionContext,
-  target: { apiUrl: string; token: string },
+  session: ApiSession,
 ): Promise<ActionOutcome> {
   const name = ctx.render(spec.node);
   const summary = `${spec.op} ${name}`;
   let droplet: IDroplet | string;
   try {
-    droplet = await findDroplet(target.apiUrl, target.token, name);
+    droplet = await findDroplet(session, name);
   } catch (error) {
-    return failure(ctx, summary, `listing the lab's droplets failed: ${apiErrorMessage(error)}`);
+    return failure(ctx, summary, `listing the lab's droplets failed: ${(error as Error).message}`);
   }
   if (typeof droplet === 'string') return failure(ctx, summary, droplet);
   const privateIp = privateIpOf(droplet);
   const detail = `${name}${privateIp ? ` ${privateIp}` : ''}`;
   try {
-    await labRequest(target, `/_lab/droplets/${droplet.id}/${spec.op}`);
+    await session.labRequest('POST', `/_lab/droplets/${droplet.id}/${spec.op}`);
   } catch (error) {
     return failure(ctx, summary, `${detail}: ${(error as Error).message}`);
   }
@@ -130,9 +127,11 @@ export const labAction: ActionKind<LabSpec> = {
         `lab op=${spec.op} works only against the lab (--target lab): ${INSTEAD[spec.op]}`,
       );
     }
-    if (spec.op === 'freeze' || spec.op === 'thaw') return freezeOrThaw(spec, ctx, target);
+    // Opened only now: it loads dots-wrapper, which only a lab action that really runs needs.
+    const session = await openSession(ctx);
+    if (spec.op === 'freeze' || spec.op === 'thaw') return freezeOrThaw(spec, ctx, session);
     try {
-      const outcome = await runNetworkFault(spec, ctx, target);
+      const outcome = await runNetworkFault(spec, ctx, session);
       ctx.timeline(outcome.timeline.source, outcome.timeline.name, outcome.timeline.detail);
       return { ok: true, summary: outcome.summary, data: outcome.data };
     } catch (error) {

@@ -3,7 +3,8 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApiClient } from 'dots-wrapper';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { TargetInfo } from '../../contract/action.js';
 import { type Emulator, startEmulator } from '../../lab/emulator/index.js';
 import { createTestContext, parseBlock, parsedAction } from '../test-context.js';
 import { labAction } from './index.js';
@@ -28,14 +29,23 @@ beforeAll(async () => {
   while ((await client.droplet.listDroplets({})).data.droplets[0]?.status !== 'active') await sleep(10);
 });
 
+afterEach(() => {
+  emulator.faults.clear();
+});
+
 afterAll(async () => {
   await emulator?.close();
 });
 
-function context(
-  attrs: Record<string, string>,
-  target = { name: 'lab' as const, apiUrl: emulator.url, token: TOKEN },
-) {
+// Short retry waits so the retry tests take milliseconds, as a real lab's emulator would answer.
+const labTarget = () => ({
+  name: 'lab' as const,
+  apiUrl: emulator.url,
+  token: TOKEN,
+  api: { requestTimeoutMs: 2000, retryWaitMinMs: 20 },
+});
+
+function context(attrs: Record<string, string>, target: TargetInfo = labTarget()) {
   const { spec, action } = parsedAction(labAction, { attrs });
   return { spec, t: createTestContext({ action, target, secrets: [TOKEN] }) };
 }
@@ -114,6 +124,46 @@ describe('lab action', () => {
       summary: 'redis-1 127.35.0.10 thawed (SIGCONT)',
     });
     expect(thaw.t.timeline[0]).toMatchObject({ source: 'lab', name: 'thaw' });
+  });
+
+  it('retries a droplet listing and a lab request the emulator answers 503, saying so', async () => {
+    emulator.faults.add({ method: 'GET', path: '/v2/droplets', kind: 'status', status: 503, times: 1 });
+    emulator.faults.add({ method: 'POST', path: '/v2/_lab/droplets', kind: 'status', status: 503, times: 2 });
+    const freeze = context({ op: 'freeze', node: 'redis-1' });
+    expect(await labAction.run(freeze.spec, freeze.t.ctx)).toMatchObject({ ok: true });
+    const retries = freeze.t.output.filter((line) => line.line.includes('retrying in'));
+    expect(retries.map((line) => line.line)).toEqual([
+      expect.stringMatching(/^GET \/v2\/droplets\?page=1&per_page=200 → 503 .*retry 1 of 5\)$/),
+      expect.stringMatching(/^POST \/v2\/_lab\/droplets\/\d+\/freeze → 503 .*retry 1 of 5\)$/),
+      expect.stringMatching(/^POST \/v2\/_lab\/droplets\/\d+\/freeze → 503 .*retry 2 of 5\)$/),
+    ]);
+    const thaw = context({ op: 'thaw', node: 'redis-1' });
+    expect(await labAction.run(thaw.spec, thaw.t.ctx)).toMatchObject({ ok: true });
+  });
+
+  it('gives up on a lab request that keeps failing, naming the droplet and what to do', async () => {
+    emulator.faults.add({ method: 'POST', path: '/v2/_lab/droplets', kind: 'status', status: 500 });
+    const { spec, t } = context({ op: 'freeze', node: 'redis-1' });
+    const outcome = await labAction.run(spec, t.ctx);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error).toMatch(
+      /^test\.md:1: redis-1 127\.35\.0\.10: POST \/v2\/_lab\/droplets\/\d+\/freeze → 500 .*Gave up after retries; the lab emulator may have stopped: run `drillbook lab status`/,
+    );
+    expect(t.output.filter((line) => line.line.includes('retrying in'))).toHaveLength(5);
+    expect(t.timeline).toEqual([]);
+  });
+
+  it('stops waiting for a slow lab request when the run is aborted', async () => {
+    // Far longer than the test's timeout: only the abort can end this request in time.
+    emulator.faults.add({ method: 'DELETE', path: '/v2/_lab/partitions', kind: 'latency', ms: 60_000 });
+    const { spec, t } = context({ op: 'heal' });
+    const running = labAction.run(spec, t.ctx);
+    await sleep(50);
+    t.abort();
+    const outcome = await running;
+    expect(outcome).toMatchObject({ ok: false });
+    expect(outcome.error).toBe('test.md:1: DELETE /v2/_lab/partitions aborted');
+    expect(t.timeline).toEqual([]);
   });
 
   it('names the droplets the lab has when the node is unknown', async () => {

@@ -1,25 +1,9 @@
 // The network faults of the lab kind: partition, heal, delay, loss — asked of the lab emulator's
 // /v2/_lab endpoints, which apply them with nftables (or netem) in the container lab's VPC namespace.
-import type { ActionContext, ActionOutcome, TargetInfo } from '../../contract/action.js';
+import type { ActionContext, ActionOutcome } from '../../contract/action.js';
 import { describePartition, type Partition } from '../../lab/network/partitions.js';
+import type { ApiSession } from '../../targets/digitalocean/session.js';
 import { type LabSpec, nameList } from './spec.js';
-
-async function labApi(
-  target: TargetInfo,
-  method: 'POST' | 'DELETE',
-  path: string,
-  body?: unknown,
-): Promise<unknown> {
-  const response = await fetch(`${target.apiUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const answer = (await response.json().catch(() => ({}))) as { message?: string };
-  if (!response.ok) throw new Error(`the lab answered ${response.status}: ${answer.message ?? 'no message'}`);
-  return answer;
-}
 
 type NetworkSpec = Extract<LabSpec, { op: 'partition' | 'heal' | 'delay' | 'loss' }>;
 
@@ -32,7 +16,7 @@ export interface NetworkOutcome {
 export async function runNetworkFault(
   spec: NetworkSpec,
   ctx: ActionContext,
-  target: TargetInfo,
+  session: ApiSession,
 ): Promise<NetworkOutcome> {
   switch (spec.op) {
     case 'partition': {
@@ -43,9 +27,11 @@ export async function runNetworkFault(
         to: to === 'operator' ? 'operator' : nameList(to, ctx.render),
         direction: spec.direction,
       };
-      const { partition } = (await labApi(target, 'POST', '/_lab/partitions', request)) as {
-        partition: Partition;
-      };
+      // A partition of that name may already be in force after an ambiguous failure: never resend it blindly.
+      const { partition } = await session.labRequest<{ partition: Partition }>('POST', '/_lab/partitions', {
+        body: request,
+        policy: 'rejected-only',
+      });
       const detail = `${partition.name}: ${describePartition(partition)}`;
       return {
         summary: `partitioned ${describePartition(partition)} (${spec.direction === 'both' ? 'both directions' : 'one way'}; packets dropped)`,
@@ -55,7 +41,7 @@ export async function runNetworkFault(
     }
     case 'heal': {
       const path = spec.name ? `/_lab/partitions/${encodeURIComponent(spec.name)}` : '/_lab/partitions';
-      const { healed } = (await labApi(target, 'DELETE', path)) as { healed: Partition[] };
+      const { healed } = await session.labRequest<{ healed: Partition[] }>('DELETE', path);
       const detail = healed
         .map((partition) => `${partition.name}: ${describePartition(partition)}`)
         .join('; ');
@@ -69,7 +55,7 @@ export async function runNetworkFault(
     case 'loss': {
       const node = ctx.render(spec.node);
       const body = spec.op === 'delay' ? { delay_ms: spec.delayMs } : { loss_percent: spec.lossPercent };
-      await labApi(target, 'POST', `/_lab/droplets/${encodeURIComponent(node)}/impair`, body);
+      await session.labRequest('POST', `/_lab/droplets/${encodeURIComponent(node)}/impair`, { body });
       const what = spec.op === 'delay' ? `${spec.delayMs} ms delay` : `${spec.lossPercent}% loss`;
       return {
         summary: `${node}: ${what} on its private link`,

@@ -159,7 +159,11 @@ export function explainFailure(error: DoApiError, target: { name: string; tokenS
     return `${error.message}. The token lacks the scope for this request: use a token with write access.`;
   if (error.status === 429)
     return `${error.message}. Still rate limited after retrying; wait for the quota to reset and run the step again.`;
-  if (error.kind === 'timeout' || error.kind === 'network' || (error.status ?? 0) >= 500) {
+  const unavailable = error.kind === 'timeout' || error.kind === 'network' || (error.status ?? 0) >= 500;
+  if (unavailable && target.name === 'lab') {
+    return `${error.message}. Gave up after retries; the lab emulator may have stopped: run \`drillbook lab status\` (\`drillbook lab up\` starts it again), then run the step again.`;
+  }
+  if (unavailable) {
     return `${error.message}. Gave up after retries; the API may be degraded (https://status.digitalocean.com). Re-running the step is safe: it adopts what was created.`;
   }
   return error.message;

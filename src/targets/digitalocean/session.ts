@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ActionContext, ApiTuning, TargetInfo } from '../../contract/action.js';
 import { createApiClient, DEFAULT_REQUEST_TIMEOUT_MS, type DotsClient } from './client.js';
 import { type DoApiError, explainFailure, scrubToken, toApiError } from './errors.js';
+import { type LabEndpointRequest, sendLabRequest } from './lab-endpoint.js';
 import { type PollOptions, pollUntilDone } from './poll.js';
 import { RATE_LIMIT_WAIT_MAX_MS, RateLimiter, RateLimitTooFar } from './rate-limit.js';
 
@@ -72,7 +73,7 @@ export class ApiSession {
   /** The step's one poll loop, paced by this session's interval, rate-limit quota and abort signal. */
   poll(
     ctx: PollOptions['ctx'],
-    options: Pick<PollOptions, 'what' | 'timeoutMs' | 'round' | 'requestsPerRound'>,
+    options: Pick<PollOptions, 'what' | 'timeoutMs' | 'round' | 'requestsPerRound' | 'maxIntervalMs'>,
   ): ReturnType<typeof pollUntilDone> {
     return pollUntilDone({
       ctx,
@@ -131,6 +132,29 @@ export class ApiSession {
         throw new DoStepError(`${failure.method} ${failure.path} aborted while waiting to retry`, failure);
       }
     }
+  }
+
+  /**
+   * A lab-only endpoint (/v2/_lab/…, unknown to dots-wrapper) with this session's retries, rate limiter,
+   * request timeout and abort signal. Use 'rejected-only' for a request that must not be repeated blindly.
+   */
+  labRequest<T>(
+    method: LabEndpointRequest['method'],
+    path: string,
+    options: { body?: unknown; policy?: RetryPolicy } = {},
+  ): Promise<T> {
+    const request: LabEndpointRequest = {
+      apiUrl: this.options.target.apiUrl,
+      token: this.options.target.token,
+      method,
+      path,
+      body: options.body,
+      signal: this.signal,
+      limiter: this.limiter,
+      timeoutMs: this.tuning.requestTimeoutMs,
+      onRateLimitWait: this.options.notify,
+    };
+    return this.call(async () => ({ data: (await sendLabRequest(request)) as T }), options.policy);
   }
 
   /** How long to wait before retrying, or undefined when this failure is final. */

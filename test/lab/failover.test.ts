@@ -34,6 +34,7 @@ let supervisor: LabSupervisor;
 let emulator: Emulator;
 let client: ReturnType<typeof createApiClient>;
 let session: Awaited<ReturnType<typeof openLabSession>>;
+const provisionLines: string[] = [];
 
 async function masterBySentinel(host: string): Promise<string> {
   const sentinel = new Redis({
@@ -94,7 +95,15 @@ beforeAll(async () => {
   });
   client = createApiClient({ endpoint: emulator.url, token: TOKEN });
   session = await openLabSession({ apiUrl: emulator.url, token: TOKEN });
-  await provisionLab({ apiUrl: emulator.url, token: TOKEN, settings, supervisor });
+  // The first droplet listing fails with a 503: provisioning retries it through its ApiSession, saying so.
+  emulator.faults.add({ method: 'GET', path: '/v2/droplets', kind: 'status', status: 503, times: 1 });
+  await provisionLab({
+    apiUrl: emulator.url,
+    token: TOKEN,
+    settings,
+    supervisor,
+    onProgress: (line) => provisionLines.push(line),
+  });
   await waitForHealthy(cluster, { timeoutMs: 30_000 });
 });
 
@@ -107,6 +116,11 @@ afterAll(async () => {
 
 describe('lab failover through the API', () => {
   it('provisions the article topology: all Sentinels name the master, replica link up, CKQUORUM OK', async () => {
+    expect(provisionLines.filter((line) => line.includes('retrying in'))).toEqual([
+      expect.stringMatching(
+        /^GET \/v2\/droplets\?page=1&per_page=200&tag_name=drillbook-lab → 503 .*\(retry 1 of 5\)$/,
+      ),
+    ]);
     for (const sentinel of cluster.sentinels)
       expect(await masterBySentinel(sentinel.host)).toBe(`${NET}.10:6379`);
     const health = await clusterHealth(cluster);

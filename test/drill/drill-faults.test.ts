@@ -28,9 +28,29 @@ describe('probe through other faults', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
       const master = c.nodes.find((n) => n.address === before);
       await c.terminate(master?.name ?? 'redis-1');
-      await waitFor('a new master', async () => {
+      const after = await waitFor('a new master', async () => {
         const now = await c.currentMaster().catch(() => before);
         return now !== before ? now : undefined;
+      });
+      // Restarted while a Sentinel still names it, the old master would come back as a master and take the
+      // writes of a client that asked that Sentinel: a real split-brain window, but not the fault under test.
+      await waitFor('every Sentinel to name the new master', async () => {
+        const named = await Promise.all(
+          c.sentinels.map(async (sentinel) => {
+            const client = await c.client(sentinel.name);
+            try {
+              const [host, port] = (await client.call(
+                'SENTINEL',
+                'GET-MASTER-ADDR-BY-NAME',
+                c.masterName,
+              )) as string[];
+              return `${host}:${port}`;
+            } finally {
+              client.disconnect();
+            }
+          }),
+        );
+        return named.every((address) => address === after) ? true : undefined;
       });
       await c.restart(master?.name ?? 'redis-1');
       const stopped = await probeAction.run(probeBlock('stop'), t.ctx);

@@ -129,18 +129,32 @@ export function toApiError(error: unknown, signal?: AbortSignal): DoApiError {
       detail: axiosError.code ?? axiosError.message,
     });
   }
-  const body = (response.data ?? {}) as { id?: unknown; message?: unknown; request_id?: unknown };
-  const retryAfter = Number(headerString(response.headers, 'retry-after'));
+  return httpApiError(method, path, response.status, response.data, response.headers);
+}
+
+/**
+ * The DoApiError of an HTTP error answer, from its JSON body ({ id, message, request_id }) and its headers
+ * (x-request-id, retry-after): one reading for dots-wrapper's answers and the lab-only endpoints'.
+ */
+export function httpApiError(
+  method: string,
+  path: string,
+  status: number,
+  data: unknown,
+  headers: Record<string, unknown> | undefined,
+): DoApiError {
+  const body = (data ?? {}) as { id?: unknown; message?: unknown; request_id?: unknown };
+  const retryAfter = Number(headerString(headers, 'retry-after'));
   return new DoApiError({
     kind: 'http',
     method,
     path,
-    status: response.status,
+    status,
     apiId: typeof body.id === 'string' ? body.id : undefined,
     apiMessage: typeof body.message === 'string' ? body.message : undefined,
     requestId:
       (typeof body.request_id === 'string' ? body.request_id : undefined) ??
-      headerString(response.headers, 'x-request-id'),
+      headerString(headers, 'x-request-id'),
     retryAfterSeconds: Number.isFinite(retryAfter) ? retryAfter : undefined,
   });
 }

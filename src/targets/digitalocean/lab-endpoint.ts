@@ -1,7 +1,7 @@
 // The lab emulator's own endpoints (/v2/_lab/…), which dots-wrapper does not know: one request sent the way
 // the instrumented client sends its own (the step's signal, the shared rate limiter, a request timeout),
 // failing with the same DoApiError so ApiSession retries and explains it like any other API call.
-import { DoApiError } from './errors.js';
+import { DoApiError, httpApiError } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
 
 export interface LabEndpointRequest {
@@ -43,23 +43,7 @@ export async function sendLabRequest(request: LabEndpointRequest): Promise<unkno
   }
   const headers = Object.fromEntries(response.headers);
   request.limiter.observe(headers);
-  const answer = (await response.json().catch(() => ({}))) as {
-    id?: unknown;
-    message?: unknown;
-    request_id?: unknown;
-  };
+  const answer: unknown = await response.json().catch(() => ({}));
   if (response.ok) return answer;
-  const retryAfter = Number(headers['retry-after']);
-  throw new DoApiError({
-    kind: 'http',
-    method,
-    path,
-    status: response.status,
-    apiId: typeof answer.id === 'string' ? answer.id : undefined,
-    apiMessage: typeof answer.message === 'string' ? answer.message : undefined,
-    requestId:
-      (typeof answer.request_id === 'string' ? answer.request_id : undefined) ?? headers['x-request-id'],
-    retryAfterSeconds:
-      headers['retry-after'] !== undefined && Number.isFinite(retryAfter) ? retryAfter : undefined,
-  });
+  throw httpApiError(method, path, response.status, answer, headers);
 }

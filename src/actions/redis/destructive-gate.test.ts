@@ -1,10 +1,10 @@
 // The destructive gate is decided on what will be sent: a command name cannot come from a template, and a
 // filled-in command more dangerous than its block was confirmed as is never sent (issue #15 item 5).
 import { describe, expect, it } from 'vitest';
-import type { CommandLine } from '../../targets/redis/execute.js';
-import { runCommandLines } from '../../targets/redis/execute.js';
 import { sentinelAction } from '../sentinel/index.js';
 import { createTestContext, parseBlock, parsedAction } from '../test-context.js';
+import type { CommandLine } from './execute.js';
+import { runCommandLines } from './execute.js';
 import { redisAction } from './index.js';
 
 const KINDS = { redis: redisAction, sentinel: sentinelAction } as unknown as Record<

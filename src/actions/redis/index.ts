@@ -3,12 +3,6 @@
 import type { ActionContext, ActionKind, ActionOutcome } from '../../contract/action.js';
 import { type ConnectionSettings, connectionSettings, runPool } from '../../targets/redis/connection.js';
 import {
-  mostDangerous,
-  type NodeResult,
-  previewLines,
-  runCommandLines,
-} from '../../targets/redis/execute.js';
-import {
   inventoryRedisNodes,
   type NodeAddress,
   resolveNode,
@@ -20,6 +14,7 @@ import {
   surveyReplication,
 } from '../../targets/redis/verify-replication.js';
 import { judgeQuery } from '../check/expect.js';
+import { mostDangerous, type NodeResult, previewLines, runCommandLines } from './execute.js';
 import { parseRedis, type RedisSpec, redisAttributes } from './spec.js';
 import { commandRows, replicationRows } from './view.js';
 

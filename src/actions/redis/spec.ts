@@ -1,8 +1,8 @@
 // What a ```redis block says: the node, credentials, and either command lines or a verification.
 import * as z from 'zod';
 import type { BlockProblem } from '../../contract/action.js';
-import { type CommandLine, parseCommandBody } from '../../targets/redis/execute.js';
 import { parseQueryExpectations, type QueryExpectations } from '../check/expect.js';
+import { type CommandLine, parseCommandBody } from './execute.js';
 
 export const REDIS_VERIFICATIONS = ['replication'] as const;
 

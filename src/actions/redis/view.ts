@@ -1,11 +1,11 @@
 // The typed payloads the redis and sentinel kinds show (src/contract/views.ts), built where the reply
 // parsers are known, so the UI renders fields instead of guessing them.
 import type { CommandRow, ReplicationRow } from '../../contract/views.js';
-import type { CommandRecord } from '../../targets/redis/execute.js';
-import { formatReply } from '../../targets/redis/format.js';
 import type { ParsedInfo } from '../../targets/redis/info.js';
 import type { RoleReply } from '../../targets/redis/replies.js';
 import type { NodeReplicationState } from '../../targets/redis/verify-replication.js';
+import type { CommandRecord } from './execute.js';
+import { formatReply } from './format.js';
 
 function roleOffset(role: RoleReply | undefined): number | undefined {
   return role && role.role !== 'sentinel' ? role.offset : undefined;

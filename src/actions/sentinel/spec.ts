@@ -2,8 +2,8 @@
 import * as z from 'zod';
 import type { BlockProblem } from '../../contract/action.js';
 import { DURATION_HINT, parseDuration } from '../../runbook/duration.js';
-import { type CommandLine, parseCommandBody } from '../../targets/redis/execute.js';
 import { parseQueryExpectations, type QueryExpectations } from '../check/expect.js';
+import { type CommandLine, parseCommandBody } from '../redis/execute.js';
 
 export const SENTINEL_VERIFICATIONS = ['health', 'agreement', 'discovery'] as const;
 export type SentinelVerification = (typeof SENTINEL_VERIFICATIONS)[number];

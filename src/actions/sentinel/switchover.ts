@@ -2,9 +2,9 @@
 // drill timeline (source "switchover") and the pause it cost in the result.
 import type { ActionContext, ActionOutcome } from '../../contract/action.js';
 import { type ConnectionSettings, durationAttribute, runPool } from '../../targets/redis/connection.js';
-import { runFaults } from '../../targets/redis/execute.js';
 import { formatAddress, type NodeAddress, runInventory } from '../../targets/redis/inventory.js';
 import { switchover } from '../../targets/redis/sentinel-switchover.js';
+import { runFaults } from '../redis/execute.js';
 import type { SentinelSpec } from './spec.js';
 
 export const DEFAULT_PAUSE_TIMEOUT_MS = 10_000;

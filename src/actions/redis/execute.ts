@@ -3,6 +3,10 @@
 import type { ActionContext, BlockProblem, RunResources } from '../../contract/action.js';
 import type { Safety } from '../../contract/runbook.js';
 import { SAFETY_LEVELS } from '../../contract/runbook.js';
+import { type ConnectionSettings, runPool } from '../../targets/redis/connection.js';
+import { RedisTargetError, translateRedisError } from '../../targets/redis/errors.js';
+import type { NodeAddress } from '../../targets/redis/inventory.js';
+import { parseReply } from '../../targets/redis/replies.js';
 import {
   commandNameArguments,
   commandSafety,
@@ -11,11 +15,7 @@ import {
   isFault,
   maskSecretConfig,
 } from './commands.js';
-import { type ConnectionSettings, runPool } from './connection.js';
-import { RedisTargetError, translateRedisError } from './errors.js';
 import { formatReply } from './format.js';
-import type { NodeAddress } from './inventory.js';
-import { parseReply } from './replies.js';
 import { commandLines, fillArguments, TokenizeError, tokenize } from './tokenize.js';
 
 export interface CommandLine {

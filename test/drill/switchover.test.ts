@@ -3,11 +3,11 @@
 // failure paths leave one master, unpaused, and say so.
 import { afterEach, describe, expect, it } from 'vitest';
 import { probeAction } from '../../src/actions/probe/index.js';
+import type { SwitchoverResult } from '../../src/actions/sentinel/coordinated-switchover.js';
 import { sentinelAction } from '../../src/actions/sentinel/index.js';
 import { createTestContext, parsedAction, type TestContext } from '../../src/actions/test-context.js';
 import { waitAction } from '../../src/actions/wait/index.js';
 import type { ActionContext, ActionKind, ActionOutcome } from '../../src/contract/action.js';
-import type { SwitchoverResult } from '../../src/targets/redis/sentinel-switchover.js';
 import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
 import { probeBlock } from './probe-helpers.js';
 

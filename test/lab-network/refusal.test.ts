@@ -7,12 +7,12 @@ import net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { sendRequest } from '../../src/actions/http/request.js';
 import { redisAction } from '../../src/actions/redis/index.js';
+import { verifyDiscovery } from '../../src/actions/sentinel/verify-discovery.js';
 import { createTestContext, parsedAction } from '../../src/actions/test-context.js';
 import { Probe } from '../../src/drill/probe.js';
 import { OffHostConnectionRefused } from '../../src/targets/host-guard.js';
 import { connectClient } from '../../src/targets/redis/connection.js';
 import { openSshTunnel } from '../../src/targets/redis/ssh-tunnel.js';
-import { verifyDiscovery } from '../../src/targets/redis/verify-discovery.js';
 
 let connects: MockInstance;
 const destinations = () =>

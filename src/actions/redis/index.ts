@@ -8,14 +8,10 @@ import {
   resolveNode,
   resolveNodeList,
 } from '../../targets/redis/inventory.js';
-import {
-  DEFAULT_OFFSET_TOLERANCE,
-  judgeReplication,
-  surveyReplication,
-} from '../../targets/redis/verify-replication.js';
 import { judgeQuery } from '../check/expect.js';
 import { mostDangerous, type NodeResult, previewLines, runCommandLines } from './execute.js';
 import { parseRedis, type RedisSpec, redisAttributes } from './spec.js';
+import { DEFAULT_OFFSET_TOLERANCE, judgeReplication, surveyReplication } from './verify-replication.js';
 import { commandRows, replicationRows } from './view.js';
 
 export type RedisData = NodeResult;

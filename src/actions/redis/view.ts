@@ -3,9 +3,9 @@
 import type { CommandRow, ReplicationRow } from '../../contract/views.js';
 import type { ParsedInfo } from '../../targets/redis/info.js';
 import type { RoleReply } from '../../targets/redis/replies.js';
-import type { NodeReplicationState } from '../../targets/redis/verify-replication.js';
 import type { CommandRecord } from './execute.js';
 import { formatReply } from './format.js';
+import type { NodeReplicationState } from './verify-replication.js';
 
 function roleOffset(role: RoleReply | undefined): number | undefined {
   return role && role.role !== 'sentinel' ? role.offset : undefined;

@@ -3,8 +3,8 @@
 import type { ActionContext, ActionOutcome } from '../../contract/action.js';
 import { type ConnectionSettings, durationAttribute, runPool } from '../../targets/redis/connection.js';
 import { formatAddress, type NodeAddress, runInventory } from '../../targets/redis/inventory.js';
-import { switchover } from '../../targets/redis/sentinel-switchover.js';
 import { runFaults } from '../redis/execute.js';
+import { switchover } from './coordinated-switchover.js';
 import type { SentinelSpec } from './spec.js';
 
 export const DEFAULT_PAUSE_TIMEOUT_MS = 10_000;

@@ -4,9 +4,9 @@ import type { ActionContext, ActionOutcome, CheckResult } from '../../contract/a
 import type { ConnectionSettings, RedisPool } from '../../targets/redis/connection.js';
 import { inventoryRedisNodes, type NodeAddress } from '../../targets/redis/inventory.js';
 import { addressesNamed, agreementOf, surveySentinels } from '../../targets/redis/sentinel-survey.js';
-import { verifyDiscovery } from '../../targets/redis/verify-discovery.js';
-import { judgeAgreement, judgeSentinelHealth } from '../../targets/redis/verify-sentinel.js';
 import type { SentinelSpec } from './spec.js';
+import { verifyDiscovery } from './verify-discovery.js';
+import { judgeAgreement, judgeSentinelHealth } from './verify-sentinel.js';
 
 export interface VerifyInput {
   spec: SentinelSpec;

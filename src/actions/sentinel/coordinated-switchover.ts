@@ -8,10 +8,10 @@
 // Why we demote the old master ourselves: under CLIENT PAUSE WRITE, Sentinel's own PUBLISH of its hello
 // message to the master blocks, and the INFO it would send after it queues behind it, so Sentinel cannot
 // see (and convert) the old master until the pause ends. REPLICAOF is not a write command and runs at once.
-import type { ConnectionSettings, RedisPool } from './connection.js';
-import { parseInfo } from './info.js';
-import { formatAddress, type NodeAddress, parseHostPort } from './inventory.js';
-import { flatToMap, parseRole } from './replies.js';
+import type { ConnectionSettings, RedisPool } from '../../targets/redis/connection.js';
+import { parseInfo } from '../../targets/redis/info.js';
+import { formatAddress, type NodeAddress, parseHostPort } from '../../targets/redis/inventory.js';
+import { flatToMap, parseRole } from '../../targets/redis/replies.js';
 
 export interface SwitchoverOptions {
   pool: RedisPool;

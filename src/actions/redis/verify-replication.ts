@@ -1,10 +1,10 @@
 // "Replication healthy": exactly one node says ROLE master, every other follows it with its link up and
 // its offset within a tolerance, and the master lists each of them online. Expected vs actual per node.
 import type { CheckResult } from '../../contract/action.js';
-import type { ConnectionSettings, RedisPool } from './connection.js';
-import { type ParsedInfo, parseInfo } from './info.js';
-import type { NodeAddress } from './inventory.js';
-import { parseRole, type RoleReply } from './replies.js';
+import type { ConnectionSettings, RedisPool } from '../../targets/redis/connection.js';
+import { type ParsedInfo, parseInfo } from '../../targets/redis/info.js';
+import type { NodeAddress } from '../../targets/redis/inventory.js';
+import { parseRole, type RoleReply } from '../../targets/redis/replies.js';
 
 export const DEFAULT_OFFSET_TOLERANCE = 1024 * 1024;
 

@@ -3,10 +3,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { CheckResult } from '../../contract/action.js';
-import { type AddressMap, addressMap } from './address-map.js';
-import type { ConnectionSettings } from './connection.js';
-import type { NodeAddress } from './inventory.js';
-import { createRedisClient } from './load-ioredis.js';
+import { type AddressMap, addressMap } from '../../targets/redis/address-map.js';
+import type { ConnectionSettings } from '../../targets/redis/connection.js';
+import type { NodeAddress } from '../../targets/redis/inventory.js';
+import { createRedisClient } from '../../targets/redis/load-ioredis.js';
 
 export interface DiscoveryResult {
   ok: boolean;

@@ -1,9 +1,9 @@
 // "Sentinel healthy" and "master agreement", judged from a survey of every Sentinel, expected vs actual each.
 import type { CheckResult } from '../../contract/action.js';
-import type { ConnectionSettings, RedisPool } from './connection.js';
-import { formatAddress, type NodeAddress, parseHostPort } from './inventory.js';
-import { parseRole } from './replies.js';
-import { flagsOf, majorityAddress, type SentinelState } from './sentinel-survey.js';
+import type { ConnectionSettings, RedisPool } from '../../targets/redis/connection.js';
+import { formatAddress, type NodeAddress, parseHostPort } from '../../targets/redis/inventory.js';
+import { parseRole } from '../../targets/redis/replies.js';
+import { flagsOf, majorityAddress, type SentinelState } from '../../targets/redis/sentinel-survey.js';
 
 function label(state: { node: string; address: string }): string {
   return state.node === state.address ? state.address : `${state.node} (${state.address})`;

@@ -1,10 +1,12 @@
 // A Sentinel in TILT (frozen for 3 s, so its timer jumps): the event stream reports +tilt, health fails on
 // it, and node=all warns and lists it (127.40.7.x).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectionSettings } from '../../src/actions/redis/connection-attributes.js';
 import { sentinelAction } from '../../src/actions/sentinel/index.js';
 import { createTestContext, parsedAction } from '../../src/actions/test-context.js';
 import type { ActionContext } from '../../src/contract/action.js';
-import { runSentinelEventsForRun } from '../../src/targets/redis/sentinel-events.js';
+import { resolveAllSentinels } from '../../src/targets/redis/inventory.js';
+import { runSentinelEvents } from '../../src/targets/redis/sentinel-events.js';
 import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
 
 let cluster: TestRedisCluster;
@@ -26,7 +28,11 @@ describe('TILT', () => {
       secretVars: ['redis_password'],
     });
     try {
-      const stream = runSentinelEventsForRun(t.ctx);
+      const stream = runSentinelEvents(
+        t.ctx,
+        resolveAllSentinels(t.ctx),
+        connectionSettings({}, t.ctx, 'sentinel_password'),
+      );
       await stream.ready();
       const pid = cluster.node('sentinel-1').pid as number;
       process.kill(pid, 'SIGSTOP');

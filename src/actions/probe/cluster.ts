@@ -2,8 +2,9 @@
 // and closed with the run's resources (so the old master can be seen rejoining after the probe stops).
 import type { ActionContext } from '../../contract/action.js';
 import { startClusterWatch } from '../../drill/cluster-watch.js';
-import { connectionSettings, createRedisPool } from '../../targets/redis/connection.js';
+import { createRedisPool } from '../../targets/redis/connection.js';
 import { inventoryRedisNodes, type NodeAddress } from '../../targets/redis/inventory.js';
+import { connectionSettings } from '../redis/connection-attributes.js';
 import type { ProbeSpec } from './spec.js';
 
 /** A poll that gets no answer within this long shows the node as not answering. */

@@ -9,7 +9,7 @@ import { readBack, waitForSettledMaster } from '../../drill/readback.js';
 import { bucketWrites } from '../../drill/series.js';
 import { readSettings } from '../../drill/settings.js';
 import { type AddressMap, addressMap } from '../../targets/redis/address-map.js';
-import { type ConnectionSettings, connectionSettings, runPool } from '../../targets/redis/connection.js';
+import { type ConnectionSettings, runPool } from '../../targets/redis/connection.js';
 import {
   inventoryRedisNodes,
   type NodeAddress,
@@ -17,6 +17,7 @@ import {
   resolveNodeList,
 } from '../../targets/redis/inventory.js';
 import { addressesNamed, surveySentinels } from '../../targets/redis/sentinel-survey.js';
+import { connectionSettings } from '../redis/connection-attributes.js';
 import { watchCluster } from './cluster.js';
 import { type ProbeSpec, parseProbe, probeAttributes, withMasterName } from './spec.js';
 

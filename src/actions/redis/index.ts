@@ -1,7 +1,7 @@
 // ```redis node=NAME — Redis commands, one per line, with parsed results; or verify=replication.
 
 import type { ActionContext, ActionKind, ActionOutcome } from '../../contract/action.js';
-import { type ConnectionSettings, connectionSettings, runPool } from '../../targets/redis/connection.js';
+import { type ConnectionSettings, runPool } from '../../targets/redis/connection.js';
 import {
   inventoryRedisNodes,
   type NodeAddress,
@@ -9,6 +9,7 @@ import {
   resolveNodeList,
 } from '../../targets/redis/inventory.js';
 import { judgeQuery } from '../check/expect.js';
+import { connectionSettings } from './connection-attributes.js';
 import { mostDangerous, type NodeResult, previewLines, runCommandLines } from './execute.js';
 import { parseRedis, type RedisSpec, redisAttributes } from './spec.js';
 import { DEFAULT_OFFSET_TOLERANCE, judgeReplication, surveyReplication } from './verify-replication.js';

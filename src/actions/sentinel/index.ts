@@ -3,7 +3,7 @@
 
 import type { ActionContext, ActionKind, ActionOutcome } from '../../contract/action.js';
 import type { SentinelRow } from '../../contract/views.js';
-import { type ConnectionSettings, connectionSettings, runPool } from '../../targets/redis/connection.js';
+import { type ConnectionSettings, runPool } from '../../targets/redis/connection.js';
 import { tiltError } from '../../targets/redis/errors.js';
 import { type NodeAddress, resolveAllSentinels, resolveNode } from '../../targets/redis/inventory.js';
 import { runSentinelEvents, type SentinelEventStream } from '../../targets/redis/sentinel-events.js';
@@ -15,6 +15,7 @@ import {
   surveySentinels,
 } from '../../targets/redis/sentinel-survey.js';
 import { judgeQuery } from '../check/expect.js';
+import { connectionSettings } from '../redis/connection-attributes.js';
 import { mostDangerous, type NodeResult, previewLines, runCommandLines } from '../redis/execute.js';
 import { parseSentinel, type SentinelSpec, sentinelAttributes } from './spec.js';
 import { runSwitchover, switchoverPreview } from './switchover.js';

@@ -1,8 +1,9 @@
 // ```sentinel op=switchover node=sentinel-1 — the zero-loss planned switchover, with each phase on the
 // drill timeline (source "switchover") and the pause it cost in the result.
 import type { ActionContext, ActionOutcome } from '../../contract/action.js';
-import { type ConnectionSettings, durationAttribute, runPool } from '../../targets/redis/connection.js';
+import { type ConnectionSettings, runPool } from '../../targets/redis/connection.js';
 import { formatAddress, type NodeAddress, runInventory } from '../../targets/redis/inventory.js';
+import { durationAttribute } from '../redis/connection-attributes.js';
 import { runFaults } from '../redis/execute.js';
 import { switchover } from './coordinated-switchover.js';
 import type { SentinelSpec } from './spec.js';

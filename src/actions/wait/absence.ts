@@ -3,8 +3,8 @@
 // +switch-master while a replica has replica-priority 0.
 import type { ActionContext, ActionOutcome } from '../../contract/action.js';
 import { parseDuration } from '../../runbook/duration.js';
-import { connectionSettings } from '../../targets/redis/connection.js';
 import { describeEvent, runSentinelEvents } from '../../targets/redis/sentinel-events.js';
+import { connectionSettings } from '../redis/connection-attributes.js';
 import { masterNameFor } from '../sentinel/index.js';
 import { eventMatcher, waitSentinels } from './event.js';
 import type { WaitSpec } from './spec.js';

@@ -2,10 +2,11 @@
 // default); for +switch-master also polls GET-MASTER-ADDR-BY-NAME in case the subscription missed it.
 
 import type { ActionContext, ActionOutcome } from '../../contract/action.js';
-import { connectionSettings, runPool } from '../../targets/redis/connection.js';
+import { runPool } from '../../targets/redis/connection.js';
 import { type NodeAddress, resolveAllSentinels, resolveNode } from '../../targets/redis/inventory.js';
 import { runSentinelEvents, type SentinelEvent } from '../../targets/redis/sentinel-events.js';
 import { agreementOf, surveySentinels } from '../../targets/redis/sentinel-survey.js';
+import { connectionSettings } from '../redis/connection-attributes.js';
 import { runFaults } from '../redis/execute.js';
 import { masterNameFor } from '../sentinel/index.js';
 import { DEFAULT_WAIT_MS, type WaitData, type WaitSpec } from './spec.js';

@@ -2,7 +2,7 @@
 // and on timeout shows the last attempt's expected vs actual.
 
 import type { ActionContext, ActionOutcome } from '../../contract/action.js';
-import { durationAttribute } from '../../targets/redis/connection.js';
+import { durationAttribute } from '../redis/connection-attributes.js';
 import { redisAction } from '../redis/index.js';
 import type { RedisSpec } from '../redis/spec.js';
 import { sentinelAction } from '../sentinel/index.js';

@@ -4,13 +4,12 @@
 // aborted is dropped at once.
 import { createHash } from 'node:crypto';
 import type { Redis, RedisOptions } from 'ioredis';
-import type { ActionContext, RunResources } from '../../contract/action.js';
-import { DURATION_HINT, durationProblem, parseDuration } from '../../runbook/duration.js';
-import { type HostReach, hostReach } from '../host-guard.js';
+import type { RunResources } from '../../contract/action.js';
+import type { HostReach } from '../host-guard.js';
 import { RedisTargetError, translateRedisError } from './errors.js';
 import type { NodeAddress } from './inventory.js';
 import { createRedisClient } from './load-ioredis.js';
-import { runTunnel, type SshTunnel } from './ssh-tunnel.js';
+import type { SshTunnel } from './ssh-tunnel.js';
 
 export interface ConnectionSettings {
   password?: string;
@@ -188,62 +187,4 @@ export function createRedisPool(): RedisPool {
 /** The run's pool, created on first use and closed with the run's resources. */
 export function runPool(resources: RunResources): RedisPool {
   return resources.get('redis.pool', createRedisPool, (pool) => pool.closeAll());
-}
-
-export interface AuthAttributes {
-  password?: string;
-  username?: string;
-  tls?: string;
-  'connect-timeout'?: string;
-  'command-timeout'?: string;
-}
-
-/**
- * Credentials and timeouts for a block: password=VAR names a secret var (default `defaultVar` when that
- * var exists), username= an ACL user, tls=true, connect-timeout= / command-timeout= durations.
- */
-export function connectionSettings(
-  attrs: AuthAttributes,
-  ctx: Pick<ActionContext, 'vars' | 'resources' | 'interaction' | 'step' | 'signal' | 'resolve' | 'output'>,
-  defaultVar: string,
-): ConnectionSettings {
-  let password: string | undefined;
-  if (attrs.password !== undefined) {
-    password = ctx.vars[attrs.password];
-    if (password === undefined) {
-      throw new Error(
-        `password=${attrs.password}: no var named ${attrs.password}; declare it in the front matter or pass --var ${attrs.password}=...`,
-      );
-    }
-  } else {
-    password = ctx.vars[defaultVar];
-  }
-  return {
-    password: password === '' ? undefined : password,
-    username: attrs.username,
-    tls: attrs.tls === 'true',
-    connectTimeoutMs: durationAttribute(
-      'connect-timeout',
-      attrs['connect-timeout'],
-      DEFAULT_CONNECT_TIMEOUT_MS,
-    ),
-    commandTimeoutMs: durationAttribute(
-      'command-timeout',
-      attrs['command-timeout'],
-      DEFAULT_COMMAND_TIMEOUT_MS,
-    ),
-    tunnel: runTunnel(ctx),
-    reach: hostReach(ctx),
-  };
-}
-
-/** A duration attribute ("500ms", "3s", "2m"); the fallback when absent. */
-export function durationAttribute(name: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const ms = parseDuration(text.trim());
-  if (ms === undefined || ms <= 0) {
-    const why = durationProblem(name, text.trim()) ?? `${name}="${text}" is not a duration`;
-    throw new Error(`${why}; ${DURATION_HINT}`);
-  }
-  return ms;
 }

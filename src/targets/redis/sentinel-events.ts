@@ -3,8 +3,8 @@
 // The same event from several Sentinels within a second is one event with seenBy/seenAt (sentinel-merge.ts).
 import type { Redis } from 'ioredis';
 import type { ActionContext } from '../../contract/action.js';
-import { type ConnectionSettings, clientOptions, connectionSettings } from './connection.js';
-import { type NodeAddress, resolveAllSentinels } from './inventory.js';
+import { type ConnectionSettings, clientOptions } from './connection.js';
+import type { NodeAddress } from './inventory.js';
 import { createRedisClient } from './load-ioredis.js';
 import { createEventMerger, type SentinelEvent } from './sentinel-merge.js';
 
@@ -243,26 +243,4 @@ export function describeEvent(event: SentinelEvent): string {
     (name) => `${name} +${Math.round((event.seenAt[name] ?? event.t) - event.t)}ms`,
   );
   return `${event.detail} (seen by ${seen.join(', ')})`;
-}
-
-/**
- * For other kinds (probe, drill): the run's stream over every Sentinel the run knows (inventory, else the
- * `sentinels` var), authenticated with the `sentinel_password` var when set, through the jump host when `via` is.
- */
-export function runSentinelEventsForRun(
-  ctx: Pick<
-    ActionContext,
-    | 'resources'
-    | 'now'
-    | 'timeline'
-    | 'output'
-    | 'vars'
-    | 'render'
-    | 'resolve'
-    | 'interaction'
-    | 'step'
-    | 'signal'
-  >,
-): SentinelEventStream {
-  return runSentinelEvents(ctx, resolveAllSentinels(ctx), connectionSettings({}, ctx, 'sentinel_password'));
 }

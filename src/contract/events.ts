@@ -50,6 +50,11 @@ export type EngineEventBody =
       /** Resolved values of the non-secret variables, so --resume can reuse them. */
       vars?: Record<string, string>;
     }
+  /**
+   * The target was resolved (on first use: runbooks without cloud steps never resolve it). labMode: the lab's
+   * mode in use (loopback or container), shown in the header and the report's settings.
+   */
+  | { type: 'target.resolved'; target: TargetName; labMode?: 'loopback' | 'container' }
   | { type: 'step.started'; step: string }
   | { type: 'step.finished'; step: string; status: StepStatus; durationMs: number; error?: string }
   | { type: 'action.started'; step: string; action: number; kind: string; id?: string; preview: string[] }

@@ -89,7 +89,12 @@ const ms = (value: number | null | undefined): string =>
 const keys = (list: string[]): string =>
   list.length > 0 ? ` (${list.map((k) => `\`${k}\``).join(', ')})` : '';
 
-function renderDrill(drill: DrillResult, stepTitle: string, chartFile: string | undefined): string[] {
+function renderDrill(
+  drill: DrillResult,
+  stepTitle: string,
+  chartFile: string | undefined,
+  labModes: string[],
+): string[] {
   const p = drill.phases;
   const out = [`### ${stepTitle}: probe \`${drill.probe}\``, ''];
   if (!drill.failed_over) {
@@ -144,9 +149,11 @@ function renderDrill(drill: DrillResult, stepTitle: string, chartFile: string | 
     out.push(`![Writes over time with the failover phases, probe ${drill.probe}](${chartFile})`, '');
   }
   const settings = Object.entries(drill.settings).filter(([name]) => name !== 'unreadable');
+  // The lab's mode decides what the numbers prove: loopback processes, or containers behind a real firewall.
+  const lab = labModes.length > 0 ? [`lab mode ${labModes.join(' then ')}`] : [];
   out.push(
     'Settings in force: ' +
-      settings.map(([name, value]) => `${name.replaceAll('_', '-')} ${value}`).join(', ') +
+      [...lab, ...settings.map(([name, value]) => `${name.replaceAll('_', '-')} ${value}`)].join(', ') +
       '.',
   );
   for (const gap of drill.settings.unreadable ?? []) out.push('', `> could not read ${gap}`);
@@ -176,7 +183,14 @@ export function renderRunReportMarkdown(
   const lines: string[] = [];
   if (report.drills.length > 0) lines.push('', '## Drills', '');
   report.drills.forEach((drill, i) => {
-    lines.push(...renderDrill(drill, titles.get(drill.step) ?? drill.step, options.chartFiles?.[i]));
+    lines.push(
+      ...renderDrill(
+        drill,
+        titles.get(drill.step) ?? drill.step,
+        options.chartFiles?.[i],
+        report.summary.labModes,
+      ),
+    );
   });
   if (report.training.length > 0) lines.push(...renderTraining(report, titles));
   return `${base.trimEnd()}\n${lines.join('\n')}`;

@@ -30,6 +30,8 @@ export interface RunSummary {
   runId: string;
   runbook: { file: string; title: string };
   target: string;
+  /** The lab modes the run used (one, unless a resume found the lab in another mode); empty off the lab. */
+  labModes: string[];
   operators: string[];
   dryRun: boolean;
   startedAt: string;
@@ -51,6 +53,7 @@ export function summarizeRun(events: readonly EngineEvent[]): RunSummary {
     runId: first.runId,
     runbook: first.runbook,
     target: first.target,
+    labModes: [],
     operators: [],
     dryRun: first.dryRun,
     startedAt: first.wall,
@@ -81,6 +84,9 @@ export function summarizeRun(events: readonly EngineEvent[]): RunSummary {
         });
         summary.finishedAt = undefined;
         summary.status = undefined;
+        break;
+      case 'target.resolved':
+        if (event.labMode && !summary.labModes.includes(event.labMode)) summary.labModes.push(event.labMode);
         break;
       case 'step.started': {
         const step = steps.get(event.step);
@@ -168,7 +174,8 @@ export function renderMarkdownReport(summary: RunSummary): string {
   out.push('| | |', '| --- | --- |');
   out.push(`| Runbook | \`${cell(summary.runbook.file)}\` |`);
   out.push(`| Run | \`${summary.runId}\`${summary.resumes > 0 ? ` (resumed ${summary.resumes}×)` : ''} |`);
-  out.push(`| Target | ${summary.target}${summary.dryRun ? ' (dry run)' : ''} |`);
+  const modes = summary.labModes.length > 0 ? `, ${summary.labModes.join(' then ')} mode` : '';
+  out.push(`| Target | ${summary.target}${modes}${summary.dryRun ? ' (dry run)' : ''} |`);
   out.push(`| Operator | ${cell(summary.operators.join(', '))} |`);
   out.push(`| Started | ${summary.startedAt} |`);
   out.push(`| Finished | ${summary.finishedAt ?? '—'} |`);

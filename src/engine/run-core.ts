@@ -147,6 +147,8 @@ export class RunCore {
   resolveTarget(): Promise<TargetInfo> {
     this.target ??= this.options.resolveTarget().then((info) => {
       this.redactor.add(info.token);
+      const labMode = info.lab?.mode;
+      this.emit({ type: 'target.resolved', target: info.name, ...(labMode ? { labMode } : {}) });
       return info;
     });
     return this.target;

@@ -131,6 +131,9 @@ export function createPlainReporter(write: (line: string) => void): (event: Engi
         write(`  ⏱ ${(event.t / 1000).toFixed(3)}s ${event.source} ${event.name} ${event.detail}${seen}`);
         break;
       }
+      case 'target.resolved':
+        if (event.labMode) write(`note: target ${event.target} in ${event.labMode} mode`);
+        break;
       case 'log':
         write(
           `${event.level === 'info' ? 'note' : event.level === 'warn' ? 'warning' : 'error'}: ${event.message}`,

@@ -116,6 +116,9 @@ class Batch {
           if (step && summary.status) step.status = summary.status;
         }
         return;
+      case 'target.resolved':
+        this.run = { ...this.run, target: event.target, labMode: event.labMode };
+        return;
       case 'step.started': {
         const step = this.step(event.step);
         if (!step) return;

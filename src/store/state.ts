@@ -84,6 +84,8 @@ export interface RunInfo {
   title: string;
   file: string;
   target: TargetName;
+  /** The lab's mode, once the run resolved its target (lab runs only). */
+  labMode?: 'loopback' | 'container';
   dryRun: boolean;
   runId?: string;
   operator?: string;

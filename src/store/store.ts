@@ -17,6 +17,7 @@ export const FLUSH_INTERVAL_MS = 100;
 /** Events that change what the operator can do next: applied at once rather than at the next tick. */
 const FLUSH_AT_ONCE: ReadonlySet<EngineEventType> = new Set([
   'run.started',
+  'target.resolved',
   'step.started',
   'step.finished',
   'step.declined',

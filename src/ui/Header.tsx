@@ -1,4 +1,4 @@
-// Title, target, run id, elapsed time, progress and the DRY RUN badge.
+// Title, target (with the lab's mode once known), run id, elapsed time, progress and the DRY RUN badge.
 import { Box, Text } from 'ink';
 import { useShallow } from 'zustand/react/shallow';
 import { selectProgress, selectRun } from '../store/selectors.js';
@@ -30,6 +30,7 @@ export function Header() {
         <Text>
           <Text color={tone('muted')}>target </Text>
           {run.target}
+          {run.labMode ? ` (${run.labMode})` : ''}
         </Text>
         <Text wrap="truncate">
           <Text color={tone('muted')}>run </Text>

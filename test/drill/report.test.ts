@@ -118,6 +118,17 @@ describe('drill report', () => {
     expect(crash).not.toContain('Writes paused by the switchover');
   });
 
+  it('states the lab mode in use in the run table and in the settings in force; none off the lab', () => {
+    const [started, ...rest] = drillEvents(probeData);
+    const resolved = stamp({ type: 'target.resolved', target: 'lab', labMode: 'container' }, 2);
+    const text = renderRunReportMarkdown(buildRunReport([started as EngineEvent, resolved, ...rest]));
+    expect(text).toContain('| Target | lab, container mode |');
+    expect(text).toContain('Settings in force: lab mode container, redis-version 7.0.15');
+    const without = renderRunReportMarkdown(buildRunReport(drillEvents(probeData)));
+    expect(without).toContain('| Target | lab |');
+    expect(without).toContain('Settings in force: redis-version 7.0.15');
+  });
+
   it('leaves a run without probes to the engine report', () => {
     const events = drillEvents(probeData).filter((e) => e.type !== 'action.finished');
     const report = buildRunReport(events);

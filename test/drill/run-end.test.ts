@@ -25,6 +25,7 @@ const summary = (steps: RunSummary['steps'], status?: 'passed' | 'failed' | 'abo
   runId: 'r1',
   runbook: { file: 'training-lab.md', title: 'On-call training' },
   target: 'lab',
+  labModes: [],
   operators: ['robin'],
   dryRun: false,
   startedAt: '2026-12-07T16:51:37.000Z',

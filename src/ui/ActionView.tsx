@@ -2,8 +2,8 @@
 import { Box, Text } from 'ink';
 import { formatDuration } from '../contract/format.js';
 import type { ActionBlock } from '../contract/runbook.js';
-import { selectResultsVersion } from '../store/selectors.js';
-import type { ActionState } from '../store/state.js';
+import { selectResultsVersion } from '../controller/selectors.js';
+import type { ActionState } from '../controller/state.js';
 import { OutputWindow } from './OutputWindow.js';
 import { Spinner } from './Spinner.js';
 import { useTui, useTuiStore } from './store-context.js';

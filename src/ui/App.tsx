@@ -2,7 +2,7 @@
 // the terminal (at least 80×24) and recomputed on resize. Keys go through the keymap.
 import { Box, type Key, useInput } from 'ink';
 import type { Question } from '../contract/events.js';
-import type { Commands } from '../store/commands.js';
+import type { Commands } from '../controller/commands.js';
 import {
   selectAskingQuit,
   selectClusterPaneRows,
@@ -12,8 +12,8 @@ import {
   selectQuestion,
   selectSelectedStep,
   selectShowFeed,
-} from '../store/selectors.js';
-import type { TuiStore } from '../store/store.js';
+} from '../controller/selectors.js';
+import type { TuiStore } from '../controller/store.js';
 import {
   cycleFocus,
   moveSelection,
@@ -24,7 +24,7 @@ import {
   toggleClusterPane,
   toggleFeedExpanded,
   toggleOutputExpanded,
-} from '../store/ui-actions.js';
+} from '../controller/ui-actions.js';
 import { ClusterPane } from './ClusterView.js';
 import { ConfirmDialog } from './ConfirmDialog.js';
 import { EventFeed } from './EventFeed.js';

@@ -2,7 +2,7 @@
 // names, its s_down/o_down flags, whether it answers), from the latest snapshot of the drill's cluster watch.
 import { Box, Text } from 'ink';
 import type { ClusterNodeView, ClusterSentinelView, ClusterSnapshot } from '../contract/cluster.js';
-import { selectCluster } from '../store/selectors.js';
+import { selectCluster } from '../controller/selectors.js';
 import { Pane } from './Pane.js';
 import { useTuiStore } from './store-context.js';
 import { useTone } from './theme.js';

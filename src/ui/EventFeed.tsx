@@ -2,8 +2,8 @@
 // Each line says when the event was first seen, which Sentinel(s) saw it and what matters in it; the feed
 // follows new events unless scrolled back, and its full-screen view shows every detail.
 import { Box, Text } from 'ink';
+import { selectScroll, selectSentinelCount, selectTimelineVersion } from '../controller/selectors.js';
 import { feedLine } from '../drill/feed-line.js';
-import { selectScroll, selectSentinelCount, selectTimelineVersion } from '../store/selectors.js';
 import { useTerminalSize } from './hooks.js';
 import { useTui, useTuiStore } from './store-context.js';
 import { useTone } from './theme.js';

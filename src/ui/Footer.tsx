@@ -1,7 +1,7 @@
 // The help bar (built from the keymap; keys that would do nothing right now are dimmed) and the notice line.
 import { Box, Text } from 'ink';
-import { selectNotice } from '../store/selectors.js';
-import type { TuiState } from '../store/state.js';
+import { selectNotice } from '../controller/selectors.js';
+import type { TuiState } from '../controller/state.js';
 import { footerEntries } from './keymap.js';
 import { useTuiStore } from './store-context.js';
 import { useTone } from './theme.js';

@@ -1,7 +1,7 @@
 // Title, target (with the lab's mode once known), run id, elapsed time, progress and the DRY RUN badge.
 import { Box, Text } from 'ink';
 import { useShallow } from 'zustand/react/shallow';
-import { selectProgress, selectRun } from '../store/selectors.js';
+import { selectProgress, selectRun } from '../controller/selectors.js';
 import { formatClock, useTick } from './hooks.js';
 import { useTuiStore } from './store-context.js';
 import { useTone } from './theme.js';

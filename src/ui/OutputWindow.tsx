@@ -1,7 +1,7 @@
 // A window of an action's output ring buffer: at most `height` lines, one terminal row each, so the tree
 // stays the same size however much a step prints.
 import { Box, Text } from 'ink';
-import type { ActionState } from '../store/state.js';
+import type { ActionState } from '../controller/state.js';
 import { useTone } from './theme.js';
 
 export function OutputWindow({

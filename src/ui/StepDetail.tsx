@@ -9,8 +9,8 @@ import {
   selectSelectedStep,
   selectStepReached,
   selectUi,
-} from '../store/selectors.js';
-import { setDetailScrollMax } from '../store/ui-actions.js';
+} from '../controller/selectors.js';
+import { setDetailScrollMax } from '../controller/ui-actions.js';
 import { ActionView } from './ActionView.js';
 import { Markdown } from './markdown.js';
 import { useTui, useTuiStore } from './store-context.js';

@@ -2,8 +2,8 @@
 import { Box, Text } from 'ink';
 import type { StepStatus } from '../contract/events.js';
 import { formatDuration } from '../contract/format.js';
-import { selectStep, selectStepOrder, selectUi } from '../store/selectors.js';
-import type { StepState } from '../store/state.js';
+import { selectStep, selectStepOrder, selectUi } from '../controller/selectors.js';
+import type { StepState } from '../controller/state.js';
 import { useTick } from './hooks.js';
 import { Spinner } from './Spinner.js';
 import { useTui, useTuiStore } from './store-context.js';

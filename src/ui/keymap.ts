@@ -1,8 +1,8 @@
 // Every key the TUI answers to, declared once: the input handler, the footer bar and `?` help all read
 // this list. Dialogs (confirm, prompt, quit) take their own typed input while open.
 import type { Key } from 'ink';
-import { selectIsStepRunning, selectSelectedStep } from '../store/selectors.js';
-import type { TuiState } from '../store/state.js';
+import { selectIsStepRunning, selectSelectedStep } from '../controller/selectors.js';
+import type { TuiState } from '../controller/state.js';
 
 export type CommandName =
   | 'up'

@@ -2,9 +2,9 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { Runbook } from '../contract/runbook.js';
-import type { Commands } from '../store/commands.js';
-import type { TuiState } from '../store/state.js';
-import type { TuiStore } from '../store/store.js';
+import type { Commands } from '../controller/commands.js';
+import type { TuiState } from '../controller/state.js';
+import type { TuiStore } from '../controller/store.js';
 
 export interface TuiContextValue {
   store: TuiStore;

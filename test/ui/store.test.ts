@@ -1,9 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { EngineEvent, EngineEventBody } from '../../src/contract/events.js';
-import { RingBuffer } from '../../src/store/ring-buffer.js';
-import { selectProgress, selectRunningStepId } from '../../src/store/selectors.js';
-import { OUTPUT_LINES_PER_ACTION } from '../../src/store/state.js';
-import { createEventFeed, createTuiStore } from '../../src/store/store.js';
+import { RingBuffer } from '../../src/controller/ring-buffer.js';
+import { selectProgress, selectRunningStepId } from '../../src/controller/selectors.js';
+import { OUTPUT_LINES_PER_ACTION } from '../../src/controller/state.js';
+import { createEventFeed, createTuiStore } from '../../src/controller/store.js';
 import { makeRunbook } from './test-utils.js';
 
 let seq = 0;
@@ -174,7 +174,7 @@ describe('questions', () => {
 
 describe('Ctrl-C while a variable is asked for at start', () => {
   it('withdraws the question on the first press and leaves on the second', async () => {
-    const { createCommands } = await import('../../src/store/commands.js');
+    const { createCommands } = await import('../../src/controller/commands.js');
     const runbook = makeRunbook([{ id: 'one' }]);
     const store = createTuiStore(runbook, { target: 'lab', dryRun: false });
     const feed = createEventFeed(store, 10_000);

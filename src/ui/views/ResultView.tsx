@@ -1,7 +1,7 @@
 // Shows a finished action's result by its typed view (src/contract/views.ts), then its checks and error.
 import { Box } from 'ink';
 import type { ActionView } from '../../contract/views.js';
-import type { ActionState } from '../../store/state.js';
+import type { ActionState } from '../../controller/state.js';
 import { useTerminalSize } from '../hooks.js';
 import { resultWidth } from '../layout.js';
 import { ChecksView } from './ChecksView.js';

@@ -1,56 +1,24 @@
 // The step engine: runs a runbook's steps through their action kinds, tells subscribers what happens,
 // journals every event, and resumes from a journal. Headless: no React, no Ink.
 import { userInfo } from 'node:os';
-import type { ActionKind, Interaction, TargetInfo } from '../contract/action.js';
 import type { ActionPreview, Engine, EngineState, RunAllOptions } from '../contract/engine.js';
 import type { EngineEvent, RunStatus, StepStatus } from '../contract/events.js';
-import type { Runbook, Step, TargetName } from '../contract/runbook.js';
-
+import type { Step } from '../contract/runbook.js';
 import { renderTemplate } from '../runbook/template.js';
 import { confirmStep } from './confirm.js';
+import type { EngineOptions } from './engine-options.js';
 import { actionConfirmation } from './execute.js';
 import { openJournal } from './open-journal.js';
 import type { ReplayedRun } from './resume.js';
 import { RunCore } from './run-core.js';
 import { walkSteps } from './run-on.js';
 import { startRun } from './start-run.js';
+import { StepLedger } from './step-ledger.js';
 import { executeStep, inputFor, previewActions, previewStep, type StepRun } from './step-runner.js';
 import { findStep, selectSteps } from './steps.js';
 
 export type { Engine } from '../contract/engine.js';
-
-export interface EngineOptions {
-  runbook: Runbook;
-  target: TargetName;
-  /** Lazy: only called when an action calls ctx.target(). */
-  resolveTarget: () => Promise<TargetInfo>;
-  /** From --var k=v (win over env/default/generate). */
-  vars?: Record<string, string>;
-  /** Auto-confirm mutating steps. */
-  yes?: boolean;
-  /** With yes: auto-confirm destructive steps too (headless). */
-  allowDestroy?: boolean;
-  /** Show previews; run nothing (every step ends skipped). */
-  dryRun?: boolean;
-  /**
-   * Answers every question at once: the headless flags, a test's script. Without it a question stays pending
-   * (question.asked) until engine.approve/decline/answer settle it, as the TUI does.
-   */
-  interaction?: Interaction;
-  /** A .jsonl file, or a directory for <runId>.jsonl; default $XDG_STATE_HOME/drillbook/runs/. */
-  journalPath?: string;
-  /** Run id or journal path to continue. */
-  resume?: string;
-  /** The registered action kinds, passed in by the command layer (src/actions/registry.ts) or a test. */
-  // biome-ignore lint/suspicious/noExplicitAny: kinds have different spec types; each kind checks its own.
-  kinds: ReadonlyMap<string, ActionKind<any>>;
-  /** --resume of a runbook edited since the run was recorded: go on (with a warning) instead of refusing. */
-  acceptChangedRunbook?: boolean;
-  /** A --var the runbook neither declares nor publishes is an error unless this is set (then a warning). */
-  allowUnknownVars?: boolean;
-  /** Default: os.userInfo().username. */
-  operator?: string;
-}
+export type { EngineOptions } from './engine-options.js';
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
   const { kinds } = options;
@@ -72,9 +40,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 }
 
 class StepEngine implements Engine {
-  private readonly statuses = new Map<string, StepStatus>();
-  private readonly stepResults = new Map<string, Record<string, unknown>>();
-  private readonly interrupted = new Map<string, { startedAt: string }>();
+  private readonly steps: StepLedger;
   private readonly startController = new AbortController();
   private started = false;
   private running: string | undefined;
@@ -88,7 +54,7 @@ class StepEngine implements Engine {
     private readonly core: RunCore,
     private readonly replay: ReplayedRun | undefined,
   ) {
-    for (const step of options.runbook.steps) this.statuses.set(step.id, 'pending');
+    this.steps = new StepLedger(options.runbook.steps);
     if (replay) this.restore(replay);
     // Nothing may happen unrecorded: a journal that cannot be written stops the run at once.
     core.onJournalFailure(() =>
@@ -109,14 +75,7 @@ class StepEngine implements Engine {
     // The journal holds masked copies of published secrets; the kept file has the real ones.
     for (const [path, value] of Object.entries(this.core.kept.published))
       this.core.publish(path, value, true);
-    for (const step of this.options.runbook.steps) {
-      if (replay.statuses.get(step.id) === 'passed') {
-        this.statuses.set(step.id, 'passed');
-        this.stepResults.set(step.id, replay.stepResults.get(step.id) ?? {});
-      }
-      const interrupted = replay.interrupted.get(step.id);
-      if (interrupted) this.interrupted.set(step.id, interrupted);
-    }
+    this.steps.restore(replay);
   }
 
   subscribe(listener: (event: EngineEvent) => void): () => void {
@@ -147,10 +106,8 @@ class StepEngine implements Engine {
       resume: this.replay && {
         replay: this.replay,
         journalPath: this.journalPath,
-        passed: this.options.runbook.steps
-          .filter((s) => this.statuses.get(s.id) === 'passed')
-          .map((s) => s.id),
-        interrupted: this.interrupted,
+        passed: this.steps.passed(),
+        interrupted: this.steps.interrupted,
       },
     });
   }
@@ -176,7 +133,7 @@ class StepEngine implements Engine {
         allowDestroy: this.options.allowDestroy ?? false,
         interaction: this.core.questions.interaction,
         signal: controller.signal,
-        interruptedAt: this.interrupted.get(step.id)?.startedAt,
+        interruptedAt: this.steps.interrupted.get(step.id)?.startedAt,
         render: this.renderLeniently,
         emit: (body) => this.core.emit(body),
         confirmationFor: async (index) => {
@@ -187,13 +144,12 @@ class StepEngine implements Engine {
       if (!decision.run) {
         if (decision.error === undefined) {
           this.core.emit({ type: 'step.declined', step: step.id, reason: decision.reason });
-          return this.statusOf(step.id);
+          return this.steps.status(step.id);
         }
         // Refused before it started: no step.started, so a resumed interruption stays on record.
         return this.settle(step, { status: 'failed', durationMs: 0, error: decision.error, results: {} });
       }
-      this.statuses.set(step.id, 'running');
-      this.interrupted.delete(step.id);
+      this.steps.running(step.id);
       return this.settle(step, await executeStep(this.core, step, controller.signal));
     } finally {
       this.running = undefined;
@@ -202,8 +158,7 @@ class StepEngine implements Engine {
   }
 
   private settle(step: Step, run: StepRun): StepStatus {
-    this.statuses.set(step.id, run.status);
-    this.stepResults.set(step.id, run.results);
+    this.steps.settled(step.id, run.status, run.results);
     const durationMs = Math.round(run.durationMs);
     this.core.emit({
       type: 'step.finished',
@@ -222,7 +177,7 @@ class StepEngine implements Engine {
     const stop = await walkSteps(steps, {
       rerunDone: options.rerunDone ?? named,
       stopBefore: options.stopBefore,
-      statusOf: (id) => this.statusOf(id),
+      statusOf: (id) => this.steps.status(id),
       runStep: (id) => this.runStep(id),
       aborted: () => this.abortRequested,
     });
@@ -249,7 +204,7 @@ class StepEngine implements Engine {
 
   state(): EngineState {
     return {
-      steps: Object.fromEntries(this.statuses),
+      steps: this.steps.byId(),
       running: this.running,
       question: this.core.questions.current(),
     };
@@ -269,10 +224,6 @@ class StepEngine implements Engine {
     this.stepController?.abort(reason);
   }
 
-  private statusOf(stepId: string): StepStatus {
-    return this.statuses.get(stepId) ?? 'pending';
-  }
-
   results(): Record<string, unknown> {
     return this.core.redactor.deep(this.core.store.snapshot());
   }
@@ -285,10 +236,7 @@ class StepEngine implements Engine {
   private overallStatus(): RunStatus {
     if (this.core.journalFailure) return 'failed';
     if (this.abortRequested) return 'aborted';
-    const statuses = [...this.statuses.values()];
-    if (statuses.includes('failed')) return 'failed';
-    if (this.lastRunAll) return this.lastRunAll;
-    return statuses.every((s) => s === 'passed' || s === 'skipped') ? 'passed' : 'aborted';
+    return this.steps.outcome(this.lastRunAll);
   }
 
   private async close(): Promise<RunStatus> {
@@ -304,11 +252,7 @@ class StepEngine implements Engine {
       type: 'run.finished',
       status,
       durationMs: Math.round(this.core.now() - this.core.clockOffset),
-      steps: this.options.runbook.steps.map((step) => ({
-        id: step.id,
-        status: this.statuses.get(step.id) ?? 'pending',
-        results: this.stepResults.get(step.id) ?? {},
-      })),
+      steps: this.steps.summary(),
     });
     this.core.closeJournal();
     return status;

@@ -158,6 +158,19 @@ export interface ActionContext {
   target(): Promise<TargetInfo>;
 }
 
+/** A kind's part of a step's confirmation. */
+export interface Confirmation {
+  /**
+   * What the block will do, as a plain sentence naming its resources or nodes ("powers off the droplet
+   * redis-1"); shown when the runbook's confirm= does not say it in its own words.
+   */
+  does: string;
+  /** What the kind looked up to add (e.g. the count and price of droplets); appended after a dash. */
+  message?: string;
+  /** For destructive blocks: what the operator types to proceed (the resource the block acts on). */
+  typeToConfirm?: string;
+}
+
 export interface ActionKind<Spec = unknown> {
   kind: string;
   /** One line for help and docs. */
@@ -166,6 +179,11 @@ export interface ActionKind<Spec = unknown> {
   attributes: z.ZodType<Record<string, string | undefined>>;
   /** Safety when the block does not say; may depend on the spec (e.g. sentinel FAILOVER is destructive). */
   defaultSafety(spec: Spec): Safety;
+  /**
+   * True when the kind cannot see what a block does (a shell script), so defaultSafety is a cautious guess:
+   * a block may then declare itself safer (safety=safe on a read-only check) without a warning at check.
+   */
+  safetyIsAGuess?: boolean;
   /** Validates body + attributes; returns undefined after reporting problems. */
   parse(
     input: { attrs: Record<string, string>; body: string },
@@ -192,10 +210,9 @@ export interface ActionKind<Spec = unknown> {
   /** The lines shown before it runs and in --dry-run: what it will do, with variables resolved. */
   preview(spec: Spec, ctx: ActionContext): string[];
   /**
-   * Completes the step's confirmation before it runs, with read-only look-ups only: e.g. the count and price
-   * of droplets about to be created, or the resource names a destructive step asks the operator to type.
-   * The engine appends message to the confirmation text and uses typeToConfirm for destructive steps.
+   * What the step's confirmation says about this block, worked out before it runs with read-only look-ups
+   * only. Every kind answers, so no confirmation falls back to "runs the block at file:line".
    */
-  confirmation?(spec: Spec, ctx: ActionContext): Promise<{ message?: string; typeToConfirm?: string }>;
+  confirmation(spec: Spec, ctx: ActionContext): Promise<Confirmation>;
   run(spec: Spec, ctx: ActionContext): Promise<ActionOutcome>;
 }

@@ -4,6 +4,7 @@
 import type { ActionKind, Interaction } from '../contract/action.js';
 import type { EngineEventBody } from '../contract/events.js';
 import type { ActionBlock, Step } from '../contract/runbook.js';
+import { TemplateError } from '../runbook/template.js';
 
 export type ActionConfirmation = Awaited<ReturnType<NonNullable<ActionKind['confirmation']>>>;
 
@@ -28,10 +29,38 @@ export interface ConfirmInput {
   emit(body: EngineEventBody): void;
 }
 
-/** The runbook's own words first, then what the kind looked up; where neither says, which block runs. */
-function describeAction(action: ActionBlock, render: (text: string) => string, looked?: string): string {
-  if (action.confirm) return looked ? `${render(action.confirm)} — ${looked}` : render(action.confirm);
-  return looked ?? `runs the ${action.kind} block at ${action.loc.file}:${action.loc.line}`;
+/** What the engine knows of a block's confirmation: the kind's, or why the kind could not say. */
+type KindDetails = Partial<ActionConfirmation>;
+
+/**
+ * The runbook's own words, else the kind's sentence of what the block does; then what the kind looked up.
+ * Only when the kind itself failed does the block's place stand in for what it does.
+ */
+function describeAction(
+  action: ActionBlock,
+  render: (text: string) => string,
+  details?: KindDetails,
+): string {
+  const words = action.confirm
+    ? render(action.confirm)
+    : (details?.does ?? `runs the ${action.kind} block at ${action.loc.file}:${action.loc.line}`);
+  return details?.message ? `${words} — ${details.message}` : words;
+}
+
+/**
+ * Why a kind could not complete its confirmation, in words: a result that does not exist yet is the usual
+ * reason (an action of this very step, or a later one, produces it), not a fault.
+ */
+function notWorkedOut(error: unknown, step: Step, index: number): string {
+  if (error instanceof TemplateError) {
+    const root = error.missingAt.split('.')[0] ?? error.missingAt;
+    const producer = step.actions.findIndex((action) => action.id === root);
+    if (producer >= 0 && producer < index) {
+      return `details follow once "${root}" above has run: they need its result`;
+    }
+    return `details are known only once {{ ${error.path} }} exists: no step before this one produced it`;
+  }
+  return `could not work out the details: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 export async function confirmStep(input: ConfirmInput): Promise<ConfirmDecision> {
@@ -41,7 +70,7 @@ export async function confirmStep(input: ConfirmInput): Promise<ConfirmDecision>
   // Kinds look things up for the operator (prices, names); not worth API calls when a flag answers.
   const details = byFlag ? [] : await kindConfirmations(input);
   const changes = step.actions.flatMap((action, index) =>
-    action.safety === 'safe' ? [] : [describeAction(action, input.render, details[index]?.message)],
+    action.safety === 'safe' ? [] : [describeAction(action, input.render, details[index])],
   );
   const partial = interruptedAt
     ? `It started at ${interruptedAt} in the interrupted run and never finished: it may have partly completed. `
@@ -78,15 +107,14 @@ export async function confirmStep(input: ConfirmInput): Promise<ConfirmDecision>
   return accepted ? { run: true } : { run: false, reason: 'declined by the operator' };
 }
 
-async function kindConfirmations(input: ConfirmInput): Promise<Array<ActionConfirmation | undefined>> {
+async function kindConfirmations(input: ConfirmInput): Promise<Array<KindDetails | undefined>> {
   return Promise.all(
     input.step.actions.map(async (action, index) => {
       if (action.safety === 'safe') return undefined;
       try {
         return await input.confirmationFor(index);
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        return { message: `(could not work out the details: ${reason})` };
+        return { message: `(${notWorkedOut(error, input.step, index)})` };
       }
     }),
   );

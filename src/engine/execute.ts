@@ -62,10 +62,10 @@ export function previewAction(input: ExecuteInput, mode: ContextMode): string[] 
 
 /** The kind's own addition to the step's confirmation, from read-only look-ups. */
 export async function actionConfirmation(input: ExecuteInput): Promise<ActionConfirmation | undefined> {
-  if (!input.kind.confirmation) return undefined;
   const ctx = createActionContext(input.deps, { ...input, mode: 'run', published: {} });
   const details = await input.kind.confirmation(input.action.spec, ctx);
   return {
+    does: input.deps.redactor.text(details.does),
     message: details.message === undefined ? undefined : input.deps.redactor.text(details.message),
     typeToConfirm: details.typeToConfirm,
   };

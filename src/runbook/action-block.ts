@@ -178,7 +178,7 @@ export function readActionBlock(
     );
   }
   block.safety = explicitSafety ?? defaultSafety;
-  if (explicitSafety && safetyRank(explicitSafety) < safetyRank(defaultSafety)) {
+  if (explicitSafety && !kind.safetyIsAGuess && safetyRank(explicitSafety) < safetyRank(defaultSafety)) {
     diagnostics.warning(
       attributeAt.safety as Position,
       `safety=${explicitSafety} lowers this ${kind.kind} block from ${defaultSafety}`,

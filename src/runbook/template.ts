@@ -97,3 +97,19 @@ export function renderTemplate(text: string, lookup: (path: string) => unknown):
     return formatValue(value);
   });
 }
+
+/**
+ * Renders each {{ path }} that resolves and keeps one whose value does not exist yet as written (a result an
+ * earlier action of the same step will produce), for texts shown before a step runs.
+ */
+export function renderKnown(text: string, render: (text: string) => string): string {
+  if (!text.includes('{{')) return render(text);
+  return text.replace(REFERENCE, (reference) => {
+    try {
+      return render(reference);
+    } catch (error) {
+      if (error instanceof TemplateError) return reference;
+      throw error;
+    }
+  });
+}

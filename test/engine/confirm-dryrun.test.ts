@@ -195,6 +195,7 @@ describe('engine: what the kind adds to a confirmation', () => {
     ...fakeKind,
     kind: 'priced',
     confirmation: async (_spec: unknown, ctx: { vars: Readonly<Record<string, string>> }) => ({
+      does: 'creates droplets',
       message: `creates 5 droplets at $0.045/hour (token ${ctx.vars.token})`,
       typeToConfirm: 'redis-1 redis-2',
     }),
@@ -216,7 +217,7 @@ describe('engine: what the kind adds to a confirmation', () => {
       {
         step: 'destroy',
         safety: 'destructive',
-        message: 'Step destroy: creates 5 droplets at $0.045/hour (token ••••••)',
+        message: 'Step destroy: creates droplets — creates 5 droplets at $0.045/hour (token ••••••)',
         typeToConfirm: 'redis-1 redis-2',
       },
     ]);
@@ -228,7 +229,7 @@ describe('engine: what the kind adds to a confirmation', () => {
       ...pricedKind,
       confirmation: async () => {
         asked++;
-        return {};
+        return { does: 'scales' };
       },
     };
     const { engine } = await startEngine({
@@ -243,22 +244,69 @@ describe('engine: what the kind adds to a confirmation', () => {
   });
 });
 
+describe('a confirmation that needs a result not there yet', () => {
+  const needy = {
+    ...fakeKind,
+    kind: 'needy',
+    confirmation: async (_spec: unknown, ctx: { render(text: string): string }) => ({
+      does: `uses ${ctx.render('{{ master.ip }}')}`,
+    }),
+  };
+  const kinds = new Map([
+    [fakeKind.kind, fakeKind],
+    [needy.kind, needy],
+  ]);
+
+  it('says plainly that an earlier action of the step produces it, or that nothing has', async () => {
+    const interaction = scriptedInteraction({ confirm: true });
+    const { engine } = await startEngine({
+      runbook: runbook([
+        step('build', [
+          action({ behave: () => ok() }, { id: 'master', safety: 'mutating', confirm: 'creates the master' }),
+          action(
+            { behave: () => ok() },
+            { kind: 'needy', safety: 'mutating', confirm: 'creates the replica' },
+          ),
+        ]),
+        step('later', [action({ behave: () => ok() }, { kind: 'needy', safety: 'mutating' })]),
+      ]),
+      interaction,
+      kinds,
+    });
+    await engine.runAll();
+    expect(interaction.confirms.map((c) => c.message)).toEqual([
+      'Step build: creates the master; creates the replica — (details follow once "master" above has run: they need its result)',
+      'Step later: runs the needy block at fake.md:10 — (details are known only once {{ master.ip }} exists: no step before this one produced it)',
+    ]);
+  });
+});
+
 describe('the kinds name what a destructive block acts on (confirmation())', () => {
   it('redis, sentinel and lab by their node, probe by its name, rendered', async () => {
     const t = createTestContext({ vars: { victim: 'redis-2' } });
     const redis = parsedAction(redisAction, { attrs: { node: '{{ vars.victim }}' }, body: 'DEBUG SLEEP 1' });
-    expect(await redisAction.confirmation?.(redis.spec, t.ctx)).toEqual({ typeToConfirm: 'redis-2' });
+    expect(await redisAction.confirmation(redis.spec, t.ctx)).toEqual({
+      does: 'sends DEBUG SLEEP 1 to redis-2',
+      typeToConfirm: 'redis-2',
+    });
     const sentinel = parsedAction(sentinelAction, {
       attrs: { node: 'sentinel-1', master: 'mymaster' },
       body: 'SENTINEL FAILOVER mymaster',
     });
-    expect(await sentinelAction.confirmation?.(sentinel.spec, t.ctx)).toEqual({
+    expect(await sentinelAction.confirmation(sentinel.spec, t.ctx)).toEqual({
+      does: 'sends SENTINEL FAILOVER mymaster to sentinel-1',
       typeToConfirm: 'sentinel-1',
     });
     const lab = parsedAction(labAction, { attrs: { op: 'freeze', node: 'redis-1' } });
-    expect(await labAction.confirmation?.(lab.spec, t.ctx)).toEqual({ typeToConfirm: 'redis-1' });
+    expect(await labAction.confirmation(lab.spec, t.ctx)).toEqual({
+      does: 'freezes the lab droplet redis-1 (SIGSTOP to its processes: it hangs, its connections stay open)',
+      typeToConfirm: 'redis-1',
+    });
     const probe = parsedAction(probeAction, { attrs: { name: 'app', rate: '200/s' }, body: 'stop' });
-    expect(await probeAction.confirmation?.(probe.spec, t.ctx)).toEqual({ typeToConfirm: 'app' });
+    expect(await probeAction.confirmation(probe.spec, t.ctx)).toEqual({
+      does: 'stops the probe app and reads back every write it saw acknowledged',
+      typeToConfirm: 'app',
+    });
   });
 
   it('falls back to the step id when the kind names nothing', async () => {

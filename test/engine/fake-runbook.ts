@@ -29,7 +29,10 @@ export const fakeKind: ActionKind<FakeSpec> = {
   defaultSafety: () => 'safe',
   parse: () => undefined,
   preview: (spec, ctx) => [ctx.render(spec.preview ?? 'fake action')],
-  confirmation: async (spec) => (spec.typeToConfirm ? { typeToConfirm: spec.typeToConfirm } : {}),
+  confirmation: async (spec, ctx) => ({
+    does: ctx.render(spec.preview ?? 'fake action'),
+    ...(spec.typeToConfirm ? { typeToConfirm: spec.typeToConfirm } : {}),
+  }),
   run: async (spec, ctx) => spec.behave(ctx),
 };
 

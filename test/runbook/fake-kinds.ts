@@ -13,6 +13,7 @@ function envPaths(env: string | undefined): string[] {
 
 const sh: ActionKind<{ script: string; env?: string }> = {
   kind: 'sh',
+  safetyIsAGuess: true,
   description: 'fake shell',
   attributes: z.strictObject({ env: z.string().optional(), cwd: z.string().optional() }),
   defaultSafety: () => 'mutating',
@@ -25,6 +26,7 @@ const sh: ActionKind<{ script: string; env?: string }> = {
   },
   references: (spec) => envPaths(spec.env),
   preview: notRunnable,
+  confirmation: notRunnable,
   run: notRunnable,
 };
 
@@ -59,6 +61,7 @@ const check: ActionKind<Comparison[]> = {
   },
   references: (spec) => spec.map((c) => c.path),
   preview: notRunnable,
+  confirmation: notRunnable,
   run: notRunnable,
 };
 
@@ -75,6 +78,7 @@ const prompt: ActionKind<{ variable?: string; question: string }> = {
   parse: ({ attrs, body }) => ({ variable: attrs.var, question: body }),
   publishes: (spec) => (spec.variable ? [`vars.${spec.variable}`] : []),
   preview: notRunnable,
+  confirmation: notRunnable,
   run: notRunnable,
 };
 
@@ -86,6 +90,7 @@ const probe: ActionKind<{ name: string }> = {
   parse: ({ attrs }) => ({ name: attrs.name as string }),
   publishes: (spec) => [`probe.${spec.name}`],
   preview: notRunnable,
+  confirmation: notRunnable,
   run: notRunnable,
 };
 
@@ -98,6 +103,7 @@ const render: ActionKind<{ template: string; params: string[] }> = {
   templates: (spec) => [spec.template],
   templateParams: (spec) => spec.params,
   preview: notRunnable,
+  confirmation: notRunnable,
   run: notRunnable,
 };
 
@@ -108,6 +114,7 @@ const failover: ActionKind<{ command: string }> = {
   defaultSafety: (spec) => (spec.command === 'FAILOVER' ? 'destructive' : 'safe'),
   parse: ({ body }) => ({ command: body.trim() }),
   preview: notRunnable,
+  confirmation: notRunnable,
   run: notRunnable,
 };
 

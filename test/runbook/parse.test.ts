@@ -109,12 +109,20 @@ describe('common attributes and safety', () => {
 
   it('lets safety= raise silently and lower with a warning', () => {
     const { runbook, diagnostics } = parse(
-      `${header}## Step\n\n${FENCE}check safety=destructive\nvars.port == 1\n${FENCE}\n\n${FENCE}sh safety=safe\nredis-cli ping\n${FENCE}\n`,
+      `${header}## Step\n\n${FENCE}check safety=destructive\nvars.port == 1\n${FENCE}\n\n${FENCE}failover safety=safe\nFAILOVER\n${FENCE}\n`,
     );
     expect(runbook?.steps[0]?.actions.map((a) => a.safety)).toEqual(['destructive', 'safe']);
     expect(diagnostics.map(formatDiagnostic)).toEqual([
-      'runbooks/demo.md:12:14: warning: safety=safe lowers this sh block from mutating\n  hint: it will run without asking; keep safety=safe only if the block changes nothing',
+      'runbooks/demo.md:12:20: warning: safety=safe lowers this failover block from destructive\n  hint: it will run without asking; keep safety=safe only if the block changes nothing',
     ]);
+  });
+
+  it('lets a shell block, whose kind cannot see what it does, declare itself safe without a warning', () => {
+    const { runbook, diagnostics } = parse(
+      `${header}## Step\n\n${FENCE}sh safety=safe\nredis-cli ping\n${FENCE}\n`,
+    );
+    expect(runbook?.steps[0]?.safety).toBe('safe');
+    expect(diagnostics).toEqual([]);
   });
 
   it('maps problems the kind reports in the body to absolute line:col', () => {

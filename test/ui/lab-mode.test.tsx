@@ -19,6 +19,7 @@ const needsTarget: ActionKind<object> = {
   defaultSafety: () => 'safe',
   parse: () => ({}),
   preview: () => ['resolve the target'],
+  confirmation: async () => ({ does: 'resolves the target' }),
   async run(_spec, ctx) {
     const target = await ctx.target();
     return { ok: true, summary: `target ${target.name} resolved` };

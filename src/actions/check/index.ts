@@ -59,5 +59,11 @@ export const checkAction: ActionKind<CheckSpec> = {
   parse: ({ body }, report) => parseCheck(body, report),
   references: checkReferences,
   preview,
+  async confirmation(spec) {
+    const count = spec.lines.length;
+    return {
+      does: `checks ${count} condition${count === 1 ? '' : 's'} on earlier results (it changes nothing)`,
+    };
+  },
   run,
 };

@@ -7,21 +7,16 @@ import { PATH_PATTERN, TemplateError } from '../../runbook/template.js';
 import { CredentialsError } from '../../targets/digitalocean/credentials.js';
 import { PollFailure, PollTimeout } from '../../targets/digitalocean/poll.js';
 import { type ApiSession, DoStepError, openSession } from '../../targets/digitalocean/session.js';
-import { clusterCost, isFirstMutatingDo } from './cluster-cost.js';
-import {
-  costMessage,
-  deleteDropletsOp,
-  dropletActionOp,
-  ensureDropletsOp,
-  listDropletsOp,
-} from './droplet-ops.js';
+import { isFirstMutatingDo } from './cluster-cost.js';
+import { doConfirmation } from './confirmation.js';
+import { deleteDropletsOp, dropletActionOp, ensureDropletsOp, listDropletsOp } from './droplet-ops.js';
 import { ensureSshKeyOp } from './key-ops.js';
 import { accountOp, deleteFirewallOp, deleteTagsOp, ensureFirewallOp, ensureTagsOp } from './network-ops.js';
 import { previewDo } from './preview.js';
 import { dropletsReadyOp } from './ready-ops.js';
 import { renderDeep } from './render.js';
 import { type DoSpec, doAttributes, parseDoBody } from './schema.js';
-import { deleteVpcOp, ensureVpcOp, vpcConfirmation } from './vpc-ops.js';
+import { deleteVpcOp, ensureVpcOp } from './vpc-ops.js';
 
 function safetyOf(spec: DoSpec): Safety {
   switch (spec.op) {
@@ -116,20 +111,8 @@ export const doKind: ActionKind<DoSpec> = {
   templateParams: (spec) =>
     spec.op === 'droplets.ensure' && spec.user_data?.params ? Object.keys(spec.user_data.params) : [],
   preview: previewDo,
-  async confirmation(spec, ctx) {
-    const destructive = typeToConfirm(spec);
-    if (destructive) return { typeToConfirm: destructive };
-    const session = await openSession(ctx);
-    const own =
-      spec.op === 'vpc.ensure'
-        ? await vpcConfirmation(session, renderDeep(spec, ctx.render))
-        : spec.op === 'droplets.ensure'
-          ? await costMessage(session, renderDeep(spec, ctx.render))
-          : undefined;
-    const whole = isFirstMutatingDo(ctx) ? await clusterCost(session, ctx) : undefined;
-    const message = [whole, own].filter(Boolean).join('; ');
-    return message ? { message } : {};
-  },
+  confirmation: (spec, ctx) =>
+    doConfirmation(spec, ctx, typeToConfirm, () => openSession(ctx), isFirstMutatingDo(ctx)),
   async run(spec, ctx) {
     if (ctx.dryRun) {
       const lines = previewDo(spec, ctx);

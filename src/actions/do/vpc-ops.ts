@@ -27,21 +27,26 @@ export function sameRange(asked: string, reported: string): boolean {
   return a.address.slice(1).join('.') === r.address.slice(1).join('.');
 }
 
-/** What the first mutating confirmation says about the VPC before it is created. */
+/**
+ * What the confirmation says about the VPC before it is created: whether it is adopted or created, and
+ * (as a warning beside it) when DigitalOcean would make it the region's undeletable default VPC.
+ */
 export async function vpcConfirmation(
   session: ApiSession,
   spec: SpecOf<'vpc.ensure'>,
-): Promise<string | undefined> {
+): Promise<{ does: string; message?: string }> {
   const vpcs = await listVpcs(session);
-  if (vpcs.some((vpc) => vpc.name === spec.name)) return `adopts the existing VPC ${spec.name}`;
+  if (vpcs.some((vpc) => vpc.name === spec.name)) return { does: `adopts the existing VPC ${spec.name}` };
   const range = spec.ip_range ? ` (${spec.ip_range})` : '';
-  if (vpcs.some((vpc) => vpc.region === spec.region))
-    return `creates the VPC ${spec.name}${range} in ${spec.region}`;
-  return (
-    `creates the VPC ${spec.name}${range} in ${spec.region}, which has no VPC yet: DigitalOcean makes it the ` +
-    `region's default VPC, which can never be deleted (it costs nothing; teardown leaves it in place). To avoid ` +
-    `that, create another VPC in ${spec.region} first, or choose a region that already has one (--var region=…)`
-  );
+  const does = `creates the VPC ${spec.name}${range} in ${spec.region}`;
+  if (vpcs.some((vpc) => vpc.region === spec.region)) return { does };
+  return {
+    does,
+    message:
+      `${spec.region} has no VPC yet: DigitalOcean makes it the ` +
+      `region's default VPC, which can never be deleted (it costs nothing; teardown leaves it in place). To avoid ` +
+      `that, create another VPC in ${spec.region} first, or choose a region that already has one (--var region=…)`,
+  };
 }
 
 function overlapHint(error: DoStepError, spec: SpecOf<'vpc.ensure'>): DoStepError {

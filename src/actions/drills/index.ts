@@ -36,6 +36,7 @@ export const drillsAction: ActionKind<DrillsSpec> = {
   },
   references: (spec) => spec.probes.map((name) => `probe.${name}`),
   preview: (spec) => [`compare drills: ${spec.probes.join(', ')}`],
+  confirmation: async (spec) => ({ does: `shows the drills ${spec.probes.join(', ')} side by side` }),
   async run(spec, ctx) {
     const drills: DrillResult[] = [];
     for (const name of spec.probes) {

@@ -4,7 +4,7 @@
 
 import type { ActionContext, ActionKind, ActionOutcome } from '../../contract/action.js';
 import { renderFor } from '../../runbook/contextual-render.js';
-import { findReferences, TemplateError } from '../../runbook/template.js';
+import { findReferences, renderKnown, TemplateError } from '../../runbook/template.js';
 import { hostReach } from '../../targets/host-guard.js';
 import { evaluateExpectation, expectationReferences } from '../check/expect.js';
 import { alertList, timelineAlerts } from './alerts.js';
@@ -177,6 +177,15 @@ export const httpAction: ActionKind<HttpSpec> = {
     'Sends a GET or POST (JSON body) and keeps the response (status, headers, json, text) for checks.',
   attributes: httpAttributes,
   defaultSafety: (spec) => (spec.method === 'GET' ? 'safe' : 'mutating'),
+  async confirmation(spec, ctx) {
+    const url = ctx.redact(renderKnown(spec.url, ctx.render));
+    return {
+      does:
+        spec.method === 'GET'
+          ? `reads ${url}`
+          : `sends a POST request${spec.body === undefined ? '' : ' with a body'} to ${url}`,
+    };
+  },
   parse: parseHttp,
   references,
   preview,

@@ -5,6 +5,7 @@
 import type { IDroplet } from 'dots-wrapper/dist/droplet/index.js';
 import type { ActionContext, ActionKind, ActionOutcome } from '../../contract/action.js';
 import { privateIpOf } from '../../lab/provision.js';
+import { renderKnown } from '../../runbook/template.js';
 import { type ApiSession, openSession } from '../../targets/digitalocean/session.js';
 import { networkFailure, runNetworkFault } from './network.js';
 import { type LabSpec, labAttributes, parseLab } from './spec.js';
@@ -67,6 +68,24 @@ function preview(spec: LabSpec, ctx: ActionContext): string[] {
   }
 }
 
+/** The plain sentence a confirmation shows for a lab fault. */
+function labSentence(spec: LabSpec, ctx: Pick<ActionContext, 'render'>): string {
+  switch (spec.op) {
+    case 'freeze':
+      return `freezes the lab droplet ${ctx.render(spec.node)} (SIGSTOP to its processes: it hangs, its connections stay open)`;
+    case 'thaw':
+      return `thaws the lab droplet ${ctx.render(spec.node)} (SIGCONT: its processes carry on where they stopped)`;
+    case 'partition':
+      return `cuts the network between ${ctx.render(spec.from)} and ${ctx.render(spec.to)}${spec.direction === 'one-way' ? ' in one direction' : ''} (partition ${spec.name})`;
+    case 'heal':
+      return spec.name ? `heals the partition ${spec.name}` : 'heals every partition of the lab';
+    case 'delay':
+      return `delays ${ctx.render(spec.node)}'s private link by ${spec.delayMs} ms`;
+    case 'loss':
+      return `drops ${spec.lossPercent}% of ${ctx.render(spec.node)}'s packets`;
+  }
+}
+
 async function freezeOrThaw(
   spec: Extract<LabSpec, { op: 'freeze' | 'thaw' }>,
   ctx: ActionContext,
@@ -112,9 +131,11 @@ export const labAction: ActionKind<LabSpec> = {
   preview,
   /** A destructive block is confirmed by typing what it acts on: the partition's name, else the droplet. */
   async confirmation(spec, ctx) {
-    if ('name' in spec && spec.name) return { typeToConfirm: spec.name };
-    if ('node' in spec) return { typeToConfirm: ctx.render(spec.node) };
-    return {};
+    const known = { ...ctx, render: (text: string) => renderKnown(text, ctx.render) };
+    const does = labSentence(spec, known);
+    if ('name' in spec && spec.name) return { does, typeToConfirm: spec.name };
+    if ('node' in spec) return { does, typeToConfirm: known.render(spec.node) };
+    return { does };
   },
   async run(spec, ctx) {
     const summary = preview(spec, ctx)[0] as string;

@@ -48,6 +48,9 @@ export const predictionAction: ActionKind<PredictionSpec> = {
     }
     return { rows };
   },
+  confirmation: async (spec) => ({
+    does: `shows ${spec.rows.length === 1 ? 'a prediction' : `${spec.rows.length} predictions`} next to what was measured`,
+  }),
   preview: (spec) =>
     spec.rows.map((row) => `${row.what}: predicted ${row.predicted}, measured ${row.measured}`),
   async run(spec, ctx) {

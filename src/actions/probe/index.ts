@@ -273,8 +273,13 @@ export const probeAction: ActionKind<ProbeSpec> = {
   parse: parseProbe,
   publishes: (spec) => [`probe.${spec.name}`],
   /** A destructive block is confirmed by typing the probe's name. */
-  async confirmation(spec) {
-    return { typeToConfirm: spec.name };
+  async confirmation(written, ctx) {
+    const spec = withMasterName(written, ctx.vars);
+    const does =
+      spec.verb === 'start'
+        ? `starts the probe ${spec.name}: a client writing ${spec.ratePerSecond} keys a second to the master of ${spec.masterName}, found through the Sentinels as the application finds it`
+        : `stops the probe ${spec.name} and reads back every write it saw acknowledged`;
+    return { does, typeToConfirm: spec.name };
   },
   preview(written, ctx) {
     const spec = withMasterName(written, ctx.vars);

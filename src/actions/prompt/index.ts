@@ -119,5 +119,9 @@ export const promptAction: ActionKind<PromptSpec> = {
   references: promptReferences,
   publishes: (spec) => (spec.variable ? [`vars.${spec.variable}`] : []),
   preview,
+  async confirmation(spec, ctx) {
+    const question = ctx.redact(render(spec.question, ctx));
+    return { does: spec.kind === 'checklist' ? `asks you to tick off: ${question}` : `asks: ${question}` };
+  },
   run,
 };

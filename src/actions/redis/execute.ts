@@ -121,6 +121,24 @@ export function previewLines(
   });
 }
 
+/** "sends SET k v; CONFIG SET … to redis-1": the commands as a confirmation names them (three at most). */
+export function commandsSentence(
+  lines: readonly CommandLine[],
+  where: string,
+  ctx: Pick<ActionContext, 'render' | 'redact'>,
+): string {
+  const shown = lines.slice(0, 3).map((line) => {
+    try {
+      return ctx.redact(displayCommand(fillArguments(line.args, ctx.render)));
+    } catch {
+      // A value a step has not produced yet: the command as written.
+      return displayCommand(line.args);
+    }
+  });
+  const more = lines.length > 3 ? ` and ${lines.length - 3} more` : '';
+  return `sends ${shown.join('; ')}${more} to ${where}`;
+}
+
 /** Monotonic times of the faults redis/sentinel blocks caused in this run (for `wait`'s default "since"). */
 export function runFaults(resources: RunResources): number[] {
   return resources.get(

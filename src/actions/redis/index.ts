@@ -1,6 +1,7 @@
 // ```redis node=NAME — Redis commands, one per line, with parsed results; or verify=replication.
 
 import type { ActionContext, ActionKind, ActionOutcome } from '../../contract/action.js';
+import { renderKnown } from '../../runbook/template.js';
 import { type ConnectionSettings, runPool } from '../../targets/redis/connection.js';
 import {
   inventoryRedisNodes,
@@ -10,7 +11,13 @@ import {
 } from '../../targets/redis/inventory.js';
 import { judgeQuery } from '../check/expect.js';
 import { connectionSettings } from './connection-attributes.js';
-import { mostDangerous, type NodeResult, previewLines, runCommandLines } from './execute.js';
+import {
+  commandsSentence,
+  mostDangerous,
+  type NodeResult,
+  previewLines,
+  runCommandLines,
+} from './execute.js';
 import { parseRedis, type RedisSpec, redisAttributes } from './spec.js';
 import { DEFAULT_OFFSET_TOLERANCE, judgeReplication, surveyReplication } from './verify-replication.js';
 import { commandRows, replicationRows } from './view.js';
@@ -69,9 +76,15 @@ export const redisAction: ActionKind<RedisSpec> = {
   attributes: redisAttributes,
   defaultSafety: (spec) => (spec.verify ? 'safe' : mostDangerous(spec.commands)),
   parse: parseRedis,
-  /** A destructive block is confirmed by typing the node it acts on. */
+  /** What it sends where; a destructive block is confirmed by typing the node it acts on. */
   async confirmation(spec, ctx) {
-    return spec.attrs.node ? { typeToConfirm: ctx.render(spec.attrs.node) } : {};
+    if (spec.verify) {
+      return {
+        does: `checks replication on ${renderKnown(spec.attrs.nodes ?? spec.attrs.node ?? 'every Redis node', ctx.render)}`,
+      };
+    }
+    const node = renderKnown(spec.attrs.node ?? '', ctx.render);
+    return { does: commandsSentence(spec.commands, node, ctx), typeToConfirm: node };
   },
   preview(spec, ctx) {
     const target = spec.verify

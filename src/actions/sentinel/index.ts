@@ -3,6 +3,7 @@
 
 import type { ActionContext, ActionKind, ActionOutcome } from '../../contract/action.js';
 import type { SentinelRow } from '../../contract/views.js';
+import { renderKnown } from '../../runbook/template.js';
 import { type ConnectionSettings, runPool } from '../../targets/redis/connection.js';
 import { tiltError } from '../../targets/redis/errors.js';
 import { type NodeAddress, resolveAllSentinels, resolveNode } from '../../targets/redis/inventory.js';
@@ -16,7 +17,13 @@ import {
 } from '../../targets/redis/sentinel-survey.js';
 import { judgeQuery } from '../check/expect.js';
 import { connectionSettings } from '../redis/connection-attributes.js';
-import { mostDangerous, type NodeResult, previewLines, runCommandLines } from '../redis/execute.js';
+import {
+  commandsSentence,
+  mostDangerous,
+  type NodeResult,
+  previewLines,
+  runCommandLines,
+} from '../redis/execute.js';
 import { parseSentinel, type SentinelSpec, sentinelAttributes } from './spec.js';
 import { runSwitchover, switchoverPreview } from './switchover.js';
 import { runVerification } from './verify.js';
@@ -167,9 +174,18 @@ export const sentinelAction: ActionKind<SentinelSpec> = {
           : 'safe'
         : mostDangerous(spec.commands),
   parse: parseSentinel,
-  /** A destructive block is confirmed by typing the node it acts on. */
+  /** What it does to which master through which Sentinel; a destructive block types the Sentinel's name. */
   async confirmation(spec, ctx) {
-    return spec.attrs.node ? { typeToConfirm: ctx.render(spec.attrs.node) } : {};
+    const where = spec.all ? 'every Sentinel' : renderKnown(spec.attrs.node, ctx.render);
+    const master = renderKnown(spec.attrs.master ?? (ctx.vars.master_name || 'mymaster'), ctx.render);
+    const does = spec.op
+      ? `switches ${master} over to a replica through ${where}, pausing writes on the master until the replica has caught up`
+      : spec.verify === 'discovery'
+        ? `writes and reads back a test key on the master ${where === 'every Sentinel' ? 'the Sentinels name' : `${where} names`} for ${master}, as a client would`
+        : spec.verify
+          ? `checks the ${spec.verify} of ${master} on ${where}`
+          : commandsSentence(spec.commands, where, ctx);
+    return spec.attrs.node ? { does, typeToConfirm: renderKnown(spec.attrs.node, ctx.render) } : { does };
   },
   preview(spec, ctx) {
     const where = spec.all ? 'every Sentinel' : ctx.redact(spec.attrs.node);

@@ -3,7 +3,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ActionContext, ActionKind, ActionOutcome, CheckResult } from '../../contract/action.js';
-import { formatValue, TemplateError } from '../../runbook/template.js';
+import { formatValue, renderKnown, TemplateError } from '../../runbook/template.js';
 import { evaluateExpectation } from '../check/expect.js';
 import { LineTail } from './lines.js';
 import { runInProcessGroup } from './process-group.js';
@@ -241,6 +241,16 @@ export const shAction: ActionKind<ShSpec> = {
     'Runs a bash script in the runbook folder; values arrive as environment variables, never spliced.',
   attributes: shAttributes,
   defaultSafety: () => 'mutating',
+  // The kind cannot see what a script does: a read-only check may say safety=safe without a warning.
+  safetyIsAGuess: true,
+  async confirmation(spec, ctx) {
+    const lines = spec.script.split('\n').filter((line) => line.trim() && !line.trim().startsWith('#'));
+    const first = ctx.redact(lines[0]?.trim() ?? '');
+    const shown = first.length > 60 ? `${first.slice(0, 59)}…` : first;
+    const more = lines.length > 1 ? ` (and ${lines.length - 1} more line${lines.length > 2 ? 's' : ''})` : '';
+    const where = spec.cwd ? renderKnown(spec.cwd, ctx.render) : "the runbook's folder";
+    return { does: `runs a ${spec.shell} script on this machine in ${where}: ${shown}${more}` };
+  },
   parse: parseSh,
   references: shReferences,
   preview,

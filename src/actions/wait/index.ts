@@ -1,6 +1,7 @@
 // ```wait event=+switch-master | until=agreement — waits for a Sentinel event (with a polling fallback for
 // +switch-master) or for a verification to hold.
 import type { ActionKind } from '../../contract/action.js';
+import { renderKnown } from '../../runbook/template.js';
 import { pauseFor, waitForAbsence } from './absence.js';
 import { waitForEvent } from './event.js';
 import { DEFAULT_WAIT_MS, parseWait, type WaitSpec, waitAttributes } from './spec.js';
@@ -15,6 +16,19 @@ export const waitAction: ActionKind<WaitSpec> = {
   attributes: waitAttributes,
   defaultSafety: (spec) => (spec.until === 'discovery' ? 'mutating' : 'safe'),
   parse: parseWait,
+  async confirmation(spec, ctx) {
+    const seconds = Math.round((ctx.action.timeoutMs ?? DEFAULT_WAIT_MS) / 1000);
+    const master = renderKnown(spec.master ?? (ctx.vars.master_name || 'mymaster'), ctx.render);
+    if (spec.for) return { does: `pauses for ${spec.for}` };
+    if (spec.absent) return { does: `watches for ${spec.absent} that ${spec.event} does not happen` };
+    if (spec.until === 'discovery') {
+      return {
+        does: `writes and reads back a test key on the master the Sentinels name for ${master}, again until it works (up to ${seconds} s)`,
+      };
+    }
+    if (spec.until) return { does: `waits up to ${seconds} s until the ${spec.until} of ${master} holds` };
+    return { does: `waits up to ${seconds} s for a Sentinel to report ${spec.event}` };
+  },
   preview(spec, ctx) {
     if (spec.for) return [`pause ${spec.for}`];
     if (spec.absent)

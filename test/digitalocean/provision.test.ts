@@ -21,7 +21,10 @@ beforeAll(async () => {
   emulator = await startTestEmulator(token);
   target = targetFor(emulator, token);
   // nyc1 already has its default VPC, as most accounts do: drill-vpc below is an ordinary, deletable one.
-  const home = await runDo('op: vpc.ensure\nname: nyc1-home\nregion: nyc1\nip_range: 10.99.0.0/24', target);
+  const home = await runDo(
+    'op: vpc.ensure\nname: nyc1-home\nregion: nyc1\nip_range: 10.99.0.0/24\nif_default: accept',
+    target,
+  );
   expect(home.outcome.data).toMatchObject({ default: true, created: true });
 });
 afterAll(async () => {

@@ -32,7 +32,10 @@ async function fakeCommands(dir: string, status: 'done' | 'error'): Promise<void
 beforeAll(async () => {
   emulator = await startTestEmulator(token);
   target = targetFor(emulator, token);
-  const vpc = await runDo('op: vpc.ensure\nname: ready-vpc\nregion: nyc1\nip_range: 10.86.0.0/24', target);
+  const vpc = await runDo(
+    'op: vpc.ensure\nname: ready-vpc\nregion: nyc1\nip_range: 10.86.0.0/24\nif_default: accept',
+    target,
+  );
   expect(vpc.outcome.ok, vpc.outcome.error).toBe(true);
   const droplets = await runDo(
     'op: droplets.ensure\nnames: [node-ok, node-bad]\nregion: nyc1\nsize: s-1vcpu-1gb\nimage: ubuntu-24-04-x64\nvpc: ready-vpc\ntags: [ready]\ninventory: false',

@@ -21,7 +21,7 @@ afterAll(async () => {
 describe('request bodies against the OpenAPI spec', () => {
   it('VPC, tags, droplets with cloud-init, firewall and power actions all conform', async () => {
     const bodies = [
-      'op: vpc.ensure\nname: conf-vpc\nregion: nyc1\nip_range: 10.20.0.0/24\ndescription: conformance',
+      'op: vpc.ensure\nname: conf-vpc\nregion: nyc1\nip_range: 10.20.0.0/24\ndescription: conformance\nif_default: accept',
       'op: tags.ensure\nnames: [conf, redis]',
       'op: droplets.ensure\nnames: [conf-1, conf-2]\nregion: nyc1\nsize: s-1vcpu-1gb\nimage: ubuntu-24-04-x64\nvpc: conf-vpc\ntags: [conf, redis]\nmonitoring: true\nuser_data: { template: templates/redis-node.yaml, params: { replicaof: no one } }',
       'op: firewall.ensure\nname: conf-fw\ntags: [conf]\ninbound_rules: [{ protocol: tcp, ports: 6379, sources: { tags: [conf] } }, { protocol: icmp, sources: { addresses: [127.0.0.1/32] } }]\noutbound_rules: [{ protocol: udp, ports: 53, destinations: { addresses: [0.0.0.0/0] } }]',

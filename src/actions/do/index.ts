@@ -42,14 +42,20 @@ export function typeToConfirm(spec: DoSpec): string | undefined {
   return undefined;
 }
 
-async function execute(spec: DoSpec, ctx: ActionContext, session: ApiSession): Promise<ActionOutcome> {
+/** raw: the block as written, for ops that redirect the variables it was written with (vpc.ensure's adopt). */
+async function execute(
+  spec: DoSpec,
+  raw: DoSpec,
+  ctx: ActionContext,
+  session: ApiSession,
+): Promise<ActionOutcome> {
   switch (spec.op) {
     case 'account.get':
       return accountOp(session);
     case 'ssh_key.ensure':
       return ensureSshKeyOp(session, spec, ctx);
     case 'vpc.ensure':
-      return ensureVpcOp(session, spec, ctx);
+      return ensureVpcOp(session, spec, ctx, raw.op === 'vpc.ensure' ? raw : spec);
     case 'droplets.ensure':
       return ensureDropletsOp(session, spec, ctx);
     case 'droplets.list':
@@ -122,7 +128,7 @@ export const doKind: ActionKind<DoSpec> = {
     let session: ApiSession | undefined;
     try {
       session = await openSession(ctx);
-      return await execute(renderDeep(spec, ctx.render), ctx, session);
+      return await execute(renderDeep(spec, ctx.render), spec, ctx, session);
     } catch (error) {
       const outcome = failure(spec, ctx, error);
       if (outcome) return outcome;

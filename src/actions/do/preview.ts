@@ -109,8 +109,22 @@ function plan(spec: DoSpec, ctx: ActionContext): string[] {
             `POST /v2/account/keys ${json({ name: spec.name, public_key: '<the public key file>' })}  (only if absent)`,
           ];
     case 'vpc.ensure': {
-      const { op: _op, ...body } = spec;
-      return [`GET /v2/vpcs?${LIST}  (find ${spec.name})`, `POST /v2/vpcs ${json(body)}  (only if absent)`];
+      const { name, region, ip_range, description } = spec;
+      const body = { name, region, ip_range, description };
+      const separate = {
+        name: spec.default_vpc_name ?? `default-${region}`,
+        region,
+        ip_range: spec.default_vpc_range,
+      };
+      return [
+        `GET /v2/vpcs?${LIST}  (find ${spec.name}, and whether ${region} has a VPC)`,
+        ...(spec.if_default === 'accept' || spec.if_default === 'stop'
+          ? []
+          : [
+              `POST /v2/vpcs ${json(separate)}  (only if ${region} has no VPC and a separate default VPC is chosen)`,
+            ]),
+        `POST /v2/vpcs ${json(body)}  (only if absent${spec.if_default === 'stop' ? ' and not the region’s first' : ''})`,
+      ];
     }
     case 'droplets.ensure':
       return ensureDropletsPlan(spec, ctx);

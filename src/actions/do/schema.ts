@@ -37,6 +37,9 @@ const ports = z.union([z.number().int().min(0).max(65535), text]).optional();
 const inboundRule = z.strictObject({ protocol, ports, sources: ruleNode });
 const outboundRule = z.strictObject({ protocol, ports, destinations: ruleNode });
 
+/** What vpc.ensure does when its VPC would become the region's default (see vpc-default.ts). */
+export const IF_DEFAULT = ['ask', 'accept', 'separate', 'stop'] as const;
+
 export const POWER_TYPES = ['power_off', 'power_on', 'shutdown', 'reboot', 'power_cycle'] as const;
 
 const operations = z.discriminatedUnion('op', [
@@ -57,6 +60,18 @@ const operations = z.discriminatedUnion('op', [
     region: text,
     ip_range: text.optional(),
     description: z.string().optional(),
+    /**
+     * When the region has no VPC yet (this one would become its undeletable default): ask the operator (headless:
+     * accept), accept, separate (create a separate default VPC first) or stop. May be a {{ vars.NAME }}.
+     */
+    if_default: text
+      .refine((value) => /\{\{/.test(value) || (IF_DEFAULT as readonly string[]).includes(value), {
+        message: `must be ${IF_DEFAULT.join(', ')}`,
+      })
+      .default('ask'),
+    /** The separate default VPC's name (default default-<region>) and range (default: the API chooses). */
+    default_vpc_name: text.optional(),
+    default_vpc_range: text.optional(),
   }),
   z.strictObject({
     op: z.literal('droplets.ensure'),

@@ -3,9 +3,16 @@
 // (403) while it has members and for a while after they are gone.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ActionContext, ActionOutcome } from '../../contract/action.js';
-import { ensureVpc, findVpc, listVpcs, type Vpc } from '../../targets/digitalocean/resources.js';
+import {
+  ensureVpc,
+  findVpc,
+  listVpcs,
+  type Vpc,
+  type VpcRequest,
+} from '../../targets/digitalocean/resources.js';
 import { type ApiSession, DoStepError } from '../../targets/digitalocean/session.js';
 import type { SpecOf } from './schema.js';
+import { decideDefault, separateName, variableOf } from './vpc-default.js';
 
 /** How long vpc.delete keeps retrying DigitalOcean's 403 "still has members" (Terraform waits minutes too). */
 export const VPC_DELETE_PATIENCE_MS = 5 * 60_000;
@@ -40,13 +47,15 @@ export async function vpcConfirmation(
   const range = spec.ip_range ? ` (${spec.ip_range})` : '';
   const does = `creates the VPC ${spec.name}${range} in ${spec.region}`;
   if (vpcs.some((vpc) => vpc.region === spec.region)) return { does };
-  return {
-    does,
-    message:
-      `${spec.region} has no VPC yet: DigitalOcean makes it the ` +
-      `region's default VPC, which can never be deleted (it costs nothing; teardown leaves it in place). To avoid ` +
-      `that, create another VPC in ${spec.region} first, or choose a region that already has one (--var region=…)`,
-  };
+  const then =
+    spec.if_default === 'separate'
+      ? `${separateName(spec)} is created first as its default, so ${spec.name} stays deletable`
+      : spec.if_default === 'stop'
+        ? `the step stops rather than make ${spec.name} its undeletable default VPC`
+        : spec.if_default === 'accept'
+          ? `${spec.name} becomes its default VPC, which can never be deleted (free; teardown leaves it in place)`
+          : `${spec.name} would become its default VPC, which can never be deleted: the step then offers a separate default VPC first or adopting an existing one`;
+  return { does, message: `${spec.region} has no VPC yet: ${then}` };
 }
 
 function overlapHint(error: DoStepError, spec: SpecOf<'vpc.ensure'>): DoStepError {
@@ -59,16 +68,47 @@ function overlapHint(error: DoStepError, spec: SpecOf<'vpc.ensure'>): DoStepErro
   );
 }
 
+/** The create request: the block's API fields, without the fields that steer vpc.ensure itself. */
+function vpcRequest(spec: SpecOf<'vpc.ensure'>): VpcRequest {
+  const { name, region, ip_range, description } = spec;
+  return { name, region, ...(ip_range ? { ip_range } : {}), ...(description ? { description } : {}) };
+}
+
+/**
+ * raw: the block as written, before {{ }} were filled: adopting another VPC (the operator's choice when the
+ * region has none) redirects the variables its name, range and region came from, so later steps follow.
+ */
 export async function ensureVpcOp(
   session: ApiSession,
   spec: SpecOf<'vpc.ensure'>,
   ctx: ActionContext,
+  raw: SpecOf<'vpc.ensure'> = spec,
 ): Promise<ActionOutcome> {
-  const { op: _op, ...request } = spec;
+  const notify = (line: string) => ctx.output(line, 'info');
+  const vpcs = await listVpcs(session);
+  const wouldBeDefault =
+    !vpcs.some((vpc) => vpc.name === spec.name) && !vpcs.some((vpc) => vpc.region === spec.region);
+  const decision = wouldBeDefault ? await decideDefault(spec, raw, vpcs, ctx) : undefined;
+  if (decision?.kind === 'adopt') return adoptInstead(decision.vpc, raw, ctx);
   let vpc: Vpc;
   let created: boolean;
   try {
-    ({ value: vpc, created } = await ensureVpc(session, request, (line) => ctx.output(line, 'info')));
+    if (decision?.kind === 'separate') {
+      const other = await ensureVpc(
+        session,
+        {
+          name: decision.name,
+          region: spec.region,
+          ...(decision.ip_range ? { ip_range: decision.ip_range } : {}),
+          description: `Default VPC of ${spec.region}, created first so that ${spec.name} stays deletable`,
+        },
+        notify,
+      );
+      notify(
+        `VPC ${other.value.name} (${other.value.ip_range}) ${other.created ? 'created' : 'adopted'} as the default VPC of ${spec.region}${other.value.default ? '' : ' — yet it is not the default: check the region'}; it stays after teardown (free)`,
+      );
+    }
+    ({ value: vpc, created } = await ensureVpc(session, vpcRequest(spec), notify));
   } catch (error) {
     throw error instanceof DoStepError ? overlapHint(error, spec) : error;
   }
@@ -82,13 +122,16 @@ export async function ensureVpcOp(
       `VPC ${spec.name} already exists with the range ${vpc.ip_range}, not ${spec.ip_range}: adopting it would put the cluster on addresses the runbook does not expect. Use its range (--var vpc_range=${vpc.ip_range}) or another VPC name (--var vpc_name=…)`,
     );
   }
-  if (vpc.description) ctx.output(`VPC ${vpc.name}: ${vpc.description}`, 'info');
+  if (vpc.description) notify(`VPC ${vpc.name}: ${vpc.description}`);
   if (created && vpc.default) {
-    ctx.output(
+    notify(
       `VPC ${vpc.name} became the default VPC of ${vpc.region} (the region had none); it cannot be deleted later`,
-      'info',
     );
   }
+  return vpcOutcome(vpc, created);
+}
+
+function vpcOutcome(vpc: Vpc, created: boolean): ActionOutcome {
   return {
     ok: true,
     summary: `VPC ${vpc.name} ${created ? 'created' : 'adopted'}: ${vpc.ip_range} in ${vpc.region}${vpc.default ? ' (region default)' : ''}`,
@@ -102,6 +145,32 @@ export async function ensureVpcOp(
       created,
     },
   };
+}
+
+/** The operator chose an existing VPC: later steps read its name, range and region from the block's variables. */
+function adoptInstead(vpc: Vpc, raw: SpecOf<'vpc.ensure'>, ctx: ActionContext): ActionOutcome {
+  const redirected: string[] = [];
+  for (const [field, value] of [
+    [raw.name, vpc.name],
+    [raw.region, vpc.region],
+    [raw.ip_range, vpc.ip_range],
+  ] as const) {
+    const variable = variableOf(field);
+    if (!variable) continue;
+    ctx.publish(`vars.${variable}`, value);
+    redirected.push(`${variable}=${value}`);
+  }
+  ctx.output(
+    `adopting VPC ${vpc.name} instead: later steps use ${redirected.join(', ')} (headless: --var ${redirected.join(' --var ')})`,
+    'info',
+  );
+  if (!vpc.default) {
+    ctx.output(
+      `the teardown's vpc.delete would delete ${vpc.name}: it asks you to type its name first`,
+      'info',
+    );
+  }
+  return vpcOutcome(vpc, false);
 }
 
 /**

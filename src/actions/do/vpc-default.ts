@@ -1,0 +1,134 @@
+// What vpc.ensure does when the VPC it would create becomes the region's default — DigitalOcean makes the
+// first VPC of a region its default, which can never be deleted. The operator picks a real alternative: accept
+// it, let a separate VPC take the default role first (so the runbook's VPC stays deletable), adopt an existing
+// VPC of the account (later steps follow it through the variables the block was written with), or stop.
+// Headless, the block's if_default (the DR runbook: --var vpc_default=…) decides; `ask` there means accept.
+import type { ActionContext } from '../../contract/action.js';
+import type { Vpc } from '../../targets/digitalocean/resources.js';
+import { DoStepError } from '../../targets/digitalocean/session.js';
+import { IF_DEFAULT, type SpecOf } from './schema.js';
+
+type IfDefault = (typeof IF_DEFAULT)[number];
+
+export type DefaultDecision =
+  | { kind: 'accept' }
+  | { kind: 'separate'; name: string; ip_range?: string }
+  | { kind: 'adopt'; vpc: Vpc };
+
+type VpcSpec = SpecOf<'vpc.ensure'>;
+
+/** The variable a field was written as (`"{{ vars.region }}"` → region), so a choice can redirect later steps. */
+export function variableOf(raw: unknown): string | undefined {
+  return typeof raw === 'string' ? /^\s*\{\{\s*vars\.([A-Za-z0-9_-]+)\s*\}\}\s*$/.exec(raw)?.[1] : undefined;
+}
+
+/** The default name of the separate default VPC: DigitalOcean's own naming for the VPC it makes itself. */
+export function separateName(spec: VpcSpec): string {
+  return spec.default_vpc_name ?? `default-${spec.region}`;
+}
+
+/** How to say each choice on the command line, with the variable names the runbook really uses. */
+function flags(raw: VpcSpec): { ifDefault: string; adopt: string } {
+  const ifDefault = variableOf(raw.if_default);
+  const name = variableOf(raw.name);
+  const range = variableOf(raw.ip_range);
+  const region = variableOf(raw.region);
+  return {
+    ifDefault: ifDefault ? `--var ${ifDefault}=` : 'if_default: ',
+    adopt:
+      name && region
+        ? `--var ${name}=NAME${range ? ` --var ${range}=ITS_RANGE` : ''} --var ${region}=ITS_REGION`
+        : 'the block’s name: and region: of that VPC',
+  };
+}
+
+/** Adopting redirects later steps only when name and region come from variables the engine can set. */
+function canAdopt(raw: VpcSpec): boolean {
+  return variableOf(raw.name) !== undefined && variableOf(raw.region) !== undefined;
+}
+
+function stopError(spec: VpcSpec, raw: VpcSpec): DoStepError {
+  const how = flags(raw);
+  return new DoStepError(
+    `${spec.region} has no VPC yet, so DigitalOcean would make ${spec.name} its default VPC, which can never be deleted; stopped as asked. ` +
+      `Run again with ${how.ifDefault}separate (a separate default VPC ${separateName(spec)} is created first and ${spec.name} stays deletable), ` +
+      `${how.ifDefault}accept (${spec.name} becomes the default and stays after teardown; it is free), or adopt an existing VPC with ${how.adopt}`,
+  );
+}
+
+/**
+ * Decides what to do when spec.region has no VPC. raw: the block as written (before {{ }} were filled), to
+ * know which variables to name and to redirect; vpcs: the account's VPCs, already listed.
+ */
+export async function decideDefault(
+  spec: VpcSpec,
+  raw: VpcSpec,
+  vpcs: Vpc[],
+  ctx: Pick<ActionContext, 'interaction' | 'signal' | 'step' | 'output'>,
+): Promise<DefaultDecision> {
+  if (!(IF_DEFAULT as readonly string[]).includes(spec.if_default)) {
+    throw new DoStepError(
+      `if_default is "${spec.if_default}": choose ${IF_DEFAULT.join(', ')} (${flags(raw).ifDefault}…)`,
+    );
+  }
+  const setting = spec.if_default as IfDefault;
+  if (setting === 'stop') throw stopError(spec, raw);
+  if (setting === 'accept') return { kind: 'accept' };
+  if (setting === 'separate')
+    return { kind: 'separate', name: separateName(spec), ip_range: spec.default_vpc_range };
+
+  const accept = `create ${spec.name} anyway: it becomes ${spec.region}'s default and stays after teardown (free)`;
+  const separate = `first create ${separateName(spec)} as ${spec.region}'s default, so ${spec.name} stays deletable (you may rename it and pick its range)`;
+  const adoptable = canAdopt(raw) ? vpcs : [];
+  const adopt = adoptable.map(
+    (vpc) =>
+      `adopt ${vpc.name} (${vpc.ip_range} in ${vpc.region}${vpc.default ? ', its default' : ''}): the cluster goes there`,
+  );
+  const stop = 'stop here';
+  const choices = [accept, separate, ...adopt, stop];
+  const how = flags(raw);
+  const { value } = await ctx.interaction.ask(
+    {
+      step: ctx.step.id,
+      kind: 'choice',
+      question:
+        `${spec.region} has no VPC yet: DigitalOcean makes the first VPC of a region its default, which can never be deleted. ` +
+        `What should ${spec.name} do? (headless: ${how.ifDefault}accept|separate|stop)`,
+      choices,
+      default: accept,
+    },
+    ctx.signal,
+  );
+  const index = choices.indexOf(value);
+  if (value === accept || value === 'accept') return { kind: 'accept' };
+  if (value === stop || value === 'stop') throw stopError(spec, raw);
+  if (index > 1 && index < choices.length - 1) return { kind: 'adopt', vpc: adoptable[index - 2] as Vpc };
+  if (value !== separate && value !== 'separate') {
+    throw new DoStepError(
+      `"${value}" is not one of the choices offered for ${spec.name}: ${choices.join(' | ')}`,
+    );
+  }
+  const name = await askValue(
+    ctx,
+    `Name of the VPC that becomes ${spec.region}'s default`,
+    separateName(spec),
+  );
+  const range = await askValue(
+    ctx,
+    `Its private range, e.g. 10.30.0.0/24 (empty: DigitalOcean chooses one that overlaps nothing)`,
+    spec.default_vpc_range ?? '',
+  );
+  return { kind: 'separate', name, ...(range ? { ip_range: range } : {}) };
+}
+
+async function askValue(
+  ctx: Pick<ActionContext, 'interaction' | 'signal' | 'step'>,
+  question: string,
+  fallback: string,
+): Promise<string> {
+  const { value } = await ctx.interaction.ask(
+    { step: ctx.step.id, kind: 'value', question, default: fallback },
+    ctx.signal,
+  );
+  return value.trim() || fallback;
+}

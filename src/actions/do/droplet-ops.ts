@@ -22,6 +22,7 @@ import { publishJumpHost } from './jump-host.js';
 import { looksLikeUuid } from './preview.js';
 import { renderUserData } from './render.js';
 import type { SpecOf } from './schema.js';
+import { explainSizeUnavailable, isSizeUnavailable } from './size-hint.js';
 
 const ENSURE_WAIT_MS = 15 * 60_000;
 const ACTION_WAIT_MS = 5 * 60_000;
@@ -79,10 +80,12 @@ export async function costMessage(session: ApiSession, spec: SpecOf<'droplets.en
   return describeCost({ count, size: spec.size, region: spec.region, price, adopted: present.length });
 }
 
+/** raw: the block as written, so a size the region lacks is explained with the --var names it came from. */
 export async function ensureDropletsOp(
   session: ApiSession,
   spec: SpecOf<'droplets.ensure'>,
   ctx: ActionContext,
+  raw: SpecOf<'droplets.ensure'> = spec,
 ): Promise<ActionOutcome> {
   const notify = (line: string) => ctx.output(line, 'info');
   const vpcUuid = await resolveVpcUuid(session, spec.vpc);
@@ -122,7 +125,9 @@ export async function ensureDropletsOp(
         );
       },
     },
-  );
+  ).catch(async (error: unknown) => {
+    throw isSizeUnavailable(error) ? await explainSizeUnavailable(session, error, spec, raw) : error;
+  });
   for (const name of result.adopted) notify(`adopted existing droplet ${name}`);
   const droplets =
     spec.wait === 'active'

@@ -57,7 +57,7 @@ async function execute(
     case 'vpc.ensure':
       return ensureVpcOp(session, spec, ctx, raw.op === 'vpc.ensure' ? raw : spec);
     case 'droplets.ensure':
-      return ensureDropletsOp(session, spec, ctx);
+      return ensureDropletsOp(session, spec, ctx, raw.op === 'droplets.ensure' ? raw : spec);
     case 'droplets.list':
       return listDropletsOp(session, spec, ctx);
     case 'droplets.ready':

@@ -17,6 +17,14 @@ export function renderDeep<T>(value: T, render: (text: string) => string): T {
   return value;
 }
 
+/**
+ * The variable a field was written as (`"{{ vars.region }}"` → region): an error can then name the --var that
+ * changes it, and a choice can redirect later steps.
+ */
+export function variableOf(raw: unknown): string | undefined {
+  return typeof raw === 'string' ? /^\s*\{\{\s*vars\.([A-Za-z0-9_-]+)\s*\}\}\s*$/.exec(raw)?.[1] : undefined;
+}
+
 /** The template's text: from runbook.templates (the parser loads them), else the file beside the runbook. */
 export function templateContent(ctx: Pick<ActionContext, 'runbook'>, name: string): string {
   const loaded = ctx.runbook.templates[name];

@@ -6,6 +6,7 @@
 import type { ActionContext } from '../../contract/action.js';
 import type { Vpc } from '../../targets/digitalocean/resources.js';
 import { DoStepError } from '../../targets/digitalocean/session.js';
+import { variableOf } from './render.js';
 import { IF_DEFAULT, type SpecOf } from './schema.js';
 
 type IfDefault = (typeof IF_DEFAULT)[number];
@@ -16,11 +17,6 @@ export type DefaultDecision =
   | { kind: 'adopt'; vpc: Vpc };
 
 type VpcSpec = SpecOf<'vpc.ensure'>;
-
-/** The variable a field was written as (`"{{ vars.region }}"` → region), so a choice can redirect later steps. */
-export function variableOf(raw: unknown): string | undefined {
-  return typeof raw === 'string' ? /^\s*\{\{\s*vars\.([A-Za-z0-9_-]+)\s*\}\}\s*$/.exec(raw)?.[1] : undefined;
-}
 
 /** The default name of the separate default VPC: DigitalOcean's own naming for the VPC it makes itself. */
 export function separateName(spec: VpcSpec): string {

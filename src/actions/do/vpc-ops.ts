@@ -11,8 +11,9 @@ import {
   type VpcRequest,
 } from '../../targets/digitalocean/resources.js';
 import { type ApiSession, DoStepError } from '../../targets/digitalocean/session.js';
+import { variableOf } from './render.js';
 import type { SpecOf } from './schema.js';
-import { decideDefault, separateName, variableOf } from './vpc-default.js';
+import { decideDefault, separateName } from './vpc-default.js';
 
 /** How long vpc.delete keeps retrying DigitalOcean's 403 "still has members" (Terraform waits minutes too). */
 export const VPC_DELETE_PATIENCE_MS = 5 * 60_000;

@@ -26,6 +26,8 @@ export interface SizeEntry {
   transfer: number;
   priceMonthly: number;
   description: string;
+  /** Regions that offer the size, as on DigitalOcean where not every region has every size; absent: all. */
+  regions?: readonly string[];
 }
 
 export const sizes: readonly SizeEntry[] = [
@@ -100,6 +102,7 @@ export const sizes: readonly SizeEntry[] = [
     transfer: 4,
     priceMonthly: 42,
     description: 'CPU-Optimized',
+    regions: ['nyc1', 'nyc3', 'sfo3', 'tor1', 'ams3', 'fra1', 'lon1', 'sgp1'],
   },
   {
     slug: 'g-2vcpu-8gb',
@@ -109,6 +112,7 @@ export const sizes: readonly SizeEntry[] = [
     transfer: 4,
     priceMonthly: 63,
     description: 'General Purpose',
+    regions: ['nyc1', 'nyc3', 'sfo3', 'ams3', 'fra1'],
   },
 ];
 
@@ -183,5 +187,8 @@ export const images: readonly ImageEntry[] = [
 export const findRegion = (slug: string): RegionEntry | undefined =>
   regions.find((region) => region.slug === slug);
 export const findSize = (slug: string): SizeEntry | undefined => sizes.find((size) => size.slug === slug);
+/** Whether a region offers a size (GET /v2/sizes lists each size's regions, GET /v2/regions each region's sizes). */
+export const sizeOffered = (size: SizeEntry, region: string): boolean =>
+  size.regions === undefined || size.regions.includes(region);
 export const findImage = (slugOrId: string | number): ImageEntry | undefined =>
   images.find((image) => image.slug === slugOrId || String(image.id) === String(slugOrId));

@@ -7,6 +7,7 @@ import {
   images,
   type RegionEntry,
   regions,
+  sizeOffered,
   sizes,
 } from './catalogue.js';
 import type { EmulatorCore } from './core.js';
@@ -22,7 +23,7 @@ export function presentRegion(region: RegionEntry) {
     slug: region.slug,
     features: regionFeatures,
     available: true,
-    sizes: sizes.map((size) => size.slug),
+    sizes: sizes.filter((size) => sizeOffered(size, region.slug)).map((size) => size.slug),
   };
 }
 
@@ -37,7 +38,7 @@ export function presentSize(slug: string) {
     transfer: size.transfer,
     price_monthly: size.priceMonthly,
     price_hourly: hourlyPrice(size),
-    regions: regions.map((region) => region.slug),
+    regions: regions.filter((region) => sizeOffered(size, region.slug)).map((region) => region.slug),
     available: true,
     description: size.description,
     disk_info: [{ type: 'local', size: { amount: size.disk, unit: 'gib' } }],

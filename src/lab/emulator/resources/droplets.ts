@@ -1,5 +1,5 @@
 import { allocateAddress, isLoopback, isPrivate, parseCidr } from '../addresses.js';
-import { findImage, findRegion, findSize } from '../catalogue.js';
+import { findImage, findRegion, findSize, sizeOffered } from '../catalogue.js';
 import type { EmulatorCore } from '../core.js';
 import { ApiError, notFound, unprocessable } from '../errors.js';
 import { toLabDroplet } from '../lifecycle.js';
@@ -76,8 +76,8 @@ function createDroplets(core: EmulatorCore, raw: unknown) {
   const body = bodyObject(raw);
   const { names, multiple } = requestedNames(body);
   const sizeSlug = optionalString(body, 'size');
-  if (!sizeSlug || !findSize(sizeSlug))
-    throw unprocessable('size', `"${sizeSlug ?? ''}" is not a size (GET /v2/sizes lists them)`);
+  const size = sizeSlug ? findSize(sizeSlug) : undefined;
+  if (!size) throw unprocessable('size', `"${sizeSlug ?? ''}" is not a size (GET /v2/sizes lists them)`);
   const imageRef = body.image;
   const image =
     typeof imageRef === 'string' || typeof imageRef === 'number' ? findImage(imageRef) : undefined;
@@ -91,6 +91,9 @@ function createDroplets(core: EmulatorCore, raw: unknown) {
   const region = optionalString(body, 'region') ?? vpcRegion ?? defaultRegion;
   if (!findRegion(region))
     throw unprocessable('region', `"${region}" is not a region (GET /v2/regions lists them)`);
+  // DigitalOcean's own words for a size the region does not offer.
+  if (!sizeOffered(size, region))
+    throw new ApiError(422, 'unprocessable_entity', 'Size is not available in this region.');
   const tags = stringArray(body, 'tags');
   for (const [index, tag] of tags.entries()) checkTagName(tag, `tags[${index}]`);
   const userData = optionalString(body, 'user_data');
@@ -135,7 +138,7 @@ function createDroplets(core: EmulatorCore, raw: unknown) {
       id: core.state.nextDropletId++,
       name,
       region,
-      sizeSlug,
+      sizeSlug: size.slug,
       imageId: image.id,
       vpcUuid: vpc.id,
       tags: [...new Set(tags)],

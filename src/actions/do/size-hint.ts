@@ -1,0 +1,77 @@
+// A droplet create refused because the region does not offer the size (DigitalOcean: 422 "Size is not available
+// in this region."). The API's answer says what but not what to do; its sizes catalogue (each size lists the
+// regions that offer it) does: the error names the closest sizes the region offers and the regions that offer
+// the size asked for, with the --var that changes each when the block took them from variables.
+import type { modules } from 'dots-wrapper';
+import type { ApiSession } from '../../targets/digitalocean/session.js';
+import { DoStepError } from '../../targets/digitalocean/session.js';
+import { variableOf } from './render.js';
+import type { SpecOf } from './schema.js';
+
+type Size = modules.size.ISize;
+type DropletsSpec = SpecOf<'droplets.ensure'>;
+
+/** How many alternatives the error lists: enough to choose from, short enough to read. */
+const ALTERNATIVES = 4;
+
+export function isSizeUnavailable(error: unknown): error is DoStepError {
+  if (!(error instanceof DoStepError) || error.apiError?.status !== 422) return false;
+  return /not available in this region/i.test(error.apiError.apiMessage ?? error.message);
+}
+
+async function listSizes(session: ApiSession): Promise<Size[]> {
+  const all: Size[] = [];
+  for (let page = 1; ; page++) {
+    const data = await session.call((client) => client.size.listSizes({ page, per_page: 200 }));
+    all.push(...data.sizes);
+    if (!data.links?.pages?.next || data.sizes.length === 0) return all;
+  }
+}
+
+/** Closest first: the same vCPUs and memory matter most, then price. */
+function closest(wanted: Size | undefined, offered: Size[]): Size[] {
+  if (!wanted) return [...offered].sort((a, b) => a.price_monthly - b.price_monthly).slice(0, ALTERNATIVES);
+  const distance = (size: Size) =>
+    Math.abs(Math.log2(size.memory / wanted.memory)) + Math.abs(Math.log2(size.vcpus / wanted.vcpus));
+  return [...offered]
+    .sort((a, b) => distance(a) - distance(b) || a.price_monthly - b.price_monthly)
+    .slice(0, ALTERNATIVES);
+}
+
+const label = (size: Size) => `${size.slug} ($${size.price_monthly}/month)`;
+
+/**
+ * The API's refusal with what to choose instead; raw: the block as written, to name --var size=/--var region=.
+ * A failing catalogue look-up leaves the API's own error as it was.
+ */
+export async function explainSizeUnavailable(
+  session: ApiSession,
+  error: DoStepError,
+  spec: DropletsSpec,
+  raw: DropletsSpec,
+): Promise<DoStepError> {
+  let sizes: Size[];
+  try {
+    sizes = await listSizes(session);
+  } catch {
+    return error;
+  }
+  const wanted = sizes.find((size) => size.slug === spec.size);
+  const offered = sizes.filter((size) => size.available && size.regions.includes(spec.region));
+  const sizeVar = variableOf(raw.size);
+  const regionVar = variableOf(raw.region);
+  const instead = closest(wanted, offered);
+  const choose =
+    instead.length > 0
+      ? `${spec.region} offers ${instead.map(label).join(', ')}${sizeVar ? ` (--var ${sizeVar}=${instead[0]?.slug})` : ''}`
+      : `${spec.region} offers no size at all now`;
+  const elsewhere = wanted?.regions.filter((region) => region !== spec.region) ?? [];
+  const move =
+    elsewhere.length > 0
+      ? `; or keep ${spec.size} in a region that offers it: ${elsewhere.join(', ')}${regionVar ? ` (--var ${regionVar}=${elsewhere[0]})` : ''}`
+      : '';
+  return new DoStepError(
+    `${error.message}. Size ${spec.size} is not offered in region ${spec.region} for ${spec.names.join(', ')}: ${choose}${move}. Nothing was created; run the step again after choosing`,
+    error.apiError,
+  );
+}

@@ -49,6 +49,8 @@ export interface ConfirmRequest {
   safety: Safety;
   /** What will happen, e.g. "creates 5 droplets (s-1vcpu-1gb), $0.045/hour". */
   message: string;
+  /** The message without what the kinds looked up (prices, defaults), when they added anything: a folded view. */
+  brief?: string;
   /** For destructive actions: the operator must type this (the resource name) to proceed. */
   typeToConfirm?: string;
 }

@@ -83,6 +83,11 @@ export interface Runbook {
   target?: TargetName;
   /** Front matter `spoilers: hide`: the TUI keeps the prose of steps not reached yet out of sight. */
   hideAhead?: boolean;
+  /**
+   * Front matter `details: fold` (training): the TUI folds API request listings, prices and long replies
+   * away, and a key shows them.
+   */
+  foldDetails?: boolean;
   vars: VarSpec[];
   /** Prose before the first step. */
   introduction: string;

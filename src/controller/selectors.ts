@@ -10,6 +10,7 @@ export const selectNotice = (s: TuiState) => s.ui.notice;
 export const selectHelpOpen = (s: TuiState) => s.ui.helpOpen;
 export const selectAskingQuit = (s: TuiState) => s.ui.askingQuit;
 export const selectOutputExpanded = (s: TuiState) => s.ui.outputExpanded;
+export const selectDetailsFolded = (s: TuiState) => s.ui.detailsFolded;
 export const selectQuestion = (s: TuiState) => s.question;
 export const selectShowFeed = (s: TuiState) => s.showFeed;
 export const selectResultsVersion = (s: TuiState) => s.resultsVersion;

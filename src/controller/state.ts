@@ -113,6 +113,8 @@ export interface UiState {
   notice?: { text: string; level: 'info' | 'warn' | 'error' };
   /** The cluster pane: 'auto' shows it while a probe runs; the toggle key pins it shown or hidden. */
   clusterPane: 'auto' | 'shown' | 'hidden';
+  /** Front matter details: fold starts folded: API request listings, prices and long replies out of sight. */
+  detailsFolded: boolean;
   /** The event feed fills the screen (its full-screen log view). */
   feedExpanded: boolean;
 }
@@ -180,6 +182,7 @@ export function initialState(runbook: Runbook, options: { target: TargetName; dr
       askingQuit: false,
       interruptArmed: false,
       clusterPane: 'auto',
+      detailsFolded: runbook.foldDetails === true,
       feedExpanded: false,
     },
     sentinelNames: [],

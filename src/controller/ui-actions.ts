@@ -78,6 +78,10 @@ export function toggleOutputExpanded(store: TuiStore): void {
   patchUi(store, { outputExpanded: !store.getState().ui.outputExpanded });
 }
 
+export function toggleDetailsFolded(store: TuiStore): void {
+  patchUi(store, { detailsFolded: !store.getState().ui.detailsFolded });
+}
+
 /** Pins the cluster pane to the opposite of what shows now (it no longer follows the probes). */
 export function toggleClusterPane(store: TuiStore): void {
   patchUi(store, { clusterPane: selectShowCluster(store.getState()) ? 'hidden' : 'shown' });

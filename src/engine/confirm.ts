@@ -40,11 +40,12 @@ function describeAction(
   action: ActionBlock,
   render: (text: string) => string,
   details?: KindDetails,
+  brief = false,
 ): string {
   const words = action.confirm
     ? render(action.confirm)
     : (details?.does ?? `runs the ${action.kind} block at ${action.loc.file}:${action.loc.line}`);
-  return details?.message ? `${words} — ${details.message}` : words;
+  return details?.message && !brief ? `${words} — ${details.message}` : words;
 }
 
 /**
@@ -69,13 +70,15 @@ export async function confirmStep(input: ConfirmInput): Promise<ConfirmDecision>
   const byFlag = step.safety === 'mutating' ? input.yes : input.yes && input.allowDestroy;
   // Kinds look things up for the operator (prices, names); not worth API calls when a flag answers.
   const details = byFlag ? [] : await kindConfirmations(input);
-  const changes = step.actions.flatMap((action, index) =>
-    action.safety === 'safe' ? [] : [describeAction(action, input.render, details[index])],
-  );
+  const describe = (brief: boolean) =>
+    step.actions.flatMap((action, index) =>
+      action.safety === 'safe' ? [] : [describeAction(action, input.render, details[index], brief)],
+    );
   const partial = interruptedAt
     ? `It started at ${interruptedAt} in the interrupted run and never finished: it may have partly completed. `
     : '';
-  const message = `${partial}${step.title}: ${changes.join('; ')}`;
+  const message = `${partial}${step.title}: ${describe(false).join('; ')}`;
+  const brief = `${partial}${step.title}: ${describe(true).join('; ')}`;
   if (byFlag) {
     if (interruptedAt) {
       input.emit({
@@ -96,7 +99,7 @@ export async function confirmStep(input: ConfirmInput): Promise<ConfirmDecision>
   let accepted: boolean;
   try {
     accepted = await input.interaction.confirm(
-      { step: step.id, safety: step.safety, message, typeToConfirm },
+      { step: step.id, safety: step.safety, message, ...(brief !== message ? { brief } : {}), typeToConfirm },
       input.signal,
     );
   } catch (error) {

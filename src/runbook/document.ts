@@ -210,6 +210,7 @@ export function parseRunbookWith(
     if (meta.description !== undefined) runbook.description = meta.description;
     if (meta.target !== undefined) runbook.target = meta.target;
     if (meta.hideAhead) runbook.hideAhead = true;
+    if (meta.foldDetails) runbook.foldDetails = true;
     result.runbook = runbook;
   }
   return result;

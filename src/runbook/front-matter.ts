@@ -18,6 +18,7 @@ export interface RunbookMeta {
   description?: string;
   target?: TargetName;
   hideAhead?: boolean;
+  foldDetails?: boolean;
   vars: VarSpec[];
 }
 
@@ -61,7 +62,7 @@ const varSchema = z.preprocess(
   }),
 );
 
-const FRONT_MATTER_KEYS = ['title', 'description', 'target', 'spoilers', 'vars'] as const;
+const FRONT_MATTER_KEYS = ['title', 'description', 'target', 'spoilers', 'details', 'vars'] as const;
 const frontMatterSchema = z.strictObject({
   title: z
     .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') })
@@ -69,6 +70,7 @@ const frontMatterSchema = z.strictObject({
   description: z.string({ error: 'must be text' }).optional(),
   target: z.enum(['lab', 'digitalocean'], { error: 'must be lab or digitalocean' }).optional(),
   spoilers: z.enum(['show', 'hide'], { error: 'must be show or hide' }).optional(),
+  details: z.enum(['show', 'fold'], { error: 'must be show or fold' }).optional(),
   vars: z
     .record(z.string(), varSchema, { error: 'must be a mapping of variable name to settings' })
     .optional(),
@@ -79,6 +81,8 @@ const FRONT_MATTER_HINTS: Record<string, string> = {
   target: 'write target: lab or target: digitalocean (or leave it out: lab is the default)',
   spoilers:
     'write spoilers: hide to keep the text of steps not reached yet out of sight (training), or leave it out',
+  details:
+    'write details: fold to fold API request listings, prices and long replies away until v shows them (training), or leave it out',
   vars: 'write each variable as name: default, or name: { default, description, secret, source }',
 };
 
@@ -225,6 +229,7 @@ export function readFrontMatter(block: FrontMatterBlock, diagnostics: Diagnostic
   if (data.description !== undefined) meta.description = data.description;
   if (data.target !== undefined) meta.target = data.target;
   if (data.spoilers === 'hide') meta.hideAhead = true;
+  if (data.details === 'fold') meta.foldDetails = true;
   meta.vars = readVars(data.vars ?? {}, locate, diagnostics);
   return meta;
 }

@@ -1,8 +1,11 @@
-// One action block of the selected step: what it runs, its live output, and its result.
+// One action block of the selected step: what it runs, its live output, and its result. A finished command
+// block whose table shows the replies keeps its raw reply lines folded (o shows them), so INFO replication or a
+// SENTINEL MASTER dump is not printed twice; with details folded (training) a do block's API request listing
+// is one line (v shows it).
 import { Box, Text } from 'ink';
 import { formatDuration } from '../contract/format.js';
 import type { ActionBlock } from '../contract/runbook.js';
-import { selectResultsVersion } from '../controller/selectors.js';
+import { selectDetailsFolded, selectOutputExpanded, selectResultsVersion } from '../controller/selectors.js';
 import type { ActionState } from '../controller/state.js';
 import { OutputWindow } from './OutputWindow.js';
 import { Spinner } from './Spinner.js';
@@ -12,6 +15,8 @@ import { ProgressView } from './views/ProgressView.js';
 import { ResultView } from './views/ResultView.js';
 
 const PREVIEW_LINES = 8;
+/** Views that show a command block's replies as a table: the raw lines would repeat them. */
+const TABLE_VIEWS = new Set(['redis', 'sentinels']);
 
 export function ActionView({
   stepId,
@@ -31,9 +36,19 @@ export function ActionView({
   const tone = useTone();
   const { commands } = useTui();
   useTuiStore(selectResultsVersion);
+  const folded = useTuiStore(selectDetailsFolded);
+  const expanded = useTuiStore(selectOutputExpanded);
   const preview = state && state.preview.length > 0 ? state.preview : commands.actionPreview(stepId, index);
-  const shown = preview.slice(0, PREVIEW_LINES);
+  const requestsFolded = folded && block.kind === 'do' && preview.length > 0;
+  const shown = requestsFolded ? [] : preview.slice(0, PREVIEW_LINES);
   const status = state?.status ?? 'pending';
+  const rawFolded =
+    !expanded &&
+    state !== undefined &&
+    status !== 'running' &&
+    state.view !== undefined &&
+    TABLE_VIEWS.has(state.view.kind) &&
+    state.output.size > 0;
   return (
     <Box flexDirection="column" marginBottom={1}>
       <Text wrap="truncate">
@@ -61,11 +76,22 @@ export function ActionView({
             {line || ' '}
           </Text>
         ))}
-        {preview.length > shown.length ? (
+        {requestsFolded ? (
+          <Text color={tone('muted')}>
+            {`${preview.length} API request${preview.length === 1 ? '' : 's'} folded (v shows them)`}
+          </Text>
+        ) : preview.length > shown.length ? (
           <Text color={tone('muted')}>{`… ${preview.length - shown.length} more lines`}</Text>
         ) : null}
+        {rawFolded ? (
+          <Text color={tone('muted')}>
+            {`${state.output.totalPushed} raw reply lines folded (o shows them)`}
+          </Text>
+        ) : null}
       </Box>
-      {state ? <OutputWindow action={state} height={outputHeight} fromEnd={outputScroll} /> : null}
+      {state && !rawFolded ? (
+        <OutputWindow action={state} height={outputHeight} fromEnd={outputScroll} />
+      ) : null}
       {state?.progress && state.status === 'running' ? (
         <Box paddingLeft={2}>
           <ProgressView progress={state.progress} />

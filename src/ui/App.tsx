@@ -6,6 +6,7 @@ import type { Commands } from '../controller/commands.js';
 import {
   selectAskingQuit,
   selectClusterPaneRows,
+  selectDetailsFolded,
   selectFeedExpanded,
   selectFocus,
   selectHelpOpen,
@@ -22,6 +23,7 @@ import {
   setHelpOpen,
   setNotice,
   toggleClusterPane,
+  toggleDetailsFolded,
   toggleFeedExpanded,
   toggleOutputExpanded,
 } from '../controller/ui-actions.js';
@@ -60,6 +62,7 @@ function dispatch(command: CommandName, store: TuiStore, commands: Commands, pag
     pageDown: () => scrollFocused(store, 1, page),
     toggleOutput: () => toggleOutputExpanded(store),
     toggleCluster: () => toggleClusterPane(store),
+    toggleDetails: () => toggleDetailsFolded(store),
     toggleFeed: () => toggleFeedExpanded(store),
     help: () => setHelpOpen(store, true),
     quit: () => commands.quit(),
@@ -95,6 +98,7 @@ export function App() {
   const focus = useTuiStore(selectFocus);
   const helpOpen = useTuiStore(selectHelpOpen);
   const question = useTuiStore(selectQuestion);
+  const detailsFolded = useTuiStore(selectDetailsFolded);
   const askingQuit = useTuiStore(selectAskingQuit);
   const showFeed = useTuiStore(selectShowFeed);
   // Only the pane's height: the snapshots themselves (once a second) re-render the cluster pane alone.
@@ -191,6 +195,7 @@ export function App() {
         <ConfirmDialog
           key={question.id}
           request={question.request}
+          folded={detailsFolded}
           onAnswer={(accepted) => commands.answerConfirm(question.id, accepted)}
         />
       ) : null}

@@ -18,6 +18,7 @@ export type CommandName =
   | 'toggleOutput'
   | 'toggleCluster'
   | 'toggleFeed'
+  | 'toggleDetails'
   | 'help'
   | 'quit'
   | 'interrupt';
@@ -169,6 +170,14 @@ export const KEYMAP: readonly KeyBinding[] = [
     footer: true,
     disabledReason: (state) =>
       state.cluster ? undefined : 'no cluster snapshot yet: the view starts with the first probe',
+  },
+  {
+    command: 'toggleDetails',
+    keys: [{ char: 'v' }],
+    label: 'details',
+    help: 'Show or fold away the details: API request listings, prices, raw replies a table already shows, long dumps.',
+    dangerous: false,
+    footer: false,
   },
   {
     command: 'toggleFeed',

@@ -218,6 +218,7 @@ describe('engine: what the kind adds to a confirmation', () => {
         step: 'destroy',
         safety: 'destructive',
         message: 'Step destroy: creates droplets — creates 5 droplets at $0.045/hour (token ••••••)',
+        brief: 'Step destroy: creates droplets',
         typeToConfirm: 'redis-1 redis-2',
       },
     ]);

@@ -2,6 +2,19 @@
 // into a folder of their own.
 import { join } from 'node:path';
 
+/**
+ * Ink's `import Yoga from 'yoga-layout'` resolves to src/ui/yoga.ts, which loads the same Yoga without
+ * letting its loader fetch() the inlined wasm through undici (see there; it cost the first frame 25–70 ms).
+ */
+function yogaWithoutFetch(root) {
+  return {
+    name: 'yoga-without-fetch',
+    setup(build) {
+      build.onResolve({ filter: /^yoga-layout$/ }, () => ({ path: join(root, 'src', 'ui', 'yoga.ts') }));
+    },
+  };
+}
+
 export function cliBuildOptions(root, outdir) {
   return {
     entryPoints: { cli: join(root, 'src', 'cli.tsx') },
@@ -22,6 +35,7 @@ export function cliBuildOptions(root, outdir) {
     logLevel: 'warning',
     // ssh2 loads optional native addons at run time; react-devtools-core is an optional peer of ink.
     external: ['ssh2', 'cpu-features', 'react-devtools-core'],
+    plugins: [yogaWithoutFetch(root)],
     banner: {
       js: "import { createRequire as __drillbookCreateRequire } from 'node:module'; const require = __drillbookCreateRequire(import.meta.url);",
     },

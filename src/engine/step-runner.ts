@@ -113,6 +113,13 @@ export async function executeStep(core: RunCore, step: Step, signal: AbortSignal
 }
 
 /**
+ * The reason a preview's signal is already aborted: nothing runs. A string, because AbortSignal.abort()
+ * without one builds a DOMException with its stack for every action on screen (and loads DOMException
+ * before the first frame).
+ */
+const PREVIEW_ONLY = 'preview: nothing runs';
+
+/**
  * engine.preview: each action's own preview over the results known now. A reference to a result that does not
  * exist yet is said plainly instead of failing, since the operator asks before the earlier steps have run.
  */
@@ -124,7 +131,7 @@ export function previewActions(core: RunCore, step: Step): ActionPreview[] {
       safety: action.safety,
       ...(action.id ? { id: action.id } : {}),
     };
-    const input = inputFor(core, step, index, AbortSignal.abort());
+    const input = inputFor(core, step, index, AbortSignal.abort(PREVIEW_ONLY));
     if (typeof input === 'string') return { ...about, lines: [...action.body.split('\n'), `(${input})`] };
     try {
       return { ...about, lines: previewAction(input, 'preview') };

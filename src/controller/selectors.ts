@@ -44,6 +44,11 @@ export const selectSelectedStep = (s: TuiState): StepState | undefined => {
   const id = selectSelectedStepId(s);
   return id === undefined ? undefined : s.steps[id];
 };
+/** The detail pane's title: a string, so output streaming into the selected step does not re-render the App. */
+export const selectSelectedStepTitle = (s: TuiState): string | undefined => {
+  const step = selectSelectedStep(s);
+  return step === undefined ? undefined : `${step.index + 1}. ${step.title}`;
+};
 export const selectStep = (id: string) => (s: TuiState) => s.steps[id];
 
 export const selectRunningStepId = (s: TuiState): string | undefined =>

@@ -3,6 +3,7 @@
 // SENTINEL MASTER dump is not printed twice; with details folded (training) a do block's API request listing
 // is one line (v shows it).
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import { formatDuration } from '../contract/format.js';
 import type { ActionBlock } from '../contract/runbook.js';
 import { selectDetailsFolded, selectOutputExpanded, selectResultsVersion } from '../controller/selectors.js';
@@ -18,7 +19,7 @@ const PREVIEW_LINES = 8;
 /** Views that show a command block's replies as a table: the raw lines would repeat them. */
 const TABLE_VIEWS = new Set(['redis', 'sentinels']);
 
-export function ActionView({
+export const ActionView = memo(function ActionView({
   stepId,
   index,
   block,
@@ -104,4 +105,4 @@ export function ActionView({
       ) : null}
     </Box>
   );
-}
+});

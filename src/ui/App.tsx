@@ -11,7 +11,7 @@ import {
   selectFocus,
   selectHelpOpen,
   selectQuestion,
-  selectSelectedStep,
+  selectSelectedStepTitle,
   selectShowFeed,
 } from '../controller/selectors.js';
 import type { TuiStore } from '../controller/store.js';
@@ -104,7 +104,8 @@ export function App() {
   // Only the pane's height: the snapshots themselves (once a second) re-render the cluster pane alone.
   const clusterWanted = useTuiStore(selectClusterPaneRows);
   const feedExpanded = useTuiStore(selectFeedExpanded);
-  const selected = useTuiStore(selectSelectedStep);
+  // The title only: the step itself changes with every batch of output it prints.
+  const selectedTitle = useTuiStore(selectSelectedStepTitle);
 
   // One row is left free so Ink never falls back to clearing the whole screen on each frame.
   const height = rows - 1;
@@ -170,11 +171,7 @@ export function App() {
             </Pane>
             <Box flexDirection="column" flexGrow={1}>
               <Pane
-                title={
-                  selected
-                    ? `${selected.index + 1}. ${selected.title}${focus === 'output' ? '  [output]' : ''}`
-                    : ' '
-                }
+                title={selectedTitle ? `${selectedTitle}${focus === 'output' ? '  [output]' : ''}` : ' '}
                 focused={focus === 'detail' || focus === 'output'}
                 height={detailRows}
               >

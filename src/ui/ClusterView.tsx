@@ -1,6 +1,7 @@
 // The live cluster view: one line per Redis node (role, link, offset lag) and per Sentinel (the master it
 // names, its s_down/o_down flags, whether it answers), from the latest snapshot of the drill's cluster watch.
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import type { ClusterNodeView, ClusterSentinelView, ClusterSnapshot } from '../contract/cluster.js';
 import { selectCluster } from '../controller/selectors.js';
 import { Pane } from './Pane.js';
@@ -85,7 +86,7 @@ export function ClusterView({ snapshot }: { snapshot: ClusterSnapshot }) {
 }
 
 /** The pane around the view; it alone subscribes to the snapshots. */
-export function ClusterPane({ height }: { height: number }) {
+export const ClusterPane = memo(function ClusterPane({ height }: { height: number }) {
   const cluster = useTuiStore(selectCluster);
   if (!cluster) return null;
   return (
@@ -93,4 +94,4 @@ export function ClusterPane({ height }: { height: number }) {
       <ClusterView snapshot={cluster.snapshot} />
     </Pane>
   );
-}
+});

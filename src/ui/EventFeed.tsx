@@ -2,6 +2,7 @@
 // Each line says when the event was first seen, which Sentinel(s) saw it and what matters in it; the feed
 // follows new events unless scrolled back, and its full-screen view shows every detail.
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import { selectScroll, selectSentinelCount, selectTimelineVersion } from '../controller/selectors.js';
 import { feedLine } from '../drill/feed-line.js';
 import { useTerminalSize } from './hooks.js';
@@ -10,7 +11,13 @@ import { useTone } from './theme.js';
 
 const WHO_WIDTH = 12;
 
-export function EventFeed({ height, full = false }: { height: number; full?: boolean }) {
+export const EventFeed = memo(function EventFeed({
+  height,
+  full = false,
+}: {
+  height: number;
+  full?: boolean;
+}) {
   const { store } = useTui();
   const tone = useTone();
   useTuiStore(selectTimelineVersion);
@@ -54,4 +61,4 @@ export function EventFeed({ height, full = false }: { height: number; full?: boo
       ) : null}
     </Box>
   );
-}
+});

@@ -1,5 +1,6 @@
 // The help bar (built from the keymap; keys that would do nothing right now are dimmed) and the notice line.
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import { selectNotice } from '../controller/selectors.js';
 import type { TuiState } from '../controller/state.js';
 import { footerEntries } from './keymap.js';
@@ -31,7 +32,7 @@ function fitEntries(columns: number): number[] {
   return shown;
 }
 
-export function Footer({ columns }: { columns: number }) {
+export const Footer = memo(function Footer({ columns }: { columns: number }) {
   const mask = useTuiStore(selectDisabledMask);
   const tone = useTone();
   return (
@@ -55,9 +56,9 @@ export function Footer({ columns }: { columns: number }) {
       </Text>
     </Box>
   );
-}
+});
 
-export function NoticeLine() {
+export const NoticeLine = memo(function NoticeLine() {
   const notice = useTuiStore(selectNotice);
   const tone = useTone();
   return (
@@ -74,4 +75,4 @@ export function NoticeLine() {
       </Text>
     </Box>
   );
-}
+});

@@ -1,12 +1,13 @@
 // Title, target (with the lab's mode once known), run id, elapsed time, progress and the DRY RUN badge.
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { selectProgress, selectRun } from '../controller/selectors.js';
 import { formatClock, useTick } from './hooks.js';
 import { useTuiStore } from './store-context.js';
 import { useTone } from './theme.js';
 
-export function Header() {
+export const Header = memo(function Header() {
   const run = useTuiStore(selectRun);
   const progress = useTuiStore(useShallow(selectProgress));
   const tone = useTone();
@@ -41,4 +42,4 @@ export function Header() {
       </Box>
     </Box>
   );
-}
+});

@@ -1,7 +1,7 @@
 // The selected step: its explanation (Markdown), its actions as they will run / ran, their output and
 // results, and the record of confirmations and answers. Scrolls as a whole inside a fixed height.
 import { Box, type DOMElement, measureElement, Text } from 'ink';
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import {
   selectFocusedActionIndex,
   selectOutputExpanded,
@@ -19,7 +19,7 @@ import { ErrorView } from './views/ErrorView.js';
 
 const COLLAPSED_OUTPUT_LINES = 6;
 
-export function StepDetail({ height }: { height: number }) {
+export const StepDetail = memo(function StepDetail({ height }: { height: number }) {
   const { runbook, store } = useTui();
   const tone = useTone();
   const state = useTuiStore(selectSelectedStep);
@@ -93,4 +93,4 @@ export function StepDetail({ height }: { height: number }) {
       </Box>
     </Box>
   );
-}
+});

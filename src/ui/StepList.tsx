@@ -1,5 +1,6 @@
 // The steps with status icons and durations; only the rows that fit are rendered, the selection kept visible.
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import type { StepStatus } from '../contract/events.js';
 import { formatDuration } from '../contract/format.js';
 import { selectStep, selectStepOrder, selectUi } from '../controller/selectors.js';
@@ -24,7 +25,7 @@ const STATUS_TONES: Record<StepStatus, Tone> = {
   skipped: 'muted',
 };
 
-export function StepList({ height }: { height: number }) {
+export const StepList = memo(function StepList({ height }: { height: number }) {
   const order = useTuiStore(selectStepOrder);
   const { selected } = useTuiStore(selectUi);
   const first = Math.max(0, Math.min(selected - Math.floor(height / 2), order.length - height));
@@ -36,7 +37,7 @@ export function StepList({ height }: { height: number }) {
       ))}
     </Box>
   );
-}
+});
 
 function StepRow({ id, selected }: { id: string; selected: boolean }) {
   const step = useTuiStore(selectStep(id)) as StepState;

@@ -1,11 +1,11 @@
 // A step's explanation (Markdown) rendered for the terminal: headings, emphasis, lists, links, inline code,
 // code blocks, quotes and GFM tables, as ink <Text> nodes, from the runbook parser's markdown-it tree.
 import { Box, Text } from 'ink';
-import { type ReactNode, useMemo } from 'react';
+import { memo, type ReactNode, useMemo } from 'react';
 import { type Block, type Inline, type ListItem, parseProse } from '../runbook/prose.js';
 import { type Tone, useTone } from './theme.js';
 
-export function Markdown({ source }: { source: string }) {
+export const Markdown = memo(function Markdown({ source }: { source: string }) {
   const tree = useMemo(() => parseProse(source), [source]);
   const tone = useTone();
   return (
@@ -16,7 +16,7 @@ export function Markdown({ source }: { source: string }) {
       ))}
     </Box>
   );
-}
+});
 
 type ToneOf = (tone: Tone) => string | undefined;
 

@@ -44,6 +44,15 @@ export interface ActionBlock {
   /** Re-evaluate until it holds, for at most this long. */
   withinMs?: number;
   safety: Safety;
+  /**
+   * always=true: a cleanup. It runs even after an earlier block of its step failed or was aborted, and when a
+   * run stops before its step (a failure, Ctrl-C, SIGTERM) the step's always-blocks still run at the end.
+   */
+  always?: true;
+  /** finding=true: a failure is recorded as a finding and the step (and the run) goes on. */
+  finding?: true;
+  /** each=PATH: the block runs once per element of the list at PATH, the element being {{ item }}. */
+  each?: EachSpec;
   /** What the kind's parse() made of attrs + body. */
   spec: unknown;
   /** Where the opening fence is. */
@@ -51,6 +60,16 @@ export interface ActionBlock {
   /** 1-based line of the first body line, so kinds can report body errors precisely. */
   bodyLine: number;
 }
+
+export interface EachSpec {
+  /** The list's path (an earlier result), e.g. replicas.last. */
+  path: string;
+  /** where="LINE": a check line over item; elements for which it does not hold are passed over, by name. */
+  where?: { text: string; spec: unknown };
+}
+
+/** The name a block with each= binds to the current element. */
+export const EACH_ITEM = 'item';
 
 export interface Step {
   /** Slug of the heading, unique within the runbook; accepted by --from / --only along with the 1-based number. */

@@ -8,7 +8,17 @@ const digest = (value: unknown): string =>
   createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
 
 export function stepDigest(step: Step): string {
-  return digest(step.actions.map(({ kind, attrs, body }) => ({ kind, attrs, body })));
+  return digest(
+    step.actions.map(({ kind, attrs, body, always, finding, each }) => ({
+      kind,
+      attrs,
+      body,
+      // Only when set, so the digests of runbooks that use none of them stay what their journals recorded.
+      ...(always ? { always } : {}),
+      ...(finding ? { finding } : {}),
+      ...(each ? { each: [each.path, each.where?.text] } : {}),
+    })),
+  );
 }
 
 export function runbookDigest(runbook: Runbook): string {

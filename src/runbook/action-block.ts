@@ -1,6 +1,6 @@
 // One fenced action block → ActionBlock: common attributes, the kind's attribute schema and parse().
 import type { ActionKind, BlockProblem } from '../contract/action.js';
-import type { ActionBlock, Safety } from '../contract/runbook.js';
+import { type ActionBlock, EACH_ITEM, type Safety } from '../contract/runbook.js';
 import { kindReferences, type ReferenceSite, reportShellSplicing } from './block-references.js';
 import {
   applyCommonAttribute,
@@ -46,6 +46,8 @@ export function readActionBlock(
   info: InfoString,
   kind: AnyActionKind,
   diagnostics: DiagnosticList,
+  /** The check kind, which reads a where= line; absent in a build without it. */
+  checkKind?: AnyActionKind,
 ): ReadAction {
   const infoAt = (offset: number): Position => ({ line: fence.line, column: fence.infoColumn + offset });
   const bodyAt = (line: number, column: number): Position => ({
@@ -73,6 +75,7 @@ export function readActionBlock(
     diagnostics.error(infoAt(problem.offset), problem.message, problem.hint);
 
   let explicitSafety: Safety | undefined;
+  let where: { text: string; at: Position } | undefined;
   let unknownAttribute = false;
   const kindAttrs: Record<string, string> = {};
   const kindNames = kindAttributeNames(kind);
@@ -86,8 +89,11 @@ export function readActionBlock(
         references.push({ path: reference.path, at: infoAt(valueOffset + reference.offset) });
       }
     }
-    if (common) {
+    if (key === 'where') where = { text: value, at };
+    else if (common) {
       explicitSafety = applyCommonAttribute(block, key, value, at, diagnostics) ?? explicitSafety;
+      if (key === 'each' && block.each && !value.includes('{{'))
+        references.push({ path: block.each.path, at });
     } else if (kindNames && !kindNames.includes(key)) {
       unknownAttribute = true;
       const known = [...COMMON_ATTRIBUTES, ...kindNames];
@@ -130,6 +136,7 @@ export function readActionBlock(
     }
   }
   const kindAttributesOk = diagnostics.errorCount === errorsBeforeKindAttributes && !unknownAttribute;
+  if (where) references.push(...readWhere(block, where, checkKind, diagnostics));
 
   // Body positions already reported, so a kind that notices the same problem does not repeat it.
   const reportedInBody =
@@ -202,5 +209,47 @@ export function readActionBlock(
       kindBug,
     );
   references.push(...kindReferences(kind, block.spec, body, bodyAt, inAttributes, kindAt, reportBug));
-  return { block, references, attributeAt };
+  return { block, references: withoutItem(block, references), attributeAt };
+}
+
+/** Inside a block with each=, {{ item.… }} is the current element, not an earlier result. */
+function withoutItem(block: ActionBlock, references: ReferenceSite[]): ReferenceSite[] {
+  if (!block.each) return references;
+  return references.filter((site) => site.path !== EACH_ITEM && !site.path.startsWith(`${EACH_ITEM}.`));
+}
+
+/** where="LINE" is one check line over {{ item }}, read by the check kind; it needs each=. */
+function readWhere(
+  block: ActionBlock,
+  where: { text: string; at: Position },
+  checkKind: AnyActionKind | undefined,
+  diagnostics: DiagnosticList,
+): ReferenceSite[] {
+  if (!block.each) {
+    diagnostics.error(
+      where.at,
+      'where= needs each=: it chooses which elements of the list the block runs for',
+      'add each=PATH (the list), e.g. each=replicas.last where="item.flags !contains s_down"',
+    );
+    return [];
+  }
+  if (!checkKind) {
+    diagnostics.error(where.at, 'where= needs the check kind, which this build does not have');
+    return [];
+  }
+  const problems: string[] = [];
+  const spec = checkKind.parse({ attrs: {}, body: where.text }, (problem) =>
+    problems.push(problem.hint ? `${problem.message} (${problem.hint})` : problem.message),
+  );
+  if (spec === undefined || problems.length > 0) {
+    diagnostics.error(
+      where.at,
+      `where="${where.text}" is not a check line: ${problems.join('; ') || 'it compares nothing'}`,
+      'write one comparison over the element, e.g. where="item.flags !contains s_down"',
+    );
+    return [];
+  }
+  block.each.where = { text: where.text, spec };
+  const paths = checkKind.references?.(spec) ?? [];
+  return paths.map((path) => ({ path, at: where.at }));
 }

@@ -1,11 +1,24 @@
-// The attributes every action kind takes: id, confirm, timeout, retries, within, safety.
+// The attributes every action kind takes: id, confirm, timeout, retries, within, safety, and the engine's
+// always (cleanup), finding (keep going), each/where (once per element of a list).
 
 import { type ActionBlock, SAFETY_LEVELS, type Safety } from '../contract/runbook.js';
 import type { DiagnosticList, Position } from './diagnostics.js';
 import { DURATION_HINT, durationProblem, parseDuration } from './duration.js';
 import { RESERVED_IDS } from './namespace.js';
+import { PATH_PATTERN } from './template.js';
 
-export const COMMON_ATTRIBUTES = ['id', 'confirm', 'timeout', 'retries', 'within', 'safety'] as const;
+export const COMMON_ATTRIBUTES = [
+  'id',
+  'confirm',
+  'timeout',
+  'retries',
+  'within',
+  'safety',
+  'always',
+  'finding',
+  'each',
+  'where',
+] as const;
 const ACTION_ID = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 export function isCommonAttribute(key: string): boolean {
@@ -69,6 +82,23 @@ export function applyCommonAttribute(
         `use one of ${SAFETY_LEVELS.join(', ')}`,
       );
       return undefined;
+    case 'always':
+    case 'finding':
+      if (value === 'true') block[key] = true;
+      else if (value !== 'false')
+        diagnostics.error(at, `${key}=${value} is not true or false`, `write ${key}=true`);
+      return undefined;
+    case 'each': {
+      const path = value.replace(/^\{\{\s*(.*?)\s*\}\}$/, '$1');
+      if (PATH_PATTERN.test(path)) block.each = { path };
+      else
+        diagnostics.error(
+          at,
+          `each=${value} is not a result path`,
+          'name the list of an earlier result, e.g. each=replicas.last (each element is then {{ item }})',
+        );
+      return undefined;
+    }
     default:
       return undefined;
   }

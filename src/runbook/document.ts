@@ -101,7 +101,7 @@ export function parseRunbookWith(
     const info = tokenizeInfoString(fence.info);
     const kind: AnyActionKind | undefined = info.word ? kinds.get(info.word) : undefined;
     if (kind) {
-      const read = readActionBlock(fence, info, kind, diagnostics);
+      const read = readActionBlock(fence, info, kind, diagnostics, kinds.get('check'));
       const draft = drafts[stepIndex];
       if (draft) {
         draft.actions.push(read);

@@ -4,4 +4,4 @@
 export const RUN_FIELDS = ['id', 'target', 'started'] as const;
 
 /** Top-level names that action ids cannot take: they belong to variables, run info, the shell and published results. */
-export const RESERVED_IDS = ['vars', 'run', 'env', 'probe', 'inventory'] as const;
+export const RESERVED_IDS = ['vars', 'run', 'env', 'probe', 'inventory', 'item'] as const;

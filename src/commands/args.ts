@@ -1,8 +1,11 @@
 // Argument parsing shared by the subcommands: node:util parseArgs plus the errors users need to see.
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 
-/** Exit codes: 0 all passed, 1 a step failed, 2 usage or runbook error, 130 aborted (Ctrl-C). */
-export const EXIT = { passed: 0, failed: 1, usage: 2, aborted: 130 } as const;
+/**
+ * Exit codes: 0 all passed, 1 a step failed, 2 usage or runbook error, 3 the run went to the end with findings
+ * (failures of finding=true blocks), 130 aborted (Ctrl-C).
+ */
+export const EXIT = { passed: 0, failed: 1, usage: 2, findings: 3, aborted: 130 } as const;
 
 export class UsageError extends Error {
   constructor(
@@ -49,7 +52,8 @@ Options:
   -h, --help       show help (also: drillbook COMMAND --help)
   -v, --version    print the version
 
-Exit codes: 0 all passed, 1 a step failed, 2 usage or runbook error, 130 aborted.
+Exit codes: 0 all passed, 1 a step failed, 2 usage or runbook error, 3 findings recorded,
+130 aborted.
 Runbook format: docs/runbook-format.md`,
   run: `Usage: drillbook run FILE [options]
 

@@ -203,6 +203,10 @@ async function drive(
       ? reporters.createJsonReporter(write)
       : reporters.createPlainReporter(write);
   engine.subscribe(listener);
+  let findings = 0;
+  engine.subscribe((event) => {
+    if (event.type === 'action.finished' && event.finding) findings++;
+  });
   const interrupts = handleInterrupts(engine, mode);
   try {
     try {
@@ -218,7 +222,9 @@ async function drive(
     const note = await afterRunNote(engine);
     if (mode === 'json') process.stderr.write(note);
     else process.stdout.write(note);
-    return status === 'aborted' ? (interrupts.code() ?? EXIT_FOR[status]) : EXIT_FOR[status];
+    if (status === 'aborted') return interrupts.code() ?? EXIT_FOR[status];
+    // A checklist that kept going and found something: not a failure of the run, but not all clear either.
+    return status === 'passed' && findings > 0 ? EXIT.findings : EXIT_FOR[status];
   } finally {
     interrupts.stop();
   }
@@ -238,10 +244,14 @@ function handleInterrupts(
     presses++;
     if (presses === 1) {
       if (mode !== 'json' && signal === 'SIGINT')
-        process.stderr.write('\naborting the running step (Ctrl-C again to quit)\n');
+        process.stderr.write(
+          '\naborting the running step; cleanup (always=true blocks) still runs (Ctrl-C again to skip it and quit)\n',
+        );
       engine.abort(abortReason(signal));
       return;
     }
+    // The second signal stops the cleanup too (the engine says which blocks did not run), then quits.
+    engine.abort(abortReason(signal));
     void engine.finish().finally(() => process.exit(exitCodeFor(signals.received() ?? signal)));
   };
   const listeners = TERMINATING_SIGNALS.map((signal) => [signal, () => onInterrupt(signal)] as const);

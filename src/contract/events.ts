@@ -55,8 +55,18 @@ export type EngineEventBody =
    * mode in use (loopback or container), shown in the header and the report's settings.
    */
   | { type: 'target.resolved'; target: TargetName; labMode?: 'loopback' | 'container' }
-  | { type: 'step.started'; step: string }
-  | { type: 'step.finished'; step: string; status: StepStatus; durationMs: number; error?: string }
+  /** cleanup: only the step's always=true blocks run, at the end of a run that stopped before the step. */
+  | { type: 'step.started'; step: string; cleanup?: true }
+  | {
+      type: 'step.finished';
+      step: string;
+      status: StepStatus;
+      durationMs: number;
+      error?: string;
+      cleanup?: true;
+      /** How many of its blocks (or each= elements) failed as findings (finding=true): the step went on. */
+      findings?: number;
+    }
   | { type: 'action.started'; step: string; action: number; kind: string; id?: string; preview: string[] }
   | {
       type: 'action.output';
@@ -83,6 +93,8 @@ export type EngineEventBody =
       view?: ActionView;
       /** Paths the action published (ctx.publish), redacted; restored on --resume. */
       published?: Record<string, unknown>;
+      /** A failure of a finding=true block: recorded as a finding, the step went on. */
+      finding?: true;
     }
   /** The engine waits for engine.approve/decline/answer (or the headless answerer): awaiting approval/answer. */
   | { type: 'question.asked'; step: string; question: Question }

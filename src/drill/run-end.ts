@@ -12,6 +12,10 @@ export function runEndSummary(report: RunReport, files: { report: string; charts
     const n = count(status);
     if (n > 0) parts.push(`${n} ${status === 'pending' ? 'not run' : status}`);
   }
+  if (summary.findings.length > 0)
+    parts.push(
+      `${summary.findings.length} finding${summary.findings.length === 1 ? '' : 's'} (see the report)`,
+    );
   const how = summary.status ? ` (run ${summary.status})` : '';
   const lines = [`${summary.runbook.title}: ${parts.join(', ')}${how}`];
   for (const drill of report.drills) {

@@ -5,16 +5,16 @@ import type { ActionPreview, Engine, EngineState, RunAllOptions } from '../contr
 import type { EngineEvent, RunStatus, StepStatus } from '../contract/events.js';
 import type { Step } from '../contract/runbook.js';
 import { renderTemplate } from '../runbook/template.js';
+import { CleanupGuard, cleanupView, dueCleanups } from './cleanup.js';
 import { confirmStep } from './confirm.js';
 import type { EngineOptions } from './engine-options.js';
-import { actionConfirmation } from './execute.js';
 import { openJournal } from './open-journal.js';
 import type { ReplayedRun } from './resume.js';
 import { RunCore } from './run-core.js';
 import { walkSteps } from './run-on.js';
 import { startRun } from './start-run.js';
 import { StepLedger } from './step-ledger.js';
-import { executeStep, inputFor, previewActions, previewStep, type StepRun } from './step-runner.js';
+import { executeStep, kindConfirmation, previewActions, previewStep, type StepRun } from './step-runner.js';
 import { findStep, selectSteps } from './steps.js';
 
 export type { Engine } from '../contract/engine.js';
@@ -46,6 +46,11 @@ class StepEngine implements Engine {
   private running: string | undefined;
   private stepController: AbortController | undefined;
   private abortRequested = false;
+  private readonly cleanup = new CleanupGuard();
+  /** Steps executed in this session (what arms the cleanups after them) and runAll's last selection. */
+  private readonly ran = new Set<string>();
+  private selection: Set<string> | undefined;
+  private turnDone: Promise<unknown> = Promise.resolve();
   private lastRunAll: RunStatus | undefined;
   private finishing: Promise<RunStatus> | undefined;
 
@@ -122,25 +127,36 @@ class StepEngine implements Engine {
     const step = findStep(this.options.runbook, stepId);
     if (this.running) throw new Error(`step "${this.running}" is still running`);
     this.abortRequested = false;
+    this.cleanup.stepStarted();
+    const turn = this.turn(step, false);
+    this.turnDone = turn.catch(() => undefined);
+    return turn;
+  }
+
+  /** Confirms and runs a step: all of it, or (cleanup) its always=true blocks at the end of the run. */
+  private async turn(whole: Step, cleanup: boolean): Promise<StepStatus> {
+    const step = cleanup ? cleanupView(whole) : whole;
     const controller = new AbortController();
     this.stepController = controller;
     this.running = step.id;
+    const mode = { cleanup, cleanupSignal: this.cleanup.signal };
     try {
       if (this.options.dryRun) return this.settle(step, previewStep(this.core, step));
-      const decision = await confirmStep({
-        step,
-        yes: this.options.yes ?? false,
-        allowDestroy: this.options.allowDestroy ?? false,
-        interaction: this.core.questions.interaction,
-        signal: controller.signal,
-        interruptedAt: this.steps.interrupted.get(step.id)?.startedAt,
-        render: this.renderLeniently,
-        emit: (body) => this.core.emit(body),
-        confirmationFor: async (index) => {
-          const input = inputFor(this.core, step, index, controller.signal);
-          return typeof input === 'string' ? undefined : actionConfirmation(input);
-        },
-      });
+      const signal = cleanup ? this.cleanup.signal : controller.signal;
+      // A skipped cleanup asks nothing: executeStep says which blocks did not run.
+      const decision = signal.aborted
+        ? ({ run: true } as const)
+        : await confirmStep({
+            step,
+            yes: this.options.yes ?? false,
+            allowDestroy: this.options.allowDestroy ?? false,
+            interaction: this.core.questions.interaction,
+            signal,
+            interruptedAt: cleanup ? undefined : this.steps.interrupted.get(step.id)?.startedAt,
+            render: this.renderLeniently,
+            emit: (body) => this.core.emit(body),
+            confirmationFor: (index) => kindConfirmation(this.core, step, index, signal),
+          });
       if (!decision.run) {
         if (decision.error === undefined) {
           this.core.emit({ type: 'step.declined', step: step.id, reason: decision.reason });
@@ -149,23 +165,27 @@ class StepEngine implements Engine {
         // Refused before it started: no step.started, so a resumed interruption stays on record.
         return this.settle(step, { status: 'failed', durationMs: 0, error: decision.error, results: {} });
       }
+      if (cleanup) return this.settle(step, await executeStep(this.core, step, signal, mode), true);
       this.steps.running(step.id);
-      return this.settle(step, await executeStep(this.core, step, controller.signal));
+      this.ran.add(step.id);
+      return this.settle(step, await executeStep(this.core, step, controller.signal, mode));
     } finally {
       this.running = undefined;
       this.stepController = undefined;
     }
   }
 
-  private settle(step: Step, run: StepRun): StepStatus {
-    this.steps.settled(step.id, run.status, run.results);
-    const durationMs = Math.round(run.durationMs);
+  /** A cleanup's outcome is on record (step.finished) but the step stays not run: --resume runs it whole. */
+  private settle(step: Step, run: StepRun, cleanup = false): StepStatus {
+    if (!cleanup) this.steps.settled(step.id, run.status, run.results);
     this.core.emit({
       type: 'step.finished',
       step: step.id,
       status: run.status,
-      durationMs,
+      durationMs: Math.round(run.durationMs),
       error: run.error,
+      ...(cleanup ? { cleanup: true as const } : {}),
+      ...(run.findings ? { findings: run.findings } : {}),
     });
     return run.status;
   }
@@ -173,6 +193,7 @@ class StepEngine implements Engine {
   async runAll(options: RunAllOptions = {}): Promise<RunStatus> {
     const named = options.from !== undefined || (options.only?.length ?? 0) > 0;
     const steps = selectSteps(this.options.runbook, options);
+    this.selection = named ? new Set(steps.map((step) => step.id)) : undefined;
     this.abortRequested = false;
     const stop = await walkSteps(steps, {
       rerunDone: options.rerunDone ?? named,
@@ -219,6 +240,7 @@ class StepEngine implements Engine {
 
   /** reason (e.g. "terminated by SIGTERM") replaces "aborted by the operator (Ctrl-C)" in the step's error. */
   abort(reason?: string): void {
+    this.cleanup.aborted(reason);
     this.abortRequested = true;
     this.startController.abort(reason);
     this.stepController?.abort(reason);
@@ -242,6 +264,18 @@ class StepEngine implements Engine {
   private async close(): Promise<RunStatus> {
     this.abortRequested ||= this.running !== undefined;
     this.stepController?.abort();
+    await this.turnDone;
+    // The always=true blocks of the steps the run stopped before; a further abort skips them, and says so.
+    if (this.started) {
+      const due = dueCleanups({
+        steps: this.options.runbook.steps,
+        ran: this.ran,
+        selection: this.selection,
+        statusOf: (id) => this.steps.status(id),
+      });
+      const announce = (message: string) => this.core.emit({ type: 'log', level: 'info', message });
+      await this.cleanup.run(due, announce, (step) => this.turn(step, true));
+    }
     await this.core.resources.closeAll();
     if (!this.started) {
       this.core.closeJournal();

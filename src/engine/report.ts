@@ -24,6 +24,18 @@ export interface StepSummaryReport {
   }>;
   checks: CheckResult[];
   attempts: number;
+  /** Its always=true blocks ran as cleanup at the end of a run that stopped before the step. */
+  cleanup?: { status: StepStatus; startedAt: string; error?: string };
+  /** Failures of its finding=true blocks (or their each= elements): recorded, and the step went on. */
+  findings?: number;
+}
+
+/** A failing check of a checklist that keeps going (finding=true): what was found, where. */
+export interface Finding {
+  at: string;
+  step: string;
+  action: string;
+  message: string;
 }
 
 export interface RunSummary {
@@ -41,6 +53,7 @@ export interface RunSummary {
   /** How many times the run was resumed. */
   resumes: number;
   steps: StepSummaryReport[];
+  findings: Finding[];
   interactions: Array<{ at: string; step: string; kind: string; question: string; answer: string }>;
   warnings: Array<{ at: string; level: string; message: string }>;
   timeline: Array<{ at: string; t: number; source: string; name: string; detail: string }>;
@@ -59,6 +72,7 @@ export function summarizeRun(events: readonly EngineEvent[]): RunSummary {
     startedAt: first.wall,
     resumes: -1,
     steps: [],
+    findings: [],
     interactions: [],
     warnings: [],
     timeline: [],
@@ -91,6 +105,10 @@ export function summarizeRun(events: readonly EngineEvent[]): RunSummary {
       case 'step.started': {
         const step = steps.get(event.step);
         if (!step) break;
+        if (event.cleanup) {
+          step.cleanup = { status: 'running', startedAt: event.wall };
+          break;
+        }
         Object.assign(step, {
           status: 'running',
           startedAt: event.wall,
@@ -106,12 +124,20 @@ export function summarizeRun(events: readonly EngineEvent[]): RunSummary {
         const { kind, id, ok, summary: text, error, durationMs } = event;
         step?.actions.push({ kind, id, ok, summary: text, error, durationMs });
         step?.checks.push(...(event.checks ?? []));
+        if (event.finding) {
+          const action = `${event.action + 1} (${kind}${id ? ` ${id}` : ''})`;
+          summary.findings.push({ at: event.wall, step: event.step, action, message: error ?? text });
+        }
         break;
       }
       case 'step.finished': {
         const step = steps.get(event.step);
-        if (step)
+        if (step?.cleanup && event.cleanup)
+          Object.assign(step.cleanup, { status: event.status, error: event.error });
+        else if (step) {
           Object.assign(step, { status: event.status, durationMs: event.durationMs, error: event.error });
+          if (event.findings) step.findings = event.findings;
+        }
         break;
       }
       case 'prompt.answered':
@@ -165,6 +191,13 @@ export function summarizeRun(events: readonly EngineEvent[]): RunSummary {
   return summary;
 }
 
+/** "passed, 2 findings", "not run (cleanup passed)". */
+function stepStatusText(step: StepSummaryReport): string {
+  const findings = step.findings ? `, ${step.findings} finding${step.findings === 1 ? '' : 's'}` : '';
+  const status = step.status === 'pending' && step.cleanup ? 'not run' : step.status;
+  return `${status}${findings}${step.cleanup ? ` (cleanup ${step.cleanup.status})` : ''}`;
+}
+
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\r?\n/g, '⏎');
 
 export function renderMarkdownReport(summary: RunSummary): string {
@@ -192,11 +225,24 @@ export function renderMarkdownReport(summary: RunSummary): string {
     const checks = step.checks.length > 0 ? `${passedChecks}/${step.checks.length} ok` : '—';
     const duration = step.durationMs === undefined ? '—' : formatDuration(step.durationMs);
     out.push(
-      `| ${step.number} | ${cell(step.title)} | ${step.safety} | ${step.status} | ${duration} | ${checks} |`,
+      `| ${step.number} | ${cell(step.title)} | ${step.safety} | ${stepStatusText(step)} | ${duration} | ${checks} |`,
     );
   }
-  for (const step of summary.steps.filter((s) => s.status !== 'pending')) {
-    out.push('', `### ${step.number}. ${step.title}: ${step.status}`, '');
+  if (summary.findings.length > 0) {
+    const titles = new Map(summary.steps.map((s) => [s.id, `${s.number}. ${s.title}`]));
+    out.push('', `## Findings (${summary.findings.length})`, '');
+    out.push(
+      'Failing checks of steps marked to keep going (finding=true): the run carried on after each.',
+      '',
+    );
+    for (const f of summary.findings) {
+      out.push(`- **${cell(titles.get(f.step) ?? f.step)}**, action ${f.action}, ${f.at}:`);
+      for (const line of f.message.split('\n')) out.push(`  - ${line}`);
+    }
+  }
+  for (const step of summary.steps.filter((s) => s.status !== 'pending' || s.cleanup)) {
+    out.push('', `### ${step.number}. ${step.title}: ${stepStatusText(step)}`, '');
+    if (step.cleanup) out.push(`Cleanup (its always=true blocks) started ${step.cleanup.startedAt}.`, '');
     if (step.startedAt)
       out.push(`Started ${step.startedAt}${step.attempts > 1 ? `, attempt ${step.attempts}` : ''}.`, '');
     for (const action of step.actions) {
@@ -213,6 +259,7 @@ export function renderMarkdownReport(summary: RunSummary): string {
       );
     }
     if (step.error) out.push('', `> ${step.error}`);
+    if (step.cleanup?.error) out.push('', `> cleanup: ${step.cleanup.error}`);
   }
   if (summary.interactions.length > 0) {
     out.push(

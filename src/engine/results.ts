@@ -28,6 +28,11 @@ export class ResultStore {
     return found.value;
   }
 
+  /** Removes a top-level name (the element each= bound as item). */
+  delete(name: string): void {
+    delete this.root[name];
+  }
+
   has(path: string): boolean {
     return lookupPath(this.root, path).found;
   }

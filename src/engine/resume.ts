@@ -57,11 +57,14 @@ export function replayJournal(events: EngineEvent[]): ReplayedRun {
         open.clear();
         break;
       case 'step.started':
+        // A cleanup ran only the step's always=true blocks: the step itself is still to be run.
+        if (event.cleanup) break;
         replay.interrupted.set(event.step, { startedAt: event.wall });
         open.add(event.step);
         replay.stepResults.set(event.step, {});
         break;
       case 'step.finished':
+        if (event.cleanup) break;
         // A step that was refused before it started (no step.started) leaves an earlier interruption standing.
         if (open.delete(event.step)) replay.interrupted.delete(event.step);
         replay.statuses.set(event.step, event.status);

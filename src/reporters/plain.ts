@@ -79,7 +79,9 @@ export function createPlainReporter(write: (line: string) => void): (event: Engi
         break;
       }
       case 'step.started':
-        write(`▶ ${label(event.step)} (${steps.get(event.step)?.safety ?? 'safe'})`);
+        write(
+          `▶ ${label(event.step)} ${event.cleanup ? '(cleanup: its always=true blocks)' : `(${steps.get(event.step)?.safety ?? 'safe'})`}`,
+        );
         break;
       case 'action.started':
         write(`  ${event.kind}${event.id ? ` ${event.id}` : ''}:`);
@@ -95,15 +97,24 @@ export function createPlainReporter(write: (line: string) => void): (event: Engi
       }
       case 'action.finished': {
         // The error itself is on the step.finished line that follows.
-        const mark = dryRun ? '·' : event.ok ? '✓' : '✗';
-        write(`  ${mark} ${event.summary} (${formatDuration(event.durationMs)})`);
+        const mark = dryRun ? '·' : event.ok ? '✓' : event.finding ? '!' : '✗';
+        const finding = event.finding ? 'finding: ' : '';
+        write(`  ${mark} ${finding}${event.summary} (${formatDuration(event.durationMs)})`);
         for (const check of event.checks ?? []) write(`    ${formatCheck(check)}`);
+        // A finding's step goes on and ends passed: its error is said here, not on the step's line.
+        if (event.finding && event.error) write(`    ${event.error.replace(/\n/g, '\n    ')}`);
         break;
       }
       case 'step.finished': {
         const error = event.error ? `: ${event.error.replace(/\n/g, '\n    ')}` : '';
         const took = event.status === 'skipped' ? '' : ` in ${formatDuration(event.durationMs)}`;
-        write(`${STEP_MARK[event.status]} ${label(event.step)} ${event.status}${took}${error}`);
+        const what = event.cleanup ? 'cleanup ' : '';
+        const findings = event.findings
+          ? ` with ${event.findings} finding${event.findings === 1 ? '' : 's'}`
+          : '';
+        write(
+          `${STEP_MARK[event.status]} ${label(event.step)} ${what}${event.status}${findings}${took}${error}`,
+        );
         break;
       }
       case 'confirm.answered': {

@@ -32,6 +32,7 @@ const summary = (steps: RunSummary['steps'], status?: 'passed' | 'failed' | 'abo
   status,
   resumes: 0,
   steps,
+  findings: [],
   interactions: [],
   warnings: [],
   timeline: [],

@@ -1,10 +1,13 @@
 // The selected step: its explanation (Markdown), its actions as they will run / ran, their output and
-// results, and the record of confirmations and answers. Scrolls as a whole inside a fixed height.
+// results, and the record of confirmations and answers. Scrolls as a whole inside a fixed height. While the
+// step asks a question (a trainee's "why?"), it shows its end, where the evidence the question is about —
+// the prediction next to the measurement, the results card — was just drawn, unless the operator scrolled.
 import { Box, type DOMElement, measureElement, Text } from 'ink';
 import { memo, useEffect, useRef } from 'react';
 import {
   selectFocusedActionIndex,
   selectOutputExpanded,
+  selectQuestion,
   selectScroll,
   selectSelectedStep,
   selectStepReached,
@@ -27,6 +30,7 @@ export const StepDetail = memo(function StepDetail({ height }: { height: number 
   const scroll = useTuiStore(selectScroll('detail'));
   const outputScroll = useTuiStore(selectScroll('output'));
   const expanded = useTuiStore(selectOutputExpanded);
+  const question = useTuiStore(selectQuestion);
   const focusedAction = useTuiStore(selectFocusedActionIndex);
   const content = useRef<DOMElement>(null);
   const reached = useTuiStore(selectStepReached(state?.index ?? 0));
@@ -42,15 +46,12 @@ export const StepDetail = memo(function StepDetail({ height }: { height: number 
   if (!state || !step) return <Text color={tone('muted')}>This runbook has no steps.</Text>;
   const outputHeight = expanded ? Math.max(COLLAPSED_OUTPUT_LINES, height - 4) : COLLAPSED_OUTPUT_LINES;
   const preview = ui.previewStep === step.id ? ui.previewLines : undefined;
+  const asking = question?.type === 'prompt' && question.request.step === step.id && scroll === 0;
+  const offset = asking ? ui.detailScrollMax : Math.min(scroll, ui.detailScrollMax);
 
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
-      <Box
-        ref={content}
-        flexDirection="column"
-        marginTop={-Math.min(scroll, ui.detailScrollMax)}
-        flexShrink={0}
-      >
+      <Box ref={content} flexDirection="column" marginTop={-offset} flexShrink={0}>
         {!step.explanation.trim() ? null : hidden ? (
           <Text color={tone('muted')}>
             This step's text shows when you reach it (the runbook hides what is ahead).

@@ -2,80 +2,54 @@
 // Sentinel cluster (a probe writes, one Sentinel forces a failover, the probe stops). The screen must show
 // the cluster pane naming the first master, then the replica as master (and the old master rejoining as
 // its replica), and the probe's results card with its chart once it stops.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
-import { requirePackages } from '../helpers/system.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { startTuiTerminal, type TuiTerminal } from '../helpers/tmux.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const socket = `drillbook-e2e-tui-drill-${process.pid}`;
-const session = 'drill';
 let stateDir: string;
 let cluster: TestRedisCluster;
-let built: { cli: string; remove: () => void } | undefined;
-
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-}
-
-const screen = () => tmux('capture-pane', '-p', '-t', session);
-const keys = (...names: string[]) => tmux('send-keys', '-t', session, ...names);
-const type = (text: string) => tmux('send-keys', '-t', session, '-l', text);
-
-async function waitForScreen(
-  predicate: (s: string) => boolean,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const current = screen();
-    if (predicate(current)) return current;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}. Screen:\n${current}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+let terminal: TuiTerminal | undefined;
 
 /** The cluster pane's line for a node: ● master, ○ replica or ✗ down, then its name (here its address). */
 const nodeLine = (s: string, address: string) =>
   s.split('\n').find((line) => ['●', '○', '✗'].some((glyph) => line.includes(`${glyph} ${address} `))) ?? '';
 
 beforeAll(async () => {
-  requirePackages('tmux');
   cluster = await startRedisCluster({ subnet: '127.50.4' });
-  const { buildPrivateCli } = await import('../../bench/lib/build-cli.mjs');
-  built = await buildPrivateCli('e2e-tui-drill');
-  stateDir = mkdtempSync(join(tmpdir(), 'drillbook-e2e-tui-drill-'));
+  stateDir = tempDir('drillbook-e2e-tui-drill-');
   const varFile = join(stateDir, 'vars');
   writeFileSync(varFile, `redis_password=${cluster.password}\n`, { mode: 0o600 });
-  const env = [`XDG_STATE_HOME=${stateDir}`, 'TERM=xterm-256color', `PATH=${process.env.PATH}`];
-  const args = [
-    'run',
-    'fixtures/tui/drill.md',
-    '--var',
-    `sentinels=${cluster.sentinelAddresses}`,
-    '--var',
-    `failover_sentinel=${cluster.sentinels[0]?.address}`,
-    '--var-file',
-    varFile,
-  ];
-  const command = `env -u CI ${env.join(' ')} ${process.execPath} ${built.cli} ${args.join(' ')}; echo "EXIT=$?"; sleep 600`;
-  tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '40', '-c', root, command);
+  terminal = await startTuiTerminal({
+    name: 'e2e-tui-drill',
+    args: [
+      'run',
+      'fixtures/tui/drill.md',
+      '--var',
+      `sentinels=${cluster.sentinelAddresses}`,
+      '--var',
+      `failover_sentinel=${cluster.sentinels[0]?.address}`,
+      '--var-file',
+      varFile,
+    ],
+    env: { XDG_STATE_HOME: stateDir },
+    rows: 40,
+    timeoutMs: 30_000,
+    pollMs: 100,
+  });
 }, 60_000);
 
 afterAll(async () => {
-  spawnSync('tmux', ['-L', socket, 'kill-server']);
+  terminal?.close();
   await cluster?.stop();
   if (stateDir) rmSync(stateDir, { recursive: true, force: true });
-  built?.remove();
 });
 
 describe('a failover drill in a real terminal', () => {
   it('shows the cluster change role live and the results card when the probe stops', async () => {
+    const { keys, type, waitForScreen } = terminal as TuiTerminal;
     const oldMaster = cluster.node('redis-1').address;
     const replica = cluster.node('redis-2').address;
     await waitForScreen((s) => s.includes('○ 1. Start the probe'), 'the step list');

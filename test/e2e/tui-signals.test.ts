@@ -1,31 +1,13 @@
 // SIGTERM to the TUI while a step runs: the step's process group is stopped at once (it does not finish
 // and pass), the abort is journaled as "terminated by SIGTERM", and the exit code is 143 (issue #15 item 16).
-import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requirePackages } from '../helpers/system.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { startTuiTerminal, type TuiTerminal } from '../helpers/tmux.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const socket = `drillbook-e2e-tui-signals-${process.pid}`;
-const session = 'tui';
 let stateDir: string;
-let built: { cli: string; remove: () => void } | undefined;
-
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-const screen = () => tmux('capture-pane', '-p', '-t', session);
-
-async function waitFor(what: (s: string) => boolean, label: string): Promise<string> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const current = screen();
-    if (what(current)) return current;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${label}. Screen:\n${current}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+let terminal: TuiTerminal | undefined;
 
 function alive(pid: number): boolean {
   try {
@@ -37,26 +19,26 @@ function alive(pid: number): boolean {
 }
 
 beforeAll(async () => {
-  requirePackages('tmux');
-  const { buildPrivateCli } = await import('../../bench/lib/build-cli.mjs');
-  built = await buildPrivateCli('e2e-tui-signals');
   stateDir = tempDir('drillbook-e2e-tui-signals-');
-  const env = [`XDG_STATE_HOME=${stateDir}`, 'TERM=xterm-256color', `PATH=${process.env.PATH}`];
-  const command = `env -u CI ${env.join(' ')} ${process.execPath} ${built.cli} run test/cli/fixtures/slow.md; echo "EXIT=$?"; sleep 600`;
-  tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', '-c', root, command);
+  terminal = await startTuiTerminal({
+    name: 'e2e-tui-signals',
+    args: ['run', 'test/cli/fixtures/slow.md'],
+    env: { XDG_STATE_HOME: stateDir },
+    timeoutMs: 20_000,
+  });
 });
 
 afterAll(() => {
-  spawnSync('tmux', ['-L', socket, 'kill-server']);
-  built?.remove();
+  terminal?.close();
 });
 
 describe('the TUI and SIGTERM', () => {
   it('stops the running step at once, journals the signal and exits 143', async () => {
+    const { keys, screen, waitForScreen: waitFor } = terminal as TuiTerminal;
     await waitFor((s) => s.includes('Wait a while'), 'the step list');
-    tmux('send-keys', '-t', session, 'Enter');
+    keys('Enter');
     await waitFor((s) => /Proceed\?/.test(s), 'the confirmation');
-    tmux('send-keys', '-t', session, 'y');
+    keys('y');
     const running = await waitFor((s) => /started \d+/.test(s), 'the script to start');
     const scriptPid = Number(/started (\d+)/.exec(running)?.[1]);
     const runs = join(stateDir, 'drillbook', 'runs');

@@ -1,77 +1,36 @@
 // The built program in a real terminal: the CLI bundled as scripts/build.mjs does (into a private folder, since
 // anyone's build deletes dist/), run with `node cli.js run` inside tmux, driven key by key, the screen asserted
 // after each key, and the terminal checked after Ctrl-C Ctrl-C (raw mode off, cursor shown, alternate screen left).
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requirePackages } from '../helpers/system.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { startTuiTerminal, type TuiTerminal } from '../helpers/tmux.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const runbook = 'fixtures/tui/walkthrough.md';
-// A private tmux server, so the test never touches anyone else's sessions.
-const socket = `drillbook-e2e-tui-${process.pid}`;
-const session = 'tui';
 let stateDir: string;
-let built: { cli: string; remove: () => void } | undefined;
-
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-}
-
-const screen = () => tmux('capture-pane', '-p', '-t', session);
-const paneFlag = (name: 'cursor_flag' | 'alternate_on') =>
-  tmux('display', '-p', '-t', session, `#{${name}}`).trim();
-
-/** Sends tmux key names (Enter, C-c, Up) or, with literal, text as typed. */
-function keys(...names: string[]): void {
-  tmux('send-keys', '-t', session, ...names);
-}
-
-function type(text: string): void {
-  tmux('send-keys', '-t', session, '-l', text);
-}
-
-async function waitForScreen(
-  predicate: (screen: string) => boolean,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const current = screen();
-    if (predicate(current)) return current;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}. Screen:\n${current}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-const waitFor = (text: string) => waitForScreen((s) => s.includes(text), JSON.stringify(text));
+let terminal: TuiTerminal | undefined;
 
 /** The detail pane's title row names the selected step. */
 const detailTitle = (s: string) => (s.split('\n')[2] ?? '').split('│')[1]?.trim() ?? '';
 
 beforeAll(async () => {
-  requirePackages('tmux');
-  const { buildPrivateCli } = await import('../../bench/lib/build-cli.mjs');
-  built = await buildPrivateCli('e2e-tui');
-  stateDir = mkdtempSync(join(tmpdir(), 'drillbook-e2e-tui-'));
-  const env = [`XDG_STATE_HOME=${stateDir}`, 'TERM=xterm-256color', `PATH=${process.env.PATH}`];
-  // CI=1 makes Ink print only the last frame; this test is about the interactive screen.
-  const command = `env -u CI ${env.join(' ')} ${process.execPath} ${built.cli} run ${runbook}; echo "EXIT=$?"; stty -a; sleep 600`;
-  tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', '-c', root, command);
+  stateDir = tempDir('drillbook-e2e-tui-');
+  terminal = await startTuiTerminal({
+    name: 'e2e-tui',
+    args: ['run', runbook],
+    env: { XDG_STATE_HOME: stateDir },
+    after: 'stty -a',
+  });
 });
 
 afterAll(() => {
-  spawnSync('tmux', ['-L', socket, 'kill-server']);
+  terminal?.close();
   rmSync(stateDir, { recursive: true, force: true });
-  built?.remove();
 });
 
 describe('drillbook run in a real terminal', () => {
   it('walks the runbook with the keyboard and restores the terminal on Ctrl-C Ctrl-C', async () => {
+    const { keys, type, paneFlag, waitFor, waitForScreen } = terminal as TuiTerminal;
     const header = /^TUI walkthrough\s+target lab run \d{8}-\d{6}-[0-9a-f]+ 0\/5/;
     let s = await waitForScreen((x) => header.test(x), 'the header with the run id');
     expect(s).toContain('○ 1. Say hello');

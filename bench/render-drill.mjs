@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildPrivateCli } from './lib/build-cli.mjs';
 import { importTs, recordSection } from './lib/import-ts.mjs';
-import { median, percentile, rssMiB, spawnInPty } from './lib/pty.mjs';
+import { memoryLog, sampleRss, summarize, switchSteps } from './lib/keystrokes.mjs';
+import { median, rssMiB, spawnInPty } from './lib/pty.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const KEY_INTERVAL_MS = 300;
@@ -55,6 +56,7 @@ true
 `,
 );
 writeFileSync(join(dir, 'vars'), `redis_password=${cluster.password}\n`, { mode: 0o600 });
+const memory = memoryLog(join(dir, 'memory.jsonl'));
 
 const pty = spawnInPty(
   [
@@ -67,10 +69,11 @@ const pty = spawnInPty(
     '--var-file',
     join(dir, 'vars'),
   ],
-  { cwd: root, env: { XDG_STATE_HOME: dir } },
+  { cwd: root, env: { XDG_STATE_HOME: dir, ...memory.env } },
 );
-const latencies = [];
-const rss = [];
+let latencies = [];
+let rss = [];
+let peaks;
 let idleRss = Number.NaN;
 let sawCluster = false;
 let sawFeed = false;
@@ -79,29 +82,21 @@ try {
   const pid = pty.programPid();
   await new Promise((resolve) => setTimeout(resolve, 1000));
   idleRss = rssMiB(pid) ?? Number.NaN;
-  const sampler = setInterval(() => {
-    const value = rssMiB(pid);
-    if (value !== undefined) rss.push(value);
-  }, 100);
+  const sampler = sampleRss(pid);
+  rss = sampler.samples;
   pty.write('\r');
   await pty.waitFor('Cluster mymaster', { timeoutMs: 30_000 });
   sawCluster = true;
   const started = performance.now();
   setTimeout(() => void cluster.kill('redis-1'), 3000);
-  let selected = 'watch';
-  while (performance.now() - started < (DRILL_SECONDS - 5) * 1000) {
-    await new Promise((resolve) => setTimeout(resolve, KEY_INTERVAL_MS));
-    const [key, marker, next] =
-      selected === 'watch' ? ['j', IDLE_MARKER, 'idle'] : ['k', WATCH_MARKER, 'watch'];
-    const from = pty.mark();
-    const sent = performance.now();
-    pty.write(key);
-    const shown = await pty.waitFor(marker, { from, timeoutMs: 10_000 });
-    latencies.push(shown - sent);
-    selected = next;
-  }
+  ({ latencies } = await switchSteps(pty, {
+    markers: [WATCH_MARKER, IDLE_MARKER],
+    intervalMs: KEY_INTERVAL_MS,
+    until: () => performance.now() - started >= (DRILL_SECONDS - 5) * 1000,
+  }));
+  sampler.stop();
   sawFeed = pty.output.includes('+switch-master');
-  clearInterval(sampler);
+  peaks = memory.peaks();
   pty.write('\u0003');
   await new Promise((resolve) => setTimeout(resolve, 500));
   pty.write('\u0003');
@@ -114,14 +109,17 @@ try {
 }
 
 const fmt = (n, digits = 0) => n.toFixed(digits);
-const p50 = median(latencies);
-const p95 = percentile(latencies, 95);
-const maxLatency = Math.max(...latencies);
-const peakRss = Math.max(...rss);
+const { p50, p95, max: maxLatency, rssPeak: peakRss } = summarize(latencies, rss);
 const load = loadavg()[0].toFixed(1);
 console.log(
   `keystroke→frame p50 ${fmt(p50)} ms, p95 ${fmt(p95)} ms, max ${fmt(maxLatency)} ms over ${latencies.length} keys; ` +
     `RSS idle ${fmt(idleRss)} MiB, peak ${fmt(peakRss)} MiB; cluster pane ${sawCluster}, +switch-master in feed ${sawFeed}; load ${load}`,
+);
+console.log(
+  `memoryUsage peaks (MiB): rss ${fmt(peaks.rss)}, heapTotal ${fmt(peaks.heapTotal)}, heapUsed ${fmt(peaks.heapUsed)}, ` +
+    `external ${fmt(peaks.external)}, arrayBuffers ${fmt(peaks.arrayBuffers)}; at the RSS peak ${JSON.stringify(
+      Object.fromEntries(Object.entries(peaks.atRssPeak).map(([k, v]) => [k, Math.round(v)])),
+    )}`,
 );
 await recordSection(
   'render-drill',

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildPrivateCli } from './lib/build-cli.mjs';
 import { recordSection } from './lib/import-ts.mjs';
-import { median, percentile, rssMiB, spawnInPty } from './lib/pty.mjs';
+import { sampleRss, summarize, switchSteps } from './lib/keystrokes.mjs';
+import { median, rssMiB, spawnInPty } from './lib/pty.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const LINES = 10_000;
@@ -60,8 +61,8 @@ const pty = spawnInPty([process.execPath, built.cli, 'run', runbook], {
   cwd: root,
   env: { XDG_STATE_HOME: dir },
 });
-const latencies = [];
-const rss = [];
+let latencies = [];
+let rss = [];
 let streamSeconds = 0;
 let idleRss = Number.NaN;
 try {
@@ -69,27 +70,19 @@ try {
   const pid = pty.programPid();
   await new Promise((resolve) => setTimeout(resolve, 1000));
   idleRss = rssMiB(pid) ?? Number.NaN;
-  const sampler = setInterval(() => {
-    const value = rssMiB(pid);
-    if (value !== undefined) rss.push(value);
-  }, 100);
+  const sampler = sampleRss(pid);
+  rss = sampler.samples;
   pty.write('\r');
   const streamStart = await pty.waitFor(` of ${LINES}: `);
-  let selected = 'stream';
-  while (!pty.output.includes(`line ${LINES} of`)) {
-    await new Promise((resolve) => setTimeout(resolve, KEY_INTERVAL_MS));
-    const [key, marker, next] =
-      selected === 'stream' ? ['j', IDLE_MARKER, 'idle'] : ['k', STREAM_MARKER, 'stream'];
-    const from = pty.mark();
-    const sent = performance.now();
-    pty.write(key);
-    const shown = await pty.waitFor(marker, { from, timeoutMs: 10_000 });
-    latencies.push(shown - sent);
-    selected = next;
-  }
+  const switched = await switchSteps(pty, {
+    markers: [STREAM_MARKER, IDLE_MARKER],
+    intervalMs: KEY_INTERVAL_MS,
+    until: () => pty.output.includes(`line ${LINES} of`),
+  });
+  latencies = switched.latencies;
   streamSeconds = (performance.now() - streamStart) / 1000;
-  clearInterval(sampler);
-  if (selected === 'idle') pty.write('k');
+  sampler.stop();
+  if (!switched.onFirst) pty.write('k');
   pty.write('q');
   await pty.exited;
 } finally {
@@ -99,10 +92,7 @@ try {
 }
 
 const fmt = (n, digits = 0) => n.toFixed(digits);
-const p50 = median(latencies);
-const p95 = percentile(latencies, 95);
-const maxLatency = Math.max(...latencies);
-const peakRss = Math.max(...rss);
+const { p50, p95, max: maxLatency, rssPeak: peakRss } = summarize(latencies, rss);
 const load = loadavg()[0].toFixed(1);
 console.log(
   `keystroke→frame p50 ${fmt(p50)} ms, p95 ${fmt(p95)} ms, max ${fmt(maxLatency)} ms over ${latencies.length} keys; ` +

@@ -50,6 +50,9 @@ export class RunCore {
   private readonly secretsPath: string;
   private seq: number;
   private target: Promise<TargetInfo> | undefined;
+  /** The target.resolved event, kept to be emitted after run.started when the target was resolved first. */
+  private targetResolved: EngineEventBody | undefined;
+  private runStarted = false;
 
   constructor(readonly options: RunCoreOptions) {
     this.journal = new JournalWriter(options.journalPath);
@@ -85,6 +88,10 @@ export class RunCore {
       } catch (error) {
         process.stderr.write(`drillbook: an event subscriber failed: ${String(error)}\n`);
       }
+    }
+    if (body.type === 'run.started') {
+      this.runStarted = true;
+      if (this.targetResolved) this.emit(this.targetResolved);
     }
   }
 
@@ -148,7 +155,9 @@ export class RunCore {
     this.target ??= this.options.resolveTarget().then((info) => {
       this.redactor.add(info.token);
       const labMode = info.lab?.mode;
-      this.emit({ type: 'target.resolved', target: info.name, ...(labMode ? { labMode } : {}) });
+      this.targetResolved = { type: 'target.resolved', target: info.name, ...(labMode ? { labMode } : {}) };
+      // A journal starts with run.started: a target resolved before it (for its token) is told right after.
+      if (this.runStarted) this.emit(this.targetResolved);
       return info;
     });
     return this.target;

@@ -14,7 +14,11 @@ describe('target.resolved', () => {
     const { engine, events } = await startEngine({
       runbook: runbook([step('a', [action({ behave: () => ok() })])]),
       target: 'digitalocean',
-      resolveTarget: async () => ({ name: 'digitalocean', apiUrl: 'http://127.0.0.1:1/v2', token: 'do-token' }),
+      resolveTarget: async () => ({
+        name: 'digitalocean',
+        apiUrl: 'http://127.0.0.1:1/v2',
+        token: 'do-token',
+      }),
       journalPath,
     });
     await engine.finish();
@@ -28,7 +32,16 @@ describe('target.resolved', () => {
 
   it('is emitted once, with the lab mode, when a step first needs the lab', async () => {
     const { engine, events } = await startEngine({
-      runbook: runbook([step('a', [action({ behave: async (ctx) => (await ctx.target(), ok()) })])]),
+      runbook: runbook([
+        step('a', [
+          action({
+            behave: async (ctx) => {
+              await ctx.target();
+              return ok();
+            },
+          }),
+        ]),
+      ]),
       resolveTarget: async () => ({
         name: 'lab',
         apiUrl: 'http://127.0.0.1:1/v2',

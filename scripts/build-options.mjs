@@ -15,6 +15,23 @@ function yogaWithoutFetch(root) {
   };
 }
 
+/**
+ * Ink's (and its helpers') `string-width` resolves to src/ui/string-width.ts, which measures the screen's
+ * plain characters without string-width's costly emoji pattern and hands anything else to string-width
+ * itself (see there); its own import of string-width resolves as usual.
+ */
+function stringWidthForSimpleText(root) {
+  const wrapper = join(root, 'src', 'ui', 'string-width.ts');
+  return {
+    name: 'string-width-for-simple-text',
+    setup(build) {
+      build.onResolve({ filter: /^string-width$/ }, (args) =>
+        args.importer === wrapper ? undefined : { path: wrapper },
+      );
+    },
+  };
+}
+
 export function cliBuildOptions(root, outdir) {
   return {
     entryPoints: { cli: join(root, 'src', 'cli.tsx') },
@@ -35,7 +52,7 @@ export function cliBuildOptions(root, outdir) {
     logLevel: 'warning',
     // ssh2 loads optional native addons at run time; react-devtools-core is an optional peer of ink.
     external: ['ssh2', 'cpu-features', 'react-devtools-core'],
-    plugins: [yogaWithoutFetch(root)],
+    plugins: [yogaWithoutFetch(root), stringWidthForSimpleText(root)],
     banner: {
       js: "import { createRequire as __drillbookCreateRequire } from 'node:module'; const require = __drillbookCreateRequire(import.meta.url);",
     },

@@ -139,7 +139,10 @@ export function createPlainReporter(write: (line: string) => void): (event: Engi
         break;
       case 'timeline': {
         const seen = event.seenBy && event.seenBy.length > 0 ? ` [${event.seenBy.join(', ')}]` : '';
-        write(`  ⏱ ${(event.t / 1000).toFixed(3)}s ${event.source} ${event.name} ${event.detail}${seen}`);
+        // When it happened (a merged Sentinel event's first report), not when it was put on the timeline.
+        write(
+          `  ⏱ ${((event.at ?? event.t) / 1000).toFixed(3)}s ${event.source} ${event.name} ${event.detail}${seen}`,
+        );
         break;
       }
       case 'target.resolved':

@@ -1,5 +1,7 @@
 // SENTINEL FAILOVER observed through the event stream, in order, merged across Sentinels; `wait` resolving
 // on the event and, when the subscription cannot see it, by polling (127.40.3.x).
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sentinelAction } from '../../src/actions/sentinel/index.js';
 import { parsedAction } from '../../src/actions/test-context.js';
@@ -8,6 +10,7 @@ import { runSentinelEvents } from '../../src/targets/redis/sentinel-events.js';
 import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
 import { clusterContext, runInContext } from './fixture.js';
 
+const run = promisify(execFile);
 let cluster: TestRedisCluster;
 
 beforeAll(async () => {
@@ -173,6 +176,62 @@ describe('failover through the event stream', () => {
       }
       expect(event?.master?.name).toBe('mymaster');
     } finally {
+      await t.close();
+    }
+    const connections = t.timeline.filter(
+      (e) => e.source === 'sentinel-stream' && e.detail.startsWith('sentinel-3'),
+    );
+    expect(connections.map((e) => e.name)).toEqual(['subscribed', 'subscription-lost', 'subscribed']);
+  });
+
+  it('the stream resubscribes to a Sentinel restarted behind a connection that never saw it go', async () => {
+    // A power cut or a partition: the restarted Sentinel's FIN never reaches the subscriber, whose socket
+    // stays open with nobody behind it. nftables drops every FIN sentinel-3 sends on exactly that
+    // connection (the subscriber's local port) while it restarts; anything else, such as the reset its
+    // machine answers to data for a socket that no longer exists, still arrives.
+    const t = clusterContext(cluster);
+    const table = `drillbook_events_restart_${process.pid}`;
+    try {
+      const stream = runSentinelEvents(
+        t.ctx,
+        cluster.sentinels.map((s) => ({ name: s.name, host: s.host, port: s.port, address: s.address })),
+        { connectTimeoutMs: 1000, commandTimeoutMs: 1000, reach: 'loopback-only' },
+      );
+      await stream.ready();
+      expect(stream.connected.size).toBe(3);
+      const sentinel3 = cluster.node('sentinel-3');
+      const before = await cluster.client('sentinel-3');
+      const clients = String(await before.call('CLIENT', 'LIST'));
+      const port = /addr=[\d.]+:(\d+) .*name=drillbook-events/.exec(clients)?.[1];
+      expect(port, clients).toBeDefined();
+      before.disconnect();
+      await run('nft', ['add', 'table', 'ip', table]);
+      await run('nft', [`add chain ip ${table} out { type filter hook output priority 0; policy accept; }`]);
+      await run('nft', [
+        `add rule ip ${table} out ip saddr ${sentinel3.host} tcp sport ${sentinel3.port} tcp dport ${port} tcp flags & fin == fin drop`,
+      ]);
+      await cluster.restart('sentinel-3');
+      const sentinel = await cluster.client('sentinel-3');
+      const seen = stream.waitFor((e) => e.name === '+set' && e.seenBy.includes('sentinel-3'), {
+        timeoutMs: 15_000,
+      });
+      let event: Awaited<typeof seen> | undefined;
+      let gaveUp = false;
+      seen.then(
+        (e) => {
+          event = e;
+        },
+        () => {
+          gaveUp = true;
+        },
+      );
+      while (!event && !gaveUp) {
+        await sentinel.call('SENTINEL', 'SET', 'mymaster', 'down-after-milliseconds', '1000');
+        await Promise.race([seen.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 200))]);
+      }
+      expect(event?.master?.name).toBe('mymaster');
+    } finally {
+      await run('nft', ['delete', 'table', 'ip', table]).catch(() => undefined);
       await t.close();
     }
     const connections = t.timeline.filter(

@@ -84,3 +84,56 @@ describe('merging a real failover', () => {
     expect(settled).toHaveLength(1);
   });
 });
+
+describe('settling as soon as every Sentinel has spoken', () => {
+  const all = () => ['sentinel-1', 'sentinel-2', 'sentinel-3'];
+
+  it('puts an event on the timeline when the last listening Sentinel reports it, stamped with the first report', () => {
+    vi.useFakeTimers();
+    const settled: SentinelEvent[] = [];
+    const merger = createEventMerger((event) => settled.push(event), 1000, all);
+    const switches = captured.filter((m) => m.channel === '+switch-master');
+    const [first, second, third] = switches as [Captured, Captured, Captured];
+    merger.receive(first.sentinel, first.channel, first.payload, first.ms);
+    merger.receive(second.sentinel, second.channel, second.payload, second.ms);
+    expect(settled).toEqual([]);
+    merger.receive(third.sentinel, third.channel, third.payload, third.ms);
+    // No timer had to run: the third sighting settled it.
+    expect(settled.map((e) => [e.name, e.t, e.seenBy.length])).toEqual([['+switch-master', first.ms, 3]]);
+    vi.advanceTimersByTime(1000);
+    expect(settled).toHaveLength(1);
+  });
+
+  it('settles the earlier events one Sentinel reported (the leader) with it, in the order they happened', () => {
+    vi.useFakeTimers();
+    const settled: SentinelEvent[] = [];
+    const merger = createEventMerger((event) => settled.push(event), 1000, all);
+    const lastSwitch = captured.findLastIndex((m) => m.channel === '+switch-master');
+    for (const message of captured.slice(0, lastSwitch + 1))
+      merger.receive(message.sentinel, message.channel, message.payload, message.ms);
+    // Everything up to +switch-master is on the timeline the moment the last Sentinel reports the switch,
+    // without waiting out any window: +elected-leader and +promoted-slave too (only the leader sends those).
+    const names = settled.map((e) => e.name);
+    for (const name of ['+odown', '+elected-leader', '+promoted-slave', '+failover-end', '+switch-master'])
+      expect(names).toContain(name);
+    expect(settled.map((e) => e.t)).toEqual([...settled.map((e) => e.t)].sort((a, b) => a - b));
+    const switched = settled.find((e) => e.name === '+switch-master') as SentinelEvent;
+    expect(settled.slice(0, settled.indexOf(switched) + 1)).toEqual(
+      merger.events.slice(0, merger.events.indexOf(switched) + 1),
+    );
+  });
+
+  it('waits out the window while a listening Sentinel has not reported the event', () => {
+    vi.useFakeTimers();
+    const settled: SentinelEvent[] = [];
+    const merger = createEventMerger((event) => settled.push(event), 1000, all);
+    merger.receive('sentinel-1', '+odown', 'master mymaster 10.0.0.1 6379 #quorum 2/2', 100);
+    merger.receive('sentinel-2', '+odown', 'master mymaster 10.0.0.1 6379 #quorum 2/2', 130);
+    vi.advanceTimersByTime(999);
+    expect(settled).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(settled.map((e) => [e.name, e.t, e.seenBy])).toEqual([
+      ['+odown', 100, ['sentinel-1', 'sentinel-2']],
+    ]);
+  });
+});

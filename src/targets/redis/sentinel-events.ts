@@ -6,12 +6,18 @@ import type { ActionContext } from '../../contract/action.js';
 import { type ConnectionSettings, clientOptions } from './connection.js';
 import type { NodeAddress } from './inventory.js';
 import { createRedisClient } from './load-ioredis.js';
-import { createEventMerger, type SentinelEvent } from './sentinel-merge.js';
+import { createEventMerger, MERGE_WINDOW_MS, type SentinelEvent } from './sentinel-merge.js';
 
 // A restarted Sentinel announces what it learns from the others (+config-update-from, +switch-master,
 // +convert-to-slave) from its first hello exchange on, a second or two after it starts listening; pub/sub
 // keeps no history, so the subscriber must be back before that.
 const RECONNECT_MAX_MS = 200;
+// A subscriber only listens, so when a Sentinel restarts and its FIN is lost (a power cut, a partition) the
+// subscription would wait forever on a socket nobody writes to, missing everything the restarted Sentinel
+// says. A PING each second fixes that: the restarted machine answers it with a reset, and the subscriber
+// reconnects at once. A PING that is merely slow drops nothing — a frozen Sentinel is still there and
+// announces +tilt the moment it is thawed, before any new subscription could be in place.
+const HEARTBEAT_MS = 1000;
 
 export type { SentinelEvent } from './sentinel-merge.js';
 
@@ -55,12 +61,17 @@ export interface SentinelEventStream {
 }
 
 export function createSentinelEventStream(options: SentinelEventStreamOptions): SentinelEventStream {
-  const merger = createEventMerger((event) => options.onSettled?.(event));
+  const connected = new Set<string>();
+  const merger = createEventMerger(
+    (event) => options.onSettled?.(event),
+    MERGE_WINDOW_MS,
+    () => connected,
+  );
   const events = merger.events;
   const listeners = new Set<(event: SentinelEvent) => void>();
   const clients = new Map<string, Redis | undefined>();
   const firstAttempts: Promise<void>[] = [];
-  const connected = new Set<string>();
+  const heartbeats = new Set<NodeJS.Timeout>();
   const sentinels: NodeAddress[] = [];
   const masters = new Map<string, Array<{ address: string; t: number }>>();
   let closed = false;
@@ -117,6 +128,7 @@ export function createSentinelEventStream(options: SentinelEventStreamOptions): 
     client.on('pmessage', (_pattern: string, channel: string, payload: string) =>
       receive(sentinel, channel, payload),
     );
+    heartbeats.add(heartbeat(client));
     await client.psubscribe('*').then(
       () => undefined,
       (error: unknown) => {
@@ -124,6 +136,21 @@ export function createSentinelEventStream(options: SentinelEventStreamOptions): 
           options.onConnection?.(sentinel, 'refused', error instanceof Error ? error.message : String(error));
       },
     );
+  };
+
+  /** PINGs a ready subscriber every HEARTBEAT_MS, one PING at a time. */
+  const heartbeat = (client: Redis): NodeJS.Timeout => {
+    let waiting = false;
+    const timer = setInterval(() => {
+      if (waiting || client.status !== 'ready') return;
+      waiting = true;
+      const answered = () => {
+        waiting = false;
+      };
+      client.ping().then(answered, answered);
+    }, HEARTBEAT_MS);
+    timer.unref();
+    return timer;
   };
 
   const add = (sentinel: NodeAddress) => {
@@ -189,6 +216,8 @@ export function createSentinelEventStream(options: SentinelEventStreamOptions): 
     },
     async close() {
       closed = true;
+      for (const timer of heartbeats) clearInterval(timer);
+      heartbeats.clear();
       merger.flush();
       listeners.clear();
       for (const client of clients.values()) client?.disconnect();

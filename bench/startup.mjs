@@ -110,9 +110,14 @@ The CLI turns on Node's on-disk compile cache (module.enableCompileCache), so th
 load the chunks' compiled code instead of compiling them: the very first run after an install pays ~100 ms more.
 Of the CPU time, about ${fmt(checkMs - floorCpu)} ms is spent before the UI is involved at all (loading the parser
 and the action kinds, and parsing: what \`drillbook check\` does); the UI's share (importing ink/react/yoga,
-creating and starting the engine, the first layout and frame) is about ${fmt(tuiCpu - checkMs)} ms. A CPU profile
-of one run (2026-11-28) put about half of the UI's share in Ink's first layout-and-output pass, which runs
-cold (unoptimised) code; the rest is evaluating the UI chunk.`,
+creating and starting the engine, the first layout and frame) is about ${fmt(tuiCpu - checkMs)} ms. CPU profiles
+(2026-12-07, \`node --cpu-prof\` cut at the first frame) found two avoidable costs in it, both gone since:
+yoga-layout's loader fetch()ed its inlined wasm through undici (src/ui/yoga.ts loads it with atob instead) and
+string-width built its \\p{RGI_Emoji} pattern to measure the screen's box drawing and icons
+(src/ui/string-width.ts measures such text without it), together 70–110 ms of CPU at load 3–7. What remains
+of the UI's share is evaluating the UI chunk (react-reconciler, Ink, the first Intl.Segmenter), starting the
+engine and the first layout and frame; before the UI, zod, yaml, markdown-it and the action kinds (with the
+Node built-ins they import) make up most of what \`drillbook check\` spends.`,
   );
 } finally {
   rmSync(state, { recursive: true, force: true });

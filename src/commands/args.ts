@@ -65,6 +65,9 @@ Options:
                               with --target lab: processes on loopback aliases, or systemd-nspawn
                               machines booted by real cloud-init (root; see docs/lab.md); default: the
                               mode of the lab already running, else loopback
+  --ip-range CIDR             with --target lab: the lab's range; the lab of this XDG_STATE_HOME must be on
+                              it (or is started on it); another range is refused (exit 2): run beside a
+                              lab with a state home of its own (docs/lab.md, "Two labs side by side")
   --yes                       confirm mutating steps and checklist items without asking
   --allow-destroy             with --yes, confirm destructive steps too
   --plain                     one readable line per event (default when stdout is not a terminal)

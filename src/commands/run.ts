@@ -18,6 +18,7 @@ const RUN_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   target: { type: 'string' },
   'lab-mode': { type: 'string' },
+  'ip-range': { type: 'string' },
   yes: { type: 'boolean', short: 'y' },
   'allow-destroy': { type: 'boolean' },
   plain: { type: 'boolean' },
@@ -118,6 +119,16 @@ export async function runRunCommand(argv: string[]): Promise<number> {
     const { startRunMonitoring } = await import('./run-monitoring.js');
     await startRunMonitoring({ target, host: values['monitoring-host'], dryRun: values['dry-run'] ?? false });
   }
+  const ipRange = values['ip-range'];
+  if (ipRange !== undefined) {
+    if (target !== 'lab')
+      throw new UsageError(`--ip-range chooses the lab's range; this run targets ${target}`, 'run');
+    // Before anything runs: a range that is not a lab range, or the lab here on another range, is a usage error.
+    const { requireLabRange, LabSettingsError } = await import('../lab/index.js');
+    await requireLabRange(ipRange, labMode ? { mode: labMode } : {}).catch((error: unknown) => {
+      throw error instanceof LabSettingsError ? new UsageError(error.message, 'run') : error;
+    });
+  }
   const { resolveTarget } = await import('./targets.js');
   const targetName = target as TargetName;
   const dryRun = values['dry-run'] ?? false;
@@ -126,7 +137,8 @@ export async function runRunCommand(argv: string[]): Promise<number> {
       runbook,
       kinds,
       target: targetName,
-      resolveTarget: () => resolveTarget(targetName, labMode ? { labMode } : {}),
+      resolveTarget: () =>
+        resolveTarget(targetName, { ...(labMode ? { labMode } : {}), ...(ipRange ? { ipRange } : {}) }),
       vars,
       yes: values.yes,
       allowDestroy: values['allow-destroy'],

@@ -17,7 +17,7 @@ export function startedLabEmulator(): boolean {
 
 export async function resolveTarget(
   name: TargetName,
-  options: { labMode?: 'loopback' | 'container' } = {},
+  options: { labMode?: 'loopback' | 'container'; ipRange?: string } = {},
 ): Promise<TargetInfo> {
   if (name === 'digitalocean') {
     const { resolveDigitalOceanTarget } = await import('../targets/digitalocean/credentials.js');
@@ -25,7 +25,10 @@ export async function resolveTarget(
   }
   const { resolveLabTarget } = await import('../lab/index.js');
   // Without --lab-mode: the mode of the lab already running, else loopback.
-  const info = await resolveLabTarget(options.labMode ? { mode: options.labMode } : {});
+  const info = await resolveLabTarget({
+    ...(options.labMode ? { mode: options.labMode } : {}),
+    ...(options.ipRange ? { ipRange: options.ipRange } : {}),
+  });
   if (info.lab?.started) startedLab = true;
   return info;
 }

@@ -5,6 +5,7 @@ import { requireImage, requireRoot } from './container/image.js';
 import { PUBLIC_SIDE_GATEWAY } from './container/netns.js';
 import { ensureLabDaemon } from './daemon-control.js';
 import { defaultIpRange, type LabMode, labStateDir, readDaemonState, readSettings } from './state.js';
+import { LabSettingsError, rangeBase } from './topology.js';
 
 export { MissingBinariesError } from './binaries.js';
 export { type LabDownResult, labDown } from './lab-down.js';
@@ -19,13 +20,14 @@ export { LabSettingsError } from './topology.js';
  * creates its cluster itself through `do` steps. The token in the result is a secret.
  */
 export async function resolveLabTarget(
-  options: { stateDir?: string; mode?: LabMode } = {},
+  options: { stateDir?: string; mode?: LabMode; ipRange?: string } = {},
 ): Promise<TargetInfo> {
   const stateDir = options.stateDir ?? labStateDir();
   const settings = await readSettings(stateDir);
   // Default: the mode of the lab already running (or set up), else loopback.
   const mode =
     options.mode ?? (await readDaemonState(stateDir))?.mode ?? settings?.mode ?? ('loopback' as LabMode);
+  if (options.ipRange) await requireLabRange(options.ipRange, { stateDir, mode });
   if (mode === 'container') {
     requireRoot('the container lab');
     await requireImage();
@@ -35,9 +37,10 @@ export async function resolveLabTarget(
   const daemon = await ensureLabDaemon({
     stateDir,
     ipRange:
-      (settings?.mode ?? 'loopback') === mode
+      options.ipRange ??
+      ((settings?.mode ?? 'loopback') === mode
         ? (settings?.ipRange ?? defaultIpRange(mode))
-        : defaultIpRange(mode),
+        : defaultIpRange(mode)),
     mode,
   });
   // Container mode: the host's connections reach droplets from the operator-side bridge, not from loopback.
@@ -48,4 +51,26 @@ export async function resolveLabTarget(
     token: daemon.token,
     lab: { stateDir, mode, started: daemon.started, operatorCidr },
   };
+}
+
+/**
+ * `run --ip-range`: the run must land on the lab with that range. The lab of a state dir is the one under
+ * $XDG_STATE_HOME/drillbook/lab/; one that runs (or was set up) on another range is refused, naming both and
+ * the way to run beside it: another XDG_STATE_HOME, whose lab this run then starts on the range asked for.
+ */
+export async function requireLabRange(
+  ipRange: string,
+  options: { stateDir?: string; mode?: LabMode } = {},
+): Promise<void> {
+  const stateDir = options.stateDir ?? labStateDir();
+  const daemon = await readDaemonState(stateDir);
+  const settings = await readSettings(stateDir);
+  const mode = options.mode ?? daemon?.mode ?? settings?.mode ?? 'loopback';
+  rangeBase(ipRange, mode);
+  const inUse = daemon?.ipRange ?? settings?.ipRange;
+  if (inUse !== undefined && inUse !== ipRange) {
+    throw new LabSettingsError(
+      `--ip-range ${ipRange}: the lab in ${stateDir} is on ${inUse}. To use that lab, leave out --ip-range (or pass ${inUse}); to run beside it, give this run a state home of its own, e.g. XDG_STATE_HOME=/tmp/lab-b drillbook lab up --ip-range ${ipRange} and the same XDG_STATE_HOME for the run; or stop it first with drillbook lab down`,
+    );
+  }
 }

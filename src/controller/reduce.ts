@@ -129,6 +129,8 @@ class Batch {
         step.attempts += 1;
         step.actions = [];
         this.follow(event.step);
+        if (event.cleanup)
+          this.notify(`Cleanup: ${this.title(event.step)} runs its always=true blocks.`, 'warn');
         return;
       }
       case 'step.finished': {

@@ -5,6 +5,7 @@ import { checkAction } from '../../src/actions/check/index.js';
 import type { ActionKind } from '../../src/contract/action.js';
 import { readJournal } from '../../src/engine/journal.js';
 import { renderMarkdownReport, summarizeRun } from '../../src/engine/report.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import {
   action,
   failed,
@@ -78,6 +79,25 @@ describe('always=true: cleanup that always runs', () => {
     const run = ofType(events, 'run.finished')[0];
     expect(run?.steps.find((s) => s.id === 'thaw')?.status).toBe('pending');
     expect(report(engine.journalPath)).toContain('| 3 | Step thaw | safe | not run (cleanup passed) |');
+  });
+
+  it('--resume runs a step whose cleanup ran as a whole: the cleanup did not count as the step', async () => {
+    const { ran, act } = recorder();
+    let verdict = failed('replica not promoted');
+    const book = runbook([
+      step('freeze', [act('freeze'), action({ behave: () => verdict })]),
+      step('thaw', [act('note'), { ...act('thaw'), always: true }]),
+    ]);
+    const dir = tempDir('drillbook-cleanup-resume-');
+    const first = await startEngine({ runbook: book, kinds, journalPath: dir });
+    await first.engine.runAll();
+    await first.engine.finish();
+    expect(ran).toEqual(['freeze', 'thaw']);
+    verdict = ok();
+    const second = await startEngine({ runbook: book, kinds, journalPath: dir, resume: first.engine.runId });
+    expect(await second.engine.runAll()).toBe('passed');
+    expect(ran).toEqual(['freeze', 'thaw', 'freeze', 'note', 'thaw']);
+    await second.engine.finish();
   });
 
   it('runs nothing at the end when the run went through, or when no earlier step ran', async () => {

@@ -181,6 +181,7 @@ async function run(spec: ShSpec, ctx: ActionContext): Promise<ActionOutcome> {
       signal: ctx.signal,
       killGraceMs: KILL_GRACE_MS,
       onLine,
+      mask: (text) => ctx.redact(text),
     });
   } catch (error) {
     return fail(ctx, `could not start ${file}`, `could not start ${file}: ${(error as Error).message}`);

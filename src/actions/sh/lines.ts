@@ -1,12 +1,21 @@
 // Turns a byte stream into lines as they arrive, and keeps the last few for the result.
 
 /** Longer lines are cut into pieces of this size, so output with no newline cannot grow memory unbounded. */
-const MAX_LINE_CHARS = 16 * 1024;
+export const MAX_LINE_CHARS = 16 * 1024;
 
 export class LineSplitter {
   private pending = '';
 
-  constructor(private readonly emit: (line: string) => void) {}
+  /**
+   * mask replaces every secret in a text. A cut could split a secret so that neither piece shows it whole
+   * and neither is masked: an endless line is masked before it is cut, and cut only while a whole piece's
+   * length is still held back after the cut, so any secret up to MAX_LINE_CHARS long that crosses the
+   * cut has fully arrived, and been masked, first.
+   */
+  constructor(
+    private readonly emit: (line: string) => void,
+    private readonly mask: (text: string) => string = (text) => text,
+  ) {}
 
   push(chunk: string): void {
     const text = this.pending + chunk;
@@ -16,7 +25,9 @@ export class LineSplitter {
       start = newline + 1;
     }
     this.pending = text.slice(start);
-    while (this.pending.length > MAX_LINE_CHARS) {
+    if (this.pending.length <= 2 * MAX_LINE_CHARS) return;
+    this.pending = this.mask(this.pending);
+    while (this.pending.length > 2 * MAX_LINE_CHARS) {
       this.emit(this.pending.slice(0, MAX_LINE_CHARS));
       this.pending = this.pending.slice(MAX_LINE_CHARS);
     }

@@ -12,6 +12,8 @@ export interface ProcessGroupOptions {
   /** How long the group gets between SIGTERM and SIGKILL. */
   killGraceMs: number;
   onLine(stream: 'stdout' | 'stderr', line: string): void;
+  /** Masks secrets in a text: an endless line is masked before it is cut into lines (see LineSplitter). */
+  mask?(text: string): string;
 }
 
 export interface ProcessGroupResult {
@@ -116,7 +118,7 @@ export function runInProcessGroup(
     for (const [name, stream] of Object.entries(streams) as Array<
       ['stdout' | 'stderr', typeof child.stdout]
     >) {
-      const splitter = new LineSplitter((line) => options.onLine(name, line));
+      const splitter = new LineSplitter((line) => options.onLine(name, line), options.mask);
       stream.setEncoding('utf8');
       stream.on('data', (chunk: string) => splitter.push(chunk));
       closed.push(

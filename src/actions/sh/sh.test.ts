@@ -11,7 +11,7 @@ import {
   type TestContextOptions,
 } from '../test-context.js';
 import { shAction } from './index.js';
-import { LineSplitter } from './lines.js';
+import { LineSplitter, MAX_LINE_CHARS } from './lines.js';
 import { groupRunning, isRunning } from './process-group.js';
 
 let tmp: string;
@@ -375,8 +375,55 @@ describe('LineSplitter', () => {
     const splitter = new LineSplitter((line) => seen.push(line));
     splitter.push('a\nb');
     splitter.push('c\r\n\nd');
-    splitter.push('x'.repeat(16 * 1024 + 5));
+    splitter.push('x'.repeat(2 * MAX_LINE_CHARS + 5));
     splitter.end();
-    expect(seen).toEqual(['a', 'bc', '', `d${'x'.repeat(16 * 1024 - 1)}`, 'xxxxxx']);
+    expect(seen).toEqual([
+      'a',
+      'bc',
+      '',
+      `d${'x'.repeat(MAX_LINE_CHARS - 1)}`,
+      'x'.repeat(MAX_LINE_CHARS + 6),
+    ]);
+  });
+
+  it('never cuts a secret in two: the endless line is masked before it is cut', () => {
+    const secret = 'S3cr3t-straddling-the-cut-0123456789';
+    const mask = (text: string) => text.split(secret).join('••••••');
+    // The secret starts 4 characters before the 16 KiB cut and arrives over two chunks, the cut between them.
+    for (const [before, chunks] of [
+      [MAX_LINE_CHARS - 4, (s: string) => [s.slice(0, 10), s.slice(10)]],
+      [MAX_LINE_CHARS - 4, (s: string) => [s]],
+      [2 * MAX_LINE_CHARS - 1, (s: string) => [s.slice(0, 1), s.slice(1)]],
+    ] as const) {
+      const seen: string[] = [];
+      const splitter = new LineSplitter((line) => seen.push(line), mask);
+      const [first, ...rest] = chunks(secret);
+      splitter.push(`${'x'.repeat(before)}${first}`);
+      for (const chunk of rest) splitter.push(chunk);
+      splitter.push('y'.repeat(3 * MAX_LINE_CHARS));
+      splitter.end();
+      expect(seen.length).toBeGreaterThan(1);
+      expect(seen.every((line) => line.length <= 2 * MAX_LINE_CHARS)).toBe(true);
+      const halves = [secret.slice(0, 4), secret.slice(-4), secret.slice(1, -1)];
+      for (const line of seen) for (const half of halves) expect(line).not.toContain(half);
+      expect(seen.join('')).toContain('••••••');
+    }
+  });
+});
+
+describe('a secret in an endless line of output', () => {
+  it('is masked whole, never printed in two halves around the 16 KiB cut', async () => {
+    const secret = 'hunter2-straddles-the-cut-9876543210';
+    const { t, run } = setup(
+      `head -c ${MAX_LINE_CHARS - 4} /dev/zero | tr '\\0' x; printf %s "$REDIS_PASSWORD"; head -c ${3 * MAX_LINE_CHARS} /dev/zero | tr '\\0' y`,
+      {},
+      { vars: { redis_password: secret }, secretVars: ['redis_password'] },
+    );
+    expect((await run()).ok).toBe(true);
+    const out = lines(t, 'stdout');
+    expect(out.length).toBeGreaterThan(1);
+    const all = JSON.stringify(t.output);
+    for (const part of [secret.slice(0, 4), secret.slice(4), secret]) expect(all).not.toContain(part);
+    expect(out.join('')).toContain(TEST_SECRET_MASK);
   });
 });

@@ -7,6 +7,7 @@
 // Environment (the runbook's variables arrive as environment variables):
 //   REDIS_SENTINELS   required: "host:port,host:port,..." (or tcp:// URIs)
 //   REDIS_PASSWORD    requirepass of the Redis nodes (never printed)
+//   SENTINEL_PASSWORD the Sentinels' own requirepass, when they have one (never printed)
 //   MASTER_NAME       Sentinel service name (default mymaster)
 //   EXPECT_MASTER     optional "host:port": exit 1 unless Predis reached exactly that master
 //   PREDIS_AUTOLOAD   optional path to an autoloader (default: Composer's vendor/autoload.php, else
@@ -53,6 +54,19 @@ foreach (preg_split('/[\s,]+/', $sentinelList, -1, PREG_SPLIT_NO_EMPTY) as $addr
 if (!$sentinels) {
     fwrite(STDERR, "REDIS_SENTINELS is empty: set it to the Sentinels' host:port list, e.g. 10.10.0.20:26379,10.10.0.21:26379\n");
     emit(['error' => 'no sentinels given'], 2);
+}
+$sentinelPassword = getenv('SENTINEL_PASSWORD');
+if ($sentinelPassword !== false && $sentinelPassword !== '') {
+    // Predis 1.x clears the password of every Sentinel it connects to from parameters
+    // (SentinelReplication::createSentinelConnection), but uses a connection it is handed as it is: each
+    // Sentinel gets one that authenticates first, with Predis's own Sentinel timeout (100 ms).
+    $factory = new Predis\Connection\Factory();
+    $sentinels = array_map(function (string $uri) use ($factory, $sentinelPassword) {
+        $parameters = Predis\Connection\Parameters::parse($uri);
+        $parameters['password'] = $sentinelPassword;
+        $parameters['timeout'] = $parameters['timeout'] ?? 0.1;
+        return $factory->create($parameters);
+    }, $sentinels);
 }
 $masterName = getenv('MASTER_NAME') ?: 'mymaster';
 $password = getenv('REDIS_PASSWORD');

@@ -34,8 +34,8 @@ Options:
   --install-deps      (up) as root on Debian/Ubuntu, install redis-server and redis-sentinel if missing
   --monitoring        (up) also run prometheus, prometheus-redis-exporter and prometheus-alertmanager
                       on the range's .30 (127.10.0.30:9090, :9093, :9121) with runbooks/monitoring/
-  --show-password     (status) print the Redis password (REDIS_PASSWORD when set at the first up,
-                      else generated)
+  --show-password     (status) print the Redis password and the Sentinels' password (REDIS_PASSWORD
+                      and SENTINEL_PASSWORD when set at the first up, else generated)
   --json              print one JSON object instead of text
 
 State: $XDG_STATE_HOME/drillbook/lab/ (default ~/.local/state/drillbook/lab/), files mode 0600.`;

@@ -72,10 +72,11 @@ export interface SentinelState {
   error?: string;
 }
 
-export async function sentinelState(host: string, port: number): Promise<SentinelState> {
+/** password: the Sentinels' own requirepass (the lab's Sentinels have one). */
+export async function sentinelState(host: string, port: number, password?: string): Promise<SentinelState> {
   const address = `${host}:${port}`;
   try {
-    return await withClient({ host, port }, async (client) => {
+    return await withClient({ host, port, ...(password ? { password } : {}) }, async (client) => {
       const pairs = (await client.call('SENTINEL', 'MASTER', MASTER_NAME)) as string[];
       const master: Record<string, string> = {};
       for (let i = 0; i + 1 < pairs.length; i += 2) master[pairs[i] as string] = pairs[i + 1] as string;
@@ -118,6 +119,8 @@ export interface ClusterAddresses {
   nodes: ClusterMember[];
   sentinels: ClusterMember[];
   password: string;
+  /** The Sentinels' own password, when they have one. */
+  sentinelPassword?: string;
 }
 
 export interface ClusterHealth {
@@ -142,7 +145,7 @@ export async function clusterHealth(cluster: ClusterAddresses): Promise<ClusterH
     ),
     Promise.all(
       cluster.sentinels.map(async (s) => ({
-        ...(await sentinelState(s.host, s.port)),
+        ...(await sentinelState(s.host, s.port, cluster.sentinelPassword)),
         ...(s.known ? { address: s.known } : {}),
       })),
     ),
@@ -213,8 +216,9 @@ export async function setSentinelTiming(
   host: string,
   port: number,
   timing: { downAfterMs: number; failoverTimeoutMs: number },
+  password?: string,
 ): Promise<void> {
-  await withClient({ host, port }, async (client) => {
+  await withClient({ host, port, ...(password ? { password } : {}) }, async (client) => {
     await client.call('SENTINEL', 'SET', MASTER_NAME, 'down-after-milliseconds', String(timing.downAfterMs));
     await client.call('SENTINEL', 'SET', MASTER_NAME, 'failover-timeout', String(timing.failoverTimeoutMs));
   });

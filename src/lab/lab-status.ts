@@ -45,6 +45,8 @@ export interface LabStatus {
   settings?: { ipRange: string; replicas: number; downAfterMs: number; failoverTimeoutMs: number };
   /** Only when asked for (--show-password). */
   password?: string;
+  /** The Sentinels' own password, only when asked for (--show-password). */
+  sentinelPassword?: string;
   apiError?: string;
 }
 
@@ -57,9 +59,12 @@ export async function labStatus(
   const mode = daemon?.mode ?? settings?.mode ?? 'loopback';
   const status: LabStatus = { stateDir, running: daemon !== undefined, mode, droplets: [] };
   if (settings) {
-    const { password, ...shown } = settings;
+    const { password, sentinelPassword, ...shown } = settings;
     status.settings = shown;
-    if (options.showPassword) status.password = password;
+    if (options.showPassword) {
+      status.password = password;
+      if (sentinelPassword) status.sentinelPassword = sentinelPassword;
+    }
   }
   if (!daemon) return status;
   status.apiUrl = daemon.url;
@@ -145,7 +150,10 @@ async function dropletReport(
         ? await labConsole.open(service.address, service.port)
         : { host: service.address, port: service.port };
       if (service.service === 'redis-sentinel') {
-        report.sentinel = { ...(await sentinelState(at.host, at.port)), address: report.address };
+        report.sentinel = {
+          ...(await sentinelState(at.host, at.port, settings?.sentinelPassword)),
+          address: report.address,
+        };
       } else {
         report.node = {
           ...(await nodeState(at.host, at.port, settings?.password ?? '')),
@@ -183,6 +191,9 @@ function describeService(service: ServiceReport): string {
   }
   const sentinel = service.sentinel;
   if (sentinel) {
+    if (sentinel.error?.includes('NOAUTH') || sentinel.error?.includes('WRONGPASS')) {
+      return `${service.address} Sentinel running; it needs the Sentinel password of the runbook that created it`;
+    }
     if (!sentinel.reachable) return `${service.address} Sentinel unreachable (${sentinel.error})`;
     return `${service.address} Sentinel: mymaster at ${sentinel.masterAddress}, ${sentinel.otherSentinels} other Sentinels, ${sentinel.quorumOk ? 'CKQUORUM OK' : `CKQUORUM: ${sentinel.quorum}`}`;
   }
@@ -220,5 +231,7 @@ export function formatLabStatus(status: LabStatus): string[] {
   }
   if (status.password !== undefined) lines.push(`Redis password: ${status.password}`);
   else if (status.settings) lines.push('Redis password: hidden (drillbook lab status --show-password)');
+  if (status.sentinelPassword !== undefined) lines.push(`Sentinel password: ${status.sentinelPassword}`);
+  else if (status.settings) lines.push('Sentinel password: hidden (drillbook lab status --show-password)');
   return lines;
 }

@@ -46,7 +46,7 @@ export interface LabUpOptions {
 export interface LabUpResult {
   apiUrl: string;
   daemonStarted: boolean;
-  settings: Omit<LabSettings, 'password'>;
+  settings: Omit<LabSettings, 'password' | 'sentinelPassword'>;
   droplets: ProvisionedDroplet[];
   health: ClusterHealth;
   elapsedMs: number;
@@ -68,15 +68,11 @@ function resolveSettings(options: LabUpOptions, previous: LabSettings | undefine
       `the lab already runs on ${previous.ipRange}; run \`drillbook lab down\` before starting one on ${ipRange}`,
     );
   }
-  const fromEnv = env.REDIS_PASSWORD;
-  if (fromEnv !== undefined && !PASSWORD_PATTERN.test(fromEnv)) {
+  const fromEnv = passwordFromEnv(env, 'REDIS_PASSWORD', previous?.password);
+  const sentinelFromEnv = passwordFromEnv(env, 'SENTINEL_PASSWORD', previous?.sentinelPassword);
+  if (previous && !previous.sentinelPassword) {
     throw new Error(
-      'REDIS_PASSWORD must be one word of letters, digits and ._~!#$%&*+,/:;=?@^|- (it is written unquoted into redis.conf)',
-    );
-  }
-  if (previous && fromEnv !== undefined && fromEnv !== previous.password) {
-    throw new Error(
-      'REDIS_PASSWORD differs from the password the running lab was built with; run `drillbook lab down` first, or unset it',
+      'this lab was built before its Sentinels had a password; run `drillbook lab down`, then `drillbook lab up`',
     );
   }
   const replicas = options.replicas ?? previous?.replicas ?? 1;
@@ -94,7 +90,29 @@ function resolveSettings(options: LabUpOptions, previous: LabSettings | undefine
     // leave a failover time to finish.
     failoverTimeoutMs: Math.max(10_000, downAfterMs * 2),
     password: previous?.password ?? fromEnv ?? generateSecret(),
+    sentinelPassword: previous?.sentinelPassword ?? sentinelFromEnv ?? generateSecret(),
   };
+}
+
+/** REDIS_PASSWORD / SENTINEL_PASSWORD from the environment, when set: one safe word, and the running lab's. */
+function passwordFromEnv(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  running: string | undefined,
+): string | undefined {
+  const value = env[name];
+  if (value === undefined) return undefined;
+  if (!PASSWORD_PATTERN.test(value)) {
+    throw new Error(
+      `${name} must be one word of letters, digits and ._~!#$%&*+,/:;=?@^|- (it is written unquoted into the config files)`,
+    );
+  }
+  if (running !== undefined && value !== running) {
+    throw new Error(
+      `${name} differs from the password the running lab was built with; run \`drillbook lab down\` first, or unset it`,
+    );
+  }
+  return value;
 }
 
 /** A lab on a range the host already routes would shadow a network the operator really uses. */
@@ -173,6 +191,7 @@ async function provisionAndCheck(
       nodes: await Promise.all(droplets.filter((p) => p.role !== 'sentinel').map(member)),
       sentinels: await Promise.all(droplets.filter((p) => p.role === 'sentinel').map(member)),
       password: settings.password,
+      ...(settings.sentinelPassword ? { sentinelPassword: settings.sentinelPassword } : {}),
     },
     { timeoutMs: HEALTH_TIMEOUT_MS, ...(options.signal ? { signal: options.signal } : {}) },
   );
@@ -180,13 +199,13 @@ async function provisionAndCheck(
     // Sentinels created earlier keep their own timing unless told: tell the running ones.
     for (const sentinel of droplets.filter((p) => p.role === 'sentinel')) {
       const at = await reach(sentinel.privateIp, sentinel.port);
-      await setSentinelTiming(at.host, at.port, settings);
+      await setSentinelTiming(at.host, at.port, settings, settings.sentinelPassword);
     }
     progress(
       `Sentinels now use down-after-milliseconds ${settings.downAfterMs}, failover-timeout ${settings.failoverTimeoutMs}`,
     );
   }
-  const { password: _secret, ...shown } = settings;
+  const { password: _secret, sentinelPassword: _sentinelSecret, ...shown } = settings;
   return {
     apiUrl: daemon.url,
     daemonStarted: daemon.started,

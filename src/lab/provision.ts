@@ -141,7 +141,7 @@ export async function provisionLab(options: ProvisionOptions): Promise<Provision
   const vpcId = await ensureVpc(session, settings.ipRange);
   const existing = await labDroplets(session);
   const reach = options.reach ?? direct;
-  const masterIp = await currentMasterIp(plan, reach);
+  const masterIp = await currentMasterIp(plan, reach, settings.sentinelPassword);
   const actions = new Map<string, ProvisionedDroplet['action']>();
 
   const ensure = async (planned: PlannedDroplet) => {
@@ -212,13 +212,17 @@ export async function provisionLab(options: ProvisionOptions): Promise<Provision
  * Where re-created nodes should point: the master the lab's Sentinels name now (a drill may have failed
  * over to another node), else the planned master.
  */
-async function currentMasterIp(plan: PlannedDroplet[], reach: Reach): Promise<string> {
+async function currentMasterIp(
+  plan: PlannedDroplet[],
+  reach: Reach,
+  sentinelPassword: string | undefined,
+): Promise<string> {
   const views = await Promise.all(
     plan
       .filter((p) => p.role === 'sentinel')
       .map(async (p) => {
         const at = await reach(p.privateIp, p.port);
-        return sentinelState(at.host, at.port);
+        return sentinelState(at.host, at.port, sentinelPassword);
       }),
   );
   const named = views.find((view) => view.reachable && view.masterAddress)?.masterAddress;

@@ -1,5 +1,5 @@
 // Where the lab keeps its state, and the two 0600 files in it: daemon.json (written by the emulator daemon:
-// URL, pid, token) and lab.json (written by `lab up`: the cluster's settings and Redis password).
+// URL, pid, token) and lab.json (written by `lab up`: the cluster's settings, Redis and Sentinel passwords).
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -42,6 +42,11 @@ export interface LabSettings {
   failoverTimeoutMs: number;
   /** requirepass / masterauth / sentinel auth-pass (a secret). */
   password: string;
+  /**
+   * The Sentinels' own requirepass and sentinel-pass (a secret): without it any local user could SENTINEL
+   * SET or FAILOVER them. Absent only in a lab.json written before Sentinels had one.
+   */
+  sentinelPassword?: string;
 }
 
 export const daemonFile = (stateDir: string) => path.join(stateDir, 'daemon.json');

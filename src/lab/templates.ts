@@ -48,6 +48,8 @@ export function redisNodeUserData(params: RedisNodeParams): Promise<string> {
 
 export interface SentinelNodeParams {
   password: string;
+  /** The Sentinels' own requirepass (and sentinel-pass between them). */
+  sentinelPassword: string;
   masterIp: string;
   downAfterMs: number;
   failoverTimeoutMs: number;
@@ -56,7 +58,11 @@ export interface SentinelNodeParams {
 export function sentinelNodeUserData(params: SentinelNodeParams): Promise<string> {
   return renderTemplateFile(SENTINEL_NODE_TEMPLATE, {
     // The lab's own cluster (lab up) is monitored as mymaster, as in the article.
-    vars: { redis_password: params.password, master_name: 'mymaster' },
+    vars: {
+      redis_password: params.password,
+      sentinel_password: params.sentinelPassword,
+      master_name: 'mymaster',
+    },
     params: {
       master_ip: params.masterIp,
       down_after_ms: params.downAfterMs,

@@ -80,8 +80,14 @@ export function userDataFor(
   masterIp: string,
 ): Promise<string> {
   if (planned.role === 'sentinel') {
+    if (!settings.sentinelPassword) {
+      throw new Error(
+        'this lab was built before its Sentinels had a password; run `drillbook lab down`, then `drillbook lab up`',
+      );
+    }
     return sentinelNodeUserData({
       password: settings.password,
+      sentinelPassword: settings.sentinelPassword,
       masterIp,
       downAfterMs: settings.downAfterMs,
       failoverTimeoutMs: settings.failoverTimeoutMs,

@@ -24,7 +24,11 @@ let tmp: string;
 beforeAll(async () => {
   requirePackages('php-cli', 'php-predis');
   tmp = await mkdtemp(path.join(os.tmpdir(), 'drillbook-predis-'));
-  cluster = await startRedisCluster({ subnet: '127.70.2' });
+  // Sentinels with a password of their own, as the DR runbook and the lab run them.
+  cluster = await startRedisCluster({
+    subnet: '127.70.2',
+    sentinelPassword: `predis-sentinel-${process.pid}`,
+  });
 });
 afterAll(async () => {
   vi.unstubAllEnvs();
@@ -44,11 +48,12 @@ async function runCheck(expectMaster?: string) {
     results: sentinelResults(),
     vars: {
       redis_password: cluster.password,
+      sentinel_password: cluster.sentinelPassword as string,
       master_name: cluster.masterName,
       sentinel_port: String(cluster.sentinels[0]?.port),
       ...(expectMaster ? { expect_master: expectMaster } : {}),
     },
-    secretVars: ['redis_password'],
+    secretVars: ['redis_password', 'sentinel_password'],
     runbook: { file: 'runbooks/redis-sentinel-digitalocean.md', baseDir: RUNBOOKS },
     action,
   });
@@ -95,6 +100,7 @@ describe('predis-check.php through Sentinel', () => {
     // The password reaches PHP but never the output.
     const all = [...first.t.output, ...second.t.output, ...stale.t.output].map((o) => o.line).join('\n');
     expect(all).not.toContain(cluster.password);
+    expect(all).not.toContain(cluster.sentinelPassword);
   });
 
   it('is skipped, not failed, with the install command when php is not on PATH', async () => {

@@ -283,11 +283,15 @@ describe('runbooks/redis-sentinel-digitalocean.md headless in the lab', () => {
       markdown.match(/RTO: fault → first acknowledged write after the outage \| \d+ ms/g)?.length,
     ).toBeGreaterThanOrEqual(2);
 
-    // The generated Redis password went into the droplets' cloud-init, never into output or the report.
+    // The generated Redis and Sentinel passwords went into the droplets' cloud-init, never into output or the
+    // report; every Sentinel client above (sentinel blocks, probe, event feed, PHP) authenticated with it.
     const password = generatedSecrets(stateHome).redis_password ?? '';
+    const sentinelPassword = generatedSecrets(stateHome).sentinel_password ?? '';
     expect(password).toHaveLength(40);
+    expect(sentinelPassword).toHaveLength(40);
     for (const artefact of [result.stdout, result.stderr, markdown, JSON.stringify(json)]) {
       expect(artefact).not.toContain(password);
+      expect(artefact).not.toContain(sentinelPassword);
     }
 
     // Teardown deleted every droplet: no redis-server or redis-sentinel of this lab is left running.

@@ -42,16 +42,19 @@ describe('runbooks/scenarios', () => {
 async function runScenario(file: string, ipRange: string): Promise<EngineEvent[]> {
   const stateHome = tempStateHome('drillbook-e2e-scenario-');
   const password = `scenario-${process.pid}`;
+  // The lab's Sentinels refuse clients without their own password: the scenarios must pass it on.
+  const sentinelPassword = `scenario-sentinel-${process.pid}`;
+  const env = { REDIS_PASSWORD: password, SENTINEL_PASSWORD: sentinelPassword };
   try {
     const up = await runCli(['lab', 'up', '--ip-range', ipRange, '--down-after', '1000'], {
       stateHome,
-      env: { REDIS_PASSWORD: password },
+      env,
       timeoutMs: 150_000,
     });
     if (up.code !== 0) throw new Error(`drillbook lab up failed:\n${up.stderr}${up.stdout}`);
     const result = await runCli(['run', file, '--target', 'lab', '--yes', '--allow-destroy', '--json'], {
       stateHome,
-      env: { REDIS_PASSWORD: password },
+      env,
       timeoutMs: 240_000,
     });
     expect(result.code, failures(result)).toBe(0);
@@ -59,6 +62,7 @@ async function runScenario(file: string, ipRange: string): Promise<EngineEvent[]
     expect(Object.values(statuses).length).toBeGreaterThan(0);
     expect(Object.entries(statuses).filter(([, status]) => status !== 'passed')).toEqual([]);
     expect(result.stdout).not.toContain(password);
+    expect(result.stdout).not.toContain(sentinelPassword);
     return result.events;
   } finally {
     await removeLabState(stateHome);

@@ -18,6 +18,7 @@ import { labStateDir } from '../lab/helpers.js';
 
 const execFileAsync = promisify(execFile);
 const PASSWORD = 'lab-network-container-password-42';
+const SENTINEL_PASSWORD = 'lab-network-container-sentinel-42';
 const MASTER = '10.10.0.10';
 const REPLICA = '10.10.0.11';
 let state: { dir: string; remove: () => Promise<void> };
@@ -33,6 +34,7 @@ async function lab(...args: string[]): Promise<{ code: number; stdout: string; s
         ...process.env,
         XDG_STATE_HOME: state.dir,
         REDIS_PASSWORD: PASSWORD,
+        SENTINEL_PASSWORD,
         DRILLBOOK_LAB_DAEMON_ENTRY: cli,
       },
       timeout: 300_000,
@@ -149,8 +151,18 @@ describe('container lab network', () => {
     expect(cut.outcome.ok, cut.outcome.error).toBe(true);
     expect(cut.timeline[0]).toMatchObject({ source: 'fault', name: 'partition' });
     const named = async () =>
-      (await redisCli('sentinel-1', '10.10.0.20', 26379, 'sentinel', 'get-master-addr-by-name', 'mymaster'))
-        .output;
+      (
+        await redisCli(
+          'sentinel-1',
+          '10.10.0.20',
+          26379,
+          '-a',
+          SENTINEL_PASSWORD,
+          'sentinel',
+          'get-master-addr-by-name',
+          'mymaster',
+        )
+      ).output;
     await until('the Sentinels promote the replica', async () => (await named()).includes(REPLICA), 60_000);
     // The old master, alone on its side, still believes it is master and accepts a write from there.
     const write = await redisCli('redis-1', MASTER, 6379, '-a', PASSWORD, 'set', 'drillbook:isolated', 'yes');

@@ -46,6 +46,11 @@ async function labWith(
   }
 }
 
+/** The Sentinel password lab up generated (no SENTINEL_PASSWORD given), from the 0600 lab.json. */
+async function sentinelPassword(): Promise<string> {
+  return JSON.parse(await readFile(path.join(labDir, 'lab.json'), 'utf8')).sentinelPassword;
+}
+
 async function daemonToken(): Promise<{ url: string; token: string; pid: number }> {
   return JSON.parse(await readFile(path.join(labDir, 'daemon.json'), 'utf8'));
 }
@@ -137,6 +142,9 @@ describe('drillbook lab', () => {
     const { token } = await daemonToken();
     expect(result.stdout).not.toContain(token);
     expect(result.stdout).not.toContain(PASSWORD);
+    // The Sentinels got a generated password of their own, kept only in the 0600 lab.json.
+    expect(await sentinelPassword()).toMatch(/^[\w-]{32}$/);
+    expect(result.stdout).not.toContain(await sentinelPassword());
     for (const file of ['daemon.json', 'lab.json', 'emulator.json']) {
       expect((await stat(path.join(labDir, file))).mode & 0o777).toBe(0o600);
     }
@@ -159,7 +167,11 @@ describe('drillbook lab', () => {
     const text = await lab('status');
     expect(text.stdout).toContain('127.33.0.11:6379 replica of 127.33.0.10:6379, link up');
     expect(text.stdout).not.toContain(PASSWORD);
-    expect((await lab('status', '--show-password')).stdout).toContain(`Redis password: ${PASSWORD}`);
+    expect(text.stdout).not.toContain(await sentinelPassword());
+    expect(JSON.stringify(status)).not.toContain(await sentinelPassword());
+    const shown = await lab('status', '--show-password');
+    expect(shown.stdout).toContain(`Redis password: ${PASSWORD}`);
+    expect(shown.stdout).toContain(`Sentinel password: ${await sentinelPassword()}`);
   });
 
   it('a second up repairs the lab (a dead process restarted, a deleted droplet re-created) and applies new timing', async () => {
@@ -176,7 +188,13 @@ describe('drillbook lab', () => {
     expect(report.daemonStarted).toBe(false);
     expect(report.settings).toMatchObject({ downAfterMs: 1500, failoverTimeoutMs: 10_000 });
     for (const host of ['127.33.0.20', '127.33.0.21', '127.33.0.22']) {
-      const sentinel = new Redis({ host, port: 26379, lazyConnect: true, retryStrategy: () => null });
+      const sentinel = new Redis({
+        host,
+        port: 26379,
+        password: await sentinelPassword(),
+        lazyConnect: true,
+        retryStrategy: () => null,
+      });
       sentinel.on('error', () => {});
       try {
         await sentinel.connect();

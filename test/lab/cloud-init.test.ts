@@ -41,6 +41,7 @@ describe('parseCloudInit', () => {
       'sentinel-1',
       await sentinelNodeUserData({
         password: 'pw',
+        sentinelPassword: 'spw',
         masterIp: '127.10.0.10',
         downAfterMs: 30000,
         failoverTimeoutMs: 60000,
@@ -49,6 +50,8 @@ describe('parseCloudInit', () => {
     expect(sentinel.services).toEqual(['redis-sentinel']);
     const conf = sentinel.files[0]?.content ?? '';
     for (const line of [
+      'requirepass spw',
+      'sentinel sentinel-pass spw',
       'sentinel monitor mymaster 127.10.0.10 6379 2',
       'sentinel auth-pass mymaster pw',
       'sentinel down-after-milliseconds mymaster 30000',
@@ -168,6 +171,7 @@ describe('missing binaries', () => {
         publicIp: '127.234.0.20',
         userData: await sentinelNodeUserData({
           password: 'pw',
+          sentinelPassword: 'spw',
           masterIp: '127.34.0.10',
           downAfterMs: 1000,
           failoverTimeoutMs: 10000,

@@ -21,11 +21,13 @@ const settings: LabSettings = {
   downAfterMs: 1000,
   failoverTimeoutMs: 10_000,
   password: 'failover-test-password',
+  sentinelPassword: 'failover-test-sentinel-password',
 };
 const cluster = {
   nodes: [10, 11].map((host) => ({ host: `${NET}.${host}`, port: 6379 })),
   sentinels: [20, 21, 22].map((host) => ({ host: `${NET}.${host}`, port: 26379 })),
   password: settings.password,
+  sentinelPassword: settings.sentinelPassword,
 };
 const NAMES = ['redis-1', 'redis-2', 'sentinel-1', 'sentinel-2', 'sentinel-3'];
 
@@ -40,6 +42,7 @@ async function masterBySentinel(host: string): Promise<string> {
   const sentinel = new Redis({
     host,
     port: 26379,
+    password: settings.sentinelPassword,
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,

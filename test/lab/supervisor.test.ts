@@ -13,6 +13,7 @@ import { killProcessesUnder, labStateDir, processesUnder } from './helpers.js';
 
 const NET = '127.31.0';
 const PASSWORD = 'supervisor-test-secret';
+const SENTINEL_PASSWORD = 'supervisor-sentinel-secret';
 let lab: { dir: string; remove: () => Promise<void> };
 let supervisor: LabSupervisor;
 const droplets: LabDroplet[] = [];
@@ -28,6 +29,7 @@ const cluster = {
   ],
   sentinels: [20, 21, 22].map((host) => ({ host: `${NET}.${host}`, port: 26379 })),
   password: PASSWORD,
+  sentinelPassword: SENTINEL_PASSWORD,
 };
 
 beforeAll(async () => {
@@ -39,6 +41,7 @@ beforeAll(async () => {
   for (const [index, host] of [20, 21, 22].entries()) {
     const userData = await sentinelNodeUserData({
       password: PASSWORD,
+      sentinelPassword: SENTINEL_PASSWORD,
       masterIp,
       downAfterMs: 1000,
       failoverTimeoutMs: 5000,
@@ -47,6 +50,43 @@ beforeAll(async () => {
   }
   await Promise.all(droplets.map((d) => supervisor.boot(d)));
 });
+
+/** Where the RESP reply starting at `at` ends, or -1 while it is incomplete. */
+function replyEnd(text: string, at: number): number {
+  const lineEnd = text.indexOf('\r\n', at);
+  if (lineEnd < 0) return -1;
+  const count = Number(text.slice(at + 1, lineEnd));
+  if (text[at] === '$') {
+    const end = lineEnd + 2 + Math.max(count, 0) + (count >= 0 ? 2 : 0);
+    return end <= text.length ? end : -1;
+  }
+  let next = lineEnd + 2;
+  if (text[at] === '*') {
+    for (let i = 0; i < count && next >= 0; i++) next = replyEnd(text, next);
+  }
+  return next;
+}
+
+/** Sends inline commands on one plain socket, as any local user could, and returns the raw replies. */
+function rawSession(host: string, port: number, commands: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, host);
+    let received = '';
+    socket.setTimeout(5_000, () => socket.destroy(new Error(`no reply from ${host}:${port}: ${received}`)));
+    socket.on('error', reject);
+    socket.on('connect', () => socket.write(commands.map((c) => `${c}\r\n`).join('')));
+    socket.on('data', (chunk) => {
+      received += chunk.toString('utf8');
+      let at = 0;
+      for (let replies = 0; replies < commands.length; replies++) {
+        at = replyEnd(received, at);
+        if (at < 0) return;
+      }
+      socket.destroy();
+      resolve(received);
+    });
+  });
+}
 
 afterAll(async () => {
   for (const d of droplets) await supervisor.destroy(d).catch(() => {});
@@ -69,6 +109,22 @@ describe('LabSupervisor', () => {
     expect(config).toContain(`bind-source-addr ${NET}.11`);
     expect(config).toContain(`replicaof ${NET}.10 6379`);
     expect(config).not.toContain('__PRIVATE_IP__');
+  });
+
+  it('refuses Sentinel commands without the Sentinel password (NOAUTH), and answers with it', async () => {
+    const at = `${NET}.20`;
+    // What any local user could type: no client library, no password.
+    const anonymous = await rawSession(at, 26379, [
+      'SENTINEL SET mymaster quorum 1',
+      'SENTINEL FAILOVER mymaster',
+    ]);
+    expect(anonymous).toBe('-NOAUTH Authentication required.\r\n'.repeat(2));
+    expect(await rawSession(at, 26379, [`AUTH ${PASSWORD}`])).toMatch(/^-WRONGPASS/);
+    const authenticated = await rawSession(at, 26379, [
+      `AUTH ${SENTINEL_PASSWORD}`,
+      'SENTINEL GET-MASTER-ADDR-BY-NAME mymaster',
+    ]);
+    expect(authenticated).toBe(`+OK\r\n*2\r\n$${`${NET}.10`.length}\r\n${NET}.10\r\n$4\r\n6379\r\n`);
   });
 
   it('gives each Sentinel its own config with its own myid', async () => {

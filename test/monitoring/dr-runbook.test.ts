@@ -120,10 +120,14 @@ describe('DR runbook in the lab with --monitoring', () => {
 
     // The runbook's generated password reached the exporter only through its 0600 password map.
     const password = generatedSecrets(stateHome).redis_password ?? '';
+    const sentinelPassword = generatedSecrets(stateHome).sentinel_password ?? '';
     expect(password.length).toBeGreaterThan(0);
+    expect(sentinelPassword.length).toBeGreaterThan(0);
     const journal = JSON.stringify(onlyJournal(stateHome));
-    for (const artefact of [run.stdout, run.stderr, markdown, journal])
+    for (const artefact of [run.stdout, run.stderr, markdown, journal]) {
       expect(artefact).not.toContain(password);
+      expect(artefact).not.toContain(sentinelPassword);
+    }
     const status = await monitoringStatus(labDir());
     expect(status?.down).toEqual([]);
     const passwordFile = join(labDir(), 'monitoring', 'redis-passwords.json');

@@ -22,6 +22,7 @@ import { killProcessesUnder, labStateDir, processesUnder } from '../lab/helpers.
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SNIPPET = path.join(repo, 'runbooks/snippets/app-and-monitoring.md');
 const PASSWORD = 'monitoring-e2e-password-42';
+const SENTINEL_PASSWORD = 'monitoring-e2e-sentinel-42';
 let state: { dir: string; remove: () => Promise<void> };
 let labDir: string;
 let cli: string;
@@ -63,7 +64,7 @@ describe('app and monitoring snippet in the lab', () => {
       ipRange: '127.71.0.0/24',
       downAfterMs: 1000,
       installDeps: 'no',
-      env: { ...process.env, REDIS_PASSWORD: PASSWORD },
+      env: { ...process.env, REDIS_PASSWORD: PASSWORD, SENTINEL_PASSWORD },
     });
     const monitoring = await startLabMonitoring(labDir, up.droplets);
     expect(monitoring.prometheusUrl).toBe('http://127.71.0.30:9090');
@@ -91,6 +92,7 @@ describe('app and monitoring snippet in the lab', () => {
       resolveTarget: () => resolveLabTarget({ stateDir: labDir }),
       vars: {
         redis_password: PASSWORD,
+        sentinel_password: SENTINEL_PASSWORD,
         prometheus_url: monitoring.prometheusUrl,
         alertmanager_url: monitoring.alertmanagerUrl,
       },
@@ -156,7 +158,9 @@ describe('app and monitoring snippet in the lab', () => {
     // (measured here: within ±0.2 s of each other).
     expect(when(alert)).toBeGreaterThan(when(switched) - 3000);
     expect(when(alert) - when(switched)).toBeLessThan(15_000);
-    expect(await readFile(engine.journalPath, 'utf8')).not.toContain(PASSWORD);
+    const journal = await readFile(engine.journalPath, 'utf8');
+    expect(journal).not.toContain(PASSWORD);
+    expect(journal).not.toContain(SENTINEL_PASSWORD);
 
     expect(await stopMonitoring(labDir)).toEqual(['redis-exporter', 'alertmanager', 'prometheus']);
     await labDown(labDir);

@@ -33,6 +33,7 @@ export async function startLabMonitoring(stateDir: string, droplets: LabNode[]):
     redisNodes: droplets.filter((d) => d.role !== 'sentinel').map(address),
     sentinels: droplets.filter((d) => d.role === 'sentinel').map(address),
     password: settings.password,
+    ...(settings.sentinelPassword ? { sentinelPassword: settings.sentinelPassword } : {}),
   });
   await waitForFirstScrapes(info.prometheusUrl, droplets.length + 1);
   return info;

@@ -9,7 +9,7 @@ import { containerLabFiles } from './container/state.js';
 import { ensureLabDaemon } from './daemon-control.js';
 import { type ClusterHealth, setSentinelTiming, waitForHealthy } from './health.js';
 import { labDown } from './lab-down.js';
-import { direct, type ProvisionedDroplet, provisionLab, type Reach } from './provision.js';
+import { deleteLabDroplets, direct, type ProvisionedDroplet, provisionLab, type Reach } from './provision.js';
 import {
   defaultIpRange,
   ensureStateDir,
@@ -139,35 +139,49 @@ export async function labUp(options: LabUpOptions): Promise<LabUpResult> {
   } else {
     await ensureLabBinaries(options, progress);
   }
-  await writeSecretJson(settingsFile(options.stateDir), settings);
-  const daemon = await ensureLabDaemon({ stateDir: options.stateDir, ipRange: settings.ipRange, mode });
-  progress(
-    daemon.started
-      ? `started the lab emulator at ${daemon.url}`
-      : `reusing the lab emulator at ${daemon.url}`,
-  );
-  // Container mode: the host never routes to private addresses; the lab's console relays its checks.
-  const labConsole =
-    mode === 'container' ? new LabConsole(containerLabFiles(options.stateDir).relaySocket) : undefined;
+  let daemon: LabDaemon | undefined;
+  let labConsole: LabConsole | undefined;
   try {
+    await writeSecretJson(settingsFile(options.stateDir), settings);
+    daemon = await ensureLabDaemon({ stateDir: options.stateDir, ipRange: settings.ipRange, mode });
+    progress(
+      daemon.started
+        ? `started the lab emulator at ${daemon.url}`
+        : `reusing the lab emulator at ${daemon.url}`,
+    );
+    // Container mode: the host never routes to private addresses; the lab's console relays its checks.
+    if (mode === 'container') labConsole = new LabConsole(containerLabFiles(options.stateDir).relaySocket);
     return await provisionAndCheck(options, settings, previous, daemon, started, labConsole);
   } catch (error) {
-    // A lab this call began must not outlive its failure: no emulator left running, no settings kept.
-    if (!previous) {
-      await labDown(options.stateDir).catch(() => undefined);
-      await rm(settingsFile(options.stateDir), { force: true });
-    }
+    // A lab that ran before keeps what it has (the next `lab up` repairs it); one this call began goes.
+    if (!previous) await forgetFailedLab(options.stateDir, daemon);
     throw error;
   } finally {
     await labConsole?.close();
   }
 }
 
+type LabDaemon = { url: string; token: string; started: boolean };
+
+/**
+ * A lab this call began must not outlive its failure: no emulator it started and no droplet it booted
+ * left running, no settings kept. An emulator that was already running (a runbook's) keeps running and
+ * keeps the runbook's droplets; only the lab's own are deleted.
+ */
+async function forgetFailedLab(stateDir: string, daemon: LabDaemon | undefined): Promise<void> {
+  if (daemon?.started) {
+    await labDown(stateDir).catch(() => undefined);
+    return;
+  }
+  if (daemon) await deleteLabDroplets({ apiUrl: daemon.url, token: daemon.token }).catch(() => undefined);
+  await rm(settingsFile(stateDir), { force: true });
+}
+
 async function provisionAndCheck(
   options: LabUpOptions,
   settings: LabSettings,
   previous: LabSettings | undefined,
-  daemon: { url: string; token: string; started: boolean },
+  daemon: LabDaemon,
   started: number,
   labConsole: LabConsole | undefined,
 ): Promise<LabUpResult> {

@@ -64,6 +64,16 @@ export async function labDroplets(session: ApiSession): Promise<IDroplet[]> {
   return droplets;
 }
 
+/** Deletes every droplet `lab up` creates (tagged LAB_TAG), leaving a runbook's droplets alone. */
+export async function deleteLabDroplets(options: { apiUrl: string; token: string }): Promise<void> {
+  const session = await openLabSession({ apiUrl: options.apiUrl, token: options.token });
+  for (const droplet of await labDroplets(session)) {
+    await api(`deleting ${droplet.name}`, () =>
+      session.call((c) => c.droplet.deleteDroplet({ droplet_id: droplet.id })),
+    );
+  }
+}
+
 export function privateIpOf(droplet: IDroplet): string | undefined {
   return droplet.networks?.v4?.find((network) => network.type === 'private')?.ip_address;
 }

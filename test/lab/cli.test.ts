@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer, type Socket } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { createApiClient } from 'dots-wrapper';
@@ -49,6 +50,23 @@ async function labWith(
 /** The Sentinel password lab up generated (no SENTINEL_PASSWORD given), from the 0600 lab.json. */
 async function sentinelPassword(): Promise<string> {
   return JSON.parse(await readFile(path.join(labDir, 'lab.json'), 'utf8')).sentinelPassword;
+}
+
+/** Listens on address:port the way another program would, until closed. */
+async function squat(address: string, port: number): Promise<{ close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(port, address, resolve));
+  return {
+    close: () => {
+      const closed = new Promise((resolve) => server.close(resolve));
+      for (const socket of sockets) socket.destroy();
+      return closed.then(() => undefined);
+    },
+  };
 }
 
 async function daemonToken(): Promise<{ url: string; token: string; pid: number }> {
@@ -110,6 +128,58 @@ describe('drillbook lab', () => {
     await rm(bin, { recursive: true });
     expect(await processesUnder(state.dir)).toEqual([]);
     expect(existsSync(path.join(labDir, 'daemon.json'))).toBe(false);
+  });
+
+  it('an up whose emulator cannot start keeps no settings', async () => {
+    const entry = path.join(state.dir, 'daemon-that-exits.mjs');
+    await writeFile(entry, 'process.exit(3);\n');
+    const result = await labWith({ DRILLBOOK_LAB_DAEMON_ENTRY: entry }, 'up', '--ip-range', '127.33.0.0/24');
+    await rm(entry);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('the lab daemon exited with code 3');
+    expect(existsSync(path.join(labDir, 'lab.json'))).toBe(false);
+    expect(existsSync(path.join(labDir, 'daemon.json'))).toBe(false);
+    expect(await processesUnder(state.dir)).toEqual([]);
+  });
+
+  it('an up that fails part-way (a droplet address taken) stops the emulator and every process, keeps no settings', async () => {
+    const squatter = await squat('127.33.0.11', 6379);
+    try {
+      const result = await lab('up', '--ip-range', '127.33.0.0/24', '--down-after', '1000');
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('127.33.0.11:6379 is already in use');
+    } finally {
+      await squatter.close();
+    }
+    // The master had started and the emulator was running: both are gone, and so is the state.
+    expect(await processesUnder(state.dir)).toEqual([]);
+    expect(existsSync(path.join(labDir, 'lab.json'))).toBe(false);
+    expect(existsSync(path.join(labDir, 'daemon.json'))).toBe(false);
+  });
+
+  it('an up that fails on an emulator a runbook started keeps that emulator and its droplets, not its own', async () => {
+    process.env.DRILLBOOK_LAB_DAEMON_ENTRY = cli;
+    const target = await resolveLabTarget({ stateDir: labDir }).finally(() => {
+      delete process.env.DRILLBOOK_LAB_DAEMON_ENTRY;
+    });
+    const client = createApiClient({ endpoint: target.apiUrl, token: target.token });
+    const mine = { name: 'runbook-node', region: 'nyc1', size: 's-1vcpu-1gb', image: 'ubuntu-24-04-x64' };
+    await client.droplet.createDroplet(mine);
+    const squatter = await squat('127.33.0.11', 6379);
+    try {
+      const result = await lab('up', '--ip-range', '127.33.0.0/24', '--down-after', '1000');
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('reusing the lab emulator');
+    } finally {
+      await squatter.close();
+    }
+    const { droplets } = (await client.droplet.listDroplets({ per_page: 200 })).data;
+    expect(droplets.map((d) => d.name)).toEqual(['runbook-node']);
+    expect(existsSync(path.join(labDir, 'lab.json'))).toBe(false);
+    // Only the emulator itself is left: the lab's own droplets' processes are gone.
+    expect(await processesUnder(state.dir)).toHaveLength(1);
+    await labDown(labDir);
+    expect(await processesUnder(state.dir)).toEqual([]);
   });
 
   it('up ignores a stale daemon.json, provisions through the daemon and waits for a healthy cluster', async () => {

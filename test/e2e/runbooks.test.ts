@@ -64,6 +64,8 @@ describe('runbooks/incident-master-down.md against the lab', () => {
   const notes =
     'Master redis-1 answered slowly; Sentinels agreed; no action needed. Follow-up: alert on lag.';
   const password = `incident-e2e-${process.pid}`;
+  // The lab's Sentinels have a password of their own: the operator passes it as SENTINEL_PASSWORD.
+  const labSentinelPassword = `incident-e2e-sentinel-${process.pid}`;
   let labHome: string;
   let sentinels: string[];
   const stateHomes: string[] = [];
@@ -71,7 +73,13 @@ describe('runbooks/incident-master-down.md against the lab', () => {
   /** The master the first Sentinel names, asked directly rather than through drillbook. */
   async function currentMaster(): Promise<string> {
     const [host, port] = (sentinels[0] ?? '').split(':');
-    const client = new Redis({ host, port: Number(port), lazyConnect: true, maxRetriesPerRequest: 0 });
+    const client = new Redis({
+      host,
+      port: Number(port),
+      password: labSentinelPassword,
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+    });
     client.on('error', () => {});
     try {
       await client.connect();
@@ -91,7 +99,7 @@ describe('runbooks/incident-master-down.md against the lab', () => {
     labHome = tempStateHome('drillbook-e2e-incident-lab-');
     const up = await runCli(['lab', 'up', '--ip-range', '127.82.0.0/24', '--down-after', '1000', '--json'], {
       stateHome: labHome,
-      env: { REDIS_PASSWORD: password },
+      env: { REDIS_PASSWORD: password, SENTINEL_PASSWORD: labSentinelPassword },
       timeoutMs: 150_000,
     });
     if (up.code !== 0) throw new Error(`drillbook lab up failed:\n${up.stderr}${up.stdout}`);
@@ -121,7 +129,7 @@ describe('runbooks/incident-master-down.md against the lab', () => {
     stateHomes.push(stateHome);
     const result = await runCli(['run', runbook, '--json', ...extra], {
       stateHome,
-      env: { REDIS_PASSWORD: password, SENTINEL_PASSWORD: '', ...env },
+      env: { REDIS_PASSWORD: password, SENTINEL_PASSWORD: labSentinelPassword, ...env },
       timeoutMs: 120_000,
     });
     return { result, journal: () => onlyJournal(stateHome) };
@@ -160,6 +168,8 @@ describe('runbooks/incident-master-down.md against the lab', () => {
     expect(report).toMatch(/Declare the incident in the incident channel[^\n]*\| done/);
     expect(report).not.toContain(password);
     expect(result.stdout).not.toContain(password);
+    expect(report).not.toContain(labSentinelPassword);
+    expect(result.stdout).not.toContain(labSentinelPassword);
   }, 150_000);
 
   it('authenticates to Sentinels that have a password of their own (SENTINEL_PASSWORD)', async () => {
@@ -171,7 +181,7 @@ describe('runbooks/incident-master-down.md against the lab', () => {
         arg.startsWith('sentinels=') ? `sentinels=${cluster.sentinelAddresses}` : arg,
       );
       const only = steps.flatMap((id) => ['--only', id]);
-      const { result: refused } = await run([...withVars, ...only]);
+      const { result: refused } = await run([...withVars, ...only], { SENTINEL_PASSWORD: '' });
       expect(refused.code).toBe(1);
       expect(failures(refused)).toMatch(/NOAUTH|authentication/i);
 

@@ -4,14 +4,14 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ActionContext, ActionKind, ActionOutcome, CheckResult } from '../../contract/action.js';
 import { formatValue, renderKnown, TemplateError } from '../../runbook/template.js';
+import { runTunnel, type SshTunnel } from '../../targets/redis/ssh-tunnel.js';
 import { evaluateExpectation } from '../check/expect.js';
 import { LineTail } from './lines.js';
-import { runInProcessGroup } from './process-group.js';
-import { missingRequirements } from './requirements.js';
+import { type ProcessGroupResult, runInProcessGroup } from './process-group.js';
+import { missingOnJumpHost, readBlockFiles, runOnJumpHost, SCRIPT_NAME } from './remote.js';
+import { type MissingRequirements, missingRequirements } from './requirements.js';
 import { parseSh, type ShSpec, shAttributes, shReferences } from './spec.js';
 
-/** $0 of the script, so the shell's own error lines can be mapped back to runbook lines. */
-const SCRIPT_NAME = 'drillbook-sh';
 const SHELL_ERROR_LINE = new RegExp(`^${SCRIPT_NAME}: (?:line )?(\\d+): `);
 const TAIL_LINES = 50;
 const ERROR_TAIL_LINES = 5;
@@ -23,6 +23,8 @@ export interface ShSkipped {
   missing: string[];
   /** The Debian/Ubuntu command that installs what is missing. */
   install: string;
+  /** Where it is missing, when not here: "the jump host ssh://root@…". */
+  on?: string;
 }
 
 export interface ShData {
@@ -119,6 +121,10 @@ function preview(spec: ShSpec, ctx: ActionContext): string[] {
       lines.push(`# env ${name}=<${resultPath}, not known yet>`);
     }
   }
+  if (spec.on === 'jump-host') {
+    lines.push("# on the run's jump host over its SSH connection (here when the run has none)");
+  }
+  if (spec.files.length > 0) lines.push(`# files ${spec.files.join(', ')}`);
   if (spec.requires.length > 0) {
     lines.push(`# requires ${spec.requires.join(', ')} (skipped, not failed, when missing)`);
   }
@@ -158,33 +164,79 @@ async function run(spec: ShSpec, ctx: ActionContext): Promise<ActionOutcome> {
     ctx.output(line, stream);
   };
 
-  const env: NodeJS.ProcessEnv = { ...process.env, ...ctx.env(), ...bindings.values };
+  let files: Awaited<ReturnType<typeof readBlockFiles>>;
+  try {
+    files = await readBlockFiles(cwd, spec.files);
+  } catch (error) {
+    return fail(ctx, 'missing file', (error as Error).message);
+  }
+  let tunnel: SshTunnel | undefined;
+  const open = spec.on === 'jump-host' ? runTunnel(ctx) : undefined;
+  if (open) {
+    try {
+      tunnel = await open();
+    } catch (error) {
+      return fail(ctx, 'jump host unreachable', `on=jump-host: ${(error as Error).message}`);
+    }
+    ctx.output(`running on the jump host ${tunnel.label}`, 'info');
+  }
+  // On the jump host the script gets the runbook's environment only, not this machine's.
+  const blockEnv = { ...ctx.env(), ...bindings.values };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...blockEnv };
   if (spec.requires.length > 0) {
-    const absent = await missingRequirements(spec.requires, env, cwd);
+    let absent: MissingRequirements | undefined;
+    try {
+      absent = tunnel
+        ? await missingOnJumpHost(tunnel, spec.requires, ctx.signal)
+        : await missingRequirements(spec.requires, env, cwd);
+    } catch (error) {
+      if (ctx.signal.aborted) throw error;
+      return fail(ctx, 'requirements look-up failed', (error as Error).message);
+    }
     if (absent) {
+      const where = tunnel ? `on the jump host ${tunnel.label}` : 'here';
       const others = absent.elsewhere.length > 0 ? ` (elsewhere: ${absent.elsewhere.join('; ')})` : '';
       ctx.output(
-        `${absent.missing.join(', ')} not installed here; install with: ${absent.install}${others}`,
+        `${absent.missing.join(', ')} not installed ${where}; install with: ${absent.install}${others}`,
         'info',
       );
-      const data: ShSkipped = { skipped: true, missing: absent.missing, install: absent.install };
-      return { ok: true, summary: `skipped: needs ${absent.missing.join(', ')} — ${absent.install}`, data };
+      const data: ShSkipped = {
+        skipped: true,
+        missing: absent.missing,
+        install: absent.install,
+        ...(tunnel ? { on: `the jump host ${tunnel.label}` } : {}),
+      };
+      const on = tunnel ? ` on the jump host ${tunnel.label}` : '';
+      return {
+        ok: true,
+        summary: `skipped: needs ${absent.missing.join(', ')}${on} — ${absent.install}`,
+        data,
+      };
     }
   }
   const { file, args } = shellArgs(spec);
   const started = ctx.now();
-  let result: Awaited<ReturnType<typeof runInProcessGroup>>;
+  let result: ProcessGroupResult;
   try {
-    result = await runInProcessGroup(file, args, {
-      cwd,
-      env,
-      signal: ctx.signal,
-      killGraceMs: KILL_GRACE_MS,
-      onLine,
-      mask: (text) => ctx.redact(text),
-    });
+    if (tunnel) {
+      result = await runOnJumpHost(
+        tunnel,
+        { shell: spec.shell, script: spec.script, env: blockEnv, files },
+        { signal: ctx.signal, killGraceMs: KILL_GRACE_MS, onLine, mask: (text) => ctx.redact(text) },
+      );
+    } else {
+      result = await runInProcessGroup(file, args, {
+        cwd,
+        env,
+        signal: ctx.signal,
+        killGraceMs: KILL_GRACE_MS,
+        onLine,
+        mask: (text) => ctx.redact(text),
+      });
+    }
   } catch (error) {
-    return fail(ctx, `could not start ${file}`, `could not start ${file}: ${(error as Error).message}`);
+    const what = tunnel ? `${file} on the jump host` : file;
+    return fail(ctx, `could not start ${what}`, `could not start ${what}: ${(error as Error).message}`);
   }
   const durationMs = Math.round(ctx.now() - started);
   const data: ShData = {

@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
+import { shellQuote } from './quote.js';
 
 interface KnownRequirement {
   /** The command that must be on PATH (for a library: the interpreter that loads it). */
@@ -83,13 +84,21 @@ export async function missingRequirements(
     if (!file || (known.probe && !(await runProbe(file, known.probe, cwd, env)))) missing.push(name);
   }
   if (missing.length === 0) return undefined;
+  return describeMissing(missing, async (command) => (await findCommand(command, env.PATH)) !== undefined);
+}
+
+/** The install lines for what is missing; hasCommand says whether an interpreter is there already. */
+export async function describeMissing(
+  missing: string[],
+  hasCommand: (command: string) => boolean | Promise<boolean>,
+): Promise<MissingRequirements> {
   // Installing a library without its interpreter is no use: name the interpreter's package too.
   const packages = new Set<string>();
   for (const name of missing) {
     const known = requirement(name);
     if (known.command !== name && missing.every((other) => other !== known.command)) {
       const interpreter = requirement(known.command);
-      if (!(await findCommand(interpreter.command, env.PATH))) packages.add(interpreter.apt);
+      if (!(await hasCommand(interpreter.command))) packages.add(interpreter.apt);
     }
     packages.add(known.apt);
   }
@@ -97,4 +106,24 @@ export async function missingRequirements(
     ...new Set(missing.map((name) => requirement(name).elsewhere).filter(Boolean)),
   ] as string[];
   return { missing, install: `sudo apt-get install ${[...packages].join(' ')}`, elsewhere };
+}
+
+/**
+ * The same look-up as missingRequirements, as a POSIX sh script for another machine (the jump host): it
+ * prints each missing name on a line of its own, and `command:NAME` for each command it could not find.
+ */
+export function requirementsProbeScript(names: string[]): string {
+  const quote = shellQuote;
+  const lines: string[] = [];
+  for (const command of new Set(names.map((name) => requirement(name).command))) {
+    lines.push(`command -v ${quote(command)} >/dev/null 2>&1 || echo ${quote(`command:${command}`)}`);
+  }
+  for (const name of names) {
+    const known = requirement(name);
+    const probe = known.probe
+      ? ` && ${[known.command, ...known.probe].map(quote).join(' ')} >/dev/null 2>&1`
+      : '';
+    lines.push(`{ command -v ${quote(known.command)} >/dev/null 2>&1${probe}; } || echo ${quote(name)}`);
+  }
+  return `${lines.join('\n')}\n`;
 }

@@ -24,6 +24,13 @@ export interface ShSpec {
   requires: string[];
   /** A check line over the result ({ exitCode, stdout, stderr, json }); the block fails until it holds. */
   expect?: CheckLine;
+  /**
+   * Where it runs: 'here' (this machine), or 'jump-host' — on the run's jump host over the run's SSH
+   * connection when the run has one (the runbook provisioned it, or --via), else here.
+   */
+  on: 'here' | 'jump-host';
+  /** Files of the runbook's folder the script uses (relative paths); copied beside it on the jump host. */
+  files: string[];
 }
 
 export const shAttributes = z.strictObject({
@@ -35,6 +42,8 @@ export const shAttributes = z.strictObject({
     .min(1, 'requires= names what the script needs, e.g. requires=php,php-predis')
     .optional(),
   expect: z.string().min(1, 'expect= needs a comparison, e.g. json.server == {{ switch1.to }}').optional(),
+  on: z.enum(['here', 'jump-host'], { error: 'on= is here or jump-host' }).optional(),
+  files: z.string().min(1, 'files= names files of the runbook folder, e.g. files=app/check.php').optional(),
 });
 
 /** A script travels as one argv entry, which Linux caps at 128 KiB. */
@@ -110,6 +119,26 @@ function parseRequires(text: string, report: (problem: BlockProblem) => void): s
   return [...new Set(names)];
 }
 
+/** A relative path inside the runbook's folder, in characters that need no quoting anywhere. */
+const FILE_PATH = /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._/-]+$/;
+
+function parseFiles(text: string, report: (problem: BlockProblem) => void): string[] | undefined {
+  const names = text
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const bad = names.find((name) => !FILE_PATH.test(name));
+  if (bad !== undefined || names.length === 0) {
+    report({
+      line: 0,
+      message: `files="${text}": ${bad === undefined ? 'names nothing' : `"${bad}" is not a relative path inside the runbook's folder`}`,
+      hint: 'list files relative to the runbook, comma-separated, without ..: files=app/predis-check.php',
+    });
+    return undefined;
+  }
+  return [...new Set(names)];
+}
+
 function reportSplicing(body: string, report: (problem: BlockProblem) => void): void {
   for (const { path, offset } of findReferences(body)) {
     const before = body.slice(0, offset);
@@ -152,7 +181,8 @@ export function parseSh(
   const env = attrs.env === undefined ? [] : parseEnvAttribute(attrs.env, report);
   const requires = attrs.requires === undefined ? [] : parseRequires(attrs.requires, report);
   const expect = attrs.expect === undefined ? undefined : parseExpectation(attrs.expect, report);
-  if (!env || !requires || !ok || (attrs.expect !== undefined && !expect)) return undefined;
+  const files = attrs.files === undefined ? [] : parseFiles(attrs.files, report);
+  if (!env || !requires || !files || !ok || (attrs.expect !== undefined && !expect)) return undefined;
   return {
     script: body,
     shell: attrs.shell === 'sh' ? 'sh' : 'bash',
@@ -160,6 +190,8 @@ export function parseSh(
     env,
     requires,
     ...(expect ? { expect } : {}),
+    on: attrs.on === 'jump-host' ? 'jump-host' : 'here',
+    files,
   };
 }
 

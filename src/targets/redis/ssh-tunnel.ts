@@ -6,7 +6,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import type { ConnectConfig } from 'ssh2';
+import type { ClientChannel, ConnectConfig } from 'ssh2';
 import type { ActionContext } from '../../contract/action.js';
 import { checkReach, type HostReach, hostReach } from '../host-guard.js';
 import { checkHostKey, fingerprint, knownHostsName, rememberHostKey } from './known-hosts.js';
@@ -61,6 +61,11 @@ export interface SshTunnel {
   lastError(host: string, port: number): string | undefined;
   /** A raw stream to host:port opened from the jump host (for SSH to a node behind it: ssh-exec.ts). */
   stream(host: string, port: number): Promise<Duplex>;
+  /**
+   * Runs a command on the jump host itself over this connection (same login, same host key): the channel
+   * carries its stdin, stdout, stderr and exit status (sh blocks with on=jump-host: actions/sh/remote.ts).
+   */
+  exec(command: string): Promise<ClientChannel>;
   /** The login the jump host accepted, reused to log in to nodes behind it (same user, same key). */
   readonly login: { username: string; privateKey?: Buffer; agent?: string };
   /** How many connections went through each forward (remote host:port → count). */
@@ -193,6 +198,12 @@ export async function openSshTunnel(options: SshTunnelOptions): Promise<SshTunne
           error
             ? reject(new Error(`${label} could not reach ${host}:${port}: ${error.message}`))
             : resolve(channel),
+        );
+      }),
+    exec: (command) =>
+      new Promise<ClientChannel>((resolve, reject) => {
+        client.exec(command, (error, channel) =>
+          error ? reject(new Error(`${label}: could not run a command: ${error.message}`)) : resolve(channel),
         );
       }),
     connections,

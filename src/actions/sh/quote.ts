@@ -1,0 +1,4 @@
+/** One shell word holding exactly text (POSIX single quotes). */
+export function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}

@@ -2,6 +2,7 @@
 // (127.86.0.100:2222) and for two droplets' port 22 (their private addresses); each droplet sshd puts a fake
 // `cloud-init` (and `tail`) first on the session PATH: one reports done, the other an error.
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,6 +102,35 @@ describe('droplets.ready', () => {
       'node-bad (127.86.0.11): cloud-init status exited 1 (status: error); last lines of /var/log/cloud-init-output.log:\nE: Unable to locate package redis-server',
     );
     await run.t.close();
+  });
+
+  it('waits for a new jump host whose public side accepts and drops SSH until its sshd is up', async () => {
+    // As the container lab's public forwarder does (and a booting droplet's port, one hop later): the
+    // connection is accepted, then dropped before any SSH banner — "Connection lost before handshake".
+    const dropper = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => dropper.listen(2222, '127.86.0.101', resolve));
+    let late: TestSshd | undefined;
+    const sshdComesUp = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      await new Promise((resolve) => dropper.close(resolve));
+      late = await startSshd({ host: '127.86.0.101', port: 2222, clientKeyFile: jump.clientKeyFile });
+    })();
+    try {
+      const run = await runDo('op: droplets.ready\nnames: [node-ok]', target, {
+        results: {
+          jump_host: { via: 'ssh://root@127.86.0.101:2222', direct: false },
+          ssh_key: { private_key: jump.clientKeyFile },
+        },
+      });
+      expect(run.outcome.ok, run.outcome.error).toBe(true);
+      expect(run.outcome.summary).toBe(
+        'cloud-init done on 1 droplets (checked via ssh://root@127.86.0.101:2222)',
+      );
+      await run.t.close();
+    } finally {
+      await sshdComesUp;
+      await late?.stop();
+    }
   });
 
   it('without a jump host on DigitalOcean, says how to get one', async () => {

@@ -12,10 +12,13 @@ import type { SpecOf } from './schema.js';
 /** Boot plus apt installing Redis on a small droplet takes minutes; a broken mirror should not hang forever. */
 export const READY_WAIT_MS = 15 * 60_000;
 const LOG_TAIL = 'tail -n 25 /var/log/cloud-init-output.log';
+const SSHD_NOT_UP = /Connection refused|ECONNREFUSED|Connection lost before handshake/;
 
 /**
  * An active droplet's sshd starts a few seconds after boot (later still on a busy machine): a refused
- * connection to it is retried until the deadline; any other failure is not.
+ * connection to it is retried until the deadline; any other failure is not. A connection that a forwarder
+ * in front of the droplet accepted and then dropped because nothing listens behind it yet (ssh2: "Connection
+ * lost before handshake", the container lab's public addresses) is the same refusal one hop later.
  */
 async function whenSshdListens<T>(
   attempt: () => Promise<T>,
@@ -26,7 +29,7 @@ async function whenSshdListens<T>(
     try {
       return await attempt();
     } catch (error) {
-      if (!/Connection refused/.test((error as Error).message) || Date.now() >= deadline) throw error;
+      if (!SSHD_NOT_UP.test((error as Error).message) || Date.now() >= deadline) throw error;
       await sleep(1_000, undefined, { signal });
     }
   }
@@ -57,8 +60,9 @@ export async function dropletsReadyOp(
       'waiting for cloud-init needs SSH to the droplets: provision a jump host first (droplets.ensure with jump_host: true) or pass --via ssh://user@bastion',
     );
   }
-  const tunnel = await open();
   const timeoutMs = ctx.action.timeoutMs ?? READY_WAIT_MS;
+  // The jump host is as new as the nodes: its sshd may not listen yet either.
+  const tunnel = await whenSshdListens(open, Date.now() + timeoutMs, ctx.signal);
   let done = 0;
   ctx.progress(
     `waiting for cloud-init on ${droplets.length} droplets via ${tunnel.label}`,

@@ -1,5 +1,7 @@
 // Everything through an SSH jump host: a real sshd on 127.40.5.100:2222 in front of a real cluster (127.40.5.x).
+import { once } from 'node:events';
 import { readFile, writeFile } from 'node:fs/promises';
+import { connect, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisAction } from '../../src/actions/redis/index.js';
@@ -83,6 +85,41 @@ describe('through an SSH jump host', () => {
       expect(outcome.error).toContain('ssh://root@127.40.5.100:2222: host key not trusted (SHA256:');
     } finally {
       await refused.close();
+    }
+  });
+
+  it('a forward used after the jump host went away refuses its connection and says why, without crashing', async () => {
+    // A TCP hop in front of sshd stands in for the jump host's network: cutting it ends the SSH connection
+    // as deleting the droplet does. ssh2 then throws "Not connected" from inside the local listener.
+    const hop = new Set<Socket>();
+    const proxy = createServer((client) => {
+      const upstream = connect(2222, '127.40.5.100');
+      for (const socket of [client, upstream]) {
+        hop.add(socket);
+        socket.on('error', () => undefined);
+      }
+      client.pipe(upstream).pipe(client);
+    });
+    await new Promise<void>((resolve) => proxy.listen(2222, '127.40.5.102', resolve));
+    const knownHosts = join(sshd.dir, 'known_hosts_hop');
+    await writeFile(knownHosts, `[127.40.5.102]:2222 ssh-ed25519 ${sshd.hostKey.toString('base64')}\n`);
+    const t = clusterContext(cluster, {
+      vars: { via: 'ssh://root@127.40.5.102:2222', via_key: sshd.clientKeyFile, via_known_hosts: knownHosts },
+    });
+    try {
+      const tunnel = await tunnelOf(t);
+      const node = cluster.nodes[0] as { host: string; port: number };
+      const local = await tunnel.forward(node.host, node.port);
+      proxy.close();
+      for (const socket of hop) socket.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const socket = connect(local.port, local.host);
+      socket.on('error', () => undefined);
+      await once(socket, 'close');
+      expect(tunnel.lastError(node.host, node.port)).toBe('ssh://root@127.40.5.102:2222: Not connected');
+      await expect(tunnel.exec('true')).rejects.toThrow('Not connected');
+    } finally {
+      await t.close();
     }
   });
 

@@ -165,17 +165,26 @@ export async function openSshTunnel(options: SshTunnelOptions): Promise<SshTunne
       socket.on('close', () => sockets.delete(socket));
       socket.on('error', () => undefined);
       connections.set(key, (connections.get(key) ?? 0) + 1);
-      client.forwardOut('127.0.0.1', socket.remotePort ?? 0, host, port, (error, channel) => {
-        if (error) {
-          errors.set(key, error.message);
-          socket.destroy();
-          return;
-        }
-        errors.delete(key);
-        channel.on('error', () => socket.destroy());
-        socket.pipe(channel).pipe(socket);
-        socket.on('close', () => channel.close());
-      });
+      const refuse = (message: string) => {
+        errors.set(key, message);
+        socket.destroy();
+      };
+      try {
+        client.forwardOut('127.0.0.1', socket.remotePort ?? 0, host, port, (error, channel) => {
+          if (error) {
+            refuse(error.message);
+            return;
+          }
+          errors.delete(key);
+          channel.on('error', () => socket.destroy());
+          socket.pipe(channel).pipe(socket);
+          socket.on('close', () => channel.close());
+        });
+      } catch (error) {
+        // ssh2 throws "Not connected" once the jump host's connection is gone (the droplet was deleted or
+        // rebooted): a client reconnecting through the forward gets a closed socket, not a crash of the run.
+        refuse(`${label}: ${(error as Error).message}`);
+      }
     });
     return new Promise<{ server: Server; port: number }>((resolve, reject) => {
       server.once('error', reject);
@@ -194,6 +203,7 @@ export async function openSshTunnel(options: SshTunnelOptions): Promise<SshTunne
     login: { username: jump.user, privateKey, agent: privateKey ? undefined : options.agent },
     stream: (host, port) =>
       new Promise<Duplex>((resolve, reject) => {
+        // Throws "Not connected" once the jump host's connection is gone: rejected like a refused channel.
         client.forwardOut('127.0.0.1', 0, host, port, (error, channel) =>
           error
             ? reject(new Error(`${label} could not reach ${host}:${port}: ${error.message}`))

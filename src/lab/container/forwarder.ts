@@ -8,7 +8,8 @@ import { relayThroughAgent } from './vpc-agent.js';
 
 export class PublicForwarder {
   private readonly servers = new Map<number, net.Server[]>();
-  private readonly sockets = new Set<net.Socket>();
+  /** Open connections (client and relay sockets) per droplet, so deleting one cuts its connections. */
+  private readonly sockets = new Map<number, Set<net.Socket>>();
 
   constructor(
     private readonly relaySocket: string,
@@ -22,7 +23,7 @@ export class PublicForwarder {
     const servers: net.Server[] = [];
     this.servers.set(dropletId, servers);
     for (const port of FORWARDED_PORTS) {
-      const server = net.createServer((client) => this.forward(client, inside, port));
+      const server = net.createServer((client) => this.forward(dropletId, client, inside, port));
       try {
         await new Promise<void>((resolve, reject) => {
           server.once('error', reject);
@@ -35,18 +36,31 @@ export class PublicForwarder {
     }
   }
 
-  private forward(client: net.Socket, address: string, port: number): void {
-    relayThroughAgent(this.relaySocket, client, address, port, this.sockets);
+  private forward(dropletId: number, client: net.Socket, address: string, port: number): void {
+    let open = this.sockets.get(dropletId);
+    if (!open) {
+      open = new Set();
+      this.sockets.set(dropletId, open);
+    }
+    relayThroughAgent(this.relaySocket, client, address, port, open);
   }
 
+  /**
+   * Stops listening on the droplet's public address and cuts the connections through it (the droplet is
+   * being deleted): a server's close() alone would wait for them, and an SSH session to a jump host stays
+   * open until its client gives up — the DELETE would hang that long.
+   */
   async close(dropletId: number): Promise<void> {
     const servers = this.servers.get(dropletId) ?? [];
     this.servers.delete(dropletId);
+    for (const socket of this.sockets.get(dropletId) ?? []) socket.destroy();
+    this.sockets.delete(dropletId);
     await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
   }
 
   async closeAll(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await Promise.all([...this.servers.keys()].map((id) => this.close(id)));
+    await Promise.all(
+      [...new Set([...this.servers.keys(), ...this.sockets.keys()])].map((id) => this.close(id)),
+    );
   }
 }

@@ -9,9 +9,16 @@
 // message to the master blocks, and the INFO it would send after it queues behind it, so Sentinel cannot
 // see (and convert) the old master until the pause ends. REPLICAOF is not a write command and runs at once.
 import type { ConnectionSettings, RedisPool } from '../../targets/redis/connection.js';
-import { parseInfo } from '../../targets/redis/info.js';
-import { formatAddress, type NodeAddress, parseHostPort } from '../../targets/redis/inventory.js';
-import { flatToMap, parseRole } from '../../targets/redis/replies.js';
+import { type NodeAddress, parseHostPort } from '../../targets/redis/inventory.js';
+import {
+  candidates,
+  masterAddress,
+  mastersAmong,
+  nodeAt,
+  RECOVERY_TIMEOUT_MS,
+  waitForCatchUp,
+  waitForSwitch,
+} from './switchover-observe.js';
 
 export interface SwitchoverOptions {
   pool: RedisPool;
@@ -65,147 +72,15 @@ export interface SwitchoverResult {
   error?: string;
 }
 
-const POLL_MS = 20;
-const SWITCH_POLL_MS = 50;
 /** Demotion must be sent this long before the pause would end by itself. */
 const PAUSE_MARGIN_MS = 500;
-/** Bound on the calls that repair things after a failure or an abort. */
-const RECOVERY_TIMEOUT_MS = 5000;
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason ?? new Error('aborted'));
-      },
-      { once: true },
-    );
-  });
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function nodeAt(address: string, options: SwitchoverOptions): NodeAddress {
-  const parsed = parseHostPort(address);
-  if (!parsed) throw new Error(`Sentinel named "${address}", which is not host:port`);
-  return { name: options.nameOf(address), ...parsed, address, kind: 'redis' };
-}
-
 function label(node: NodeAddress): string {
   return node.name === node.address ? node.address : `${node.name} (${node.address})`;
-}
-
-async function masterAddress(
-  options: SwitchoverOptions,
-  sentinel: NodeAddress,
-  signal: AbortSignal,
-): Promise<string | null> {
-  const reply = await options.pool.call(
-    sentinel,
-    options.sentinelSettings,
-    ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', options.masterName],
-    signal,
-  );
-  if (!Array.isArray(reply) || reply.length < 2) return null;
-  return formatAddress(String(reply[0]), Number(reply[1]));
-}
-
-/** Replicas Sentinel could promote: known, not down or disconnected, replica-priority above 0. */
-async function candidates(options: SwitchoverOptions): Promise<NodeAddress[]> {
-  const reply = await options.pool.call(
-    options.via,
-    options.sentinelSettings,
-    ['SENTINEL', 'REPLICAS', options.masterName],
-    options.signal,
-  );
-  const replicas = (Array.isArray(reply) ? reply : []).map(flatToMap);
-  return replicas
-    .filter((r) => {
-      const flags = String(r.flags ?? '').split(',');
-      const bad = flags.some((f) => f === 's_down' || f === 'o_down' || f === 'disconnected');
-      return !bad && String(r['slave-priority'] ?? r['replica-priority'] ?? '100') !== '0';
-    })
-    .map((r) => nodeAt(formatAddress(String(r.ip), Number(r.port)), options));
-}
-
-async function replicationOffset(
-  options: SwitchoverOptions,
-  node: NodeAddress,
-  field: 'master_repl_offset' | 'slave_repl_offset',
-): Promise<number | null> {
-  const text = await options.pool.call(node, options.redisSettings, ['INFO', 'replication'], options.signal);
-  const value = parseInfo(String(text)).replication?.[field];
-  return value === undefined ? null : Number(value);
-}
-
-/** Until every candidate's offset reaches the master's (re-read each time: replication PINGs still flow). */
-async function waitForCatchUp(
-  options: SwitchoverOptions,
-  master: NodeAddress,
-  replicas: readonly NodeAddress[],
-): Promise<{ masterOffset: number | null; replicas: ReplicaCatchUp[]; caughtUp: boolean }> {
-  const deadline = options.now() + options.catchUpTimeoutMs;
-  for (;;) {
-    const masterOffset = await replicationOffset(options, master, 'master_repl_offset');
-    const states = await Promise.all(
-      replicas.map(async (replica) => {
-        const offset = await replicationOffset(options, replica, 'slave_repl_offset').catch(() => null);
-        return {
-          replica: replica.name,
-          offset,
-          caught_up: offset !== null && masterOffset !== null && offset >= masterOffset,
-        };
-      }),
-    );
-    const caughtUp = states.every((s) => s.caught_up);
-    if (caughtUp || options.now() >= deadline) return { masterOffset, replicas: states, caughtUp };
-    await sleep(POLL_MS, options.signal);
-  }
-}
-
-/** Until every answering Sentinel (at least a majority) names an address other than the old master's. */
-async function waitForSwitch(
-  options: SwitchoverOptions,
-  oldMaster: string,
-  deadline: number,
-): Promise<{ address: string; switched: string[] } | { address: null; switched: string[] }> {
-  const majority = Math.floor(options.sentinels.length / 2) + 1;
-  for (;;) {
-    const named = await Promise.all(
-      options.sentinels.map((s) =>
-        masterAddress(options, s, options.signal).then(
-          (address) => ({ sentinel: s.name, address }),
-          () => ({ sentinel: s.name, address: undefined }),
-        ),
-      ),
-    );
-    const answering = named.filter((n) => n.address !== undefined);
-    const switched = answering.filter((n) => n.address !== null && n.address !== oldMaster);
-    const addresses = new Set(switched.map((n) => n.address));
-    if (switched.length === answering.length && switched.length >= majority && addresses.size === 1) {
-      return { address: switched[0]?.address as string, switched: switched.map((n) => n.sentinel) };
-    }
-    if (options.now() >= deadline) return { address: null, switched: switched.map((n) => n.sentinel) };
-    await sleep(SWITCH_POLL_MS, options.signal);
-  }
-}
-
-/** Which of these nodes answer ROLE master (unreachable ones are left out). */
-async function mastersAmong(options: SwitchoverOptions, nodes: readonly NodeAddress[]): Promise<string[]> {
-  const signal = AbortSignal.timeout(RECOVERY_TIMEOUT_MS);
-  const roles = await Promise.all(
-    nodes.map((node) =>
-      options.pool
-        .call(node, options.redisSettings, ['ROLE'], signal)
-        .then((reply) => (parseRole(reply)?.role === 'master' ? node.address : undefined))
-        .catch(() => undefined),
-    ),
-  );
-  return roles.filter((address): address is string => address !== undefined);
 }
 
 export async function switchover(options: SwitchoverOptions): Promise<SwitchoverResult> {

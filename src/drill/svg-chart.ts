@@ -1,13 +1,24 @@
 // The drill's timeline as an SVG file for the report: acknowledged and not-acknowledged writes per bucket,
 // with the fault and each failover phase as a vertical marker. Apache ECharts renders it server-side
 // (renderer 'svg', ssr: true) to a string, with no browser or DOM.
-import * as echarts from 'echarts';
+import type * as Echarts from 'echarts';
 import { failoverWindow } from './chart-window.js';
 import type { DrillData } from './report.js';
 import { humanMs, phaseMarkers } from './series.js';
 
 const WIDTH = 900;
 const HEIGHT = 420;
+
+let echarts: typeof Echarts | undefined;
+
+/**
+ * ECharts (about 2 MB) is evaluated on the first chart, not whenever a report is written: every run writes
+ * one when it ends, and most have no drill to draw. A static require keeps it in the bundle.
+ */
+function loadEcharts(): typeof Echarts {
+  echarts ??= require('echarts') as typeof Echarts;
+  return echarts;
+}
 
 /** SVG text of the drill's chart, or undefined when the probe recorded no series (older journals). */
 export function drillChartSvg(title: string, data: DrillData): string | undefined {
@@ -20,7 +31,7 @@ export function drillChartSvg(title: string, data: DrillData): string | undefine
   const point = (row: number[]) =>
     row.map((count, i) => [seconds(series.startAt + i * series.bucketMs), count]);
   const notAcknowledged = series.failed.map((n, i) => n + (series.indeterminate[i] ?? 0));
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: WIDTH, height: HEIGHT });
+  const chart = loadEcharts().init(null, null, { renderer: 'svg', ssr: true, width: WIDTH, height: HEIGHT });
   try {
     chart.setOption({
       animation: false,

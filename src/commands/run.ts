@@ -263,6 +263,7 @@ function handleInterrupts(
       return;
     }
     // The second signal stops the cleanup too (the engine says which blocks did not run), then quits.
+    if (mode !== 'json') process.stderr.write('skipping the cleanup and quitting\n');
     engine.abort(abortReason(signal));
     void engine.finish().finally(() => process.exit(exitCodeFor(signals.received() ?? signal)));
   };

@@ -181,8 +181,9 @@ describe('runbooks/incident-master-down.md against the lab', () => {
         arg.startsWith('sentinels=') ? `sentinels=${cluster.sentinelAddresses}` : arg,
       );
       const only = steps.flatMap((id) => ['--only', id]);
+      // The checklist keeps going (its checks are finding=true): every Sentinel query is a finding, exit 3.
       const { result: refused } = await run([...withVars, ...only], { SENTINEL_PASSWORD: '' });
-      expect(refused.code).toBe(1);
+      expect(refused.code).toBe(3);
       expect(failures(refused)).toMatch(/NOAUTH|authentication/i);
 
       const { result } = await run([...withVars, ...only], { SENTINEL_PASSWORD: sentinelPassword });

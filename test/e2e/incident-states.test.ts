@@ -1,0 +1,235 @@
+// The shipped incident checklist, headless through the built CLI, against a Sentinel cluster built by hand
+// (redis-server and redis-sentinel started by this test, not by drillbook: 127.88.1.x, 1 master, 2 replicas,
+// 3 Sentinels) in four states, one set of processes: healthy; the master killed before the Sentinels act;
+// after the failover (the dead old master listed as a down replica); then the quorum lost too. In every state the
+// run goes through every read-only step, records what is wrong as findings (exit 3) and carries on; a
+// replica Sentinel reports down is a finding by its address and is never connected to.
+import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { actionKinds } from '../../src/actions/registry.js';
+import type { EngineEvent } from '../../src/contract/events.js';
+import { renderMarkdownReport, summarizeRun } from '../../src/engine/report.js';
+import { loadRunbook } from '../../src/runbook/parse.js';
+import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
+import {
+  buildCli,
+  failures,
+  onlyJournal,
+  ROOT,
+  removeCli,
+  removeLabState,
+  runCli,
+  stepStatuses,
+  tempStateHome,
+} from './run-cli.js';
+
+const runbook = 'runbooks/incident-master-down.md';
+const forcedFailover = 'force-a-failover-only-if-you-chose-failover';
+let cluster: TestRedisCluster;
+let readOnlySteps: string[];
+const stateHomes: string[] = [];
+
+beforeAll(async () => {
+  const loaded = await loadRunbook(join(ROOT, runbook), { kinds: actionKinds });
+  if (!loaded.runbook) throw new Error(`${runbook} does not parse`);
+  const kinds = loaded.runbook.steps.flatMap((step) => step.actions.map((action) => action.kind));
+  // No shell for Redis or Sentinel: the checklist asks them through its own blocks.
+  expect(kinds).not.toContain('sh');
+  readOnlySteps = loaded.runbook.steps.map((step) => step.id).filter((id) => id !== forcedFailover);
+  await buildCli();
+  cluster = await startRedisCluster({
+    subnet: '127.88.1',
+    replicas: 2,
+    downAfterMs: 1000,
+    failoverTimeoutMs: 3000,
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await cluster?.stop();
+  removeCli();
+  for (const stateHome of stateHomes) await removeLabState(stateHome);
+}, 60_000);
+
+async function runChecklist() {
+  const stateHome = tempStateHome('drillbook-e2e-incident-states-');
+  stateHomes.push(stateHome);
+  const answers = {
+    sentinels: cluster.sentinelAddresses,
+    incident_id: 'INC-88',
+    declared: 'done',
+    notified: 'done',
+    decision: 'escalate',
+    notes: 'checked by the incident-states test',
+    all_clear: 'done',
+  };
+  const args = [
+    'run',
+    runbook,
+    '--json',
+    ...Object.entries(answers).flatMap(([name, value]) => ['--var', `${name}=${value}`]),
+    ...readOnlySteps.flatMap((id) => ['--only', id]),
+  ];
+  const result = await runCli(args, {
+    stateHome,
+    env: { REDIS_PASSWORD: cluster.password },
+    timeoutMs: 90_000,
+  });
+  const findings = result.events.filter(
+    (e): e is Extract<EngineEvent, { type: 'action.finished' }> =>
+      e.type === 'action.finished' && e.finding === true,
+  );
+  const finished = (id: string) =>
+    result.events.find(
+      (e): e is Extract<EngineEvent, { type: 'action.finished' }> =>
+        e.type === 'action.finished' && e.id === id,
+    );
+  const output = (step: string) =>
+    result.events.flatMap((e) => (e.type === 'action.output' && e.step === step ? [e.line] : []));
+  const report = () => renderMarkdownReport(summarizeRun(onlyJournal(stateHome)));
+  return { result, findings, finished, output, report };
+}
+
+type Run = Awaited<ReturnType<typeof runChecklist>>;
+
+/** Every read-only step ran to the end and passed (a finding does not fail its step); nothing was confirmed. */
+function wentThrough(run: Run): void {
+  const statuses = stepStatuses(run.result.events);
+  expect(Object.keys(statuses)).toEqual(readOnlySteps);
+  expect(
+    Object.entries(statuses).filter(([, status]) => status !== 'passed'),
+    failures(run.result),
+  ).toEqual([]);
+  expect(run.result.events.filter((e) => e.type === 'confirm.answered')).toEqual([]);
+}
+
+async function sentinelCall(name: string, ...args: string[]): Promise<unknown> {
+  const client = await cluster.client(name);
+  return client.call('SENTINEL', ...args);
+}
+
+async function everySentinel(...args: string[]): Promise<void> {
+  for (const sentinel of cluster.sentinels) await sentinelCall(sentinel.name, ...args);
+}
+
+async function until(what: string, holds: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await holds().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Records who connects to an address where a dead node was: the Sentinels do, drillbook must not. */
+function listenAt(host: string, port: number): Promise<{ peers: string[]; server: Server }> {
+  const peers: string[] = [];
+  const server = createServer((socket: Socket) => {
+    peers.push(socket.remoteAddress ?? '?');
+    socket.destroy();
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve({ peers, server }));
+  });
+}
+
+describe('runbooks/incident-master-down.md headless against a cluster built by hand', () => {
+  it('healthy: every check holds, no finding, exit 0; every replica Sentinel reports is checked by name', async () => {
+    const run = await runChecklist();
+    expect(run.result.code, failures(run.result)).toBe(0);
+    wentThrough(run);
+    expect(run.findings).toEqual([]);
+    expect(run.finished('replica_links')?.data).toMatchObject({ ran: 2, failed: 0, passedOver: 0 });
+    expect(run.report()).not.toContain('## Findings');
+  }, 120_000);
+
+  it("master down before the Sentinels act: findings for the master and the replicas' broken links; the run carries on", async () => {
+    const master = cluster.node('redis-1');
+    // The first seconds of the incident: Sentinel has not yet judged the master down.
+    await everySentinel('SET', cluster.masterName, 'down-after-milliseconds', '60000');
+    await cluster.kill('redis-1');
+    const replicas = cluster.redis.filter((node) => node !== master);
+    await until('both replicas see their link down', async () => {
+      for (const replica of replicas) {
+        const info = await (await cluster.client(replica.name)).info('replication');
+        if (!info.includes('master_link_status:down')) return false;
+      }
+      return true;
+    });
+    const run = await runChecklist();
+    expect(run.result.code, failures(run.result)).toBe(3);
+    wentThrough(run);
+    const found = run.findings.map((f) => `${f.step} ${f.id ?? f.kind}: ${f.error}`).join('\n');
+    expect(found).toMatch(new RegExp(`replication-links-and-lag master_replication: [^\\n]*${master.host}`));
+    expect(found).toMatch(/connection refused/i);
+    // Both replicas are live and asked; each says its link to the master is down, by name.
+    expect(run.finished('replica_links')?.data).toMatchObject({ ran: 2, failed: 2, passedOver: 0 });
+    for (const replica of replicas)
+      expect(run.output('replication-links-and-lag')).toContainEqual(
+        expect.stringMatching(new RegExp(`^${replica.address}: failed: .*master_link_status`)),
+      );
+    expect(run.report()).toMatch(/## Findings \(\d+\)/);
+  }, 120_000);
+
+  it('after the failover: the dead old master, listed as a down replica, is a finding without a connection; the live replica is checked', async () => {
+    const old = cluster.node('redis-1');
+    await everySentinel('SET', cluster.masterName, 'down-after-milliseconds', '1000');
+    await until('the Sentinels fail over', async () => (await cluster.currentMaster()) !== old.address);
+    const newMaster = await cluster.currentMaster();
+    const live = cluster.redis.find((n) => n !== old && n.address !== newMaster);
+    if (!live) throw new Error('no live replica after the failover');
+    await until('the live replica follows the new master', async () => {
+      const info = await (await cluster.client(live.name)).info('replication');
+      return (
+        info.includes(`master_host:${newMaster.split(':')[0]}`) && info.includes('master_link_status:up')
+      );
+    });
+    await until('Sentinel lists the old master as a down replica', async () => {
+      const replicas = (await sentinelCall('sentinel-1', 'REPLICAS', cluster.masterName)) as string[][];
+      return replicas.some((r) => r.join(' ').includes(old.host) && r.join(' ').includes('s_down'));
+    });
+    const listener = await listenAt(old.host, old.port);
+    try {
+      const run = await runChecklist();
+      expect(run.result.code, failures(run.result)).toBe(3);
+      wentThrough(run);
+      const lines = run.output('replication-links-and-lag');
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${old.address}: passed over`)));
+      expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${live.address}: ok: `)));
+      expect(run.finished('replica_links')?.data).toMatchObject({ ran: 1, failed: 0, passedOver: 1 });
+      // The old master is the finding, by its address; the new master and the live replica are not.
+      const replicaCheck = run.findings.find(
+        (f) => f.step === 'replication-links-and-lag' && f.kind === 'check',
+      );
+      expect(replicaCheck?.error).toMatch(new RegExp(`${old.address.replaceAll('.', '\\.')}`));
+      expect(replicaCheck?.error).not.toContain(live.address);
+      expect(run.findings.filter((f) => f.id === 'master_replication')).toEqual([]);
+      // Nothing but the Sentinels (which connect from their own addresses) knocked at the dead node's address.
+      const sentinelHosts = cluster.sentinels.map((s) => s.host);
+      expect(listener.peers.filter((peer) => !sentinelHosts.includes(peer.replace(/^::ffff:/, '')))).toEqual(
+        [],
+      );
+    } finally {
+      await new Promise((resolve) => listener.server.close(resolve));
+    }
+  }, 120_000);
+
+  it('quorum lost as well (two of three Sentinels down): NOQUORUM and the unreachable Sentinels are findings; the nodes are still checked', async () => {
+    await cluster.kill('sentinel-2');
+    await cluster.kill('sentinel-3');
+    await until('sentinel-1 judges the other two down', async () => {
+      const others = (await sentinelCall('sentinel-1', 'SENTINELS', cluster.masterName)) as string[][];
+      return others.length === 2 && others.every((fields) => fields.join(' ').includes('s_down'));
+    });
+    const run = await runChecklist();
+    expect(run.result.code, failures(run.result)).toBe(3);
+    wentThrough(run);
+    const found = run.findings.map((f) => `${f.step} ${f.id ?? f.kind}: ${f.error}`).join('\n');
+    expect(found).toMatch(/quorum-and-tilt quorum: [^\n]*NOQUORUM/);
+    expect(found).toMatch(new RegExp(cluster.node('sentinel-2').address.replaceAll('.', '\\.')));
+    // The old master is still down (passed over); the live replica and the new master are checked.
+    expect(run.finished('replica_links')?.data).toMatchObject({ ran: 1, failed: 0, passedOver: 1 });
+    expect(run.finished('master_replication')?.ok).toBe(true);
+  }, 120_000);
+});

@@ -129,7 +129,7 @@ export async function runRunCommand(argv: string[]): Promise<number> {
       throw error instanceof LabSettingsError ? new UsageError(error.message, 'run') : error;
     });
   }
-  const { resolveTarget } = await import('./targets.js');
+  const { resolveTarget, knownTargetSecrets } = await import('./targets.js');
   const targetName = target as TargetName;
   const dryRun = values['dry-run'] ?? false;
   const createEngine = (interaction?: Interaction) =>
@@ -139,6 +139,7 @@ export async function runRunCommand(argv: string[]): Promise<number> {
       target: targetName,
       resolveTarget: () =>
         resolveTarget(targetName, { ...(labMode ? { labMode } : {}), ...(ipRange ? { ipRange } : {}) }),
+      knownSecrets: () => knownTargetSecrets(targetName),
       vars,
       yes: values.yes,
       allowDestroy: values['allow-destroy'],

@@ -15,6 +15,20 @@ export function startedLabEmulator(): boolean {
   return startedLab;
 }
 
+/**
+ * The secrets a target keeps in its own state, readable without starting anything: the lab's Redis and
+ * Sentinel passwords (lab.json, 0600). A run masks them even when its runbook never declares them.
+ */
+export async function knownTargetSecrets(
+  name: TargetName,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string[]> {
+  if (name !== 'lab') return [];
+  const { labStateDir, readSettings } = await import('../lab/state.js');
+  const settings = await readSettings(labStateDir(env));
+  return [settings?.password, settings?.sentinelPassword].filter((value): value is string => !!value);
+}
+
 export async function resolveTarget(
   name: TargetName,
   options: { labMode?: 'loopback' | 'container'; ipRange?: string } = {},

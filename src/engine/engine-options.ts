@@ -8,6 +8,11 @@ export interface EngineOptions {
   target: TargetName;
   /** Lazy: only called when an action calls ctx.target(). */
   resolveTarget: () => Promise<TargetInfo>;
+  /**
+   * Secrets the target's clients use that can be known without resolving it (the lab's Redis and Sentinel
+   * passwords, read from its 0600 state): masked from the first event, whether the runbook declares them.
+   */
+  knownSecrets?: () => Promise<string[]>;
   /** From --var k=v (win over env/default/generate). */
   vars?: Record<string, string>;
   /** Auto-confirm mutating steps. */

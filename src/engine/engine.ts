@@ -27,6 +27,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     runbook: options.runbook,
     target: options.target,
     resolveTarget: options.resolveTarget,
+    ...(options.knownSecrets ? { knownSecrets: options.knownSecrets } : {}),
     kinds,
     runId,
     journalPath,

@@ -17,6 +17,7 @@ export interface RunCoreOptions {
   runbook: Runbook;
   target: TargetName;
   resolveTarget: () => Promise<TargetInfo>;
+  knownSecrets?: () => Promise<string[]>;
   // biome-ignore lint/suspicious/noExplicitAny: kinds have different spec types; each kind checks its own.
   kinds: ReadonlyMap<string, ActionKind<any>>;
   runId: string;

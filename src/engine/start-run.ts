@@ -32,10 +32,14 @@ export interface StartRunInput {
 /**
  * Every secret the run can know before it does anything is registered before the first event: the tokens it
  * inherits, and the target's own token when finding it costs nothing (the DigitalOcean target reads only the
- * environment and doctl's file; the lab's daemon is started on first use, so its token comes then).
+ * environment and doctl's file; the lab's daemon is started on first use, so its token comes then), and the
+ * passwords the target's own state holds (the lab's Redis and Sentinel passwords).
  */
 async function registerKnownSecrets(core: RunCore): Promise<void> {
   for (const token of inheritedTokens()) core.redactor.add(token);
+  // Unreadable state only means nothing to add: the step that needs it says what is wrong.
+  const known = await core.options.knownSecrets?.().catch(() => [] as string[]);
+  for (const secret of known ?? []) core.redactor.add(secret);
   if (core.options.target !== 'digitalocean') return;
   try {
     await core.resolveTarget();

@@ -1,9 +1,13 @@
 // Secrets known before the first event, masked in their encoded forms and before values are shortened, and
 // unknown --var names refused (issue #15 items 6, 7, 8, 21).
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkAction } from '../../src/actions/check/index.js';
+import { knownTargetSecrets } from '../../src/commands/targets.js';
 import { encodedForms, MASK, Redactor } from '../../src/engine/redact.js';
+import { labStateDir, writeSecretJson } from '../../src/lab/state.js';
+import { removeTempDir, tempDir } from '../helpers/temp-dir.js';
 import { action, ofType, ok, runbook, startEngine, step, variable } from './fake-runbook.js';
 
 const TOKEN = 'dop_v1_0123456789abcdef-token';
@@ -47,6 +51,37 @@ describe('secrets are registered before the first event', () => {
     await engine.finish();
     expect(readFileSync(engine.journalPath, 'utf8')).not.toContain(TOKEN);
     expect(ofType(events, 'action.output')[0]?.line).toBe(`${MASK} and ${MASK}`);
+  });
+
+  it("masks the lab's Redis and Sentinel passwords from its state, though the runbook never declares them", async () => {
+    const known = ['lab-redis-password-0123', 'lab-sentinel-password-4567'];
+    const { engine, events } = await startEngine({
+      runbook: runbook([step('env', [printing(`redis ${known[0]} sentinel ${known[1]}`)])]),
+      knownSecrets: async () => known,
+    });
+    await engine.runAll();
+    await engine.finish();
+    expect(ofType(events, 'action.output')[0]?.line).toBe(`redis ${MASK} sentinel ${MASK}`);
+    const journal = readFileSync(engine.journalPath, 'utf8');
+    for (const secret of known) expect(journal).not.toContain(secret);
+  });
+
+  it("reads the lab's passwords from its 0600 lab.json, and nothing for DigitalOcean or no lab", async () => {
+    const home = tempDir('drillbook-known-secrets-');
+    const env = { XDG_STATE_HOME: home };
+    expect(await knownTargetSecrets('lab', env)).toEqual([]);
+    mkdirSync(labStateDir(env), { recursive: true });
+    await writeSecretJson(path.join(labStateDir(env), 'lab.json'), {
+      ipRange: '127.10.0.0/24',
+      password: 'lab-redis-password-0123',
+      sentinelPassword: 'lab-sentinel-password-4567',
+    });
+    expect(await knownTargetSecrets('lab', env)).toEqual([
+      'lab-redis-password-0123',
+      'lab-sentinel-password-4567',
+    ]);
+    expect(await knownTargetSecrets('digitalocean', env)).toEqual([]);
+    await removeTempDir(home);
   });
 
   it('still starts a digitalocean run whose token cannot be found yet (the do step reports it)', async () => {

@@ -111,6 +111,14 @@ afterAll(async () => {
 }, 60_000);
 
 describe('container lab network', () => {
+  it('Sentinels booted by real cloud-init refuse a peer without their password (NOAUTH)', async () => {
+    const set = ['sentinel', 'set', 'mymaster', 'quorum', '1'];
+    expect((await redisCli('redis-2', '10.10.0.20', 26379, ...set)).output).toContain('NOAUTH');
+    expect((await redisCli('redis-2', '10.10.0.20', 26379, '-a', PASSWORD, ...set)).output).toMatch(
+      /WRONGPASS|invalid/,
+    );
+  });
+
   it('a firewall without the 6379 rule breaks the replica link; deleting it restores the link', async () => {
     expect(await linkStatus()).toBe('up');
     const client = createApiClient({ endpoint: (await daemon()).url, token: (await daemon()).token });

@@ -2,6 +2,7 @@
 // and what each droplet's Redis or Sentinel process says about replication.
 
 import type { IDroplet } from 'dots-wrapper/dist/droplet/index.js';
+import type { IFirewall as Firewall } from 'dots-wrapper/dist/firewall/index.js';
 import { openLabSession } from './api.js';
 import { LabConsole } from './container/console.js';
 import { type ContainerReport, inspectContainer } from './container/inspect.js';
@@ -30,6 +31,8 @@ export interface DropletReport {
   tags: string[];
   frozen: boolean;
   error?: string;
+  /** Cloud Firewalls that apply to it (by id or tag): status probes are the lab's own, not judged by them. */
+  firewalls: string[];
   /** Container mode: the machine's state, boot time and cloud-init progress (and log, in --json). */
   container?: ContainerReport;
   services: ServiceReport[];
@@ -75,9 +78,11 @@ export async function labStatus(
     api: { requestTimeoutMs: 10_000 },
   });
   let droplets: IDroplet[];
+  let firewalls: Firewall[];
   try {
     const listed = await session.call((c) => c.droplet.listDroplets({ per_page: 200 }));
     droplets = [...listed.droplets].sort((a, b) => a.name.localeCompare(b.name));
+    firewalls = (await session.call((c) => c.firewall.listFirewalls({ per_page: 200 }))).firewalls;
   } catch (error) {
     status.apiError = (error as Error).message;
     return status;
@@ -88,13 +93,30 @@ export async function labStatus(
   try {
     status.droplets = await Promise.all(
       droplets.map((droplet) =>
-        dropletReport(droplet, { stateDir, supervisor, labConsole, settings, withLogs: options.withLogs }),
+        dropletReport(droplet, {
+          stateDir,
+          supervisor,
+          labConsole,
+          settings,
+          withLogs: options.withLogs,
+          firewalls: firewallsOf(droplet, firewalls),
+        }),
       ),
     );
   } finally {
     await labConsole?.close();
   }
   return status;
+}
+
+function firewallsOf(droplet: IDroplet, firewalls: Firewall[]): string[] {
+  return firewalls
+    .filter(
+      (firewall) =>
+        (firewall.droplet_ids ?? []).includes(droplet.id) ||
+        (firewall.tags ?? []).some((tag) => droplet.tags.includes(tag)),
+    )
+    .map((firewall) => firewall.name);
 }
 
 /**
@@ -128,6 +150,7 @@ async function dropletReport(
     labConsole: LabConsole | undefined;
     settings: Awaited<ReturnType<typeof readSettings>>;
     withLogs: boolean | undefined;
+    firewalls: string[];
   },
 ): Promise<DropletReport> {
   const { supervisor, labConsole, settings } = context;
@@ -171,6 +194,7 @@ async function dropletReport(
     ...(privateIp ? { privateIp } : {}),
     tags: droplet.tags,
     frozen: extra.lab_frozen === true,
+    firewalls: context.firewalls,
     ...(extra.lab_error ? { error: extra.lab_error } : {}),
     ...(container ? { container } : {}),
     services,
@@ -217,7 +241,12 @@ export function formatLabStatus(status: LabStatus): string[] {
   if (status.droplets.length === 0 && !status.apiError) lines.push('No droplets.');
   const width = Math.max(0, ...status.droplets.map((d) => d.name.length));
   for (const droplet of status.droplets) {
-    const head = `${droplet.name.padEnd(width)}  ${droplet.status.padEnd(6)}  ${droplet.privateIp ?? '-'}${droplet.frozen ? '  FROZEN' : ''}`;
+    // The checks below come from the lab's console, which no Cloud Firewall judges; say which ones apply.
+    const guarded =
+      droplet.firewalls.length > 0
+        ? `  firewall ${droplet.firewalls.join(', ')}${status.mode === 'loopback' ? ' (not enforced in loopback mode)' : ''}`
+        : '';
+    const head = `${droplet.name.padEnd(width)}  ${droplet.status.padEnd(6)}  ${droplet.privateIp ?? '-'}${droplet.frozen ? '  FROZEN' : ''}${guarded}`;
     lines.push(head);
     if (droplet.container) {
       const { state, bootedAt, cloudInit } = droplet.container;

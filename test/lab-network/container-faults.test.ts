@@ -4,6 +4,7 @@
 // its own side. Every probe runs inside a droplet's own namespace (its view of the VPC), never from the host.
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -13,6 +14,7 @@ import { labAction } from '../../src/actions/lab/index.js';
 import { createTestContext, parsedAction } from '../../src/actions/test-context.js';
 import { dropletNamespace, labKey } from '../../src/lab/container/netns.js';
 import { labDown } from '../../src/lab/lab-down.js';
+import { formatLabStatus, labStatus } from '../../src/lab/lab-status.js';
 import { bundleLabCli } from '../lab/cli-bundle.js';
 import { labStateDir } from '../lab/helpers.js';
 
@@ -88,6 +90,25 @@ async function until(what: string, check: () => Promise<boolean>, withinMs: numb
   throw new Error(`${what}: not within ${withinMs / 1000} s`);
 }
 
+/**
+ * Whether anything answers on a droplet's public address (a loopback port of the host's forwarder): a reply or
+ * a refusal closes quickly, a packet the Cloud Firewall drops leaves the connection silent.
+ */
+function publicAnswer(host: string, port: number, withinMs = 2000): Promise<'answered' | 'silent'> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port }, () => socket.write('PING\r\n'));
+    const done = (result: 'answered' | 'silent') => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(() => done('silent'), withinMs);
+    socket.once('data', () => done('answered'));
+    socket.once('close', () => done('answered'));
+    socket.once('error', () => done('answered'));
+  });
+}
+
 const linkStatus = async () =>
   /master_link_status:(\w+)/.exec(
     (await redisCli('redis-2', REPLICA, 6379, '-a', PASSWORD, 'info', 'replication')).output,
@@ -141,6 +162,45 @@ describe('container lab network', () => {
     expect(await linkStatus()).toBe('down');
     await client.firewall.deleteFirewall({ firewall_id: data.firewall.id as string });
     await until('the replica link is up again', async () => (await linkStatus()) === 'up', 30_000);
+  }, 60_000);
+
+  it("lab status sees the nodes through a tag-only 6379 rule and names the firewall; the operator's side stays filtered", async () => {
+    const { url, token } = await daemon();
+    const client = createApiClient({ endpoint: url, token });
+    const master = (await client.droplet.getDroplet({ droplet_id: ids.get('redis-1') as number })).data
+      .droplet;
+    const publicIp = master.networks.v4.find((network) => network.type === 'public')?.ip_address as string;
+    expect(await publicAnswer(publicIp, 6379)).toBe('answered');
+    const { data } = await client.firewall.createFirewall({
+      name: 'redis-tags-only',
+      tags: ['redis'],
+      droplet_ids: [],
+      inbound_rules: [
+        { protocol: 'tcp', ports: '6379', sources: { tags: ['redis', 'sentinel'] } },
+        { protocol: 'tcp', ports: '26379', sources: { tags: ['sentinel'] } },
+      ],
+      outbound_rules: [{ protocol: 'tcp', ports: 'all', destinations: { addresses: ['0.0.0.0/0'] } }],
+    } as never);
+    try {
+      // The operator's connections are judged: nothing of the host's is in the rule's tags.
+      expect(await publicAnswer(publicIp, 6379)).toBe('silent');
+      // The lab's own health view is not: each node's role, as before the firewall.
+      const status = await labStatus(labDir);
+      const node = (name: string) => status.droplets.find((droplet) => droplet.name === name);
+      expect(node('redis-1')?.firewalls).toEqual(['redis-tags-only']);
+      expect(node('sentinel-1')?.firewalls).toEqual([]);
+      expect(node('redis-1')?.services[0]?.node).toMatchObject({ reachable: true, role: 'master' });
+      expect(node('redis-2')?.services[0]?.node).toMatchObject({
+        reachable: true,
+        role: 'replica',
+        linkUp: true,
+      });
+      const text = formatLabStatus(status).join('\n');
+      expect(text).toMatch(/redis-1 .*firewall redis-tags-only/);
+      expect(text).not.toContain('unreachable');
+    } finally {
+      await client.firewall.deleteFirewall({ firewall_id: data.firewall.id as string });
+    }
   }, 60_000);
 
   it('a partition of the master from the rest fails over while the isolated master still takes writes', async () => {

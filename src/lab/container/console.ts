@@ -1,8 +1,10 @@
 // The lab's own console into a container lab's VPC: `lab up` and `lab status` check Redis and Sentinel on
 // their private addresses, which the host never routes to. Each check connects to a loopback port of this
 // process; the connection is relayed by the VPC agent, from inside the VPC namespace, to the private
-// address. This is lab plumbing (like a cloud console), not a path runbooks get: they go through the jump
-// host, over public addresses.
+// address, from the console's own source address (LAB_CONSOLE_ADDRESS), which the Cloud Firewall lets through
+// as DigitalOcean's console is: a health view that a tag-only 6379 rule turned into "unreachable" would lie.
+// This is lab plumbing (like a cloud console), not a path runbooks get: they go through the jump host, over
+// public addresses, and the firewall judges every packet of theirs.
 import net from 'node:net';
 import { relayThroughAgent } from './vpc-agent.js';
 
@@ -30,7 +32,7 @@ export class LabConsole {
 
   private async listen(address: string, port: number) {
     const server = net.createServer((client) =>
-      relayThroughAgent(this.relaySocket, client, address, port, this.sockets),
+      relayThroughAgent(this.relaySocket, client, address, port, this.sockets, { console: true }),
     );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -5,7 +5,8 @@
 //   host namespace            127.200.A.B:port (public address, loopback) — user-space forwarder
 //        │  unix socket (relay.sock in the lab's state folder)
 //   VPC namespace  dbk-<key>-vpc   (no uplink, ip_forward=0)
-//        ├─ bridge per VPC  bv-<vpc8>   gateway = first address of the VPC range, + 169.254.169.254/32
+//        ├─ lo: 169.254.169.254 (metadata service), 169.254.169.253 (the lab console's source address)
+//        ├─ bridge per VPC  bv-<vpc8>   gateway = first address of the VPC range
 //        │     └─ v<id>  ⇄  eth1  in droplet namespace dbk-<key>-d<id>  (private address, e.g. 10.10.0.10)
 //        └─ bridge  br-pub  198.18.0.1/16 (the operator's side, where the relay connects from)
 //              └─ p<id>  ⇄  eth0  in droplet namespace  (public side: 198.18.A.B, mirroring 127.200.A.B)
@@ -15,6 +16,13 @@ import { type Cidr, formatIpv4, parseCidr, parseIpv4 } from '../emulator/address
 /** The metadata service address inside every VPC, as on DigitalOcean. */
 export const METADATA_ADDRESS = '169.254.169.254';
 export const METADATA_PORT = 80;
+/**
+ * Where the lab's own console (`lab status`, `lab up`'s health checks) connects from inside the VPC namespace:
+ * link-local like the metadata service and, like DigitalOcean's console and agent, not behind the Cloud
+ * Firewall — a health view must not report a node as down because the runbook's firewall admits only its
+ * tags. The operator's traffic (the public forwarder) never uses it, so the firewall still judges that.
+ */
+export const LAB_CONSOLE_ADDRESS = '169.254.169.253';
 /** Interface names inside a droplet's namespace: DigitalOcean's eth0 is public, eth1 private. */
 export const DROPLET_PUBLIC_IF = 'eth0';
 export const DROPLET_PRIVATE_IF = 'eth1';

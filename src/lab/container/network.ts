@@ -8,6 +8,7 @@ import {
   DROPLET_PRIVATE_IF,
   DROPLET_PUBLIC_IF,
   type DropletLinks,
+  LAB_CONSOLE_ADDRESS,
   labPrefix,
   METADATA_ADDRESS,
   PUBLIC_BRIDGE,
@@ -51,6 +52,7 @@ export async function ensureVpcNamespace(key: string): Promise<string> {
   await addNamespace(ns);
   // On lo, so the metadata service can listen before any VPC exists; every VPC bridge reaches it.
   await inNs(ns, ['addr', 'add', `${METADATA_ADDRESS}/32`, 'dev', 'lo']);
+  await inNs(ns, ['addr', 'add', `${LAB_CONSOLE_ADDRESS}/32`, 'dev', 'lo']);
   await inNs(ns, ['link', 'add', PUBLIC_BRIDGE, 'type', 'bridge']);
   await inNs(ns, ['addr', 'add', `${PUBLIC_SIDE_GATEWAY}/16`, 'dev', PUBLIC_BRIDGE]);
   await inNs(ns, ['link', 'set', PUBLIC_BRIDGE, 'up']);
@@ -109,15 +111,18 @@ export async function attachDroplet(key: string, links: DropletLinks): Promise<v
   await inNs(links.namespace, ['addr', 'add', links.publicSideCidr, 'dev', DROPLET_PUBLIC_IF]);
   await inNs(links.namespace, ['link', 'set', DROPLET_PRIVATE_IF, 'up']);
   await inNs(links.namespace, ['link', 'set', DROPLET_PUBLIC_IF, 'up']);
-  await inNs(links.namespace, [
-    'route',
-    'add',
-    `${METADATA_ADDRESS}/32`,
-    'via',
-    links.gateway,
-    'dev',
-    DROPLET_PRIVATE_IF,
-  ]);
+  // The metadata service and the lab console both answer from the VPC namespace, over the private link.
+  for (const address of [METADATA_ADDRESS, LAB_CONSOLE_ADDRESS]) {
+    await inNs(links.namespace, [
+      'route',
+      'add',
+      `${address}/32`,
+      'via',
+      links.gateway,
+      'dev',
+      DROPLET_PRIVATE_IF,
+    ]);
+  }
 }
 
 /** Link down on the VPC side: the droplet's packets go nowhere and nobody's reach it (timeouts, not refusals). */

@@ -6,7 +6,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
 import net from 'node:net';
-import { METADATA_ADDRESS, METADATA_PORT } from './netns.js';
+import { LAB_CONSOLE_ADDRESS, METADATA_ADDRESS, METADATA_PORT } from './netns.js';
 
 export interface AgentPaths {
   /** JSON: private address → the droplet's metadata document (written by the runtime). */
@@ -14,8 +14,12 @@ export interface AgentPaths {
   relaySocket: string;
 }
 
-/** The first line a forwarder sends on the relay socket: where to connect. */
-export const relayHeader = (address: string, port: number): string => `${address} ${port}\n`;
+/**
+ * The first line a forwarder sends on the relay socket: where to connect, and `console` when the lab's own
+ * console asks (the agent then connects from LAB_CONSOLE_ADDRESS, which the Cloud Firewall does not judge).
+ */
+export const relayHeader = (address: string, port: number, console = false): string =>
+  `${address} ${port}${console ? ' console' : ''}\n`;
 
 /**
  * Pipes a host-side client through the VPC agent's relay socket to address:port inside the VPC, tracking both
@@ -27,10 +31,11 @@ export function relayThroughAgent(
   address: string,
   port: number,
   open: Set<net.Socket>,
+  options: { console?: boolean } = {},
 ): void {
   const relay = net.connect(relaySocket);
   open.add(client).add(relay);
-  relay.write(relayHeader(address, port));
+  relay.write(relayHeader(address, port, options.console === true));
   client.pipe(relay);
   relay.pipe(client);
   const end = () => {
@@ -108,9 +113,13 @@ export async function runVpcAgent(paths: AgentPaths): Promise<number> {
       }
       client.off('data', onData);
       client.pause();
-      const [address, portText] = header.slice(0, end).split(' ');
+      const [address, portText, from] = header.slice(0, end).split(' ');
       const rest = Buffer.from(header.slice(end + 1), 'latin1');
-      const upstream = net.connect({ host: address as string, port: Number(portText) });
+      const upstream = net.connect({
+        host: address as string,
+        port: Number(portText),
+        ...(from === 'console' ? { localAddress: LAB_CONSOLE_ADDRESS } : {}),
+      });
       upstream.once('connect', () => {
         if (rest.length > 0) upstream.write(rest);
         client.pipe(upstream);

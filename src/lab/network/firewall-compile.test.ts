@@ -55,12 +55,12 @@ describe('compileFirewalls', () => {
         }
         chain input {
           type filter hook input priority filter; policy accept;
-          ip daddr 169.254.169.254 accept
+          ip daddr { 169.254.169.254, 169.254.169.253 } accept
           jump cloud_firewall
         }
         chain output {
           type filter hook output priority filter; policy accept;
-          ip saddr 169.254.169.254 accept
+          ip saddr { 169.254.169.254, 169.254.169.253 } accept
           jump cloud_firewall
         }
         chain cloud_firewall {

@@ -13,13 +13,15 @@
 // * ports are one port, a range "8000-9000", or "0"/"all" for every port; icmp has none;
 // * sources/destinations are addresses or CIDRs, droplet ids and tags (load balancers and Kubernetes
 //   clusters do not exist in the lab: such a target matches nothing).
-// The metadata service (169.254.169.254) is not behind the firewall on DigitalOcean, nor here.
+// The metadata service (169.254.169.254) is not behind the firewall on DigitalOcean, nor here; neither is the
+// lab's own console (169.254.169.253, `lab status`), as DigitalOcean's console and agent are not.
 //
 // Traffic between droplets is bridged inside the VPC namespace; with br_netfilter it passes the inet
 // `forward` hook (with conntrack). Traffic between a droplet and the namespace itself (the operator's
 // relay, the metadata service) passes `input`/`output`. All three jump to one chain, so every path is
 // judged by the same rules.
 import { createHash } from 'node:crypto';
+import { LAB_CONSOLE_ADDRESS } from '../container/netns.js';
 import { formatIpv4, parseCidr } from '../emulator/addresses.js';
 import type { FirewallTarget, InboundRule, OutboundRule } from '../emulator/types.js';
 
@@ -167,8 +169,8 @@ export function compileFirewalls(input: FirewallInput): string | undefined {
   return [
     `table inet ${FIREWALL_TABLE} {`,
     hook('forward', `ip daddr ${METADATA_SERVICE} accept`),
-    hook('input', `ip daddr ${METADATA_SERVICE} accept`),
-    hook('output', `ip saddr ${METADATA_SERVICE} accept`),
+    hook('input', `ip daddr { ${METADATA_SERVICE}, ${LAB_CONSOLE_ADDRESS} } accept`),
+    hook('output', `ip saddr { ${METADATA_SERVICE}, ${LAB_CONSOLE_ADDRESS} } accept`),
     chain('cloud_firewall', dispatch),
     ...perDroplet,
     '}',

@@ -42,12 +42,19 @@ describe('do block parsing', () => {
     const destroy = parse('op: droplets.delete\nnames: [redis-1, redis-2]');
     expect(doKind.defaultSafety(destroy)).toBe('destructive');
     const t = createTestContext();
-    expect(await doKind.confirmation?.(destroy, t.ctx)).toEqual({ typeToConfirm: 'redis-1 redis-2' });
-    expect(await doKind.confirmation?.(parse('op: vpc.delete\nname: drill-vpc'), t.ctx)).toEqual({
+    expect(await doKind.confirmation?.(destroy, t.ctx)).toEqual({
+      does: 'deletes the droplets redis-1, redis-2',
+      typeToConfirm: 'redis-1 redis-2',
+    });
+    expect(await doKind.confirmation?.(parse('op: vpc.delete\nname: drill-vpc'), t.ctx)).toMatchObject({
+      does: expect.stringContaining('drill-vpc'),
       typeToConfirm: 'drill-vpc',
     });
     const powerOff = parse('op: droplets.action\ntype: power_off\nnames: [redis-1]');
-    expect(await doKind.confirmation?.(powerOff, t.ctx)).toEqual({ typeToConfirm: 'redis-1' });
+    expect(await doKind.confirmation?.(powerOff, t.ctx)).toMatchObject({
+      does: expect.stringContaining('redis-1'),
+      typeToConfirm: 'redis-1',
+    });
   });
 
   it('declares the template it renders and the inventory paths it publishes', () => {

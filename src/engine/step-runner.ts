@@ -46,8 +46,8 @@ function previewLines(core: RunCore, input: ExecuteInput, mode: 'run' | 'dry' | 
   const { action } = input;
   if (!action.each) return [...previewAction(input, mode), ...attributeNotes(action)];
   const list = core.store.has(action.each.path) ? core.store.resolve(action.each.path) : undefined;
-  const first = Array.isArray(list) ? list[0] : undefined;
-  if (first === undefined) return [...action.body.split('\n'), ...attributeNotes(action)];
+  // Before the list exists (a dry run, a preview ahead), every field of item reads as its own reference.
+  const first = Array.isArray(list) && list.length > 0 ? list[0] : new ItemAsWritten();
   core.store.set(EACH_ITEM, first);
   try {
     return [
@@ -58,6 +58,16 @@ function previewLines(core: RunCore, input: ExecuteInput, mode: 'run' | 'dry' | 
     return [...action.body.split('\n'), ...attributeNotes(action)];
   } finally {
     core.store.delete(EACH_ITEM);
+  }
+}
+
+/** An element whose fields are not known yet: item.ip reads as "{{ item.ip }}". */
+class ItemAsWritten extends Map<string, string> {
+  override has(): boolean {
+    return true;
+  }
+  override get(field: string): string {
+    return `{{ ${EACH_ITEM}.${field} }}`;
   }
 }
 

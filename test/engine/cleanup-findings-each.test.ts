@@ -314,6 +314,25 @@ describe('each=: once per element, by name', () => {
     expect(report(engine.journalPath)).toMatch(/## Findings \(1\)[\s\S]*127\.0\.0\.1:6379: /);
   });
 
+  it('a dry run previews an each= block with item as written: the list does not exist yet', async () => {
+    const book = runbook([
+      step('list', [action({ behave: () => ok('3 replicas', replicas) }, { id: 'replicas' })]),
+      step('each', [
+        action(
+          { preview: 'INFO replication on {{ item.ip }}:{{ item.port }}', behave: () => ok() },
+          { each: { path: 'replicas' } },
+        ),
+      ]),
+    ]);
+    const { engine, events } = await startEngine({ runbook: book, kinds, dryRun: true });
+    await engine.runAll();
+    expect(ofType(events, 'action.started')[1]?.preview).toEqual([
+      'INFO replication on {{ item.ip }}:{{ item.port }}',
+      '(once per element of replicas, the element as {{ item }})',
+    ]);
+    await engine.finish();
+  });
+
   it('a path that is not a list fails the block saying so', async () => {
     const book = runbook([
       step('one', [action({ behave: () => ok('text', 'just text') }, { id: 'value' })]),

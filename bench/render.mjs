@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { buildPrivateCli } from './lib/build-cli.mjs';
 import { recordSection } from './lib/import-ts.mjs';
 import { sampleRss, summarize, switchSteps } from './lib/keystrokes.mjs';
+import { launchFlags } from './lib/launch.mjs';
 import { median, rssMiB, spawnInPty } from './lib/pty.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -57,7 +58,7 @@ true
 `,
 );
 
-const pty = spawnInPty([process.execPath, built.cli, 'run', runbook], {
+const pty = spawnInPty([process.execPath, ...launchFlags(), built.cli, 'run', runbook], {
   cwd: root,
   env: { XDG_STATE_HOME: dir },
 });

@@ -53,7 +53,10 @@ export function summarize(latencies, rss) {
 export function memoryLog(file) {
   const preload = new URL('./memory-log.mjs', import.meta.url).pathname;
   return {
-    env: { NODE_OPTIONS: `--import=${preload}`, DRILLBOOK_BENCH_MEMORY_LOG: file },
+    env: {
+      NODE_OPTIONS: `--import=${preload} ${process.env.BENCH_EXTRA_NODE_OPTIONS ?? ''}`.trim(),
+      DRILLBOOK_BENCH_MEMORY_LOG: file,
+    },
     peaks() {
       const mib = (bytes) => bytes / 1024 / 1024;
       const lines = readFileSync(file, 'utf8')
@@ -69,6 +72,11 @@ export function memoryLog(file) {
         heapUsed: peak('heapUsed'),
         external: peak('external'),
         arrayBuffers: peak('arrayBuffers'),
+        spaces: Object.fromEntries(
+          Object.keys(lines[0])
+            .filter((key) => key.endsWith('_committed'))
+            .map((key) => [key.replace(/_committed$/, ''), peak(key)]),
+        ),
         atRssPeak: Object.fromEntries(
           Object.entries(atRssPeak).map(([key, value]) => [key, key === 't' ? value : mib(value)]),
         ),

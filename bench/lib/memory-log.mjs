@@ -2,6 +2,7 @@
 // appends process.memoryUsage() as a JSON line every 100 ms, so its RSS can be split into the V8 heap,
 // external memory and ArrayBuffers, and the rest (native: WebAssembly, malloc arenas, code).
 import { appendFileSync } from 'node:fs';
+import { getHeapSpaceStatistics } from 'node:v8';
 
 const file = process.env.DRILLBOOK_BENCH_MEMORY_LOG;
 if (file) {
@@ -11,10 +12,11 @@ if (file) {
     .replace(/--import=\S*memory-log\.mjs/, '')
     .trim();
   const timer = setInterval(() => {
-    appendFileSync(
-      file,
-      `${JSON.stringify({ t: Math.round(performance.now()), ...process.memoryUsage() })}\n`,
+    const spaces = Object.fromEntries(
+      getHeapSpaceStatistics().map((space) => [`${space.space_name}_committed`, space.physical_space_size]),
     );
+    const usage = { t: Math.round(performance.now()), ...process.memoryUsage(), ...spaces };
+    appendFileSync(file, `${JSON.stringify(usage)}\n`);
   }, 100);
   timer.unref();
 }

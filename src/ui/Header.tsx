@@ -3,7 +3,8 @@ import { Box, Text } from 'ink';
 import { memo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { selectProgress, selectRun } from '../controller/selectors.js';
-import { formatClock, useTick } from './hooks.js';
+import { useClock } from './clock.js';
+import { formatClock } from './hooks.js';
 import { useTuiStore } from './store-context.js';
 import { useTone } from './theme.js';
 
@@ -11,7 +12,7 @@ export const Header = memo(function Header() {
   const run = useTuiStore(selectRun);
   const progress = useTuiStore(useShallow(selectProgress));
   const tone = useTone();
-  useTick(1000, run.finished === undefined);
+  useClock(4, run.finished === undefined);
   const elapsed = run.finished
     ? run.finished.durationMs
     : run.epochMs === undefined

@@ -5,7 +5,7 @@ import type { StepStatus } from '../contract/events.js';
 import { formatDuration } from '../contract/format.js';
 import { selectStep, selectStepOrder, selectUi } from '../controller/selectors.js';
 import type { StepState } from '../controller/state.js';
-import { useTick } from './hooks.js';
+import { useClock } from './clock.js';
 import { Spinner } from './Spinner.js';
 import { useTui, useTuiStore } from './store-context.js';
 import { type Tone, useTone } from './theme.js';
@@ -66,7 +66,7 @@ function StepRow({ id, selected }: { id: string; selected: boolean }) {
 function StepDuration({ step }: { step: StepState }) {
   const { store } = useTui();
   const tone = useTone();
-  useTick(1000, step.status === 'running');
+  useClock(4, step.status === 'running');
   if (step.status === 'running' && step.startedAt !== undefined) {
     const epoch = store.getState().run.epochMs ?? Date.now();
     return (

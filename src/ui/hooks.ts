@@ -32,17 +32,6 @@ export function useTerminalSize(): TerminalSize {
   return size;
 }
 
-/** Re-renders the caller every intervalMs while active (spinners, elapsed clocks). */
-export function useTick(intervalMs: number, active = true): number {
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => setTick((n) => n + 1), intervalMs);
-    return () => clearInterval(timer);
-  }, [intervalMs, active]);
-  return tick;
-}
-
 export function formatClock(ms: number): string {
   const total = Math.max(0, Math.floor(ms / 1000));
   const h = Math.floor(total / 3600);

@@ -24,7 +24,15 @@ const review: StepScript = async ({ emit, interaction, signal }) => {
     durationMs: 1,
     view: {
       kind: 'prediction',
-      rows: [{ what: 'Writes failed for', predicted: '4 s', measured: '2210 ms' }],
+      rows: [
+        { what: 'Writes failed for', predicted: '4 s', measured: '2210 ms' },
+        // A long prediction gives way: the measurement beside it stays on screen.
+        {
+          what: 'The frozen master, once thawed',
+          predicted: 'it stays a master until Sentinel demotes it',
+          measured: 'slave of 127.84.0.11:6379',
+        },
+      ],
     },
   });
   emit({ type: 'action.started', step: 'review', action: 1, kind: 'prompt', preview: [] });
@@ -63,10 +71,11 @@ describe('the "why?" question', () => {
     expect(ui.frame()).toContain('Paragraph 1 of');
     await ui.press(ENTER);
     const frame = await ui.waitForText('why the difference?');
-    const row = lineWith(frame, 'Writes failed for');
+    const row = lineWith(frame, 'Writes failed');
     expect(row).toContain('4 s');
     expect(row).toContain('2210 ms');
-    expect(frame).toContain('you predicted');
+    expect(frame).toMatch(/you predicted\s+measured/);
+    expect(lineWith(frame, 'The frozen')).toContain('slave of 127.84.0.11:6379');
     expect(frame).not.toContain('Paragraph 1 of');
     await ui.press('most of it is down-after-milliseconds');
     await ui.press(ENTER);

@@ -3,10 +3,11 @@ import { Box } from 'ink';
 import type { PredictionRow } from '../../contract/views.js';
 import { Table } from './Table.js';
 
-export function PredictionView({ rows }: { rows: readonly PredictionRow[] }) {
+export function PredictionView({ rows, width }: { rows: readonly PredictionRow[]; width?: number }) {
   return (
     <Box marginTop={1}>
       <Table
+        width={width}
         headers={['', 'you predicted', 'measured']}
         rows={rows.map((row) => [row.what, row.predicted, { text: row.measured, tone: 'ok' as const }])}
       />

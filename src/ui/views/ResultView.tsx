@@ -33,7 +33,7 @@ function ViewOf({ view }: { view: ActionView }) {
     case 'drills':
       return <DrillsCompareView drills={view.drills} width={resultWidth(columns)} />;
     case 'prediction':
-      return <PredictionView rows={view.rows} />;
+      return <PredictionView rows={view.rows} width={resultWidth(columns)} />;
     case 'checks':
       return null;
   }

@@ -122,7 +122,9 @@ RSS under 150 MB — ${peakRss < 150 ? 'met' : 'NOT met'} (peak ${fmt(peakRss)} 
 Most of the RSS is there before any output: the loaded modules (parser, engine, every action kind with zod,
 plus ink, react and yoga; dots-wrapper and ioredis load only when a block needs them). With \`--trace-gc\` the live JS heap stays at about
 27–30 MB through the whole stream (no growth per line); what grows while streaming is V8's committed heap
-(about +45 MB, garbage from redrawing the screen 10–30 times a second), and it varies from run to run.
+(garbage from redrawing the screen 10–30 times a second), and it varies from run to run. The program runs
+with the node flags of \`bin/drillbook.js\` (${launchFlags().join(' ') || 'none'}), as \`drillbook\` does: the
+8 MiB semi-space cap keeps that garbage from growing V8's young generation to its 64 MiB default ceiling.
 Since 2026-12-07 a batch of output re-renders only the action that printed it (the App reads the selected
 step's title, not the step, and its panes are memoized), text is measured without string-width's emoji
 pattern (src/ui/string-width.ts), and Yoga no longer loads undici (about 8 MiB less RSS at idle).`,

@@ -66,7 +66,6 @@ describe('the training runbook in a real terminal', () => {
     const { screen, keys, type, waitForScreen } = terminal as TuiTerminal;
     await waitForScreen((s) => s.includes('○ 1. Welcome'), 'the step list');
     const whyScreens: string[] = [];
-    let record = '';
     let lastRunOn = 0;
     const deadline = Date.now() + 480_000;
     for (;;) {
@@ -74,7 +73,6 @@ describe('the training runbook in a real terminal', () => {
       const s = screen();
       if (/18\/18/.test(s.split('\n')[0] ?? '')) break;
       if (/✗ \d+\. /.test(s)) throw new Error(`A step failed. Screen:\n${s}`);
-      if (/drill\s+RTO\s+unavail\./.test(s)) record = s;
       const dialog = dialogOf(s);
       const typed = /Type (.+?) to proceed/.exec(dialog);
       if (typed?.[1]) {
@@ -118,9 +116,15 @@ describe('the training runbook in a real terminal', () => {
     expect(whyScreens).toHaveLength(3);
     for (const whyScreen of whyScreens) {
       expect(whyScreen).toContain('you predicted');
-      expect(whyScreen).toMatch(/Writes failed for\s+\S+ m?s\s+[\d.]+ ms/);
+      expect(whyScreen).toMatch(/Writes failed.*\s\d+ m?s\s+[\d.]+ ms/);
     }
-    // The training record puts the four drills side by side.
+    // The training record (the step above the last) puts the four drills side by side.
+    keys('k');
+    const record = await waitForScreen(
+      (x) => /drill\s+RTO\s+unavail\./.test(x) && /planned\s+\d/.test(x),
+      "the training record's drills table",
+      10_000,
+    );
     for (const drill of ['crash', 'hang', 'forced', 'planned'])
       expect(record).toMatch(new RegExp(`${drill}\\s+\\d`));
 

@@ -180,7 +180,14 @@ export interface HostRoute {
 }
 
 async function hostRoutes(): Promise<HostRoute[]> {
-  return JSON.parse((await run('ip', ['-j', 'route', 'show', 'table', 'all'])) || '[]') as HostRoute[];
+  const show = async (...filter: string[]) =>
+    JSON.parse((await run('ip', ['-j', 'route', 'show', 'table', 'all', ...filter])) || '[]') as HostRoute[];
+  // ip prints protocol 99 by its rt_protos name (Debian calls it "openr"), so the lab's own routes are found
+  // by asking for that protocol, and marked with the number the rest of this module compares with.
+  const ours = new Set((await show('proto', ROUTE_PROTO)).map((route) => route.dst));
+  return (await show()).map((route) =>
+    route.type === 'unreachable' && ours.has(route.dst) ? { ...route, protocol: ROUTE_PROTO } : route,
+  );
 }
 
 function overlaps(a: Cidr, b: Cidr): boolean {

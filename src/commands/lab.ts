@@ -33,7 +33,9 @@ Options:
                       10.10.0.0/24, refused when the host already routes it)
   --install-deps      (up) as root on Debian/Ubuntu, install redis-server and redis-sentinel if missing
   --monitoring        (up) also run prometheus, prometheus-redis-exporter and prometheus-alertmanager
-                      on the range's .30 (127.10.0.30:9090, :9093, :9121) with runbooks/monitoring/
+                      with runbooks/monitoring/: loopback mode on the range's .30 (127.10.0.30:9090,
+                      :9093, :9121); container mode on a droplet "monitoring" at the VPC's .30, reached
+                      at its public address
   --show-password     (status) print the Redis password and the Sentinels' password (REDIS_PASSWORD
                       and SENTINEL_PASSWORD when set at the first up, else generated)
   --json              print one JSON object instead of text
@@ -113,14 +115,14 @@ export async function runLabCommand(argv: string[]): Promise<number> {
             if (!json) process.stderr.write(`${line}\n`);
           },
         });
-        if (values.monitoring && result.settings.mode === 'container') {
-          throw new Error(
-            'monitoring does not run in container mode yet; start the lab without --monitoring, or use --mode loopback',
-          );
-        }
-        const monitoring = values.monitoring
-          ? await (await import('../lab/monitoring/lab.js')).startLabMonitoring(stateDir, result.droplets)
-          : undefined;
+        const monitoringLab = values.monitoring ? await import('../lab/monitoring/lab.js') : undefined;
+        const monitoring = !monitoringLab
+          ? undefined
+          : result.settings.mode === 'container'
+            ? await monitoringLab.startContainerLabMonitoring(stateDir, result.droplets, (line) => {
+                if (!json) process.stderr.write(`${line}\n`);
+              })
+            : await monitoringLab.startLabMonitoring(stateDir, result.droplets);
         if (json) {
           process.stdout.write(
             `${JSON.stringify({ ok: true, ...result, ...(monitoring ? { monitoring } : {}) })}\n`,

@@ -35,7 +35,18 @@ export const IMAGE_RECIPE = {
     'openssh-server',
   ],
   /** Served offline to the droplets with their dependency closure (the runbooks' nodes and jump host). */
-  repoPackages: ['redis-server', 'redis-sentinel', 'redis-tools', 'openssh-server', 'php-cli', 'php-predis'],
+  repoPackages: [
+    'redis-server',
+    'redis-sentinel',
+    'redis-tools',
+    'openssh-server',
+    'php-cli',
+    'php-predis',
+    // The monitoring droplet of `lab up --monitoring` (src/lab/monitoring/droplet.ts).
+    'prometheus',
+    'prometheus-alertmanager',
+    'prometheus-redis-exporter',
+  ],
   locale: 'en_US.UTF-8',
   /** Bumped when the preparation steps in prepareRoot change. */
   prepVersion: 3,

@@ -74,7 +74,7 @@ export function renderPrometheusConfig(shipped: string, addresses: MonitoringAdd
   return header + stringify(config);
 }
 
-function targetsFile(addresses: string[], kind: string): string {
+export function targetsFile(addresses: string[], kind: string): string {
   return `${JSON.stringify([{ targets: addresses, labels: { cluster: 'lab', kind } }], null, 2)}\n`;
 }
 

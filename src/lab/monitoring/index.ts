@@ -6,6 +6,8 @@
 //   info.prometheusUrl / info.alertmanagerUrl / info.exporterUrl
 //   await monitoringStatus(stateDir)   // undefined when never started; else URLs and which pids live
 //   await stopMonitoring(stateDir)     // stops what it started (by pid), removes the folder
+// In container mode the services run on a monitoring droplet instead (./droplet.ts, ./lab.ts); the same
+// monitoring.json records its URLs and the droplet, and its status is what its URLs answer.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { assertPortFree } from '../processes.js';
@@ -16,8 +18,10 @@ import {
   writeTargets,
 } from './config.js';
 import {
+  answers,
   findMonitoringBinaries,
   type MonitoringService,
+  READY_PATH,
   runningPid,
   SERVICES,
   startService,
@@ -50,6 +54,8 @@ export interface MonitoringInfo {
   alertmanagerUrl: string;
   exporterUrl: string;
   pids: Partial<Record<MonitoringService, number>>;
+  /** Container mode: the droplet the services run on (no pids of ours; lab down removes it). */
+  droplet?: { id: number; name: string; privateIp: string; publicIp: string };
 }
 
 export interface MonitoringStatus extends MonitoringInfo {
@@ -76,6 +82,7 @@ export async function monitoringStatus(stateDir: string): Promise<MonitoringStat
   const dir = monitoringDir(stateDir);
   const info = await readInfo(dir);
   if (!info) return undefined;
+  if (info.droplet) return { ...info, down: await unanswered(info) };
   const pids: Partial<Record<MonitoringService, number>> = {};
   const down: MonitoringService[] = [];
   for (const service of SERVICES) {
@@ -84,6 +91,25 @@ export async function monitoringStatus(stateDir: string): Promise<MonitoringStat
     else pids[service] = pid;
   }
   return { ...info, pids, down };
+}
+
+/** The services of a monitoring droplet that do not answer their ready endpoint through its public address. */
+async function unanswered(info: MonitoringInfo): Promise<MonitoringService[]> {
+  const base: Record<MonitoringService, string> = {
+    prometheus: info.prometheusUrl,
+    alertmanager: info.alertmanagerUrl,
+    'redis-exporter': info.exporterUrl,
+  };
+  const down: MonitoringService[] = [];
+  for (const service of SERVICES)
+    if (!(await answers(`${base[service]}${READY_PATH[service]}`))) down.push(service);
+  return down;
+}
+
+/** Records monitoring that runs on a droplet, for `lab status`, `run --monitoring` and `lab down`. */
+export async function recordMonitoringInfo(info: MonitoringInfo): Promise<void> {
+  await mkdir(info.dir, { recursive: true, mode: 0o700 });
+  await writeFile(infoFile(info.dir), `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
 }
 
 /**
@@ -183,9 +209,11 @@ export function formatMonitoringInfo(info: MonitoringInfo): string {
 export function formatMonitoringStatus(status: MonitoringStatus | undefined): string[] {
   if (!status) return [];
   const state = (service: MonitoringService) =>
-    status.down.includes(service) ? 'DOWN' : `pid ${status.pids[service]}`;
+    status.down.includes(service) ? 'DOWN' : status.droplet ? 'up' : `pid ${status.pids[service]}`;
   return [
-    'monitoring:',
+    status.droplet
+      ? `monitoring: on droplet ${status.droplet.name} (${status.droplet.privateIp}), through its public address`
+      : 'monitoring:',
     `  prometheus    ${status.prometheusUrl}  (${state('prometheus')})`,
     `  alertmanager  ${status.alertmanagerUrl}  (${state('alertmanager')})`,
     `  exporter      ${status.exporterUrl}  (${state('redis-exporter')})`,

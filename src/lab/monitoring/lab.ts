@@ -2,8 +2,15 @@
 // (127.10.0.30, as a monitoring droplet would at 10.10.0.30), on their usual ports, and scrape every droplet.
 import { readSettings } from '../state.js';
 import { rangeBase } from '../topology.js';
+import { dropletUrls, ensureMonitoringDroplet, waitForDropletServices } from './droplet.js';
 import { currentCluster, syncMonitoringTargets } from './follow.js';
-import { type MonitoringInfo, startMonitoring, waitForFirstScrapes } from './index.js';
+import {
+  type MonitoringInfo,
+  monitoringDir,
+  recordMonitoringInfo,
+  startMonitoring,
+  waitForFirstScrapes,
+} from './index.js';
 
 /** Last octet of the lab's monitoring address: clear of the master (.10), replicas (.11–.19) and Sentinels (.20–.22). */
 export const MONITORING_HOST_OCTET = 30;
@@ -57,5 +64,41 @@ export async function startFollowingMonitoring(
   // Monitoring that was already running kept its old password map: bring it in line with the droplets.
   await syncMonitoringTargets(stateDir);
   await waitForFirstScrapes(info.prometheusUrl, cluster.redisNodes.length + cluster.sentinels.length + 1);
+  return info;
+}
+
+/**
+ * Container mode: monitoring on a droplet at the range's .30 in the lab's VPC, as on DigitalOcean. It scrapes
+ * the droplets' private addresses over the VPC; the URLs it returns are its public address, the only way in
+ * from this machine. Resolves once Prometheus has scraped every droplet (and the exporter) once.
+ */
+export async function startContainerLabMonitoring(
+  stateDir: string,
+  droplets: Array<LabNode & { id: number }>,
+  onProgress?: (line: string) => void,
+): Promise<MonitoringInfo> {
+  const settings = await readSettings(stateDir);
+  if (!settings) throw new Error(`no lab settings in ${stateDir}; run \`drillbook lab up\` first`);
+  const first = droplets[0];
+  if (!first) throw new Error('the lab has no droplets to monitor; run `drillbook lab up` first');
+  const address = (node: LabNode) => `${node.privateIp}:${node.port}`;
+  const droplet = await ensureMonitoringDroplet({
+    stateDir,
+    nextTo: first.id,
+    host: MONITORING_HOST_OCTET,
+    cluster: {
+      redisNodes: droplets.filter((d) => d.role !== 'sentinel').map(address),
+      sentinels: droplets.filter((d) => d.role === 'sentinel').map(address),
+      password: settings.password,
+    },
+    ...(onProgress ? { onProgress } : {}),
+  });
+  onProgress?.(
+    `waiting for Prometheus, Alertmanager and redis_exporter on ${droplet.name} (cloud-init installs them)`,
+  );
+  await waitForDropletServices(droplet);
+  const info: MonitoringInfo = { dir: monitoringDir(stateDir), ...dropletUrls(droplet), pids: {}, droplet };
+  await recordMonitoringInfo(info);
+  await waitForFirstScrapes(info.prometheusUrl, droplets.length + 1);
   return info;
 }

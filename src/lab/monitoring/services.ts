@@ -25,7 +25,7 @@ const APT_PACKAGES: Record<MonitoringService, string> = {
 };
 
 /** Where each service says it is ready to serve. */
-const READY_PATH: Record<MonitoringService, string> = {
+export const READY_PATH: Record<MonitoringService, string> = {
   prometheus: '/-/ready',
   alertmanager: '/-/ready',
   'redis-exporter': '/health',
@@ -111,7 +111,7 @@ async function lastLines(file: string, count: number): Promise<string> {
   return text.trimEnd().split('\n').slice(-count).join('\n');
 }
 
-async function answers(url: string): Promise<boolean> {
+export async function answers(url: string): Promise<boolean> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
     await response.arrayBuffer();

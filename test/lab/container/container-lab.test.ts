@@ -61,6 +61,11 @@ async function dropletId(name: string): Promise<number> {
   return status.droplets.find((d: { name: string }) => d.name === name).id;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the Prometheus and Alertmanager APIs' JSON, read by the test
+async function getJson(url: string): Promise<any> {
+  return (await fetch(url, { signal: AbortSignal.timeout(5000) })).json();
+}
+
 /** Runs a command inside a droplet's network namespace (a peer's view of the VPC). */
 async function fromPeer(peerId: number, command: string[]): Promise<{ code: number; output: string }> {
   try {
@@ -199,6 +204,60 @@ describe('container lab', () => {
       await labConsole.close();
     }
   }, 60_000);
+
+  it('lab up --monitoring adds a monitoring droplet that scrapes the VPC and alerts on a failover', async () => {
+    // A second `lab up` on the running lab keeps its droplets and adds the monitoring one.
+    const up = await lab('up', '--monitoring', '--json');
+    expect(up.code, up.stdout + up.stderr).toBe(0);
+    const { monitoring } = JSON.parse(up.stdout);
+    // Real cloud-init installed Prometheus, Alertmanager and redis_exporter on it from the offline repository;
+    // the host reaches them only at its public (forwarded) address.
+    expect(monitoring.droplet).toMatchObject({ name: 'monitoring', privateIp: '10.10.0.30' });
+    expect(monitoring.prometheusUrl).toBe(`http://${monitoring.droplet.publicIp}:9090`);
+    expect(monitoring.droplet.publicIp).toMatch(/^127\./);
+    const targets = await getJson(`${monitoring.prometheusUrl}/api/v1/targets?state=active`);
+    expect(
+      targets.data.activeTargets.map((t: { labels: { instance: string } }) => t.labels.instance).sort(),
+    ).toEqual([
+      '10.10.0.10:6379',
+      '10.10.0.11:6379',
+      '10.10.0.20:26379',
+      '10.10.0.21:26379',
+      '10.10.0.22:26379',
+      '127.0.0.1:9121',
+    ]);
+    // The exporter got the password: every node answers its scrape over the VPC.
+    const up1 = await getJson(`${monitoring.prometheusUrl}/api/v1/query?query=min(redis_up)`);
+    expect(up1.data.result[0].value[1]).toBe('1');
+    expect((await statusJson()).monitoring).toMatchObject({ down: [], droplet: { name: 'monitoring' } });
+
+    const labConsole = new LabConsole(containerLabFiles(labDir).relaySocket);
+    try {
+      const at = await labConsole.open('10.10.0.20', 26379);
+      expect(
+        (
+          await execFileAsync('redis-cli', [
+            '-h',
+            at.host,
+            '-p',
+            String(at.port),
+            'SENTINEL',
+            'FAILOVER',
+            'mymaster',
+          ])
+        ).stdout,
+      ).toContain('OK');
+    } finally {
+      await labConsole.close();
+    }
+    const alerts = `${monitoring.alertmanagerUrl}/api/v2/alerts?active=true&filter=alertname%3D%22RedisMasterChanged%22`;
+    let fired: Array<{ labels: { instance: string } }> = [];
+    for (let i = 0; i < 60 && fired.length === 0; i++) {
+      await sleep(500);
+      fired = await getJson(alerts);
+    }
+    expect(fired.map((alert) => alert.labels.instance)).toEqual(['10.10.0.11:6379']);
+  }, 120_000);
 
   it('lab down after kill -9 of the daemon leaves no namespace, mount, cgroup, route, nft table or process', async () => {
     const daemon = JSON.parse(await readFile(path.join(labDir, 'daemon.json'), 'utf8'));

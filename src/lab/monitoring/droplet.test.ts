@@ -1,0 +1,53 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { monitoringConfigDir } from './config.js';
+import { monitoringCloudConfig } from './droplet.js';
+
+interface WrittenFile {
+  path: string;
+  content: string;
+  permissions: string;
+  owner?: string;
+  defer?: boolean;
+}
+
+const cluster = {
+  redisNodes: ['10.10.0.10:6379', '10.10.0.11:6379'],
+  sentinels: ['10.10.0.20:26379'],
+  password: 'node-secret',
+  sentinelPassword: 'sentinel-secret',
+};
+
+describe('monitoring droplet cloud-config', () => {
+  it('installs the three packages and writes runbooks/monitoring/ with the cluster into /etc/prometheus', async () => {
+    const text = await monitoringCloudConfig(cluster);
+    expect(text.startsWith('#cloud-config\n')).toBe(true);
+    const config = parse(text) as { packages: string[]; write_files: WrittenFile[]; runcmd: string[][] };
+    expect(config.packages).toEqual(['prometheus', 'prometheus-alertmanager', 'prometheus-redis-exporter']);
+    const files = new Map(config.write_files.map((file) => [file.path, file]));
+    // The shipped prometheus.yml as it is: on the droplet the exporter and Alertmanager are at 127.0.0.1.
+    expect(files.get('/etc/prometheus/prometheus.yml')?.content).toBe(
+      await readFile(path.join(monitoringConfigDir(), 'prometheus.yml'), 'utf8'),
+    );
+    expect(JSON.parse(files.get('/etc/prometheus/targets/redis-nodes.json')?.content ?? '')).toEqual([
+      { targets: cluster.redisNodes, labels: { cluster: 'lab', kind: 'redis' } },
+    ]);
+    const passwords = files.get('/etc/prometheus/redis-passwords.json');
+    expect(passwords).toMatchObject({ permissions: '0600', owner: 'prometheus:prometheus' });
+    expect(JSON.parse(passwords?.content ?? '')).toEqual({
+      'redis://10.10.0.10:6379': 'node-secret',
+      'redis://10.10.0.11:6379': 'node-secret',
+      'redis://10.10.0.20:26379': 'sentinel-secret',
+    });
+    expect(files.get('/etc/default/prometheus-redis-exporter')?.content).toContain(
+      '-redis.password-file /etc/prometheus/redis-passwords.json',
+    );
+    // Written once apt installed the packages (the prometheus user then exists), then applied by a restart.
+    expect(config.write_files.every((file) => file.defer === true)).toBe(true);
+    expect(config.runcmd).toEqual([
+      ['systemctl', 'restart', 'prometheus-redis-exporter', 'prometheus-alertmanager', 'prometheus'],
+    ]);
+  });
+});

@@ -1,0 +1,183 @@
+// Container-mode monitoring, as on DigitalOcean: a monitoring droplet inside the cluster's VPC, created
+// through the lab's own API and configured only by its cloud-init — Debian's prometheus,
+// prometheus-redis-exporter and prometheus-alertmanager installed from the lab's offline apt repository,
+// runbooks/monitoring/ in /etc/prometheus/. It scrapes the nodes' private addresses over the VPC; the
+// operator reaches its APIs only through its public address (the lab forwards 9090, 9093 and 9121).
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { IDroplet } from 'dots-wrapper/dist/droplet/index.js';
+import { stringify } from 'yaml';
+import { openLabSession } from '../api.js';
+import { runningDaemon } from '../daemon-control.js';
+import { LAB_IMAGE, LAB_REGION, LAB_SIZE, LAB_TAG } from '../topology.js';
+import {
+  ALERTMANAGER_CONFIG,
+  type MonitoredCluster,
+  monitoringConfigDir,
+  PASSWORD_FILE,
+  PROMETHEUS_CONFIG,
+  REDIS_TARGETS,
+  RULES_FILE,
+  renderPasswordFile,
+  SENTINEL_TARGETS,
+  targetsFile,
+} from './config.js';
+import { answers, READY_PATH, SERVICES } from './services.js';
+
+export const MONITORING_DROPLET = 'monitoring';
+/** The tag the monitoring droplet carries besides the lab's: a Cloud Firewall rule can admit it by name. */
+export const MONITORING_TAG = 'monitoring';
+const PORTS = { prometheus: 9090, alertmanager: 9093, 'redis-exporter': 9121 } as const;
+/** The offline repository holds these (src/lab/container/image.ts); cloud-init installs them. */
+const PACKAGES = ['prometheus', 'prometheus-alertmanager', 'prometheus-redis-exporter'];
+/** Boot, apt install of the three packages and their first start; about 25 s on 2 cores. */
+const READY_TIMEOUT_MS = 180_000;
+
+export interface MonitoringDroplet {
+  id: number;
+  name: string;
+  privateIp: string;
+  publicIp: string;
+}
+
+function file(filePath: string, content: string, extra: Record<string, unknown> = {}) {
+  // Deferred: written once the packages are installed, so the prometheus user exists to own the password
+  // file and dpkg never meets a conffile it did not write.
+  return { path: filePath, content, permissions: '0644', defer: true, ...extra };
+}
+
+/**
+ * The monitoring droplet's whole configuration as cloud-config: what an operator would give a monitoring
+ * droplet on DigitalOcean. The shipped prometheus.yml already names the exporter and Alertmanager at
+ * 127.0.0.1, where they run on this droplet; only the target lists and the password map are the lab's.
+ */
+export async function monitoringCloudConfig(
+  cluster: MonitoredCluster,
+  sourceDir = monitoringConfigDir(),
+): Promise<string> {
+  const shipped = (name: string) => readFile(path.join(sourceDir, name), 'utf8');
+  const config = {
+    package_update: true,
+    packages: PACKAGES,
+    write_files: [
+      file(`/etc/prometheus/${PROMETHEUS_CONFIG}`, await shipped(PROMETHEUS_CONFIG)),
+      file(`/etc/prometheus/${RULES_FILE}`, await shipped(RULES_FILE)),
+      file(`/etc/prometheus/${ALERTMANAGER_CONFIG}`, await shipped(ALERTMANAGER_CONFIG)),
+      file(`/etc/prometheus/${REDIS_TARGETS}`, targetsFile(cluster.redisNodes, 'redis')),
+      file(`/etc/prometheus/${SENTINEL_TARGETS}`, targetsFile(cluster.sentinels, 'sentinel')),
+      file(`/etc/prometheus/${PASSWORD_FILE}`, renderPasswordFile(cluster), {
+        permissions: '0600',
+        owner: 'prometheus:prometheus',
+      }),
+      file(
+        '/etc/default/prometheus-redis-exporter',
+        `ARGS="-redis.addr= -redis.password-file /etc/prometheus/${PASSWORD_FILE}"\n`,
+      ),
+      // Alertmanager's cluster gossip is of no use with one instance.
+      file('/etc/default/prometheus-alertmanager', 'ARGS="--cluster.listen-address="\n'),
+      file('/etc/default/prometheus', 'ARGS="--storage.tsdb.retention.time=1d"\n'),
+    ],
+    // The packages started with their own defaults before the files above were written.
+    runcmd: [['systemctl', 'restart', 'prometheus-redis-exporter', 'prometheus-alertmanager', 'prometheus']],
+  };
+  return `#cloud-config\n${stringify(config, { lineWidth: 0 })}`;
+}
+
+function ipOf(droplet: IDroplet, type: 'private' | 'public'): string | undefined {
+  return droplet.networks?.v4?.find((network) => network.type === type)?.ip_address;
+}
+
+export interface MonitoringDropletOptions {
+  stateDir: string;
+  cluster: MonitoredCluster;
+  /** A droplet it scrapes: the monitoring droplet joins that droplet's VPC, where it reaches the nodes. */
+  nextTo: number;
+  /** Last octet asked for in the VPC (the lab puts monitoring on .30). */
+  host: number;
+  onProgress?: (line: string) => void;
+}
+
+/** Creates the monitoring droplet (or adopts the one there is) and waits until it is active. */
+export async function ensureMonitoringDroplet(options: MonitoringDropletOptions): Promise<MonitoringDroplet> {
+  const daemon = await runningDaemon(options.stateDir);
+  if (!daemon) throw new Error(`no lab runs in ${options.stateDir}; run \`drillbook lab up\` first`);
+  const session = await openLabSession({ apiUrl: daemon.url, token: daemon.token });
+  const { droplet: neighbour } = await session.call((c) =>
+    c.droplet.getDroplet({ droplet_id: options.nextTo }),
+  );
+  const vpcUuid = neighbour.vpc_uuid;
+  const find = async () => {
+    const { droplets } = await session.call((c) =>
+      c.droplet.listDroplets({ tag_name: MONITORING_TAG, per_page: 200 }),
+    );
+    return droplets.find((d) => d.name === MONITORING_DROPLET && d.vpc_uuid === vpcUuid);
+  };
+  let droplet = await find();
+  if (!droplet) {
+    options.onProgress?.(`creating ${MONITORING_DROPLET} (Prometheus, Alertmanager, redis_exporter)`);
+    await session.call(
+      async (c) =>
+        c.droplet.createDroplet({
+          name: MONITORING_DROPLET,
+          region: LAB_REGION,
+          size: LAB_SIZE,
+          image: LAB_IMAGE,
+          vpc_uuid: vpcUuid,
+          tags: [LAB_TAG, MONITORING_TAG, `lab-host:${options.host}`],
+          user_data: await monitoringCloudConfig(options.cluster),
+        }),
+      'rejected-only',
+    );
+  }
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    droplet = await find();
+    if (droplet?.status === 'active' && !droplet.locked) break;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `droplet ${MONITORING_DROPLET} is not active after 60 s (${droplet?.status ?? 'gone'}); see \`drillbook lab status\``,
+      );
+    }
+    await sleep(200);
+  }
+  const privateIp = ipOf(droplet, 'private');
+  const publicIp = ipOf(droplet, 'public');
+  if (!privateIp || !publicIp) {
+    throw new Error(`droplet ${MONITORING_DROPLET} (id ${droplet.id}) has no private or public address`);
+  }
+  return { id: droplet.id, name: droplet.name, privateIp, publicIp };
+}
+
+export function dropletUrls(droplet: MonitoringDroplet) {
+  const url = (port: number) => `http://${droplet.publicIp}:${port}`;
+  return {
+    prometheusUrl: url(PORTS.prometheus),
+    alertmanagerUrl: url(PORTS.alertmanager),
+    exporterUrl: url(PORTS['redis-exporter']),
+  };
+}
+
+/** Resolves once all three services answer through the droplet's public address (cloud-init installs them). */
+export async function waitForDropletServices(droplet: MonitoringDroplet): Promise<void> {
+  const urls = dropletUrls(droplet);
+  const base = {
+    prometheus: urls.prometheusUrl,
+    alertmanager: urls.alertmanagerUrl,
+    'redis-exporter': urls.exporterUrl,
+  };
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    const waiting: string[] = [];
+    for (const service of SERVICES) {
+      if (!(await answers(`${base[service]}${READY_PATH[service]}`))) waiting.push(service);
+    }
+    if (waiting.length === 0) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `the ${MONITORING_DROPLET} droplet (${droplet.privateIp}, public ${droplet.publicIp}) did not serve ${waiting.join(', ')} within ${READY_TIMEOUT_MS / 1000} s; its cloud-init log: \`drillbook lab status --json\``,
+      );
+    }
+    await sleep(500);
+  }
+}

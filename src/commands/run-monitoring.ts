@@ -7,6 +7,7 @@ export async function startRunMonitoring(options: {
   target: string;
   host?: string;
   dryRun: boolean;
+  labMode?: 'loopback' | 'container';
 }): Promise<void> {
   if (options.target !== 'lab') {
     throw new UsageError(
@@ -30,7 +31,12 @@ export async function startRunMonitoring(options: {
     ]);
   const stateDir = labStateDir();
   // The emulator daemon runs the follow mode, so it must run before monitoring can follow anything.
-  await resolveLabTarget({ stateDir });
+  const target = await resolveLabTarget({ stateDir, ...(options.labMode ? { mode: options.labMode } : {}) });
+  if (target.lab?.mode === 'container') {
+    throw new Error(
+      "--monitoring follows the droplets a runbook creates only in loopback mode (run with --lab-mode loopback); in container mode monitoring is a droplet in the lab's own VPC: `drillbook lab up --mode container --monitoring` monitors the lab's cluster, and a runbook run against it takes the URLs `drillbook lab status` shows (PROMETHEUS_URL=… ALERTMANAGER_URL=…)",
+    );
+  }
   const ipRange = (await readSettings(stateDir))?.ipRange ?? DEFAULT_IP_RANGE;
   const info = await lab.startFollowingMonitoring(stateDir, { host: options.host, ipRange });
   process.stderr.write(

@@ -117,7 +117,12 @@ export async function runRunCommand(argv: string[]): Promise<number> {
   }
   if (values.monitoring || values['monitoring-host'] !== undefined) {
     const { startRunMonitoring } = await import('./run-monitoring.js');
-    await startRunMonitoring({ target, host: values['monitoring-host'], dryRun: values['dry-run'] ?? false });
+    await startRunMonitoring({
+      target,
+      host: values['monitoring-host'],
+      dryRun: values['dry-run'] ?? false,
+      ...(labMode ? { labMode } : {}),
+    });
   }
   const ipRange = values['ip-range'];
   if (ipRange !== undefined) {

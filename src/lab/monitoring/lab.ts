@@ -90,6 +90,7 @@ export async function startContainerLabMonitoring(
       redisNodes: droplets.filter((d) => d.role !== 'sentinel').map(address),
       sentinels: droplets.filter((d) => d.role === 'sentinel').map(address),
       password: settings.password,
+      ...(settings.sentinelPassword ? { sentinelPassword: settings.sentinelPassword } : {}),
     },
     ...(onProgress ? { onProgress } : {}),
   });

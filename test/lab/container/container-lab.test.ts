@@ -226,27 +226,21 @@ describe('container lab', () => {
       '10.10.0.22:26379',
       '127.0.0.1:9121',
     ]);
-    // The exporter got the password: every node answers its scrape over the VPC.
+    // The exporter got both passwords: every node and Sentinel answers its scrape over the VPC.
     const up1 = await getJson(`${monitoring.prometheusUrl}/api/v1/query?query=min(redis_up)`);
     expect(up1.data.result[0].value[1]).toBe('1');
     expect((await statusJson()).monitoring).toMatchObject({ down: [], droplet: { name: 'monitoring' } });
 
     const labConsole = new LabConsole(containerLabFiles(labDir).relaySocket);
+    const { sentinelPassword } = JSON.parse((await lab('status', '--show-password', '--json')).stdout);
     try {
       const at = await labConsole.open('10.10.0.20', 26379);
-      expect(
-        (
-          await execFileAsync('redis-cli', [
-            '-h',
-            at.host,
-            '-p',
-            String(at.port),
-            'SENTINEL',
-            'FAILOVER',
-            'mymaster',
-          ])
-        ).stdout,
-      ).toContain('OK');
+      const failover = await execFileAsync(
+        'redis-cli',
+        ['-h', at.host, '-p', String(at.port), 'SENTINEL', 'FAILOVER', 'mymaster'],
+        { env: { ...process.env, REDISCLI_AUTH: sentinelPassword } },
+      );
+      expect(failover.stdout).toContain('OK');
     } finally {
       await labConsole.close();
     }

@@ -244,6 +244,18 @@ describe('drillbook lab', () => {
     expect(shown.stdout).toContain(`Sentinel password: ${await sentinelPassword()}`);
   });
 
+  it("a second up refuses a SENTINEL_PASSWORD other than the running lab's, or one that cannot be written", async () => {
+    const other = await labWith({ SENTINEL_PASSWORD: 'another-sentinel-password' }, 'up');
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain(
+      'SENTINEL_PASSWORD differs from the password the running lab was built with; run `drillbook lab down` first, or unset it',
+    );
+    const spaced = await labWith({ SENTINEL_PASSWORD: 'two words' }, 'up');
+    expect(spaced.code).toBe(1);
+    expect(spaced.stderr).toContain('SENTINEL_PASSWORD must be one word');
+    for (const result of [other, spaced]) expect(result.stderr).not.toContain(await sentinelPassword());
+  });
+
   it('a second up repairs the lab (a dead process restarted, a deleted droplet re-created) and applies new timing', async () => {
     const { url, token } = await daemonToken();
     const client = createApiClient({ endpoint: url, token });

@@ -127,5 +127,6 @@ with the node flags of \`bin/drillbook.js\` (${launchFlags().join(' ') || 'none'
 8 MiB semi-space cap keeps that garbage from growing V8's young generation to its 64 MiB default ceiling.
 Since 2026-12-07 a batch of output re-renders only the action that printed it (the App reads the selected
 step's title, not the step, and its panes are memoized), text is measured without string-width's emoji
-pattern (src/ui/string-width.ts), and Yoga no longer loads undici (about 8 MiB less RSS at idle).`,
+pattern (src/ui/string-width.ts), Yoga no longer loads undici (about 8 MiB less RSS at idle), and Ink's frame
+cap is 120 fps, so a keystroke waits at most 8 ms behind the frame before it (16 ms at 60).`,
 );

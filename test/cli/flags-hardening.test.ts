@@ -1,6 +1,6 @@
 // Flags that keep secrets out of argv and refuse what would be silently ignored (issue #15 items 9, 21).
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -87,5 +87,29 @@ describe('flags that used to be ignored silently', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('warning: --via is ignored');
     expect(run.stderr).toContain('declares no via variable');
+  });
+
+  it('run --ip-range: a lab on another range, or a range that is not a lab range, is refused before anything runs (exit 2)', async () => {
+    const stateHome = tempDir('drillbook-state-');
+    const labDir = join(stateHome, 'drillbook', 'lab');
+    mkdirSync(labDir, { recursive: true });
+    const settings = {
+      ipRange: '127.10.0.0/24',
+      replicas: 1,
+      downAfterMs: 1000,
+      failoverTimeoutMs: 6000,
+      password: 'pw-x',
+    };
+    writeFileSync(join(labDir, 'lab.json'), JSON.stringify(settings), { mode: 0o600 });
+    const args = ['run', join(FIXTURES, 'basic.md'), '--plain', '--yes', '--var', 'secret_word=abcdef'];
+    const beside = await runCli([...args, '--ip-range', '127.60.0.0/24'], { XDG_STATE_HOME: stateHome });
+    expect(beside.code).toBe(2);
+    expect(beside.stderr).toContain(`--ip-range 127.60.0.0/24: the lab in ${labDir} is on 127.10.0.0/24`);
+    expect(beside.stdout).not.toContain('Say hello');
+    const notLoopback = await runCli([...args, '--ip-range', '10.0.0.0/24']);
+    expect(notLoopback.code).toBe(2);
+    expect(notLoopback.stderr).toMatch(/must be a loopback network/);
+    const same = await runCli([...args, '--ip-range', '127.10.0.0/24'], { XDG_STATE_HOME: stateHome });
+    expect(same.code).toBe(0);
   });
 });

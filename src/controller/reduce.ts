@@ -129,6 +129,10 @@ class Batch {
         step.attempts += 1;
         step.actions = [];
         this.follow(event.step);
+        // "Stopped before X: it needs you" no longer holds once X runs (it stayed up while X ran).
+        if (this.ui.notice?.text.startsWith(`Stopped before "${this.title(event.step)}"`)) {
+          this.ui = { ...this.ui, notice: undefined };
+        }
         if (event.cleanup)
           this.notify(`Cleanup: ${this.title(event.step)} runs its always=true blocks.`, 'warn');
         return;

@@ -169,6 +169,9 @@ describe('questions', () => {
     feed.push(stamp({ type: 'steps.stopped', reason: 'needs-operator', step: 'two' }));
     expect(store.getState().ui.selected).toBe(1);
     expect(store.getState().ui.notice?.text).toBe('Stopped before "Two": it needs you. Enter runs it.');
+    feed.push(stamp({ type: 'step.started', step: 'two' }));
+    feed.flush();
+    expect(store.getState().ui.notice).toBeUndefined();
   });
 });
 

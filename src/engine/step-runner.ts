@@ -188,7 +188,26 @@ export async function executeStep(
       if (typeof whereInput === 'string') throw new Error(whereInput);
       preview = previewLines(core, input, 'run');
     } catch (error) {
-      failure ??= describeFailure(input, core.redactor.text(messageOf(error)));
+      const message = describeFailure(input, core.redactor.text(messageOf(error)));
+      if (!action.finding) {
+        failure ??= message;
+        continue;
+      }
+      // A finding block that cannot even be filled in (a result an earlier finding left missing) is a finding too.
+      const event = { step: step.id, action: index, kind: action.kind, id: action.id };
+      core.emit({ type: 'action.started', ...event, preview: action.body.split('\n') });
+      const summary = 'not run: a value it needs is missing';
+      core.emit({
+        type: 'action.finished',
+        ...event,
+        ok: false,
+        summary,
+        durationMs: 0,
+        error: message,
+        finding: true,
+      });
+      results[resultKey(action.id, action.kind, index)] = { ok: false, summary };
+      findings++;
       continue;
     }
     const event = { step: step.id, action: index, kind: action.kind, id: action.id };

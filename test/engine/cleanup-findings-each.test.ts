@@ -199,6 +199,24 @@ describe('finding=true: checklists that keep going', () => {
     expect(text).toContain('| 1 | Step quorum | safe | passed, 1 finding |');
   });
 
+  it('a finding block that cannot be filled in (an earlier finding left a value missing) is a finding too', async () => {
+    const { ran, act } = recorder();
+    const book = runbook([
+      step('views', [{ ...act('views', failed('every Sentinel unreachable')), id: 'views', finding: true }]),
+      step('replicas', [
+        action({ preview: 'SENTINEL REPLICAS on {{ views.first }}', behave: () => ok() }, { finding: true }),
+        act('next'),
+      ]),
+    ]);
+    const { engine, events } = await startEngine({ runbook: book, kinds });
+    expect(await engine.runAll()).toBe('passed');
+    expect(ran).toEqual(['views', 'next']);
+    expect(ofType(events, 'action.finished')[1]).toMatchObject({ ok: false, finding: true });
+    expect(ofType(events, 'action.finished')[1]?.error).toMatch(/views/);
+    expect(ofType(events, 'step.finished')[1]).toMatchObject({ status: 'passed', findings: 1 });
+    await engine.finish();
+  });
+
   it('an aborted finding block is an abort, not a finding', async () => {
     const { promise, resolve } = signalled();
     const book = runbook([

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers/temp-dir.js';
+import { removeTempDir, tempDir } from '../helpers/temp-dir.js';
 import { startTuiTerminal, type TuiTerminal } from '../helpers/tmux.js';
 
 let stateDir: string;
@@ -28,8 +28,10 @@ beforeAll(async () => {
   });
 });
 
-afterAll(() => {
+afterAll(async () => {
   terminal?.close();
+  // Not left to the exit hook: a vitest worker can end without 'exit', and every run left a folder behind.
+  if (stateDir) await removeTempDir(stateDir);
 });
 
 describe('the TUI and SIGTERM', () => {

@@ -66,3 +66,42 @@ describe('plain output escapes control characters from values', () => {
     expect(escapeControlText('\u0007\u007f\u009b')).toBe('\\x07\\x7f\\x9b');
   });
 });
+
+describe('plain output of findings and cleanup', () => {
+  it('marks a finding with !, says what failed, counts findings on the step and the run, and names a cleanup', () => {
+    const lines = linesFor([
+      started,
+      { type: 'step.started', step: 'a' },
+      {
+        type: 'action.finished',
+        step: 'a',
+        action: 0,
+        kind: 'check',
+        ok: false,
+        summary: '1 of 1 failed',
+        durationMs: 2,
+        error: 'x.md:9: quorum.ok expected == true, got false',
+        finding: true,
+      },
+      { type: 'step.finished', step: 'a', status: 'passed', durationMs: 3, findings: 1 },
+      { type: 'step.started', step: 'a', cleanup: true },
+      { type: 'step.finished', step: 'a', status: 'passed', durationMs: 1, cleanup: true },
+      {
+        type: 'run.finished',
+        status: 'passed',
+        durationMs: 5,
+        steps: [{ id: 'a', status: 'passed', results: {} }],
+      },
+    ]);
+    expect(lines).toEqual([
+      expect.any(String),
+      '▶ [1/1] A (safe)',
+      '  ! finding: 1 of 1 failed (2ms)',
+      '    x.md:9: quorum.ok expected == true, got false',
+      '✓ [1/1] A passed with 1 finding in 3ms',
+      '▶ [1/1] A (cleanup: its always=true blocks)',
+      '✓ [1/1] A cleanup passed in 1ms',
+      '✓ run passed in 5ms: 1 passed; 1 finding (listed in the report)',
+    ]);
+  });
+});

@@ -56,6 +56,7 @@ export function createPlainReporter(write: (line: string) => void): (event: Engi
   const steps = new Map<string, { number: number; title: string; safety: string }>();
   let total = 0;
   let dryRun = false;
+  let findings = 0;
   const label = (id: string) => {
     const step = steps.get(id);
     return step ? `[${step.number}/${total}] ${step.title}` : id;
@@ -97,6 +98,7 @@ export function createPlainReporter(write: (line: string) => void): (event: Engi
       }
       case 'action.finished': {
         // The error itself is on the step.finished line that follows.
+        if (event.finding) findings++;
         const mark = dryRun ? '·' : event.ok ? '✓' : event.finding ? '!' : '✗';
         const finding = event.finding ? 'finding: ' : '';
         write(`  ${mark} ${finding}${event.summary} (${formatDuration(event.durationMs)})`);
@@ -156,7 +158,9 @@ export function createPlainReporter(write: (line: string) => void): (event: Engi
       case 'run.finished': {
         const counts = new Map<string, number>();
         for (const step of event.steps) counts.set(step.status, (counts.get(step.status) ?? 0) + 1);
-        const tally = [...counts].map(([status, n]) => `${n} ${status}`).join(', ');
+        const found =
+          findings > 0 ? `; ${findings} finding${findings === 1 ? '' : 's'} (listed in the report)` : '';
+        const tally = `${[...counts].map(([status, n]) => `${n} ${status}`).join(', ')}${found}`;
         write(
           `${RUN_MARK[event.status]} run ${event.status} in ${formatDuration(event.durationMs)}: ${tally}`,
         );

@@ -214,7 +214,8 @@ export interface ActionKind<Spec = unknown> {
   /**
    * What the step's confirmation says about this block, worked out before it runs with read-only look-ups
    * only. Every kind answers, so no confirmation falls back to "runs the block at file:line".
+   * options.lookUp false (a flag such as --yes answers): the sentence only, no API calls for prices.
    */
-  confirmation(spec: Spec, ctx: ActionContext): Promise<Confirmation>;
+  confirmation(spec: Spec, ctx: ActionContext, options?: { lookUp: boolean }): Promise<Confirmation>;
   run(spec: Spec, ctx: ActionContext): Promise<ActionOutcome>;
 }

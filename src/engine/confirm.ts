@@ -24,8 +24,8 @@ export interface ConfirmInput {
   interruptedAt?: string;
   /** Renders {{ }} in confirm texts; leaves unknown references visible. */
   render(text: string): string;
-  /** What the action's kind adds to its confirmation (e.g. count and price of droplets), if anything. */
-  confirmationFor(actionIndex: number): Promise<ActionConfirmation | undefined>;
+  /** The kind's part of the confirmation; lookUp false: its sentence only (no API calls for prices). */
+  confirmationFor(actionIndex: number, lookUp: boolean): Promise<ActionConfirmation | undefined>;
   emit(body: EngineEventBody): void;
 }
 
@@ -68,8 +68,9 @@ export async function confirmStep(input: ConfirmInput): Promise<ConfirmDecision>
   const { step, interruptedAt } = input;
   if (step.safety === 'safe') return { run: true };
   const byFlag = step.safety === 'mutating' ? input.yes : input.yes && input.allowDestroy;
-  // Kinds look things up for the operator (prices, names); not worth API calls when a flag answers.
-  const details = byFlag ? [] : await kindConfirmations(input);
+  // Kinds look things up for the operator (prices); not worth API calls when a flag answers, but the record
+  // still says in words what each block did.
+  const details = await kindConfirmations(input, !byFlag);
   const describe = (brief: boolean) =>
     step.actions.flatMap((action, index) =>
       action.safety === 'safe' ? [] : [describeAction(action, input.render, details[index], brief)],
@@ -110,12 +111,15 @@ export async function confirmStep(input: ConfirmInput): Promise<ConfirmDecision>
   return accepted ? { run: true } : { run: false, reason: 'declined by the operator' };
 }
 
-async function kindConfirmations(input: ConfirmInput): Promise<Array<KindDetails | undefined>> {
+async function kindConfirmations(
+  input: ConfirmInput,
+  lookUp: boolean,
+): Promise<Array<KindDetails | undefined>> {
   return Promise.all(
     input.step.actions.map(async (action, index) => {
       if (action.safety === 'safe') return undefined;
       try {
-        return await input.confirmationFor(index);
+        return await input.confirmationFor(index, lookUp);
       } catch (error) {
         return { message: `(${notWorkedOut(error, input.step, index)})` };
       }

@@ -156,7 +156,7 @@ class StepEngine implements Engine {
             interruptedAt: cleanup ? undefined : this.steps.interrupted.get(step.id)?.startedAt,
             render: this.renderLeniently,
             emit: (body) => this.core.emit(body),
-            confirmationFor: (index) => kindConfirmation(this.core, step, index, signal),
+            confirmationFor: (index, lookUp) => kindConfirmation(this.core, step, index, signal, lookUp),
           });
       if (!decision.run) {
         if (decision.error === undefined) {

@@ -61,9 +61,12 @@ export function previewAction(input: ExecuteInput, mode: ContextMode): string[] 
 }
 
 /** The kind's own addition to the step's confirmation, from read-only look-ups. */
-export async function actionConfirmation(input: ExecuteInput): Promise<ActionConfirmation | undefined> {
+export async function actionConfirmation(
+  input: ExecuteInput,
+  lookUp = true,
+): Promise<ActionConfirmation | undefined> {
   const ctx = createActionContext(input.deps, { ...input, mode: 'run', published: {} });
-  const details = await input.kind.confirmation(input.action.spec, ctx);
+  const details = await input.kind.confirmation(input.action.spec, ctx, { lookUp });
   return {
     does: input.deps.redactor.text(details.does),
     message: details.message === undefined ? undefined : input.deps.redactor.text(details.message),

@@ -103,9 +103,10 @@ export async function kindConfirmation(
   step: Step,
   actionIndex: number,
   signal: AbortSignal,
+  lookUp = true,
 ): Promise<ActionConfirmation | undefined> {
   const input = inputFor(core, step, actionIndex, signal);
-  return typeof input === 'string' ? undefined : actionConfirmation(input);
+  return typeof input === 'string' ? undefined : actionConfirmation(input, lookUp);
 }
 
 /** Says where a failure happened: the step, the action's number, kind, id and file:line. */

@@ -224,16 +224,16 @@ describe('engine: what the kind adds to a confirmation', () => {
     ]);
   });
 
-  it('does not ask the kind when a flag answers', async () => {
-    let asked = 0;
+  it('asks the kind for its words only, without look-ups, when a flag answers, and records them', async () => {
+    const asked: Array<{ lookUp: boolean } | undefined> = [];
     const counting = {
       ...pricedKind,
-      confirmation: async () => {
-        asked++;
-        return { does: 'scales' };
+      confirmation: async (_spec: unknown, _ctx: unknown, options?: { lookUp: boolean }) => {
+        asked.push(options);
+        return { does: 'scales the cluster to 5 droplets' };
       },
     };
-    const { engine } = await startEngine({
+    const { engine, events } = await startEngine({
       runbook: runbook([
         step('scale', [action({ behave: () => ok() }, { kind: 'priced', safety: 'mutating' })]),
       ]),
@@ -241,7 +241,11 @@ describe('engine: what the kind adds to a confirmation', () => {
       yes: true,
     });
     expect(await engine.runAll()).toBe('passed');
-    expect(asked).toBe(0);
+    expect(asked).toEqual([{ lookUp: false }]);
+    expect(events.find((event) => event.type === 'confirm.answered')).toMatchObject({
+      message: 'Step scale: scales the cluster to 5 droplets',
+      how: 'flag',
+    });
   });
 });
 

@@ -89,13 +89,15 @@ export async function doConfirmation(
   typeToConfirm: (spec: DoSpec) => string | undefined,
   openSession: () => Promise<ApiSession>,
   firstMutating: boolean,
+  lookUp = true,
 ): Promise<Confirmation> {
   // A value an earlier action of the same step produces is not there yet: keep it as written.
   const spec = renderDeep(written, (text) => renderKnown(text, ctx.render));
   const does = doesSentence(spec);
   const destructive = typeToConfirm(spec);
   if (destructive) return { does, typeToConfirm: destructive };
-  if (spec.op !== 'vpc.ensure' && spec.op !== 'droplets.ensure' && !firstMutating) return { does };
+  if (!lookUp || (spec.op !== 'vpc.ensure' && spec.op !== 'droplets.ensure' && !firstMutating))
+    return { does };
   const session = await openSession();
   if (spec.op === 'vpc.ensure') {
     const target = await ctx.target();

@@ -117,8 +117,8 @@ export const doKind: ActionKind<DoSpec> = {
   templateParams: (spec) =>
     spec.op === 'droplets.ensure' && spec.user_data?.params ? Object.keys(spec.user_data.params) : [],
   preview: previewDo,
-  confirmation: (spec, ctx) =>
-    doConfirmation(spec, ctx, typeToConfirm, () => openSession(ctx), isFirstMutatingDo(ctx)),
+  confirmation: (spec, ctx, options) =>
+    doConfirmation(spec, ctx, typeToConfirm, () => openSession(ctx), isFirstMutatingDo(ctx), options?.lookUp),
   async run(spec, ctx) {
     if (ctx.dryRun) {
       const lines = previewDo(spec, ctx);

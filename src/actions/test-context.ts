@@ -30,6 +30,7 @@ import type {
   PromptAnswer,
   PromptRequest,
   TargetInfo,
+  TimelineEntry,
 } from '../contract/action.js';
 import type { EngineEventBody } from '../contract/events.js';
 import type { ActionBlock, Runbook, Step } from '../contract/runbook.js';
@@ -161,6 +162,8 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
   };
   const step: Pick<Step, 'id' | 'title'> = options.step ?? { id: 'test-step', title: 'Test step' };
 
+  // The run's timeline on the monotonic axis, as the engine keeps it, so drills read their phases from it.
+  const axis: TimelineEntry[] = [];
   const t: TestContext = {
     output: [],
     progress: [],
@@ -206,8 +209,11 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
       t.published.push({ path, value, secret });
       store.set(path, value);
     },
-    timeline: (entry) => record({ type: 'timeline', ...entry }),
-    timelineSince: () => [],
+    timeline: (entry, at) => {
+      axis.push({ ...entry, t: at ?? deps.now() });
+      record({ type: 'timeline', ...entry });
+    },
+    timelineSince: (since) => axis.filter((entry) => entry.t >= since),
     resolveTarget: async () => {
       if (!options.target) throw new Error('test context: no target given (pass options.target)');
       return options.target;

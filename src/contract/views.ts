@@ -115,6 +115,11 @@ export interface DrillData {
   master_after: string;
   failed_over: boolean;
   split_brain_writes: number;
+  /**
+   * Fault → the last write the old master acknowledged after it (null when it acknowledged none); absent in
+   * journals written before it was recorded.
+   */
+  split_brain_window_ms?: number | null;
   phases: FailoverPhases;
   settings: SettingsInForce;
   client_options: Record<string, unknown>;

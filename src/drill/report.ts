@@ -89,6 +89,15 @@ const ms = (value: number | null | undefined): string =>
 const keys = (list: string[]): string =>
   list.length > 0 ? ` (${list.map((k) => `\`${k}\``).join(', ')})` : '';
 
+/** How min-replicas-to-write bounds the window, when it is set: the figure to compare with. */
+function minReplicasNote(drill: DrillResult): string {
+  const { min_replicas_to_write: replicas, min_replicas_max_lag: lag } = drill.settings;
+  if (replicas === undefined || replicas === '0' || lag === undefined) {
+    return ' (no min-replicas-to-write: an isolated master acknowledges writes until it is demoted)';
+  }
+  return ` (min-replicas-to-write ${replicas}, min-replicas-max-lag ${lag} s: an isolated master stops after about ${lag} s without its replica)`;
+}
+
 function renderDrill(
   drill: DrillResult,
   stepTitle: string,
@@ -123,6 +132,11 @@ function renderDrill(
     ...(drill.failed_over
       ? [
           `| Writes the old master acknowledged after the fault (split-brain window) | ${drill.split_brain_writes} |`,
+          ...(drill.split_brain_window_ms !== null && drill.split_brain_window_ms !== undefined
+            ? [
+                `| Fault → the old master's last acknowledged write | ${ms(drill.split_brain_window_ms)}${minReplicasNote(drill)} |`,
+              ]
+            : []),
         ]
       : []),
     ...(p.writePauseMs !== null && p.writePauseMs !== undefined

@@ -155,14 +155,22 @@ async function start(spec: ProbeSpec, ctx: ActionContext): Promise<ActionOutcome
   };
 }
 
-function splitBrainWrites(
+/**
+ * The writes the old master acknowledged after the fault (a partitioned or demoted master's split brain),
+ * and how long after the fault it acknowledged the last of them: with min-replicas-to-write that window
+ * ends once its replica has been silent for min-replicas-max-lag seconds.
+ */
+export function splitBrain(
   records: readonly WriteRecord[],
   oldMaster: string | null,
   faultAt: number | null,
-): number {
-  if (oldMaster === null || faultAt === null) return 0;
-  return records.filter((r) => r.outcome === 'acknowledged' && r.master === oldMaster && r.sentAt >= faultAt)
-    .length;
+): { writes: number; windowMs: number | null } {
+  if (oldMaster === null || faultAt === null) return { writes: 0, windowMs: null };
+  const late = records.filter(
+    (r) => r.outcome === 'acknowledged' && r.master === oldMaster && r.sentAt >= faultAt,
+  );
+  const last = late.reduce((latest, r) => Math.max(latest, r.doneAt), Number.NEGATIVE_INFINITY);
+  return { writes: late.length, windowMs: late.length > 0 ? Math.round(last - faultAt) : null };
 }
 
 /** The figures of a stopped probe, with the bucketed series its charts are drawn from. */
@@ -233,6 +241,7 @@ async function stop(spec: ProbeSpec, ctx: ActionContext): Promise<ActionOutcome>
     signal: ctx.signal,
   });
   const phases = failoverPhases(ctx.timelineSince?.(running.startedAt) ?? []);
+  const splitBrainFigures = splitBrain(run.records, run.masterBefore, phases.fault?.at ?? null);
   const data = {
     running: false,
     settled: true,
@@ -245,7 +254,8 @@ async function stop(spec: ProbeSpec, ctx: ActionContext): Promise<ActionOutcome>
     master_after: back.master,
     failed_over: run.masterBefore !== back.master,
     switch_seen_at: run.switchMasterSeenAt,
-    split_brain_writes: splitBrainWrites(run.records, run.masterBefore, phases.fault?.at ?? null),
+    split_brain_writes: splitBrainFigures.writes,
+    split_brain_window_ms: splitBrainFigures.windowMs,
     phases,
     settings,
     client_options: run.clientOptions,

@@ -108,6 +108,49 @@ describe('drill report', () => {
     expect(text).not.toContain('split-brain window');
   });
 
+  it("puts the old master's split-brain window beside the min-replicas settings that bound it", () => {
+    const partition = {
+      ...phases,
+      fault: { name: 'partition', detail: 'split: redis-1 ⇹ redis-2', at: 1000 },
+    };
+    const unbounded = renderRunReportMarkdown(
+      buildRunReport(
+        drillEvents({
+          ...probeData,
+          phases: partition,
+          split_brain_writes: 604,
+          split_brain_window_ms: 6038,
+          settings: { ...probeData.settings, min_replicas_to_write: '0', min_replicas_max_lag: '10' },
+        }),
+      ),
+    );
+    expect(unbounded).toContain(
+      '| Writes the old master acknowledged after the fault (split-brain window) | 604 |',
+    );
+    expect(unbounded).toContain(
+      "| Fault → the old master's last acknowledged write | 6038 ms (no min-replicas-to-write: an isolated master acknowledges writes until it is demoted) |",
+    );
+    const bounded = renderRunReportMarkdown(
+      buildRunReport(
+        drillEvents({
+          ...probeData,
+          phases: partition,
+          split_brain_writes: 202,
+          split_brain_window_ms: 2026,
+          settings: { ...probeData.settings, min_replicas_to_write: '1', min_replicas_max_lag: '2' },
+        }),
+      ),
+    );
+    expect(bounded).toContain(
+      "| Fault → the old master's last acknowledged write | 2026 ms (min-replicas-to-write 1, min-replicas-max-lag 2 s: an isolated master stops after about 2 s without its replica) |",
+    );
+    expect(bounded).toContain('min-replicas-to-write 1, min-replicas-max-lag 2');
+    // A drill whose old master took no write after the fault has no window row.
+    expect(renderRunReportMarkdown(buildRunReport(drillEvents(probeData)))).not.toContain(
+      "the old master's last acknowledged write",
+    );
+  });
+
   it('shows the write pause a planned switchover cost, and no pause row for other faults', () => {
     const switchover = renderRunReportMarkdown(
       buildRunReport(drillEvents({ ...probeData, phases: { ...phases, writePauseMs: 1950 } })),

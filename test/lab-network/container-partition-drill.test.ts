@@ -23,6 +23,8 @@ import {
 const execFileAsync = promisify(execFile);
 const runbook = 'runbooks/training-partition.md';
 const PASSWORD = `partition-drill-${process.pid}`;
+const SENTINEL_PASSWORD = `partition-sentinels-${process.pid}`;
+const env = { REDIS_PASSWORD: PASSWORD, SENTINEL_PASSWORD };
 const RATE = 100;
 const MAX_LAG_S = 2;
 const HOLD_MS = 6000;
@@ -35,7 +37,7 @@ beforeAll(async () => {
   await execFileAsync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(stateHome, 'id')]);
   const up = await runCli(['lab', 'up', '--mode', 'container', '--replicas', '1', '--down-after', '1000'], {
     stateHome,
-    env: { REDIS_PASSWORD: PASSWORD },
+    env,
     timeoutMs: 300_000,
   });
   if (up.code !== 0) throw new Error(`drillbook lab up failed:\n${up.stderr}${up.stdout}`);
@@ -70,7 +72,7 @@ describe(`${runbook} in the container lab`, () => {
         `max_lag=${MAX_LAG_S}`,
         ...Object.entries(answers).flatMap(([name, value]) => ['--var', `${name}=${value}`]),
       ],
-      { stateHome, env: { REDIS_PASSWORD: PASSWORD }, timeoutMs: 240_000 },
+      { stateHome, env, timeoutMs: 240_000 },
     );
     expect(result.code, failures(result) + result.stderr).toBe(0);
     expect(Object.entries(stepStatuses(result.events)).filter(([, status]) => status !== 'passed')).toEqual(

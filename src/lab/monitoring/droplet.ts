@@ -95,6 +95,8 @@ export interface MonitoringDropletOptions {
   nextTo: number;
   /** Last octet asked for in the VPC (the lab puts monitoring on .30). */
   host: number;
+  /** The droplet there is monitors another set of nodes: delete it and create one for these. */
+  replace?: boolean;
   onProgress?: (line: string) => void;
 }
 
@@ -114,6 +116,19 @@ export async function ensureMonitoringDroplet(options: MonitoringDropletOptions)
     return droplets.find((d) => d.name === MONITORING_DROPLET && d.vpc_uuid === vpcUuid);
   };
   let droplet = await find();
+  if (droplet && options.replace) {
+    // Its targets and passwords came with its cloud-init, which runs once: a new set needs a new droplet.
+    options.onProgress?.(`replacing ${MONITORING_DROPLET}: the lab's droplets changed`);
+    const old = droplet.id;
+    await session.call((c) => c.droplet.deleteDroplet({ droplet_id: old }), 'rejected-only');
+    const gone = Date.now() + 60_000;
+    do {
+      await sleep(200);
+      droplet = await find();
+    } while (droplet?.id === old && Date.now() < gone);
+    if (droplet?.id === old)
+      throw new Error(`droplet ${MONITORING_DROPLET} (id ${old}) is not deleted after 60 s`);
+  }
   if (!droplet) {
     options.onProgress?.(`creating ${MONITORING_DROPLET} (Prometheus, Alertmanager, redis_exporter)`);
     await session.call(

@@ -56,6 +56,8 @@ export interface MonitoringInfo {
   pids: Partial<Record<MonitoringService, number>>;
   /** Container mode: the droplet the services run on (no pids of ours; lab down removes it). */
   droplet?: { id: number; name: string; privateIp: string; publicIp: string };
+  /** Container mode: the "host:port" of every node the droplet was configured to scrape. */
+  targets?: string[];
 }
 
 export interface MonitoringStatus extends MonitoringInfo {
@@ -70,7 +72,7 @@ function isLoopback(host: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
-async function readInfo(dir: string): Promise<MonitoringInfo | undefined> {
+export async function readInfo(dir: string): Promise<MonitoringInfo | undefined> {
   try {
     return JSON.parse(await readFile(infoFile(dir), 'utf8')) as MonitoringInfo;
   } catch {

@@ -7,6 +7,7 @@ import { currentCluster, syncMonitoringTargets } from './follow.js';
 import {
   type MonitoringInfo,
   monitoringDir,
+  readInfo,
   recordMonitoringInfo,
   startMonitoring,
   waitForFirstScrapes,
@@ -82,13 +83,18 @@ export async function startContainerLabMonitoring(
   const first = droplets[0];
   if (!first) throw new Error('the lab has no droplets to monitor; run `drillbook lab up` first');
   const address = (node: LabNode) => `${node.privateIp}:${node.port}`;
+  const redisNodes = droplets.filter((d) => d.role !== 'sentinel').map(address);
+  const sentinels = droplets.filter((d) => d.role === 'sentinel').map(address);
+  const targets = [...redisNodes, ...sentinels];
+  const previous = await readInfo(monitoringDir(stateDir));
   const droplet = await ensureMonitoringDroplet({
     stateDir,
     nextTo: first.id,
     host: MONITORING_HOST_OCTET,
+    replace: previous?.targets !== undefined && previous.targets.join() !== targets.join(),
     cluster: {
-      redisNodes: droplets.filter((d) => d.role !== 'sentinel').map(address),
-      sentinels: droplets.filter((d) => d.role === 'sentinel').map(address),
+      redisNodes,
+      sentinels,
       password: settings.password,
       ...(settings.sentinelPassword ? { sentinelPassword: settings.sentinelPassword } : {}),
     },
@@ -98,7 +104,13 @@ export async function startContainerLabMonitoring(
     `waiting for Prometheus, Alertmanager and redis_exporter on ${droplet.name} (cloud-init installs them)`,
   );
   await waitForDropletServices(droplet);
-  const info: MonitoringInfo = { dir: monitoringDir(stateDir), ...dropletUrls(droplet), pids: {}, droplet };
+  const info: MonitoringInfo = {
+    dir: monitoringDir(stateDir),
+    ...dropletUrls(droplet),
+    pids: {},
+    droplet,
+    targets,
+  };
   await recordMonitoringInfo(info);
   await waitForFirstScrapes(info.prometheusUrl, droplets.length + 1);
   return info;

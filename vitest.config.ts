@@ -17,7 +17,6 @@ const integration = [
   'test/monitoring/**/*.test.{ts,tsx}',
   'test/drill/**/*.test.ts',
   'test/redis/**/*.test.ts',
-  'test/digitalocean/dr-runbook-emulator.test.ts',
   'test/digitalocean/ready.test.ts',
   'test/digitalocean/jump-host.test.ts',
   'test/digitalocean/ssh-key.test.ts',

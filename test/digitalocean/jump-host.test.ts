@@ -56,6 +56,9 @@ describe('jump_host: true', () => {
 
     const override = await runDo(jumpBody, target, { vars: { via: sshd.via } });
     expect(override.t.published.find((p) => p.path === 'jump_host')?.value).toMatchObject({ via: sshd.via });
+    expect(override.t.output.map((o) => o.line)).toContain(
+      `jump host jump: --via ${sshd.via} overrides jump`,
+    );
   });
 
   it('later Redis steps tunnel through the provisioned jump host, its key learned on first contact', async () => {

@@ -124,12 +124,25 @@ export class PortInUseError extends Error {
 
 /** Throws PortInUseError naming address:port and, when this user can see it, the process holding it. */
 export async function assertPortFree(address: string, port: number): Promise<void> {
-  const free = await new Promise<boolean>((resolve) => {
+  const deadline = Date.now() + ORPHAN_SOCKET_GRACE_MS;
+  for (;;) {
+    if (await canListen(address, port)) return;
+    const holder = await portHolder(address, port);
+    // No process holds it: the sockets of a process just killed are still closing with their peers
+    // (FIN_WAIT), which blocks a new listener for a moment after a power cycle.
+    if (holder !== undefined || Date.now() >= deadline) throw new PortInUseError(address, port, holder);
+    await sleep(50);
+  }
+}
+
+const ORPHAN_SOCKET_GRACE_MS = 3_000;
+
+function canListen(address: string, port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
     const server = net.createServer();
     server.once('error', () => resolve(false));
     server.listen({ host: address, port, exclusive: true }, () => server.close(() => resolve(true)));
   });
-  if (!free) throw new PortInUseError(address, port, await portHolder(address, port));
 }
 
 function hexAddress(address: string, port: number): string {

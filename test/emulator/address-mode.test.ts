@@ -24,6 +24,13 @@ describe('emulator in private address mode', () => {
     expect(networks.find((n) => n.type === 'public')?.ip_address).toMatch(/^127\.200\./);
   });
 
+  it('describes its droplets as containers on a private network, not loopback processes', async () => {
+    api = await startTestEmulator({ addressMode: 'private' });
+    const account = await api.call('GET', '/v2/account');
+    expect(account.body.account.status_message).toContain('containers on a private VPC network');
+    expect(account.body.account.status_message).not.toContain('127.0.0.0/8');
+  });
+
   it('refuses a loopback range and picks 10.N.0.0/24 when none is asked for', async () => {
     api = await startTestEmulator({ addressMode: 'private' });
     const loopback = await api.call('POST', '/v2/vpcs', {

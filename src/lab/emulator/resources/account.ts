@@ -16,7 +16,10 @@ export const accountRoutes: Route[] = [
           uuid: core.state.accountUuid,
           email_verified: true,
           status: 'active',
-          status_message: 'The drillbook lab emulator: droplets are local processes on 127.0.0.0/8.',
+          status_message:
+            core.settings.addressMode === 'private'
+              ? 'The drillbook lab emulator: droplets are containers on a private VPC network on this machine.'
+              : 'The drillbook lab emulator: droplets are local processes on 127.0.0.0/8.',
           team: { uuid: core.state.accountUuid, name: 'drillbook lab' },
         },
       },

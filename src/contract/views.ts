@@ -108,7 +108,10 @@ export interface DrillData {
   lost_acknowledged_keys: string[];
   unacknowledged_present: number;
   unacknowledged_present_keys: string[];
+  /** First failed write → first acknowledged one after it; when writes never recovered, → the last write. */
   unavailable_ms: number;
+  /** False when writes failed and none was acknowledged after; absent in journals written before it was. */
+  writes_recovered?: boolean;
   longest_gap_ms: number;
   latency_ms: { p50: number; p99: number; max: number };
   master_before: string | null;

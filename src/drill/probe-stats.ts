@@ -30,8 +30,13 @@ export interface AvailabilitySummary {
   firstFailureAt: number | null;
   /** Monotonic ms of the first acknowledged write after the first failure. */
   recoveredAt: number | null;
-  /** First failure → first success after it (ms); null when nothing failed, or when it never recovered. */
+  /**
+   * First failure → first success after it (ms); when writes never recovered, → the last write's answer (a
+   * lower bound, never 0); null when nothing failed.
+   */
   unavailableMs: number | null;
+  /** False when writes failed and none was acknowledged after the first failure. */
+  recovered: boolean;
   /** Longest time between two consecutive acknowledgements (ms), counting from the first write. */
   longestGapMs: number;
   latencyMs: LatencySummary;
@@ -87,7 +92,10 @@ export function summarizeWrites(records: readonly WriteRecord[]): AvailabilitySu
     firstFailureAt: firstFailureAt === null ? null : round(firstFailureAt),
     recoveredAt: recoveredAt === null ? null : round(recoveredAt),
     unavailableMs:
-      firstFailureAt !== null && recoveredAt !== null ? round(recoveredAt - firstFailureAt) : null,
+      firstFailureAt === null
+        ? null
+        : round((recoveredAt ?? bySent.reduce((last, r) => Math.max(last, r.doneAt), 0)) - firstFailureAt),
+    recovered: firstFailureAt === null || recoveredAt !== null,
     longestGapMs: round(longestGapMs),
     latencyMs: {
       p50: round(percentile(latencies, 50)),

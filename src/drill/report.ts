@@ -122,7 +122,7 @@ function renderDrill(
           `| RTO counted from | the API accepting the action; it reported it completed ${ms(p.faultCompletedMs)} later (RTO from completion: ${ms(p.probeRecoveredMs === null ? null : Math.max(0, p.probeRecoveredMs - p.faultCompletedMs))}) |`,
         ]
       : []),
-    `| Writes unavailable (first failure → first success after it) | ${ms(drill.unavailable_ms)} |`,
+    `| Writes unavailable (first failure → first success after it) | ${drill.writes_recovered === false ? `at least ${ms(drill.unavailable_ms)}: writes had not recovered when the probe stopped` : ms(drill.unavailable_ms)} |`,
     `| Longest gap between acknowledged writes | ${ms(drill.longest_gap_ms)} |`,
     `| RPO: acknowledged writes lost | **${drill.lost_acknowledged}**${keys(drill.lost_acknowledged_keys)} |`,
     `| Unacknowledged writes present anyway | ${drill.unacknowledged_present}${keys(drill.unacknowledged_present_keys)} |`,

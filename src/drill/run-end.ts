@@ -1,7 +1,7 @@
 // What the terminal says when a TUI run ends: how far the run got, each drill's headline figures, and
 // where the report and its charts are — not only two paths.
 import type { RunReport } from './report.js';
-import { humanMs } from './series.js';
+import { humanMs, humanUnavailable } from './series.js';
 
 export function runEndSummary(report: RunReport, files: { report: string; charts: string[] }): string[] {
   const { summary } = report;
@@ -22,7 +22,7 @@ export function runEndSummary(report: RunReport, files: { report: string; charts
     const oldMaster =
       drill.split_brain_writes > 0 ? `, the old master took ${drill.split_brain_writes} after the fault` : '';
     lines.push(
-      `  drill ${drill.probe}: RTO ${humanMs(drill.phases.probeRecoveredMs)}, writes failed for ${humanMs(drill.unavailable_ms)}, ` +
+      `  drill ${drill.probe}: RTO ${humanMs(drill.phases.probeRecoveredMs)}, writes failed for ${humanUnavailable(drill)}, ` +
         `${drill.lost_acknowledged} acknowledged writes lost${oldMaster}`,
     );
   }

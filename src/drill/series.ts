@@ -93,6 +93,13 @@ export function phaseMarkers(phases: FailoverPhases): PhaseMarker[] {
 }
 
 /** Times as people write them: "45 ms", "2.29 s", "1 min 05 s". */
+/** How long writes failed, saying so when they had not recovered by the probe's stop. */
+export function humanUnavailable(drill: { unavailable_ms: number; writes_recovered?: boolean }): string {
+  return drill.writes_recovered === false
+    ? `≥ ${humanMs(drill.unavailable_ms)}, not recovered`
+    : humanMs(drill.unavailable_ms);
+}
+
 export function humanMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || Number.isNaN(ms)) return '—';
   const abs = Math.abs(ms);

@@ -108,6 +108,15 @@ describe('drill report', () => {
     expect(text).not.toContain('split-brain window');
   });
 
+  it('never states writes that did not come back as unavailable for 0 ms', () => {
+    const text = renderRunReportMarkdown(
+      buildRunReport(drillEvents({ ...probeData, unavailable_ms: 6010, writes_recovered: false })),
+    );
+    expect(text).toContain(
+      '| Writes unavailable (first failure → first success after it) | at least 6010 ms: writes had not recovered when the probe stopped |',
+    );
+  });
+
   it("puts the old master's split-brain window beside the min-replicas settings that bound it", () => {
     const partition = {
       ...phases,

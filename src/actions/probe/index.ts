@@ -181,6 +181,7 @@ function writeFigures(writes: AvailabilitySummary, records: readonly WriteRecord
     failed: writes.failed,
     indeterminate: writes.indeterminate,
     unavailable_ms: writes.unavailableMs ?? 0,
+    writes_recovered: writes.recovered,
     longest_gap_ms: writes.longestGapMs,
     first_failure_at: writes.firstFailureAt,
     recovered_at: writes.recoveredAt,
@@ -265,7 +266,12 @@ async function stop(spec: ProbeSpec, ctx: ActionContext): Promise<ActionOutcome>
     data.lost_acknowledged === 0
       ? 'no acknowledged write lost'
       : `${data.lost_acknowledged} ACKNOWLEDGED WRITES LOST`;
-  const unavailable = data.unavailable_ms > 0 ? `unavailable ${data.unavailable_ms} ms` : 'no failed writes';
+  const unavailable =
+    data.writes_recovered === false
+      ? `writes failing for the last ${data.unavailable_ms} ms, not recovered when the probe stopped`
+      : data.unavailable_ms > 0
+        ? `unavailable ${data.unavailable_ms} ms`
+        : 'no failed writes';
   return {
     ok: true,
     summary: `probe ${spec.name}: ${writes.acknowledged}/${writes.attempted} acknowledged, ${unavailable}, ${lost}`,

@@ -3,7 +3,7 @@
 import { Box, Text } from 'ink';
 import { type ReactNode, useContext } from 'react';
 import type { DrillData } from '../../contract/views.js';
-import { humanMs, phaseMarkers } from '../../drill/series.js';
+import { humanMs, humanUnavailable, phaseMarkers } from '../../drill/series.js';
 import { ThemeContext, useTone } from '../theme.js';
 import { drillChartLines } from './drill-chart.js';
 
@@ -69,7 +69,7 @@ export function DrillResultsView({ data, width }: { data: DrillData; width: numb
         <Text color={tone('muted')}> fault → writes again</Text>
       </Row>
       <Row label="Unavailable">
-        {humanMs(data.unavailable_ms)}
+        {humanUnavailable(data)}
         <Text color={tone('muted')}>{` (longest gap ${humanMs(data.longest_gap_ms)})`}</Text>
       </Row>
       <Row label="Acked writes lost">

@@ -2,7 +2,7 @@
 // old master acknowledged after the fault, p99 latency), then each drill's timeline chart, smaller.
 import { Box, Text } from 'ink';
 import type { DrillResult } from '../../contract/views.js';
-import { humanMs } from '../../drill/series.js';
+import { humanMs, humanUnavailable } from '../../drill/series.js';
 import { useTone } from '../theme.js';
 import { DrillChart } from './DrillResultsView.js';
 import { type Cell, Table } from './Table.js';
@@ -12,7 +12,7 @@ export function DrillsCompareView({ drills, width }: { drills: DrillResult[]; wi
   const rows: Cell[][] = drills.map((d) => [
     { text: d.probe },
     { text: humanMs(d.phases.probeRecoveredMs) },
-    { text: humanMs(d.unavailable_ms) },
+    { text: humanUnavailable(d), tone: d.writes_recovered === false ? 'error' : undefined },
     { text: String(d.lost_acknowledged), tone: d.lost_acknowledged === 0 ? 'ok' : 'error' },
     { text: String(d.split_brain_writes), tone: d.split_brain_writes === 0 ? undefined : 'warn' },
     { text: humanMs(d.latency_ms.p99) },

@@ -172,9 +172,13 @@ describe('lab action partition/heal', () => {
     expect(unknown.outcome.error).toMatch(
       /"redis-9" is not a droplet of the lab \(it has redis-1, redis-2, bastion\)/,
     );
+    const idle = await run({ op: 'heal', name: 'never' });
+    expect(idle.outcome).toMatchObject({ ok: true, summary: 'no partition was in force' });
+    await run({ op: 'partition', name: 'cut', from: 'redis-1', to: 'redis-2' });
     const heal = await run({ op: 'heal', name: 'never' });
-    expect(heal.outcome.error).toMatch(/no partition named never is in force/);
+    expect(heal.outcome.error).toMatch(/no partition named never is in force \(in force: cut\)/);
     expect([...unknown.timeline, ...heal.timeline]).toEqual([]);
+    expect((await run({ op: 'heal', name: 'cut' })).outcome.ok).toBe(true);
   });
 
   it('delay fails with the kernel reason when sch_netem is missing, and records no fault', async () => {

@@ -141,6 +141,9 @@ export class NftLabNetwork implements LabNetwork {
   }
 
   async heal(name?: string): Promise<Partition[]> {
+    // With nothing in force a named heal has nothing to do (a cleanup after a run stopped before its
+    // partition); with other partitions in force the name is more likely a slip, so it is refused.
+    if (this.partitions.size === 0) return [];
     const healed = name === undefined ? [...this.partitions.values()] : [this.partitions.get(name)];
     if (healed.some((partition) => partition === undefined)) {
       const known = [...this.partitions.keys()];

@@ -142,14 +142,17 @@ export async function openSshTunnel(options: SshTunnelOptions): Promise<SshTunne
       })().catch(() => verify(false));
     },
   };
+  // ssh2 can report more than one error for one failed connection (a handshake timeout, then the socket
+  // closing): only the first is the answer, the rest must not escape as an uncaught error.
+  client.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => {
     client.once('ready', () => resolve());
-    client.once('error', (error) =>
-      reject(new Error(hostKeyProblem ?? `${label}: ${error.message}${unreachableHint(error.message)}`)),
-    );
+    client.once('error', (error) => {
+      client.end();
+      reject(new Error(hostKeyProblem ?? `${label}: ${error.message}${unreachableHint(error.message)}`));
+    });
     client.connect(config);
   });
-  client.on('error', () => undefined);
 
   const servers = new Map<string, Promise<{ server: Server; port: number }>>();
   const sockets = new Set<Socket>();

@@ -66,6 +66,11 @@ export type EngineEventBody =
       cleanup?: true;
       /** How many of its blocks (or each= elements) failed as findings (finding=true): the step went on. */
       findings?: number;
+      /**
+       * An abort (Ctrl-C, SIGTERM, SIGHUP) stopped the step part-way: like a step a killed process left open,
+       * it may have partly completed, and --resume says so before running it again.
+       */
+      aborted?: true;
     }
   | { type: 'action.started'; step: string; action: number; kind: string; id?: string; preview: string[] }
   | {

@@ -76,7 +76,7 @@ export async function confirmStep(input: ConfirmInput): Promise<ConfirmDecision>
       action.safety === 'safe' ? [] : [describeAction(action, input.render, details[index], brief)],
     );
   const partial = interruptedAt
-    ? `It started at ${interruptedAt} in the interrupted run and never finished: it may have partly completed. `
+    ? `It started at ${interruptedAt} in the interrupted run and did not finish: it may have partly completed. `
     : '';
   const message = `${partial}${step.title}: ${describe(false).join('; ')}`;
   const brief = `${partial}${step.title}: ${describe(true).join('; ')}`;

@@ -169,7 +169,12 @@ class StepEngine implements Engine {
       if (cleanup) return this.settle(step, await executeStep(this.core, step, signal, mode), true);
       this.steps.running(step.id);
       this.ran.add(step.id);
-      return this.settle(step, await executeStep(this.core, step, controller.signal, mode));
+      const run = await executeStep(this.core, step, controller.signal, mode);
+      // Stopped part-way by Ctrl-C or a signal: as unfinished as a step a kill -9 cut off.
+      return this.settle(
+        step,
+        run.status === 'failed' && controller.signal.aborted ? { ...run, aborted: true } : run,
+      );
     } finally {
       this.running = undefined;
       this.stepController = undefined;
@@ -187,6 +192,7 @@ class StepEngine implements Engine {
       error: run.error,
       ...(cleanup ? { cleanup: true as const } : {}),
       ...(run.findings ? { findings: run.findings } : {}),
+      ...(run.aborted ? { aborted: true as const } : {}),
     });
     return run.status;
   }

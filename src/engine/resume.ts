@@ -14,7 +14,7 @@ export interface ReplayedRun {
   lastT: number;
   /** Final status each step reached (steps never finished are absent). */
   statuses: Map<string, StepStatus>;
-  /** Steps that started and never finished: the process died (or was killed) in the middle of them. */
+  /** Steps that started and never finished: the process died (or was killed) in them, or an abort stopped them. */
   interrupted: Map<string, { startedAt: string }>;
   /** Every addressable result: action ids and published paths, in journal order. */
   results: Array<{ path: string; value: unknown }>;
@@ -65,8 +65,9 @@ export function replayJournal(events: EngineEvent[]): ReplayedRun {
         break;
       case 'step.finished':
         if (event.cleanup) break;
-        // A step that was refused before it started (no step.started) leaves an earlier interruption standing.
-        if (open.delete(event.step)) replay.interrupted.delete(event.step);
+        // A step that was refused before it started (no step.started) leaves an earlier interruption standing;
+        // one an abort stopped part-way stays interrupted, as if the process had been killed in it.
+        if (open.delete(event.step) && !event.aborted) replay.interrupted.delete(event.step);
         replay.statuses.set(event.step, event.status);
         break;
       case 'action.finished': {

@@ -143,7 +143,10 @@ function announceResume(
     `resuming run ${core.options.runId}: ${resume.passed.length} step(s) already passed${continuing}`,
   );
   for (const [stepId, { startedAt }] of resume.interrupted) {
-    log('warn', `step "${stepId}" started at ${startedAt} and never finished: it may have partly completed`);
+    log(
+      'warn',
+      `step "${stepId}" started at ${startedAt} and did not finish (the run was stopped or killed in it): it may have partly completed`,
+    );
   }
   const title = resume.replay.runbookTitle;
   if (title !== runbook.title) log('warn', `the journal was written for "${title}", not "${runbook.title}"`);

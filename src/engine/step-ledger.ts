@@ -8,7 +8,7 @@ import type { ReplayedRun } from './resume.js';
 export class StepLedger {
   private readonly statuses = new Map<string, StepStatus>();
   private readonly results = new Map<string, Record<string, unknown>>();
-  /** Steps a resumed journal shows started and never finished: their confirmation says so. */
+  /** Steps a resumed journal shows started and never finished (or an abort stopped): their confirmation says so. */
   readonly interrupted = new Map<string, { startedAt: string }>();
 
   constructor(private readonly steps: readonly Step[]) {

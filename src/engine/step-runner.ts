@@ -17,6 +17,8 @@ export interface StepRun {
   results: Record<string, unknown>;
   /** Failures of finding=true blocks (or of their each= elements): recorded, and the step went on. */
   findings?: number;
+  /** An abort stopped it part-way (not a skipped cleanup, not a step that had already finished its blocks). */
+  aborted?: true;
 }
 
 /** How a step runs: all its blocks, or (cleanup) only its always=true blocks at the end of a run. */

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp-dir.js';
-import { collect, ensureBuilt, FIXTURES, jsonLines, startCli } from './helpers.js';
+import { collect, ensureBuilt, FIXTURES, jsonLines, runCli, startCli } from './helpers.js';
 
 beforeAll(ensureBuilt, 120_000);
 
@@ -24,18 +24,18 @@ function alive(pid: number): boolean {
 }
 
 describe('Ctrl-C', () => {
-  it('first SIGINT aborts the running step, stops the script, and exits 130 with run.finished aborted', async () => {
+  it('first SIGINT aborts the running step, stops the script, exits 130 with run.finished aborted; --resume warns the step may have partly completed', async () => {
     const work = tempDir('drillbook-sigint-');
-    const child = startCli([
+    const args = [
       'run',
       join(FIXTURES, 'resume.md'),
-      '--yes',
       '--json',
       '--journal',
       tempDir(),
       '--var',
       `work_dir=${work}`,
-    ]);
+    ];
+    const child = startCli([...args, '--yes']);
     const done = collect(child);
     await waitForFile(join(work, 'long.started'));
     const scriptPid = Number(readFileSync(join(work, 'long.pid'), 'utf8').trim());
@@ -51,6 +51,15 @@ describe('Ctrl-C', () => {
     );
     expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'aborted' });
     expect(alive(scriptPid)).toBe(false);
+
+    // Aborted part-way, the step may have done some of its work: --resume warns as it does after kill -9.
+    writeFileSync(join(work, 'resumed'), '');
+    const resumed = await runCli([...args, '--resume', String(events[0]?.runId), '--yes']);
+    expect(resumed.code).toBe(0);
+    const warnings = jsonLines(resumed.stdout).flatMap((e) =>
+      e.type === 'log' && e.level === 'warn' ? [String(e.message)] : [],
+    );
+    expect(warnings).toContainEqual(expect.stringMatching(/"long-step" .*may have partly completed/));
   });
 });
 

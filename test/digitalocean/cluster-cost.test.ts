@@ -1,21 +1,12 @@
 // The first mutating `do` confirmation of a runbook shows what the whole run's droplets cost (nodes and
 // jump host, per hour and per month, from the API's sizes catalogue); later ones show only their own.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { doKind } from '../../src/actions/do/index.js';
 import { createTestContext, parsedAction } from '../../src/actions/test-context.js';
-import type { TargetInfo } from '../../src/contract/action.js';
 import type { ActionBlock, Runbook } from '../../src/contract/runbook.js';
-import type { Emulator } from '../../src/lab/emulator/index.js';
-import { newToken, startTestEmulator, targetFor } from './helpers.js';
+import { withEmulator } from './helpers.js';
 
-const token = newToken();
-let emulator: Emulator;
-let target: TargetInfo;
-beforeAll(async () => {
-  emulator = await startTestEmulator(token);
-  target = targetFor(emulator, token);
-});
-afterAll(() => emulator?.close());
+const api = withEmulator();
 
 function block(body: string, line: number): ActionBlock {
   const { action } = parsedAction(doKind, { body });
@@ -46,7 +37,12 @@ const runbook = {
 
 async function confirmationOf(index: number) {
   const action = blocks[index] as ActionBlock;
-  const t = createTestContext({ target, runbook, action, vars: { jump_size: 's-1vcpu-512mb-10gb' } });
+  const t = createTestContext({
+    target: api.target,
+    runbook,
+    action,
+    vars: { jump_size: 's-1vcpu-512mb-10gb' },
+  });
   try {
     return await doKind.confirmation?.(action.spec as never, t.ctx);
   } finally {

@@ -1,23 +1,11 @@
 // --dry-run: every request a step would send, as method, path and JSON body with secrets masked — and
 // nothing sent at all.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { doKind } from '../../src/actions/do/index.js';
 import { createTestContext, parsedAction, TEST_SECRET_MASK } from '../../src/actions/test-context.js';
-import type { TargetInfo } from '../../src/contract/action.js';
-import type { Emulator } from '../../src/lab/emulator/index.js';
-import { everything, newToken, REDIS_PASSWORD, runDo, startTestEmulator, targetFor } from './helpers.js';
+import { everything, REDIS_PASSWORD, runDo, withEmulator } from './helpers.js';
 
-const token = newToken();
-let emulator: Emulator;
-let target: TargetInfo;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator(token);
-  target = targetFor(emulator, token);
-});
-afterAll(async () => {
-  await emulator?.close();
-});
+const api = withEmulator();
 
 const provision = `op: droplets.ensure
 names: [redis-1, redis-2]
@@ -42,7 +30,7 @@ describe('dry run', () => {
     ];
     const lines: string[] = [];
     for (const body of bodies) {
-      const run = await runDo(body, target, {
+      const run = await runDo(body, api.target, {
         dryRun: true,
         results: { nodes: { droplets: { 'redis-1': { private_ip: '127.10.0.10' } } } },
         vars: { redis_password: REDIS_PASSWORD, region: 'nyc1', role: 'redis' },
@@ -50,10 +38,10 @@ describe('dry run', () => {
       expect(run.outcome.ok, run.outcome.error).toBe(true);
       expect(run.outcome.summary).toMatch(/^dry run: \d+ requests shown, none sent$/);
       expect(everything(run)).not.toContain(REDIS_PASSWORD);
-      expect(everything(run)).not.toContain(token);
+      expect(everything(run)).not.toContain(api.token);
       lines.push(...run.t.output.map((o) => o.line));
     }
-    expect(emulator.requests).toEqual([]);
+    expect(api.emulator.requests).toEqual([]);
     const create = lines.find((line) => line.startsWith('POST /v2/droplets ')) ?? '';
     const json = JSON.parse(create.slice('POST /v2/droplets '.length, create.lastIndexOf('}') + 1));
     expect(json).toMatchObject({

@@ -7,25 +7,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionKinds } from '../../src/actions/registry.js';
-import type { ConfirmRequest, Interaction, TargetInfo } from '../../src/contract/action.js';
+import type { ConfirmRequest, Interaction } from '../../src/contract/action.js';
 import type { EngineEvent } from '../../src/contract/events.js';
 import { createEngine } from '../../src/engine/engine.js';
-import type { Emulator } from '../../src/lab/emulator/index.js';
 import { parseRunbook } from '../../src/runbook/parse.js';
-import { newToken, REDIS_PASSWORD, startTestEmulator, targetFor } from './helpers.js';
+import { REDIS_PASSWORD, withEmulator } from './helpers.js';
 
-const token = newToken();
-let emulator: Emulator;
-let target: TargetInfo;
+const api = withEmulator();
 let stateDir: string;
 
 beforeAll(async () => {
-  emulator = await startTestEmulator(token);
-  target = targetFor(emulator, token);
   stateDir = await mkdtemp(join(tmpdir(), 'drillbook-do-engine-'));
 });
 afterAll(async () => {
-  await emulator?.close();
   await rm(stateDir, { recursive: true, force: true });
 });
 
@@ -95,7 +89,7 @@ async function runBook(options: { dryRun?: boolean }) {
     kinds: actionKinds,
     runbook,
     target: 'digitalocean',
-    resolveTarget: async () => target,
+    resolveTarget: async () => api.target,
     interaction: headless(confirms),
     journalPath: stateDir,
     vars: { redis_password: REDIS_PASSWORD },
@@ -113,7 +107,7 @@ async function runBook(options: { dryRun?: boolean }) {
 describe('do blocks in the engine', () => {
   it('--dry-run previews every request and sends none', async () => {
     const { events, journal } = await runBook({ dryRun: true });
-    expect(emulator.requests).toEqual([]);
+    expect(api.emulator.requests).toEqual([]);
     const previews = events.flatMap((event) => (event.type === 'action.started' ? event.preview : []));
     expect(previews.some((line) => line.startsWith('POST /v2/droplets {"names":["redis-1","redis-2"]'))).toBe(
       true,
@@ -134,12 +128,13 @@ describe('do blocks in the engine', () => {
       { source: 'fault', name: 'power_off', detail: 'redis-1 127.10.0.10' },
       { source: 'fault-completed', name: 'power_off', detail: 'redis-1 127.10.0.10' },
     ]);
-    const sent = emulator.requests.find((r) => r.method === 'POST' && r.path === '/v2/droplets')?.body as {
+    const sent = api.emulator.requests.find((r) => r.method === 'POST' && r.path === '/v2/droplets')
+      ?.body as {
       user_data: string;
     };
     expect(sent.user_data).toContain(`requirepass ${REDIS_PASSWORD}`);
     const everything = JSON.stringify(events) + journal;
     expect(everything).not.toContain(REDIS_PASSWORD);
-    expect(everything).not.toContain(token);
+    expect(everything).not.toContain(api.token);
   });
 });

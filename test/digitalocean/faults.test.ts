@@ -1,28 +1,20 @@
 // What the API does on a bad day, and what the operator is told: 401/422 with the API's own message,
 // 429 honouring retry-after, 5xx retried, a create whose answer never came adopted instead of repeated.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { TargetInfo } from '../../src/contract/action.js';
-import type { Emulator } from '../../src/lab/emulator/index.js';
-import { type DoRun, everything, newToken, runDo, startTestEmulator, targetFor } from './helpers.js';
+import { type DoRun, everything, newToken, runDo, withEmulator } from './helpers.js';
 
-const token = newToken();
-let emulator: Emulator;
-let target: TargetInfo;
+const api = withEmulator({}, { each: true });
 const runs: DoRun[] = [];
 
-async function run(body: string, on: TargetInfo = target): Promise<DoRun> {
+async function run(body: string, on: TargetInfo = api.target): Promise<DoRun> {
   const result = await runDo(body, on);
   runs.push(result);
   return result;
 }
 
-beforeEach(async () => {
-  emulator = await startTestEmulator(token);
-  target = targetFor(emulator, token);
-});
 afterEach(async () => {
-  await emulator?.close();
-  for (const done of runs.splice(0)) expect(everything(done)).not.toContain(token);
+  for (const done of runs.splice(0)) expect(everything(done)).not.toContain(api.token);
 });
 
 const oneDroplet = `op: droplets.ensure
@@ -35,7 +27,7 @@ tags: [drill, redis]`;
 describe('API failures', () => {
   it('401: names the token sources and the API message, never the token', async () => {
     const wrong = newToken();
-    const result = await run('op: account.get', { ...target, token: wrong });
+    const result = await run('op: account.get', { ...api.target, token: wrong });
     expect(result.outcome.ok).toBe(false);
     expect(result.outcome.error).toContain(
       'DigitalOcean rejected the API token (token from DIGITALOCEAN_ACCESS_TOKEN)',
@@ -44,12 +36,12 @@ describe('API failures', () => {
     expect(result.outcome.error).toMatch(/DIGITALOCEAN_TOKEN, or doctl's config file .*config\.yaml/);
     expect(result.outcome.error).toMatch(/request id [0-9a-f-]{36}/);
     expect(everything(result)).not.toContain(wrong);
-    expect(emulator.requests).toHaveLength(1);
+    expect(api.emulator.requests).toHaveLength(1);
   });
 
   it('401 on the lab target says the lab rejected its own token, not to set DIGITALOCEAN_ACCESS_TOKEN', async () => {
     const result = await run('op: account.get', {
-      ...target,
+      ...api.target,
       name: 'lab',
       tokenSource: undefined,
       token: newToken(),
@@ -65,11 +57,11 @@ describe('API failures', () => {
       /POST \/v2\/droplets → 422 unprocessable_entity "size "s-nope" is not a size .*" \(request id [0-9a-f-]{36}\)/,
     );
     expect(result.outcome.error).toContain('test.md:1');
-    expect(emulator.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    expect(api.emulator.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
   });
 
   it('429: waits the retry-after seconds, then succeeds', async () => {
-    emulator.faults.add({
+    api.emulator.faults.add({
       method: 'GET',
       path: '/v2/account',
       kind: 'status',
@@ -79,7 +71,7 @@ describe('API failures', () => {
     });
     const result = await run('op: account.get');
     expect(result.outcome.ok, result.outcome.error).toBe(true);
-    const [limited, retried] = emulator.requests;
+    const [limited, retried] = api.emulator.requests;
     expect(limited?.status).toBe(429);
     expect(retried?.status).toBe(200);
     expect((retried?.at ?? 0) - (limited?.at ?? 0)).toBeGreaterThanOrEqual(950);
@@ -89,7 +81,7 @@ describe('API failures', () => {
   });
 
   it('429 whose reset is an hour away: fails at once naming the reset time instead of waiting', async () => {
-    emulator.faults.add({
+    api.emulator.faults.add({
       method: 'GET',
       path: '/v2/account',
       kind: 'status',
@@ -104,21 +96,21 @@ describe('API failures', () => {
     expect(result.outcome.error).toMatch(
       /GET \/v2\/account → 429 .*: the API rate limit resets at \d{4}-\d\d-\d\dT[\d:.]+Z \(in 60 min\), longer than drillbook waits \(60 s\)\. Nothing more was sent; run the step again after that time/,
     );
-    expect(emulator.requests.map((r) => r.status)).toEqual([429]);
+    expect(api.emulator.requests.map((r) => r.status)).toEqual([429]);
   });
 
   it('5xx on a read: retried with backoff, then succeeds', async () => {
-    emulator.faults.add({ method: 'GET', path: '/v2/account', kind: 'status', status: 503, times: 2 });
+    api.emulator.faults.add({ method: 'GET', path: '/v2/account', kind: 'status', status: 503, times: 2 });
     const result = await run('op: account.get');
     expect(result.outcome.ok, result.outcome.error).toBe(true);
-    expect(emulator.requests.map((r) => r.status)).toEqual([503, 503, 200]);
+    expect(api.emulator.requests.map((r) => r.status)).toEqual([503, 503, 200]);
   });
 
   it('5xx every time: gives up after 5 retries with the API message and what to do', async () => {
-    emulator.faults.add({ method: 'GET', path: '/v2/account', kind: 'status', status: 500 });
+    api.emulator.faults.add({ method: 'GET', path: '/v2/account', kind: 'status', status: 500 });
     const result = await run('op: account.get');
     expect(result.outcome.ok).toBe(false);
-    expect(emulator.requests).toHaveLength(6);
+    expect(api.emulator.requests).toHaveLength(6);
     expect(result.outcome.error).toMatch(
       /GET \/v2\/account → 500 server_error "Server was unable to give you a response/,
     );
@@ -126,35 +118,38 @@ describe('API failures', () => {
   });
 
   it('5xx on a create: looks again before retrying and creates each droplet once', async () => {
-    emulator.faults.add({ method: 'POST', path: '/v2/droplets', kind: 'status', status: 500, times: 1 });
+    api.emulator.faults.add({ method: 'POST', path: '/v2/droplets', kind: 'status', status: 500, times: 1 });
     const result = await run(oneDroplet);
     expect(result.outcome.ok, result.outcome.error).toBe(true);
-    expect(emulator.droplets().map((d) => d.name)).toEqual(['redis-1']);
+    expect(api.emulator.droplets().map((d) => d.name)).toEqual(['redis-1']);
     expect(result.outcome.data).toMatchObject({ created: ['redis-1'], adopted: [] });
   });
 
   it('created but the answer timed out: the retry adopts it, exactly one droplet exists', async () => {
-    emulator.faults.add({ method: 'POST', path: '/v2/droplets', kind: 'timeout-after-create', times: 1 });
-    const result = await run(oneDroplet, { ...target, api: { ...target.api, requestTimeoutMs: 300 } });
+    api.emulator.faults.add({ method: 'POST', path: '/v2/droplets', kind: 'timeout-after-create', times: 1 });
+    const result = await run(oneDroplet, {
+      ...api.target,
+      api: { ...api.target.api, requestTimeoutMs: 300 },
+    });
     expect(result.outcome.ok, result.outcome.error).toBe(true);
-    expect(emulator.droplets().map((d) => d.name)).toEqual(['redis-1']);
-    expect(emulator.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    expect(api.emulator.droplets().map((d) => d.name)).toEqual(['redis-1']);
+    expect(api.emulator.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
     expect(result.outcome.data).toMatchObject({ created: ['redis-1'], adopted: [] });
     expect(result.t.output.some((o) => /got no answer in time.*listing them again/.test(o.line))).toBe(true);
   });
 
   it('a re-run after a create that timed out (the step failed) adopts instead of creating', async () => {
-    emulator.faults.add({ method: 'POST', path: '/v2/droplets', kind: 'timeout-after-create', times: 1 });
-    const pending = run(oneDroplet, { ...target, api: { ...target.api, requestTimeoutMs: 300 } });
+    api.emulator.faults.add({ method: 'POST', path: '/v2/droplets', kind: 'timeout-after-create', times: 1 });
+    const pending = run(oneDroplet, { ...api.target, api: { ...api.target.api, requestTimeoutMs: 300 } });
     // Once the create has reached the server, every look that would find the droplet fails: the step gives up.
-    await expect.poll(() => emulator.requests.some((r) => r.method === 'POST')).toBe(true);
-    emulator.faults.add({ method: 'GET', path: '/v2/droplets', kind: 'status', status: 500, times: 6 });
+    await expect.poll(() => api.emulator.requests.some((r) => r.method === 'POST')).toBe(true);
+    api.emulator.faults.add({ method: 'GET', path: '/v2/droplets', kind: 'status', status: 500, times: 6 });
     const first = await pending;
     expect(first.outcome.ok).toBe(false);
     expect(first.outcome.error).toContain('Re-running the step is safe');
     const second = await run(oneDroplet);
     expect(second.outcome.ok, second.outcome.error).toBe(true);
     expect(second.outcome.data).toMatchObject({ created: [], adopted: ['redis-1'] });
-    expect(emulator.droplets()).toHaveLength(1);
+    expect(api.emulator.droplets()).toHaveLength(1);
   });
 });

@@ -1,6 +1,7 @@
 // Shared setup for the DigitalOcean tests: an emulator on loopback, a target pointing at it, and a way to
 // run one ```do block through the real dots-wrapper client with the shared test context.
 import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { doKind } from '../../src/actions/do/index.js';
 import type { DoSpec } from '../../src/actions/do/schema.js';
 import {
@@ -28,6 +29,46 @@ export async function startTestEmulator(
     actionDelayMs: options.actionDelayMs ?? 100,
     vpcReleaseMs: options.vpcReleaseMs ?? 300,
   });
+}
+
+export type EmulatorOptions = Parameters<typeof startTestEmulator>[1];
+
+/** The emulator a test file talks to, and the target that points at it (readable once the hooks have run). */
+export interface EmulatorFixture {
+  readonly token: string;
+  readonly emulator: Emulator;
+  readonly target: TargetInfo;
+}
+
+/**
+ * Registers the hooks that start an emulator with a fresh token (once per file, or before each test with
+ * `each`) and close it afterwards; the returned fixture reads the current one.
+ */
+export function withEmulator(
+  options: EmulatorOptions = {},
+  { each = false, hookTimeoutMs }: { each?: boolean; hookTimeoutMs?: number } = {},
+): EmulatorFixture {
+  const token = newToken();
+  let emulator: Emulator | undefined;
+  let target: TargetInfo | undefined;
+  (each ? beforeEach : beforeAll)(async () => {
+    emulator = await startTestEmulator(token, options);
+    target = targetFor(emulator, token);
+  }, hookTimeoutMs);
+  (each ? afterEach : afterAll)(async () => {
+    await emulator?.close();
+  });
+  return {
+    token,
+    get emulator() {
+      if (!emulator) throw new Error('the emulator starts in a before hook: read it inside a test or hook');
+      return emulator;
+    },
+    get target() {
+      if (!target) throw new Error('the emulator starts in a before hook: read it inside a test or hook');
+      return target;
+    },
+  };
 }
 
 export function targetFor(emulator: Emulator, token: string, api: TargetInfo['api'] = {}): TargetInfo {

@@ -6,28 +6,21 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisAction } from '../../src/actions/redis/index.js';
 import { createTestContext, parsedAction } from '../../src/actions/test-context.js';
-import type { TargetInfo } from '../../src/contract/action.js';
-import type { Emulator } from '../../src/lab/emulator/index.js';
 import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
 import { startSshd, type TestSshd } from '../redis/sshd.js';
-import { newToken, runDo, startTestEmulator, targetFor } from './helpers.js';
+import { runDo, withEmulator } from './helpers.js';
 
-const token = newToken();
-let emulator: Emulator;
-let target: TargetInfo;
+const api = withEmulator();
 let sshd: TestSshd;
 let cluster: TestRedisCluster;
 
 beforeAll(async () => {
-  emulator = await startTestEmulator(token);
-  target = targetFor(emulator, token);
   sshd = await startSshd({ host: '127.87.0.100', port: 2222 });
   cluster = await startRedisCluster({ subnet: '127.87.1' });
 }, 60_000);
 afterAll(async () => {
   await cluster?.stop();
   await sshd?.stop();
-  await emulator?.close();
 });
 
 const jumpBody =
@@ -35,7 +28,7 @@ const jumpBody =
 
 describe('jump_host: true', () => {
   it('publishes ssh://root@<public ip>:22 on DigitalOcean, direct on the loopback lab, the override under --via', async () => {
-    const real = await runDo(jumpBody, target);
+    const real = await runDo(jumpBody, api.target);
     expect(real.outcome.ok, real.outcome.error).toBe(true);
     const published = real.t.published.find((p) => p.path === 'jump_host')?.value as Record<string, unknown>;
     expect(published).toMatchObject({
@@ -45,7 +38,7 @@ describe('jump_host: true', () => {
     });
     expect(real.t.published.some((p) => p.path.startsWith('inventory.'))).toBe(false);
 
-    const lab = await runDo(jumpBody, { ...target, name: 'lab' });
+    const lab = await runDo(jumpBody, { ...api.target, name: 'lab' });
     expect(lab.t.published.find((p) => p.path === 'jump_host')?.value).toMatchObject({
       via: '',
       direct: true,
@@ -54,7 +47,7 @@ describe('jump_host: true', () => {
       expect.arrayContaining([expect.stringMatching(/^jump host jump: the loopback lab runs no sshd/)]),
     );
 
-    const override = await runDo(jumpBody, target, { vars: { via: sshd.via } });
+    const override = await runDo(jumpBody, api.target, { vars: { via: sshd.via } });
     expect(override.t.published.find((p) => p.path === 'jump_host')?.value).toMatchObject({ via: sshd.via });
     expect(override.t.output.map((o) => o.line)).toContain(
       `jump host jump: --via ${sshd.via} overrides jump`,

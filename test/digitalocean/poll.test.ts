@@ -1,21 +1,12 @@
 // One shared poll loop: while droplets boot, each round is one list request, however many droplets wait.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../src/lab/emulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { provisionDroplets } from '../../src/targets/digitalocean/index.js';
-import { newToken, startTestEmulator, targetFor } from './helpers.js';
+import { targetFor, withEmulator } from './helpers.js';
 
-const token = newToken();
-let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator(token, { bootDelayMs: 300 });
-});
-afterAll(async () => {
-  await emulator?.close();
-});
+const api = withEmulator({ bootDelayMs: 300 });
 
 function pollRequests(tag: string): number {
-  return emulator.requests.filter(
+  return api.emulator.requests.filter(
     (r) => r.method === 'GET' && r.path === '/v2/droplets' && r.query.includes(`tag_name=${tag}`),
   ).length;
 }
@@ -26,7 +17,7 @@ describe('provisionDroplets', () => {
     const names = Array.from({ length: count }, (_, i) => `${tag}-node-${i + 1}`);
     const progress: string[] = [];
     const result = await provisionDroplets(
-      targetFor(emulator, token),
+      targetFor(api.emulator, api.token),
       { names, region: 'nyc1', size: 's-1vcpu-1gb', image: 'ubuntu-24-04-x64', tags: [tag] },
       { onProgress: (message) => progress.push(message) },
     );

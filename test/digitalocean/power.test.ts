@@ -1,36 +1,27 @@
 // Power actions: sent in parallel, the fault put on the timeline when the API accepts it, a locked droplet
 // waited out, completion watched by one shared poll over the action list.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TargetInfo } from '../../src/contract/action.js';
-import type { Emulator } from '../../src/lab/emulator/index.js';
-import { everything, newToken, runDo, startTestEmulator, targetFor } from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { everything, runDo, withEmulator } from './helpers.js';
 
-const token = newToken();
-let emulator: Emulator;
-let target: TargetInfo;
+const api = withEmulator({ actionDelayMs: 150 });
 
 beforeAll(async () => {
-  emulator = await startTestEmulator(token, { actionDelayMs: 150 });
-  target = targetFor(emulator, token);
   const created = await runDo(
     'op: droplets.ensure\nnames: [redis-1, redis-2, redis-3]\nregion: nyc1\nsize: s-1vcpu-1gb\nimage: ubuntu-24-04-x64\ntags: [power, redis]',
-    target,
+    api.target,
   );
   expect(created.outcome.ok, created.outcome.error).toBe(true);
 });
-afterAll(async () => {
-  await emulator?.close();
-});
 
 function dropletStatus(name: string): Promise<string | undefined> {
-  return runDo('op: droplets.list\ntag: power', target).then(
+  return runDo('op: droplets.list\ntag: power', api.target).then(
     (run) => (run.outcome.data as { droplets: Record<string, { status: string }> }).droplets[name]?.status,
   );
 }
 
 describe('droplets.action', () => {
   it('power_off by name: a fault on the timeline at acceptance, waits until complete', async () => {
-    const run = await runDo('op: droplets.action\ntype: power_off\nnames: [redis-1]', target);
+    const run = await runDo('op: droplets.action\ntype: power_off\nnames: [redis-1]', api.target);
     expect(run.outcome.ok, run.outcome.error).toBe(true);
     // Timed at acceptance (RTOs count from there), and again when the API reports the action completed.
     expect(run.t.timeline).toEqual([
@@ -46,12 +37,12 @@ describe('droplets.action', () => {
       droplets: { 'redis-1': { private_ip: '127.10.0.10', action_status: 'completed' } },
     });
     expect(await dropletStatus('redis-1')).toBe('off');
-    expect(everything(run)).not.toContain(token);
+    expect(everything(run)).not.toContain(api.token);
   });
 
   it('power_on is not a fault; by tag, every droplet in parallel, one poll request per round', async () => {
-    const before = emulator.requests.length;
-    const run = await runDo('op: droplets.action\ntype: reboot\ntag: power', target);
+    const before = api.emulator.requests.length;
+    const run = await runDo('op: droplets.action\ntype: reboot\ntag: power', api.target);
     expect(run.outcome.ok, run.outcome.error).toBe(true);
     expect(run.t.timeline).toEqual([]);
     expect(Object.keys((run.outcome.data as { droplets: object }).droplets)).toEqual([
@@ -59,7 +50,7 @@ describe('droplets.action', () => {
       'redis-2',
       'redis-3',
     ]);
-    const requests = emulator.requests.slice(before);
+    const requests = api.emulator.requests.slice(before);
     const posts = requests.filter((r) => r.method === 'POST');
     expect(posts).toHaveLength(3);
     const polls = requests.filter((r) => r.method === 'GET' && r.path === '/v2/actions');
@@ -72,13 +63,13 @@ describe('droplets.action', () => {
   it('a droplet locked by a pending action (422) is waited out, then the action is sent again', async () => {
     const started = await runDo(
       'op: droplets.action\ntype: power_cycle\nnames: [redis-2]\nwait: false',
-      target,
+      api.target,
     );
     expect(started.outcome.ok, started.outcome.error).toBe(true);
-    const before = emulator.requests.length;
-    const run = await runDo('op: droplets.action\ntype: shutdown\nnames: [redis-2]', target);
+    const before = api.emulator.requests.length;
+    const run = await runDo('op: droplets.action\ntype: shutdown\nnames: [redis-2]', api.target);
     expect(run.outcome.ok, run.outcome.error).toBe(true);
-    const posts = emulator.requests.slice(before).filter((r) => r.method === 'POST');
+    const posts = api.emulator.requests.slice(before).filter((r) => r.method === 'POST');
     expect(posts.length).toBeGreaterThanOrEqual(2);
     expect(posts.slice(0, -1).map((r) => r.status)).toEqual(posts.slice(0, -1).map(() => 422));
     expect(posts.at(-1)?.status).toBe(201);
@@ -97,7 +88,7 @@ describe('droplets.action', () => {
   });
 
   it('names a droplet that does not exist with the ones that do', async () => {
-    const run = await runDo('op: droplets.action\ntype: power_on\nnames: [redis-9]', target);
+    const run = await runDo('op: droplets.action\ntype: power_on\nnames: [redis-9]', api.target);
     expect(run.outcome.ok).toBe(false);
     expect(run.outcome.error).toMatch(/no droplet named redis-9; known: .*redis-1/);
   });

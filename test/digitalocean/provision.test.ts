@@ -1,34 +1,17 @@
 // The provisioning path end to end over HTTP: VPC, tags, 5 droplets with cloud-init, firewall — then a
 // re-run that adopts everything and creates nothing.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TargetInfo } from '../../src/contract/action.js';
-import type { Emulator } from '../../src/lab/emulator/index.js';
-import {
-  everything,
-  mutatingRequests,
-  newToken,
-  REDIS_PASSWORD,
-  runDo,
-  startTestEmulator,
-  targetFor,
-} from './helpers.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { everything, mutatingRequests, REDIS_PASSWORD, runDo, withEmulator } from './helpers.js';
 
-const token = newToken();
-let emulator: Emulator;
-let target: TargetInfo;
+const api = withEmulator();
 
 beforeAll(async () => {
-  emulator = await startTestEmulator(token);
-  target = targetFor(emulator, token);
   // nyc1 already has its default VPC, as most accounts do: drill-vpc below is an ordinary, deletable one.
   const home = await runDo(
     'op: vpc.ensure\nname: nyc1-home\nregion: nyc1\nip_range: 10.99.0.0/24\nif_default: accept',
-    target,
+    api.target,
   );
   expect(home.outcome.data).toMatchObject({ default: true, created: true });
-});
-afterAll(async () => {
-  await emulator?.close();
 });
 
 const vpcBody = `op: vpc.ensure
@@ -63,7 +46,7 @@ outbound_rules:
 
 describe('provisioning against the emulator', () => {
   it('creates the VPC (mapped onto loopback), the tag, 5 droplets and the firewall', async () => {
-    const vpc = await runDo(vpcBody, target);
+    const vpc = await runDo(vpcBody, api.target);
     expect(vpc.outcome.ok, vpc.outcome.error).toBe(true);
     expect(vpc.outcome.data).toMatchObject({
       name: 'drill-vpc',
@@ -72,10 +55,10 @@ describe('provisioning against the emulator', () => {
       created: true,
     });
 
-    const tags = await runDo('op: tags.ensure\nnames: [drill]', target);
+    const tags = await runDo('op: tags.ensure\nnames: [drill]', api.target);
     expect(tags.outcome.data).toEqual({ created: ['drill'], existing: [] });
 
-    const droplets = await runDo(dropletsBody, target, { id: 'nodes' });
+    const droplets = await runDo(dropletsBody, api.target, { id: 'nodes' });
     expect(droplets.outcome.ok, droplets.outcome.error).toBe(true);
     const data = droplets.outcome.data as {
       droplets: Record<string, Record<string, unknown>>;
@@ -101,7 +84,7 @@ describe('provisioning against the emulator', () => {
       expect(droplet.price_hourly).toBeGreaterThan(0);
     }
     // One create request for all five, with the rendered cloud-init (the secret is in the payload itself).
-    const creates = emulator.requests.filter((r) => r.method === 'POST' && r.path === '/v2/droplets');
+    const creates = api.emulator.requests.filter((r) => r.method === 'POST' && r.path === '/v2/droplets');
     expect(creates).toHaveLength(1);
     const sent = creates[0]?.body as { names: string[]; user_data: string; vpc_uuid: string };
     expect(sent.names).toHaveLength(5);
@@ -123,45 +106,45 @@ describe('provisioning against the emulator', () => {
       inventory: { 'redis-1': { host: redis1.private_ip, port: 6379, kind: 'redis' } },
     });
 
-    const firewall = await runDo(firewallBody, target);
+    const firewall = await runDo(firewallBody, api.target);
     expect(firewall.outcome.ok, firewall.outcome.error).toBe(true);
     expect(firewall.outcome.data).toMatchObject({ name: 'drill-fw', tags: ['drill'], outcome: 'created' });
   });
 
   it('publishes inventory with kinds from tags, and the op may override port and kind', async () => {
-    const listed = await runDo('op: droplets.list\ntag: drill\ninventory: { kind: sentinel }', target);
+    const listed = await runDo('op: droplets.list\ntag: drill\ninventory: { kind: sentinel }', api.target);
     expect(listed.outcome.ok).toBe(true);
     expect(listed.t.namespace.inventory).toMatchObject({ 'sentinel-1': { port: 26379, kind: 'sentinel' } });
     expect(Object.keys(listed.t.namespace.inventory as object)).toHaveLength(5);
   });
 
   it('re-running every ensure adopts what exists and sends no create or update', async () => {
-    const before = mutatingRequests(emulator).length;
+    const before = mutatingRequests(api.emulator).length;
     for (const body of [vpcBody, 'op: tags.ensure\nnames: [drill]', dropletsBody, firewallBody]) {
-      const again = await runDo(body, target);
+      const again = await runDo(body, api.target);
       expect(again.outcome.ok, again.outcome.error).toBe(true);
     }
-    expect(mutatingRequests(emulator).slice(before)).toEqual([]);
-    const droplets = await runDo(dropletsBody, target);
+    expect(mutatingRequests(api.emulator).slice(before)).toEqual([]);
+    const droplets = await runDo(dropletsBody, api.target);
     expect(droplets.outcome.data).toMatchObject({
       created: [],
       adopted: ['redis-1', 'redis-2', 'sentinel-1', 'sentinel-2', 'sentinel-3'],
     });
-    expect(emulator.droplets()).toHaveLength(5);
+    expect(api.emulator.droplets()).toHaveLength(5);
   });
 
   it('updates a firewall whose rules changed instead of creating another', async () => {
     const changed = firewallBody.replace('ports: 22', 'ports: 2222');
-    const run = await runDo(changed, target);
+    const run = await runDo(changed, api.target);
     expect(run.outcome.data).toMatchObject({ outcome: 'updated' });
-    const writes = mutatingRequests(emulator).filter((r) => r.path.startsWith('/v2/firewalls'));
+    const writes = mutatingRequests(api.emulator).filter((r) => r.path.startsWith('/v2/firewalls'));
     expect(writes.map((r) => r.method)).toEqual(['POST', 'PUT']);
   });
 
   it('refuses to adopt a droplet that has the name but not the runbook tags', async () => {
     const run = await runDo(
       dropletsBody.replace('tags: [drill, redis]', 'tags: [drill, other-team]'),
-      target,
+      api.target,
     );
     expect(run.outcome.ok).toBe(false);
     expect(run.outcome.error).toMatch(
@@ -172,41 +155,46 @@ describe('provisioning against the emulator', () => {
   it('deletes droplets (adopting "already gone") and then the VPC', async () => {
     const deleted = await runDo(
       'op: droplets.delete\nnames: [redis-1, redis-2, sentinel-1, sentinel-2, sentinel-3, ghost]\ntags: [drill]',
-      target,
+      api.target,
     );
     expect(deleted.outcome.ok, deleted.outcome.error).toBe(true);
     expect(deleted.outcome.data).toMatchObject({ absent: ['ghost'] });
-    expect(emulator.droplets()).toHaveLength(0);
+    expect(api.emulator.droplets()).toHaveLength(0);
     // DigitalOcean (and the emulator, for vpcReleaseMs) still answers 403 right after the droplets went.
-    const vpc = await runDo('op: vpc.delete\nname: drill-vpc', target);
+    const vpc = await runDo('op: vpc.delete\nname: drill-vpc', api.target);
     expect(vpc.outcome).toMatchObject({ ok: true, summary: 'VPC drill-vpc deleted' });
     expect(vpc.t.output.map((o) => o.line)).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^VPC drill-vpc not deletable yet \(403: Can not delete VPC with members/),
       ]),
     );
-    const refusals = emulator.requests.filter((r) => r.method === 'DELETE' && r.path.startsWith('/v2/vpcs/'));
+    const refusals = api.emulator.requests.filter(
+      (r) => r.method === 'DELETE' && r.path.startsWith('/v2/vpcs/'),
+    );
     expect(refusals.at(0)?.status).toBe(403);
     expect(refusals.at(-1)?.status).toBe(204);
-    const again = await runDo('op: vpc.delete\nname: drill-vpc', target);
+    const again = await runDo('op: vpc.delete\nname: drill-vpc', api.target);
     expect(again.outcome.summary).toBe('VPC drill-vpc already absent');
   });
 
   it('leaves a region default VPC in place, refuses to adopt a VPC with another range, and names an overlap', async () => {
-    const home = await runDo('op: vpc.delete\nname: nyc1-home', target);
+    const home = await runDo('op: vpc.delete\nname: nyc1-home', api.target);
     expect(home.outcome).toMatchObject({ ok: true, data: { deleted: false, default: true } });
     expect(home.outcome.summary).toMatch(/left in place: it is the default VPC of nyc1/);
 
     const other = await runDo(
       'op: vpc.ensure\nname: nyc1-home\nregion: nyc1\nip_range: 10.98.0.0/24',
-      target,
+      api.target,
     );
     expect(other.outcome.ok).toBe(false);
     expect(other.outcome.error).toMatch(
       /VPC nyc1-home already exists with the range 127\.99\.0\.0\/24, not 10\.98\.0\.0\/24.*--var vpc_range=/,
     );
 
-    const clash = await runDo('op: vpc.ensure\nname: clash\nregion: nyc1\nip_range: 10.99.0.0/25', target);
+    const clash = await runDo(
+      'op: vpc.ensure\nname: clash\nregion: nyc1\nip_range: 10.99.0.0/25',
+      api.target,
+    );
     expect(clash.outcome.ok).toBe(false);
     expect(clash.outcome.error).toMatch(/overlaps the range 10\.99\.0\.0\/24 of VPC nyc1-home/);
     expect(clash.outcome.error).toMatch(/--var vpc_range=10\.20\.0\.0\/24/);

@@ -6,14 +6,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TargetInfo } from '../../src/contract/action.js';
-import type { Emulator } from '../../src/lab/emulator/index.js';
 import { startSshd, type TestSshd } from '../redis/sshd.js';
-import { newToken, runDo, startTestEmulator, targetFor } from './helpers.js';
+import { runDo, withEmulator } from './helpers.js';
 
-const token = newToken();
-let emulator: Emulator;
-let target: TargetInfo;
+const api = withEmulator();
 let jump: TestSshd;
 const nodes: TestSshd[] = [];
 let bin: string;
@@ -31,16 +27,14 @@ async function fakeCommands(dir: string, status: 'done' | 'error'): Promise<void
 }
 
 beforeAll(async () => {
-  emulator = await startTestEmulator(token);
-  target = targetFor(emulator, token);
   const vpc = await runDo(
     'op: vpc.ensure\nname: ready-vpc\nregion: nyc1\nip_range: 10.86.0.0/24\nif_default: accept',
-    target,
+    api.target,
   );
   expect(vpc.outcome.ok, vpc.outcome.error).toBe(true);
   const droplets = await runDo(
     'op: droplets.ensure\nnames: [node-ok, node-bad]\nregion: nyc1\nsize: s-1vcpu-1gb\nimage: ubuntu-24-04-x64\nvpc: ready-vpc\ntags: [ready]\ninventory: false',
-    target,
+    api.target,
   );
   expect(droplets.outcome.ok, droplets.outcome.error).toBe(true);
   jump = await startSshd({ host: '127.86.0.100', port: 2222 });
@@ -73,7 +67,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const node of nodes) await node.stop();
   await jump?.stop();
-  await emulator?.close();
   if (bin) await rm(bin, { recursive: true, force: true });
 });
 
@@ -85,7 +78,7 @@ const vars = () => ({
 
 describe('droplets.ready', () => {
   it('waits for cloud-init on each droplet over SSH through the jump host', async () => {
-    const run = await runDo('op: droplets.ready\nnames: [node-ok]', target, { vars: vars() });
+    const run = await runDo('op: droplets.ready\nnames: [node-ok]', api.target, { vars: vars() });
     expect(run.outcome.ok, run.outcome.error).toBe(true);
     expect(run.outcome.summary).toBe(
       'cloud-init done on 1 droplets (checked via ssh://root@127.86.0.100:2222)',
@@ -95,7 +88,7 @@ describe('droplets.ready', () => {
   });
 
   it('names the droplet whose cloud-init failed and shows the tail of its log', async () => {
-    const run = await runDo('op: droplets.ready\nnames: [node-ok, node-bad]', target, { vars: vars() });
+    const run = await runDo('op: droplets.ready\nnames: [node-ok, node-bad]', api.target, { vars: vars() });
     expect(run.outcome.ok).toBe(false);
     expect(run.outcome.error).toContain('cloud-init did not finish cleanly on 1 of 2 droplets:');
     expect(run.outcome.error).toContain(
@@ -116,7 +109,7 @@ describe('droplets.ready', () => {
       late = await startSshd({ host: '127.86.0.101', port: 2222, clientKeyFile: jump.clientKeyFile });
     })();
     try {
-      const run = await runDo('op: droplets.ready\nnames: [node-ok]', target, {
+      const run = await runDo('op: droplets.ready\nnames: [node-ok]', api.target, {
         results: {
           jump_host: { via: 'ssh://root@127.86.0.101:2222', direct: false },
           ssh_key: { private_key: jump.clientKeyFile },
@@ -134,7 +127,7 @@ describe('droplets.ready', () => {
   });
 
   it('without a jump host on DigitalOcean, says how to get one', async () => {
-    const run = await runDo('op: droplets.ready\nnames: [node-ok]', target);
+    const run = await runDo('op: droplets.ready\nnames: [node-ok]', api.target);
     expect(run.outcome.error).toMatch(/needs SSH to the droplets: provision a jump host first/);
   });
 });

@@ -1,22 +1,10 @@
 // Every request body the do action sends matches the official DigitalOcean OpenAPI spec's request schema,
 // so what works against the emulator is what the real API accepts.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TargetInfo } from '../../src/contract/action.js';
-import type { Emulator } from '../../src/lab/emulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { requestBodyProblems } from '../conformance/openapi.js';
-import { newToken, runDo, startTestEmulator, targetFor } from './helpers.js';
+import { runDo, withEmulator } from './helpers.js';
 
-const token = newToken();
-let emulator: Emulator;
-let target: TargetInfo;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator(token);
-  target = targetFor(emulator, token);
-}, 120_000);
-afterAll(async () => {
-  await emulator?.close();
-});
+const api = withEmulator({}, { hookTimeoutMs: 120_000 });
 
 describe('request bodies against the OpenAPI spec', () => {
   it('VPC, tags, droplets with cloud-init, firewall and power actions all conform', async () => {
@@ -29,10 +17,10 @@ describe('request bodies against the OpenAPI spec', () => {
       'op: droplets.action\ntype: power_cycle\nnames: [conf-1]',
     ];
     for (const body of bodies) {
-      const run = await runDo(body, target);
+      const run = await runDo(body, api.target);
       expect(run.outcome.ok, run.outcome.error).toBe(true);
     }
-    const writes = emulator.requests.filter((r) => r.method === 'POST' || r.method === 'PUT');
+    const writes = api.emulator.requests.filter((r) => r.method === 'POST' || r.method === 'PUT');
     expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([
       'POST /v2/vpcs',
       'POST /v2/tags',

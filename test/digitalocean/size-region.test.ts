@@ -1,22 +1,10 @@
 // A region that does not offer the chosen size: DigitalOcean (and the emulator) refuse the create with 422
 // "Size is not available in this region."; the step's error names the region, the size and what to choose
 // instead, from the API's own sizes catalogue, and nothing is created. Real emulator, real dots-wrapper.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TargetInfo } from '../../src/contract/action.js';
-import type { Emulator } from '../../src/lab/emulator/index.js';
-import { newToken, REDIS_PASSWORD, runDo, startTestEmulator, targetFor } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { REDIS_PASSWORD, runDo, withEmulator } from './helpers.js';
 
-const token = newToken();
-let emulator: Emulator;
-let target: TargetInfo;
-
-beforeAll(async () => {
-  emulator = await startTestEmulator(token);
-  target = targetFor(emulator, token);
-});
-afterAll(async () => {
-  await emulator?.close();
-});
+const api = withEmulator();
 
 // As the DR runbook writes it: size and region from variables.
 const BODY = `op: droplets.ensure
@@ -31,12 +19,12 @@ describe('a region without the chosen size', () => {
   it('names the region, the size, the closest sizes the region offers and the regions that offer it; creates nothing', async () => {
     // The API's own catalogue: g-2vcpu-8gb is a General Purpose size that blr1 does not offer.
     const sizes = (await (
-      await fetch(`${emulator.url}/sizes`, { headers: { authorization: `Bearer ${token}` } })
+      await fetch(`${api.emulator.url}/sizes`, { headers: { authorization: `Bearer ${api.token}` } })
     ).json()) as { sizes: Array<{ slug: string; regions: string[] }> };
     const general = sizes.sizes.find((size) => size.slug === 'g-2vcpu-8gb');
     expect(general?.regions).not.toContain('blr1');
 
-    const run = await runDo(BODY, target, {
+    const run = await runDo(BODY, api.target, {
       vars: { redis_password: REDIS_PASSWORD, region: 'blr1', size: 'g-2vcpu-8gb' },
     });
     expect(run.outcome.ok).toBe(false);
@@ -54,13 +42,13 @@ describe('a region without the chosen size', () => {
     expect(error).toContain('Nothing was created');
 
     const droplets = (await (
-      await fetch(`${emulator.url}/droplets`, { headers: { authorization: `Bearer ${token}` } })
+      await fetch(`${api.emulator.url}/droplets`, { headers: { authorization: `Bearer ${api.token}` } })
     ).json()) as { droplets: unknown[] };
     expect(droplets.droplets).toEqual([]);
 
     // The suggestion works: the size the error names first is accepted in that region.
     const suggested = /\(--var size=([^)]+)\)/.exec(error)?.[1] ?? '';
-    const again = await runDo(BODY, target, {
+    const again = await runDo(BODY, api.target, {
       vars: { redis_password: REDIS_PASSWORD, region: 'blr1', size: suggested },
     });
     expect(again.outcome.ok, again.outcome.error).toBe(true);

@@ -7,31 +7,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TargetInfo } from '../../src/contract/action.js';
-import type { Emulator } from '../../src/lab/emulator/index.js';
-import { newToken, runDo, startTestEmulator, targetFor } from './helpers.js';
+import { runDo, withEmulator } from './helpers.js';
 
-const token = newToken();
-let emulator: Emulator;
-let target: TargetInfo;
+const api = withEmulator();
 let dir: string;
 let pub: string;
 
 beforeAll(async () => {
-  emulator = await startTestEmulator(token);
-  target = targetFor(emulator, token);
   dir = await mkdtemp(join(tmpdir(), 'drillbook-ssh-key-'));
   await promisify(execFile)('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'id_ed25519')]);
   pub = join(dir, 'id_ed25519.pub');
 });
 afterAll(async () => {
-  await emulator?.close();
   await rm(dir, { recursive: true, force: true });
 });
 
 describe('ssh_key.ensure', () => {
   it('uploads a public key file once, then adopts it by fingerprint; the private half is published', async () => {
-    const first = await runDo(`op: ssh_key.ensure\nkey: ${pub}`, target);
+    const first = await runDo(`op: ssh_key.ensure\nkey: ${pub}`, api.target);
     expect(first.outcome.ok, first.outcome.error).toBe(true);
     expect(first.outcome.data).toMatchObject({
       created: true,
@@ -40,30 +33,30 @@ describe('ssh_key.ensure', () => {
       private_key: join(dir, 'id_ed25519'),
       fingerprint: expect.stringMatching(/^([0-9a-f]{2}:){15}[0-9a-f]{2}$/),
     });
-    const again = await runDo(`op: ssh_key.ensure\nkey: ${pub}`, target);
+    const again = await runDo(`op: ssh_key.ensure\nkey: ${pub}`, api.target);
     expect(again.outcome.data).toMatchObject({
       created: false,
       id: (first.outcome.data as { id: number }).id,
     });
-    const posts = emulator.requests.filter((r) => r.method === 'POST' && r.path === '/v2/account/keys');
+    const posts = api.emulator.requests.filter((r) => r.method === 'POST' && r.path === '/v2/account/keys');
     expect(posts).toHaveLength(1);
 
     const { id, fingerprint } = first.outcome.data as { id: number; fingerprint: string };
     for (const reference of [String(id), fingerprint]) {
-      const named = await runDo(`op: ssh_key.ensure\nkey: "${reference}"`, target);
+      const named = await runDo(`op: ssh_key.ensure\nkey: "${reference}"`, api.target);
       expect(named.outcome.data, reference).toMatchObject({ id, created: false });
     }
   });
 
   it('names a missing key file and an account key that does not exist, with what to do', async () => {
-    const missing = await runDo(`op: ssh_key.ensure\nkey: ${join(dir, 'nope.pub')}`, target);
+    const missing = await runDo(`op: ssh_key.ensure\nkey: ${join(dir, 'nope.pub')}`, api.target);
     expect(missing.outcome.error).toMatch(/nope\.pub: ENOENT\)\. Create one with `ssh-keygen -t ed25519`/);
     await writeFile(join(dir, 'private-by-mistake'), '-----BEGIN OPENSSH PRIVATE KEY-----\n');
-    const wrong = await runDo(`op: ssh_key.ensure\nkey: ${join(dir, 'private-by-mistake')}`, target);
+    const wrong = await runDo(`op: ssh_key.ensure\nkey: ${join(dir, 'private-by-mistake')}`, api.target);
     expect(wrong.outcome.error).toMatch(/is not an OpenSSH public key .* never the private key/);
     const unknown = await runDo(
       'op: ssh_key.ensure\nkey: "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff"',
-      target,
+      api.target,
     );
     expect(unknown.outcome.error).toMatch(
       /the account has no SSH key 00:11:.*--var ssh_key=~\/\.ssh\/id_ed25519\.pub/,
@@ -76,12 +69,12 @@ describe('admin address', () => {
     `op: firewall.ensure\nname: ${name}\ntags: [jump]\ninbound_rules:\n  - { protocol: tcp, ports: "22", sources: { addresses: ["{{ vars.admin_cidr }}"] } }`;
 
   it('is required on DigitalOcean and is loopback on the lab', async () => {
-    await runDo('op: tags.ensure\nnames: [jump]', target);
-    const real = await runDo(body('jump-fw'), target, { vars: { admin_cidr: '' } });
+    await runDo('op: tags.ensure\nnames: [jump]', api.target);
+    const real = await runDo(body('jump-fw'), api.target, { vars: { admin_cidr: '' } });
     expect(real.outcome.error).toMatch(
       /firewall jump-fw inbound rule 1 \(tcp 22\): no source address \(admin_cidr is not set\).*--var admin_cidr=203\.0\.113\.7\/32/,
     );
-    const lab = await runDo(body('jump-fw'), { ...target, name: 'lab' }, { vars: { admin_cidr: '' } });
+    const lab = await runDo(body('jump-fw'), { ...api.target, name: 'lab' }, { vars: { admin_cidr: '' } });
     expect(lab.outcome.ok, lab.outcome.error).toBe(true);
     expect(lab.t.output.map((o) => o.line)).toContain(
       'firewall jump-fw inbound rule 1 (tcp 22): no admin address given; the lab uses 127.0.0.1/32',

@@ -1,19 +1,11 @@
 // vpc.ensure in a region with no VPC yet, where DigitalOcean (and the emulator) makes the first VPC the
 // region's undeletable default: the operator gets real alternatives — a separate default VPC first, adopting
 // an existing VPC — and headless runs choose with a variable. Real emulator, real dots-wrapper client.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { doKind } from '../../src/actions/do/index.js';
 import { headlessInteraction } from '../../src/commands/headless.js';
-import type { PromptRequest, TargetInfo } from '../../src/contract/action.js';
-import type { Emulator } from '../../src/lab/emulator/index.js';
-import {
-  mutatingRequests,
-  newToken,
-  REDIS_PASSWORD,
-  runDo,
-  startTestEmulator,
-  targetFor,
-} from './helpers.js';
+import type { PromptRequest } from '../../src/contract/action.js';
+import { mutatingRequests, REDIS_PASSWORD, runDo, withEmulator } from './helpers.js';
 
 // As the DR runbook writes it: every field from a variable.
 const BODY = `op: vpc.ensure
@@ -22,17 +14,7 @@ region: "{{ vars.region }}"
 ip_range: "{{ vars.vpc_range }}"
 if_default: "{{ vars.vpc_default }}"`;
 
-const token = newToken();
-let emulator: Emulator;
-let target: TargetInfo;
-
-beforeEach(async () => {
-  emulator = await startTestEmulator(token);
-  target = targetFor(emulator, token);
-});
-afterEach(async () => {
-  await emulator?.close();
-});
+const api = withEmulator({}, { each: true });
 
 function vars(vpcDefault: string) {
   return {
@@ -51,7 +33,9 @@ const pick = (prefix: string) => (request: PromptRequest) => {
 };
 
 async function vpcsByName(): Promise<Record<string, { default: boolean; ip_range: string; region: string }>> {
-  const response = await fetch(`${emulator.url}/vpcs`, { headers: { authorization: `Bearer ${token}` } });
+  const response = await fetch(`${api.emulator.url}/vpcs`, {
+    headers: { authorization: `Bearer ${api.token}` },
+  });
   const { vpcs } = (await response.json()) as {
     vpcs: Array<{ name: string; default: boolean; ip_range: string; region: string }>;
   };
@@ -60,7 +44,7 @@ async function vpcsByName(): Promise<Record<string, { default: boolean; ip_range
 
 describe('vpc.ensure when the VPC would become the region default', () => {
   it('asks; a separate default VPC with the name and range the operator gives keeps the cluster VPC deletable', async () => {
-    const run = await runDo(BODY, target, {
+    const run = await runDo(BODY, api.target, {
       vars: vars('ask'),
       answers: [pick('first create default-sfo3'), 'sfo3-default', '10.41.0.0/24'],
     });
@@ -77,22 +61,22 @@ describe('vpc.ensure when the VPC would become the region default', () => {
     expect(vpcs['sfo3-default']).toMatchObject({ default: true, region: 'sfo3', ip_range: '127.41.0.0/24' });
     expect(vpcs['dr-vpc']).toMatchObject({ default: false });
     // The point of it: the teardown removes the cluster's VPC entirely.
-    const gone = await runDo('op: vpc.delete\nname: dr-vpc', target);
+    const gone = await runDo('op: vpc.delete\nname: dr-vpc', api.target);
     expect(gone.outcome).toMatchObject({ ok: true, summary: 'VPC dr-vpc deleted' });
   });
 
   it('adopting an existing VPC creates nothing and points the variables of later steps at it', async () => {
     const home = await runDo(
       'op: vpc.ensure\nname: fra1-net\nregion: fra1\nip_range: 10.30.0.0/24\nif_default: accept',
-      target,
+      api.target,
     );
     expect(home.outcome.data).toMatchObject({ default: true });
-    const before = mutatingRequests(emulator).length;
+    const before = mutatingRequests(api.emulator).length;
 
-    const run = await runDo(BODY, target, { vars: vars('ask'), answers: [pick('adopt fra1-net')] });
+    const run = await runDo(BODY, api.target, { vars: vars('ask'), answers: [pick('adopt fra1-net')] });
     expect(run.outcome.ok, run.outcome.error).toBe(true);
     expect(run.outcome.data).toMatchObject({ name: 'fra1-net', region: 'fra1', created: false });
-    expect(mutatingRequests(emulator)).toHaveLength(before);
+    expect(mutatingRequests(api.emulator)).toHaveLength(before);
     expect(run.t.published).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ path: 'vars.vpc_name', value: 'fra1-net' }),
@@ -107,7 +91,7 @@ describe('vpc.ensure when the VPC would become the region default', () => {
 
   it('headless: ask accepts and says how to choose; separate needs no answer; stop creates nothing and names the flags', async () => {
     const headless = headlessInteraction({ yes: true });
-    const asked = await runDo(BODY, target, {
+    const asked = await runDo(BODY, api.target, {
       vars: vars('ask'),
       answers: [(request) => headless.ask(request, new AbortController().signal)],
     });
@@ -116,7 +100,7 @@ describe('vpc.ensure when the VPC would become the region default', () => {
       expect.stringMatching(/became the default VPC of sfo3/),
     );
 
-    const separate = await runDo(BODY, target, {
+    const separate = await runDo(BODY, api.target, {
       vars: { ...vars('separate'), region: 'ams3', vpc_name: 'ams-vpc', vpc_range: '10.50.0.0/24' },
     });
     expect(separate.outcome.ok, separate.outcome.error).toBe(true);
@@ -125,23 +109,23 @@ describe('vpc.ensure when the VPC would become the region default', () => {
     expect(vpcs['default-ams3']).toMatchObject({ default: true, region: 'ams3' });
     expect(vpcs['ams-vpc']).toMatchObject({ default: false });
 
-    const before = mutatingRequests(emulator).length;
-    const stopped = await runDo(BODY, target, {
+    const before = mutatingRequests(api.emulator).length;
+    const stopped = await runDo(BODY, api.target, {
       vars: { ...vars('stop'), region: 'lon1', vpc_name: 'lon-vpc' },
     });
     expect(stopped.outcome.ok).toBe(false);
     expect(stopped.outcome.error).toMatch(
       /lon1 has no VPC yet.*--var vpc_default=separate.*--var vpc_default=accept.*--var vpc_name=NAME --var vpc_range=ITS_RANGE --var region=ITS_REGION/,
     );
-    expect(mutatingRequests(emulator)).toHaveLength(before);
+    expect(mutatingRequests(api.emulator)).toHaveLength(before);
   });
 
   it('a region that already has a VPC asks nothing; a wrong if_default is refused at check time', async () => {
     await runDo(
       'op: vpc.ensure\nname: home\nregion: sfo3\nip_range: 10.60.0.0/24\nif_default: accept',
-      target,
+      api.target,
     );
-    const run = await runDo(BODY, target, { vars: vars('ask') });
+    const run = await runDo(BODY, api.target, { vars: vars('ask') });
     expect(run.outcome.ok, run.outcome.error).toBe(true);
     expect(run.t.asked).toEqual([]);
     expect(run.outcome.data).toMatchObject({ name: 'dr-vpc', default: false });

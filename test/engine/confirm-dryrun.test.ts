@@ -1,10 +1,15 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { labAction } from '../../src/actions/lab/index.js';
 import { probeAction } from '../../src/actions/probe/index.js';
 import { redisAction } from '../../src/actions/redis/index.js';
+import { actionKinds } from '../../src/actions/registry.js';
 import { sentinelAction } from '../../src/actions/sentinel/index.js';
 import { createTestContext, parsedAction } from '../../src/actions/test-context.js';
+import type { EngineEventBody } from '../../src/contract/events.js';
+import { confirmStep } from '../../src/engine/confirm.js';
 import { stepNeedsOperator } from '../../src/engine/run-on.js';
+import { loadRunbook } from '../../src/runbook/parse.js';
 import {
   action,
   fakeKind,
@@ -324,5 +329,31 @@ describe('the kinds name what a destructive block acts on (confirmation())', () 
     });
     await engine.runAll();
     expect(interaction.confirms[0]?.typeToConfirm).toBe('wipe');
+  });
+});
+
+describe('the DR runbook with the real kinds: a step of checks asks nothing', () => {
+  it('"Drill 1: confirm recovery" runs without a confirmation: verify=discovery writes only its own short-lived key', async () => {
+    const file = fileURLToPath(new URL('../../runbooks/redis-sentinel-digitalocean.md', import.meta.url));
+    const loaded = await loadRunbook(file, { kinds: actionKinds });
+    const recovery = loaded.runbook?.steps.find((s) => s.id === 'drill-1-confirm-recovery');
+    if (!recovery) throw new Error('the DR runbook has no step "drill-1-confirm-recovery"');
+    expect(recovery.actions.some((a) => a.kind === 'sentinel' && a.attrs.verify === 'discovery')).toBe(true);
+    expect(stepNeedsOperator(recovery)).toBe(false);
+    const interaction = scriptedInteraction({ confirm: false });
+    const emitted: EngineEventBody[] = [];
+    const decision = await confirmStep({
+      step: recovery,
+      yes: false,
+      allowDestroy: false,
+      interaction,
+      signal: new AbortController().signal,
+      render: (text) => text,
+      confirmationFor: async () => undefined,
+      emit: (body) => emitted.push(body),
+    });
+    expect(decision).toEqual({ run: true });
+    expect(interaction.confirms).toEqual([]);
+    expect(emitted).toEqual([]);
   });
 });

@@ -35,7 +35,7 @@ describe('sentinel block', () => {
     expect(safety({ node: 's1' }, 'SENTINEL SET mymaster quorum 2')).toBe('mutating');
     expect(safety({ node: 's1' }, 'SENTINEL FAILOVER mymaster')).toBe('destructive');
     expect(safety({ node: 'all', verify: 'health' })).toBe('safe');
-    expect(safety({ node: 'all', verify: 'discovery' })).toBe('mutating');
+    expect(safety({ node: 'all', verify: 'discovery' })).toBe('safe');
   });
 
   it('op=switchover is destructive, takes no body and checks its durations', () => {

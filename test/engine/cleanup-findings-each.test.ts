@@ -7,6 +7,7 @@ import { readJournal } from '../../src/engine/journal.js';
 import { renderMarkdownReport, summarizeRun } from '../../src/engine/report.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import {
+  abortableAction,
   action,
   failed,
   fakeKinds,
@@ -15,19 +16,10 @@ import {
   runbook,
   startEngine,
   step,
-  untilAborted,
 } from './fake-runbook.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: kinds of different spec types side by side, as the registry has them.
 const kinds = new Map<string, ActionKind<any>>([...fakeKinds, ['check', checkAction]]);
-
-function signalled(): { promise: Promise<void>; resolve: () => void } {
-  let resolve!: () => void;
-  const promise = new Promise<void>((done) => {
-    resolve = done;
-  });
-  return { promise, resolve };
-}
 
 function recorder() {
   const ran: string[] = [];
@@ -114,45 +106,22 @@ describe('always=true: cleanup that always runs', () => {
 
   it('still runs after an abort; a second abort skips it and says which block did not run', async () => {
     const { ran, act } = recorder();
-    let started!: () => void;
-    const running = new Promise<void>((resolve) => {
-      started = resolve;
-    });
-    const book = runbook([
-      step('freeze', [
-        action({
-          behave: (ctx) => {
-            started();
-            return untilAborted(ctx);
-          },
-        }),
-      ]),
-      step('thaw', [{ ...act('thaw'), always: true }]),
-    ]);
+    const freeze = abortableAction();
+    const book = runbook([step('freeze', [freeze.action]), step('thaw', [{ ...act('thaw'), always: true }])]);
     const once = await startEngine({ runbook: book, kinds });
     const walk = once.engine.runAll();
-    await running;
+    await freeze.started;
     once.engine.abort('terminated by SIGTERM');
     expect(await walk).toBe('aborted');
     expect(await once.engine.finish()).toBe('aborted');
     expect(ran).toEqual(['thaw']);
 
     ran.length = 0;
-    const { promise: twice, resolve: reached } = signalled();
-    const book2 = runbook([
-      step('freeze', [
-        action({
-          behave: (ctx) => {
-            reached();
-            return untilAborted(ctx);
-          },
-        }),
-      ]),
-      step('thaw', [{ ...act('thaw'), always: true }]),
-    ]);
+    const again = abortableAction();
+    const book2 = runbook([step('freeze', [again.action]), step('thaw', [{ ...act('thaw'), always: true }])]);
     const second = await startEngine({ runbook: book2, kinds });
     const walk2 = second.engine.runAll();
-    await twice;
+    await again.started;
     second.engine.abort();
     second.engine.abort();
     await walk2;
@@ -218,23 +187,11 @@ describe('finding=true: checklists that keep going', () => {
   });
 
   it('an aborted finding block is an abort, not a finding', async () => {
-    const { promise, resolve } = signalled();
-    const book = runbook([
-      step('slow', [
-        action(
-          {
-            behave: (ctx) => {
-              resolve();
-              return untilAborted(ctx);
-            },
-          },
-          { finding: true },
-        ),
-      ]),
-    ]);
+    const slow = abortableAction({ finding: true });
+    const book = runbook([step('slow', [slow.action])]);
     const { engine, events } = await startEngine({ runbook: book, kinds });
     const walk = engine.runAll();
-    await promise;
+    await slow.started;
     engine.abort();
     expect(await walk).toBe('aborted');
     expect(ofType(events, 'action.finished')[0]?.finding).toBeUndefined();

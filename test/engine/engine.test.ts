@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  abortableAction,
   action,
   failed,
   ofType,
@@ -151,24 +152,11 @@ describe('engine: order, results, failures', () => {
   });
 
   it('aborts the running step on abort(): runAll stops as aborted and later steps stay pending', async () => {
-    let started!: () => void;
-    const running = new Promise<void>((resolve) => {
-      started = resolve;
-    });
-    const book = runbook([
-      step('long', [
-        action({
-          behave: (ctx) => {
-            started();
-            return untilAborted(ctx);
-          },
-        }),
-      ]),
-      step('after', [action({ behave: () => ok() })]),
-    ]);
+    const long = abortableAction();
+    const book = runbook([step('long', [long.action]), step('after', [action({ behave: () => ok() })])]);
     const { engine, events } = await startEngine({ runbook: book });
     const result = engine.runAll();
-    await running;
+    await long.started;
     engine.abort();
     expect(await result).toBe('aborted');
     expect(engine.state().steps.long).toBe('failed');

@@ -89,6 +89,27 @@ export function untilAborted(ctx: ActionContext): Promise<ActionOutcome> {
   });
 }
 
+/** An action that says when it has started, then runs until the engine aborts it: a step to abort mid-run. */
+export function abortableAction(overrides: Partial<ActionBlock> = {}): {
+  action: ActionBlock;
+  started: Promise<void>;
+} {
+  let markStarted!: () => void;
+  const started = new Promise<void>((resolve) => {
+    markStarted = resolve;
+  });
+  const blocking = action(
+    {
+      behave: (ctx) => {
+        markStarted();
+        return untilAborted(ctx);
+      },
+    },
+    overrides,
+  );
+  return { action: blocking, started };
+}
+
 export interface ScriptedInteraction extends Interaction {
   confirms: Array<Parameters<Interaction['confirm']>[0]>;
   asks: Array<Parameters<Interaction['ask']>[0]>;

@@ -1,15 +1,10 @@
 // The lab's mode (loopback or container) decides what a run proves, so the header says which one is in use
 // once the real engine has resolved the target — and says nothing about a mode before then or off the lab.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { ActionKind, TargetInfo } from '../../src/contract/action.js';
-import type { Engine } from '../../src/contract/engine.js';
-import { createEngine } from '../../src/engine/engine.js';
 import { parseRunbook } from '../../src/runbook/parse.js';
-import { ENTER, renderTuiWith } from './test-utils.js';
+import { ENTER, tuiOverRealEngine } from './test-utils.js';
 
 /** A block that needs the target, as every `do` block does: its run resolves it. */
 const needsTarget: ActionKind<object> = {
@@ -29,30 +24,12 @@ const kinds = new Map([[needsTarget.kind, needsTarget]]);
 
 const SOURCE = '---\ntitle: Lab mode\n---\n\n# Lab mode\n\n## Reach the lab\n\n```needs-target\n```\n';
 
-let engine: Engine | undefined;
-let ui: ReturnType<typeof renderTuiWith> | undefined;
-
-afterEach(async () => {
-  ui?.unmount();
-  ui = undefined;
-  await engine?.finish();
-  engine = undefined;
-});
+const renderOverEngine = tuiOverRealEngine();
 
 async function render(target: TargetInfo) {
   const { runbook } = parseRunbook(SOURCE, 'lab-mode.md', { kinds });
   if (!runbook) throw new Error('the test runbook does not parse');
-  engine = await createEngine({
-    runbook,
-    target: target.name,
-    resolveTarget: async () => target,
-    journalPath: mkdtempSync(join(tmpdir(), 'drillbook-lab-mode-')),
-    kinds,
-    operator: 'tester',
-  });
-  ui = renderTuiWith(engine, { runbook, columns: 120, rows: 20 });
-  await engine.start();
-  return ui;
+  return renderOverEngine({ runbook, kinds, target, columns: 120, rows: 20 });
 }
 
 /** The header is the frame's first line. */
@@ -67,7 +44,7 @@ const lab = (mode: 'loopback' | 'container'): TargetInfo => ({
 
 describe('the lab mode in the TUI header', () => {
   it('shows container once the run has resolved a container lab', async () => {
-    const ui = await render(lab('container'));
+    const { ui } = await render(lab('container'));
     const before = await ui.waitForText('target lab');
     expect(header(before)).toContain('target lab');
     expect(header(before)).not.toMatch(/container|loopback/);
@@ -77,13 +54,17 @@ describe('the lab mode in the TUI header', () => {
   });
 
   it('shows loopback for a loopback lab, and no mode on digitalocean', async () => {
-    const loopback = await render(lab('loopback'));
+    const { ui: loopback, engine } = await render(lab('loopback'));
     await loopback.press(ENTER);
     await loopback.waitFor((frame) => header(frame).includes('target lab (loopback)'), 'the loopback mode');
     loopback.unmount();
-    await engine?.finish();
+    await engine.finish();
 
-    const cloud = await render({ name: 'digitalocean', apiUrl: 'http://127.0.0.1:1/v2', token: 'unused' });
+    const { ui: cloud } = await render({
+      name: 'digitalocean',
+      apiUrl: 'http://127.0.0.1:1/v2',
+      token: 'unused',
+    });
     await cloud.press(ENTER);
     await cloud.waitForText('target digitalocean resolved');
     expect(header(cloud.frame())).toContain('target digitalocean');

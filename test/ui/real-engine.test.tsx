@@ -1,16 +1,11 @@
 // The TUI over the real Engine and real action kinds (sh, check, prompt): run-on, a declined confirmation,
 // an answered prompt and the previews all come from the engine; the TUI only projects its events.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { actionKinds } from '../../src/actions/registry.js';
-import type { Engine } from '../../src/contract/engine.js';
 import type { Runbook } from '../../src/contract/runbook.js';
-import { createEngine } from '../../src/engine/engine.js';
 import { MASK } from '../../src/engine/redact.js';
 import { parseRunbook } from '../../src/runbook/parse.js';
-import { ARROW_DOWN, ENTER, lineWith, renderTuiWith } from './test-utils.js';
+import { ARROW_DOWN, ENTER, lineWith, tuiOverRealEngine } from './test-utils.js';
 
 const SOURCE = `---
 title: Real engine
@@ -62,30 +57,17 @@ function loadRunbook(failFirst: boolean): Runbook {
   return runbook;
 }
 
-let engine: Engine | undefined;
-let ui: ReturnType<typeof renderTuiWith> | undefined;
+const renderOverEngine = tuiOverRealEngine();
 
-afterEach(async () => {
-  ui?.unmount();
-  ui = undefined;
-  await engine?.finish();
-  engine = undefined;
-});
-
-async function renderWithEngine(options: { failFirst?: boolean } = {}) {
-  const runbook = loadRunbook(options.failFirst ?? false);
-  engine = await createEngine({
-    runbook,
-    target: 'lab',
-    resolveTarget: async () => ({ name: 'lab', apiUrl: 'http://127.0.0.1:1/v2', token: 'unused-token' }),
-    vars: { password: 'hunter2-secret' },
-    journalPath: mkdtempSync(join(tmpdir(), 'drillbook-tui-engine-')),
+function renderWithEngine(options: { failFirst?: boolean } = {}) {
+  return renderOverEngine({
+    runbook: loadRunbook(options.failFirst ?? false),
     kinds: actionKinds,
-    operator: 'tester',
+    target: { name: 'lab', apiUrl: 'http://127.0.0.1:1/v2', token: 'unused-token' },
+    vars: { password: 'hunter2-secret' },
+    columns: 140,
+    rows: 40,
   });
-  ui = renderTuiWith(engine, { runbook, columns: 140, rows: 40 });
-  await engine.start();
-  return { engine, ui };
 }
 
 describe('TUI over the real engine', () => {

@@ -3,17 +3,20 @@
 // Engine (renderTuiWith: run semantics, see real-engine.test.tsx).
 import { render } from 'ink-testing-library';
 import stripAnsi from 'strip-ansi';
-import type { Interaction } from '../../src/contract/action.js';
-import type { ActionPreview } from '../../src/contract/engine.js';
+import { afterEach } from 'vitest';
+import type { Interaction, TargetInfo } from '../../src/contract/action.js';
+import type { ActionPreview, Engine } from '../../src/contract/engine.js';
 import type { EngineEvent, EngineEventBody, RunStatus, StepStatus } from '../../src/contract/events.js';
 import type { ActionBlock, Runbook, Safety, Step } from '../../src/contract/runbook.js';
 import { createCommands, type TuiEngine } from '../../src/controller/commands.js';
 import type { TuiState } from '../../src/controller/state.js';
 import { createEventFeed, createTuiStore, type TuiStore } from '../../src/controller/store.js';
+import { createEngine, type EngineOptions } from '../../src/engine/engine.js';
 import { QuestionDesk } from '../../src/engine/questions.js';
 import { App } from '../../src/ui/App.js';
 import { TuiContext } from '../../src/ui/store-context.js';
 import { type Theme, ThemeContext } from '../../src/ui/theme.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 export const ARROW_UP = '\u001B[A';
 export const ARROW_DOWN = '\u001B[B';
@@ -232,6 +235,41 @@ export interface RenderOptions {
 export function renderTui(options: RenderOptions) {
   const engine = new FakeEngine(options.runbook, options.scripts);
   return { ...renderTuiWith(engine, options), engine, start: () => engine.start() };
+}
+
+export interface RealEngineRenderOptions extends Omit<RenderOptions, 'scripts'> {
+  kinds: EngineOptions['kinds'];
+  target: TargetInfo;
+  vars?: Record<string, string>;
+}
+
+/**
+ * The TUI over a real Engine (journal in a temp folder, operator "tester"): registers the afterEach that
+ * unmounts each and finishes its engine (finish is idempotent), and returns the function a test calls to start one.
+ */
+export function tuiOverRealEngine() {
+  const started: Array<{ engine: Engine; ui: ReturnType<typeof renderTuiWith> }> = [];
+  afterEach(async () => {
+    for (const { engine, ui } of started.splice(0)) {
+      ui.unmount();
+      await engine.finish();
+    }
+  });
+  return async ({ kinds, target, vars, ...render }: RealEngineRenderOptions) => {
+    const engine = await createEngine({
+      runbook: render.runbook,
+      target: target.name,
+      resolveTarget: async () => target,
+      ...(vars ? { vars } : {}),
+      journalPath: tempDir('drillbook-tui-engine-'),
+      kinds,
+      operator: 'tester',
+    });
+    const ui = renderTuiWith(engine, render);
+    started.push({ engine, ui });
+    await engine.start();
+    return { engine, ui };
+  };
 }
 
 /** The TUI over any engine (the real one in real-engine.test.tsx), wired as runTui wires it. */

@@ -6,6 +6,19 @@ export const TOKEN_MASK = '••••••';
 
 export type FailureKind = 'http' | 'timeout' | 'network' | 'aborted';
 
+/** What is known about a failed request; `detail` is the transport's own words (timeouts, network errors). */
+interface DoApiFailure {
+  kind: FailureKind;
+  method: string;
+  path: string;
+  status?: number;
+  apiId?: string;
+  apiMessage?: string;
+  requestId?: string;
+  retryAfterSeconds?: number;
+  detail?: string;
+}
+
 /** A failed DigitalOcean API request: method, path, status, the API's own id/message and request id. */
 export class DoApiError extends Error {
   readonly kind: FailureKind;
@@ -20,17 +33,7 @@ export class DoApiError extends Error {
   /** Seconds from a 429/503 retry-after header. */
   readonly retryAfterSeconds?: number;
 
-  constructor(fields: {
-    kind: FailureKind;
-    method: string;
-    path: string;
-    status?: number;
-    apiId?: string;
-    apiMessage?: string;
-    requestId?: string;
-    retryAfterSeconds?: number;
-    detail?: string;
-  }) {
+  constructor(fields: DoApiFailure) {
     super(describeFailure(fields));
     this.name = 'DoApiError';
     this.kind = fields.kind;
@@ -54,16 +57,7 @@ export class DoApiError extends Error {
   }
 }
 
-function describeFailure(fields: {
-  kind: FailureKind;
-  method: string;
-  path: string;
-  status?: number;
-  apiId?: string;
-  apiMessage?: string;
-  requestId?: string;
-  detail?: string;
-}): string {
+function describeFailure(fields: DoApiFailure): string {
   const where = `${fields.method} ${fields.path}`;
   const request = fields.requestId ? ` (request id ${fields.requestId})` : '';
   switch (fields.kind) {

@@ -53,16 +53,23 @@ describe('confirmations', () => {
     expect(ui.frame()).toContain('confirmed by tester: creates 5 droplets');
   });
 
-  it('a destructive step needs the resource name typed exactly', async () => {
+  /** Starts a destructive step that asks for redis-1 to be typed, up to that question. */
+  async function askToTypeRedis1() {
     const destroy = {
       safety: 'destructive' as const,
       message: 'destroys droplet redis-1',
       typeToConfirm: 'redis-1',
     };
-    ui = renderTui({ runbook, scripts: { create: confirmThenRun('create', destroy) } });
-    await ui.start();
-    await ui.press(ENTER);
-    await ui.waitForText('Type redis-1 to proceed');
+    const started = renderTui({ runbook, scripts: { create: confirmThenRun('create', destroy) } });
+    ui = started; // unmounted by afterEach even if the question never comes
+    await started.start();
+    await started.press(ENTER);
+    await started.waitForText('Type redis-1 to proceed');
+    return started;
+  }
+
+  it('a destructive step needs the resource name typed exactly', async () => {
+    ui = await askToTypeRedis1();
     await ui.press('r', 'e', 'd', 'i', 's', '-', '2', ENTER);
     await ui.waitForText('"redis-2" is not "redis-1"');
     expect(ui.store.getState().steps.create?.status).toBe('running');
@@ -71,15 +78,7 @@ describe('confirmations', () => {
   });
 
   it('a destructive step is cancelled by an empty answer', async () => {
-    const destroy = {
-      safety: 'destructive' as const,
-      message: 'destroys droplet redis-1',
-      typeToConfirm: 'redis-1',
-    };
-    ui = renderTui({ runbook, scripts: { create: confirmThenRun('create', destroy) } });
-    await ui.start();
-    await ui.press(ENTER);
-    await ui.waitForText('Type redis-1 to proceed');
+    ui = await askToTypeRedis1();
     await ui.press(ENTER);
     await ui.waitForText('declined by tester');
   });

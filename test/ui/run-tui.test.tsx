@@ -78,20 +78,25 @@ describe('runTui', () => {
     { id: 'second', title: 'Second step' },
   ]);
 
-  it('starts the engine, lets the operator run a step, and restores the terminal on q', async () => {
+  /** runTui over a fresh fake terminal (stdout and stdin above), as the CLI starts it on the lab. */
+  function startOnFakeTty(engine: FakeEngine, theme?: { color: boolean }) {
     stdout = new FakeTtyOut();
     stdin = new FakeTtyIn();
-    const engine = new FakeEngine(runbook);
-    const statuses = statusesOf(engine);
-    const done = runTui({
+    return runTui({
       engine,
       runbook,
       dryRun: false,
       targetName: 'lab',
       stdout: stdout as unknown as NodeJS.WriteStream,
       stdin: stdin as unknown as NodeJS.ReadStream,
-      theme: { color: false },
+      ...(theme ? { theme } : {}),
     });
+  }
+
+  it('starts the engine, lets the operator run a step, and restores the terminal on q', async () => {
+    const engine = new FakeEngine(runbook);
+    const statuses = statusesOf(engine);
+    const done = startOnFakeTty(engine, { color: false });
     await until(() => stdout.written.includes('run-test-1'), 'the run id from run.started');
     expect(stdout.written.startsWith('\u001B[?1049h')).toBe(true);
     expect(stdin.rawModes[0]).toBe(true);
@@ -105,8 +110,6 @@ describe('runTui', () => {
   });
 
   it('resolves aborted after Ctrl-C Ctrl-C during a running step, terminal restored', async () => {
-    stdout = new FakeTtyOut();
-    stdin = new FakeTtyIn();
     const engine = new FakeEngine(runbook, {
       first: async ({ signal }) => {
         await untilAborted(signal);
@@ -114,14 +117,7 @@ describe('runTui', () => {
       },
     });
     const statuses = statusesOf(engine);
-    const done = runTui({
-      engine,
-      runbook,
-      dryRun: false,
-      targetName: 'lab',
-      stdout: stdout as unknown as NodeJS.WriteStream,
-      stdin: stdin as unknown as NodeJS.ReadStream,
-    });
+    const done = startOnFakeTty(engine);
     await until(() => stdout.written.includes('run-test-1'), 'the run id');
     stdin.type(ENTER);
     await until(() => statuses.first === 'running', 'the step to run');

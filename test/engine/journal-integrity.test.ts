@@ -4,6 +4,7 @@ import { appendFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Step } from '../../src/contract/runbook.js';
+import type { EngineOptions } from '../../src/engine/engine.js';
 import { readJournal, repairTornTail } from '../../src/engine/journal.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import {
@@ -37,28 +38,30 @@ async function recordedRun(steps: Step[], failing = 'b') {
   const { engine } = await startEngine({ runbook: book, journalPath: dir, yes: true });
   await engine.runAll();
   await engine.finish();
-  return { journal: engine.journalPath, dir };
+  const journal = engine.journalPath;
+  return {
+    journal,
+    dir,
+    /** Resumes it with --yes over `steps` (the recorded ones or an edited runbook), as `run --resume --yes`. */
+    resume: (steps: Step[], options: Partial<EngineOptions> = {}) =>
+      startEngine({ runbook: runbook(steps), journalPath: dir, resume: journal, yes: true, ...options }),
+  };
 }
 
 describe('a torn journal tail', () => {
   it('is cut back to the last complete line on resume, recorded, and nothing after it is lost', async () => {
-    const { journal, dir } = await recordedRun([mutating('a'), mutating('b')]);
-    const complete = readFileSync(journal, 'utf8');
-    appendFileSync(journal, '{"type":"step.started","step":"b","seq":99,"t":1,"wa');
-    const resumed = await startEngine({
-      runbook: runbook([mutating('a'), mutating('b')]),
-      journalPath: dir,
-      resume: journal,
-      yes: true,
-    });
+    const recorded = await recordedRun([mutating('a'), mutating('b')]);
+    const complete = readFileSync(recorded.journal, 'utf8');
+    appendFileSync(recorded.journal, '{"type":"step.started","step":"b","seq":99,"t":1,"wa');
+    const resumed = await recorded.resume([mutating('a'), mutating('b')]);
     expect(await resumed.engine.runAll()).toBe('passed');
     await resumed.engine.finish();
-    const text = readFileSync(journal, 'utf8');
+    const text = readFileSync(recorded.journal, 'utf8');
     expect(text.startsWith(complete)).toBe(true);
     // Every line parses: nothing fused with the fragment, so report and a further --resume read it all.
     const lines = text.trimEnd().split('\n');
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
-    const events = readJournal(journal);
+    const events = readJournal(recorded.journal);
     expect(events.at(-1)?.type).toBe('run.finished');
     expect(ofType(events, 'log').map((e) => e.message)).toContainEqual(
       expect.stringMatching(/^the journal's last line was torn \(52 bytes/),
@@ -102,17 +105,12 @@ describe('one writer per journal', () => {
   });
 
   it('takes over the lock of a process that died', async () => {
-    const { journal, dir } = await recordedRun([mutating('a'), mutating('b')]);
-    leaveLockOfDeadProcess(journal);
-    const resumed = await startEngine({
-      runbook: runbook([mutating('a'), mutating('b')]),
-      journalPath: dir,
-      resume: journal,
-      yes: true,
-    });
+    const recorded = await recordedRun([mutating('a'), mutating('b')]);
+    leaveLockOfDeadProcess(recorded.journal);
+    const resumed = await recorded.resume([mutating('a'), mutating('b')]);
     expect(await resumed.engine.runAll()).toBe('passed');
     await resumed.engine.finish();
-    expect(existsSync(`${journal}.lock`)).toBe(false);
+    expect(existsSync(`${recorded.journal}.lock`)).toBe(false);
   });
 });
 
@@ -142,18 +140,12 @@ describe('resuming against an edited runbook', () => {
       'step "a" has changed content',
     ],
   ])('refuses headless when a step was %s, saying what changed', async (_how, edited, change) => {
-    const { journal, dir } = await recordedRun(original());
+    const recorded = await recordedRun(original());
     const headless = scriptedInteraction();
     headless.confirm = async () => {
       throw new Error('nobody can confirm it here');
     };
-    const attempt = startEngine({
-      runbook: runbook(edited),
-      journalPath: dir,
-      resume: journal,
-      yes: true,
-      interaction: headless,
-    });
+    const attempt = recorded.resume(edited, { interaction: headless });
     const error = await attempt.then(
       () => undefined,
       (refused: Error) => refused,
@@ -163,15 +155,9 @@ describe('resuming against an edited runbook', () => {
   });
 
   it('goes on with --accept-changed-runbook, recording the accepted changes', async () => {
-    const { journal, dir } = await recordedRun(original());
+    const recorded = await recordedRun(original());
     const edited = [mutating('a', ok, 'echo a'), mutating('b2', ok, 'echo b'), mutating('c', ok, 'echo c')];
-    const resumed = await startEngine({
-      runbook: runbook(edited),
-      journalPath: dir,
-      resume: journal,
-      yes: true,
-      acceptChangedRunbook: true,
-    });
+    const resumed = await recorded.resume(edited, { acceptChangedRunbook: true });
     expect(ofType(resumed.events, 'log').map((e) => e.message)).toContain(
       'resuming an edited runbook (accepted): step "b" is now "b2" (renamed)',
     );
@@ -196,13 +182,8 @@ describe('resuming against an edited runbook', () => {
   });
 
   it('says nothing when the runbook is the one recorded', async () => {
-    const { journal, dir } = await recordedRun(original());
-    const resumed = await startEngine({
-      runbook: runbook(original()),
-      journalPath: dir,
-      resume: journal,
-      yes: true,
-    });
+    const recorded = await recordedRun(original());
+    const resumed = await recorded.resume(original());
     expect(ofType(resumed.events, 'log').some((e) => e.message.includes('edited runbook'))).toBe(false);
     expect(await resumed.engine.runAll()).toBe('passed');
     await resumed.engine.finish();

@@ -1,22 +1,18 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadRunbook, templateFileReader } from '../../src/runbook/parse.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { fakeKinds } from './fake-kinds.js';
 
 let dir: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'drillbook-load-'));
+  dir = tempDir('drillbook-load-');
   await mkdir(join(dir, 'conf'));
   await mkdir(join(dir, 'conf', 'adir'));
   await writeFile(join(dir, 'conf', 'redis.conf'), 'port {{ vars.port }}\n');
   await writeFile(join(dir, 'outside.conf'), 'never read\n');
-});
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
 });
 
 const runbook = (template: string) =>

@@ -1,13 +1,13 @@
 // What `drillbook check` refuses or warns about before anything runs (issue #15 items 10, 11, 13, 14, 19).
 
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { templateContent } from '../../src/actions/do/render.js';
 import { actionKinds } from '../../src/actions/registry.js';
 import { MAX_DURATION_MS, parseDuration } from '../../src/runbook/duration.js';
 import { loadRunbook, parseRunbook } from '../../src/runbook/parse.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { fakeKinds } from './fake-kinds.js';
 
 const messages = (source: string) =>
@@ -110,18 +110,14 @@ describe('templates reached through symlinks', () => {
   let dir: string;
   let outside: string;
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'drillbook-links-'));
-    outside = await mkdtemp(join(tmpdir(), 'drillbook-outside-'));
+    dir = tempDir('drillbook-links-');
+    outside = tempDir('drillbook-outside-');
     await writeFile(join(outside, 'secret.conf'), 'root:x:0:0\n');
     await mkdir(join(dir, 'conf'));
     await writeFile(join(dir, 'conf', 'inside.conf'), 'port 1\n');
     await symlink(join(outside, 'secret.conf'), join(dir, 'linked.conf'));
     await symlink(outside, join(dir, 'linkdir'));
     await symlink(join(dir, 'conf', 'inside.conf'), join(dir, 'ok-link.conf'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-    await rm(outside, { recursive: true, force: true });
   });
   const book = (template: string) =>
     `---\ntitle: Load\n---\n\n## Configure\n\n\`\`\`render template=${template}\n\`\`\`\n`;

@@ -1,24 +1,23 @@
 // report.md with pictures: each drill's failover phases as a Mermaid sequence diagram (validated with
 // mermaid's own parser, which runs in Node for sequence diagrams) and an SVG chart written beside the
 // report (parsed as XML), from probe results recorded in a real lab run of the training runbook.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DOMParser, type Document } from '@xmldom/xmldom';
 import mermaid from 'mermaid';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeReportsBeside } from '../../src/commands/report.js';
 import type { EngineEvent, EngineEventBody } from '../../src/contract/events.js';
 import { failoverSequence } from '../../src/drill/mermaid.js';
 import type { DrillResult } from '../../src/drill/report.js';
 import { drillChartSvg } from '../../src/drill/svg-chart.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const recorded = JSON.parse(
   readFileSync(new URL('../../fixtures/drill/training-drills.json', import.meta.url), 'utf8'),
 ) as { drills: DrillResult[] };
 
-const dir = mkdtempSync(join(tmpdir(), 'drillbook-report-pictures-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('drillbook-report-pictures-');
 
 function parseXml(text: string): Document {
   const problems: string[] = [];

@@ -1,21 +1,18 @@
 // Token and API URL resolution in doctl's order; no message ever holds a token.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   CredentialsError,
   DEFAULT_API_URL,
   resolveDigitalOceanTarget,
 } from '../../src/targets/digitalocean/credentials.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 let home: string;
 
-beforeEach(async () => {
-  home = await mkdtemp(join(tmpdir(), 'drillbook-doctl-'));
-});
-afterEach(async () => {
-  await rm(home, { recursive: true, force: true });
+beforeEach(() => {
+  home = tempDir('drillbook-doctl-');
 });
 
 async function writeDoctlConfig(yaml: string, base = join(home, '.config')): Promise<void> {

@@ -2,26 +2,19 @@
 // results, a power step puts the fault on the timeline, and neither the token nor the password reaches the
 // events or the journal. --dry-run sends nothing.
 
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { actionKinds } from '../../src/actions/registry.js';
 import type { ConfirmRequest, Interaction } from '../../src/contract/action.js';
 import type { EngineEvent } from '../../src/contract/events.js';
 import { createEngine } from '../../src/engine/engine.js';
 import { parseRunbook } from '../../src/runbook/parse.js';
+import { tempDir } from '../helpers/temp-dir.js';
 import { REDIS_PASSWORD, withEmulator } from './helpers.js';
 
 const api = withEmulator();
-let stateDir: string;
-
-beforeAll(async () => {
-  stateDir = await mkdtemp(join(tmpdir(), 'drillbook-do-engine-'));
-});
-afterAll(async () => {
-  await rm(stateDir, { recursive: true, force: true });
-});
+const stateDir = tempDir('drillbook-do-engine-');
 
 const fence = '```';
 const source = `---

@@ -2,24 +2,20 @@
 // fingerprint afterwards, an account key named by id or fingerprint, and the errors an operator can hit.
 // Also: an empty admin address is refused on DigitalOcean and replaced by loopback on the lab.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir.js';
 import { runDo, withEmulator } from './helpers.js';
 
 const api = withEmulator();
-let dir: string;
+const dir = tempDir('drillbook-ssh-key-');
 let pub: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'drillbook-ssh-key-'));
   await promisify(execFile)('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'id_ed25519')]);
   pub = join(dir, 'id_ed25519.pub');
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe('ssh_key.ensure', () => {

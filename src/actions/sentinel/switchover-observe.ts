@@ -6,25 +6,13 @@ import { parseInfo } from '../../targets/redis/info.js';
 import type { NodeAddress } from '../../targets/redis/inventory.js';
 import { formatAddress, parseHostPort } from '../../targets/redis/inventory.js';
 import { flatToMap, parseRole } from '../../targets/redis/replies.js';
+import { sleep } from '../sleep.js';
 import type { ReplicaCatchUp, SwitchoverOptions } from './coordinated-switchover.js';
 
 const POLL_MS = 20;
 const SWITCH_POLL_MS = 50;
 /** Bound on the calls that repair things after a failure or an abort. */
 export const RECOVERY_TIMEOUT_MS = 5000;
-
-export const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason ?? new Error('aborted'));
-      },
-      { once: true },
-    );
-  });
 
 export function nodeAt(address: string, options: SwitchoverOptions): NodeAddress {
   const parsed = parseHostPort(address);

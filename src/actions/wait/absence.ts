@@ -6,22 +6,9 @@ import { parseDuration } from '../../runbook/duration.js';
 import { describeEvent, runSentinelEvents } from '../../targets/redis/sentinel-events.js';
 import { connectionSettings } from '../redis/connection-attributes.js';
 import { masterNameFor } from '../sentinel/index.js';
+import { sleep } from '../sleep.js';
 import { eventMatcher, waitSentinels } from './event.js';
 import type { WaitSpec } from './spec.js';
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason ?? new Error('aborted'));
-      },
-      { once: true },
-    );
-  });
-}
 
 export async function pauseFor(text: string, ctx: ActionContext): Promise<ActionOutcome> {
   const ms = parseDuration(text.trim()) ?? 0;

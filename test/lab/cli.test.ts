@@ -1,50 +1,29 @@
 // `drillbook lab up|status|down` as a user runs them: a real CLI process (bundled from src), a detached
 // emulator daemon, real redis processes on 127.33.0.0/24, state in a temp XDG_STATE_HOME.
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { createApiClient } from 'dots-wrapper';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveLabTarget } from '../../src/lab/index.js';
 import { labDown } from '../../src/lab/lab-down.js';
 import { bundleLabCli } from './cli-bundle.js';
-import { killProcessesUnder, labStateDir, processesUnder } from './helpers.js';
+import { killProcessesUnder, type LabCliResult, labStateDir, processesUnder, runLabCli } from './helpers.js';
 
-const execFileAsync = promisify(execFile);
 const PASSWORD = 'cli-test-password-0123';
 let state: { dir: string; remove: () => Promise<void> };
 let cli: string;
 let labDir: string;
 
-async function lab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function lab(...args: string[]): Promise<LabCliResult> {
   return labWith({}, ...args);
 }
 
-async function labWith(
-  extraEnv: Record<string, string>,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [cli, 'lab', ...args], {
-      // The daemon is started from the same bundle, so the test never depends on a (possibly stale) dist/.
-      env: {
-        ...process.env,
-        XDG_STATE_HOME: state.dir,
-        REDIS_PASSWORD: PASSWORD,
-        DRILLBOOK_LAB_DAEMON_ENTRY: cli,
-        ...extraEnv,
-      },
-      timeout: 120_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+function labWith(extraEnv: Record<string, string>, ...args: string[]): Promise<LabCliResult> {
+  const env = { REDIS_PASSWORD: PASSWORD, ...extraEnv };
+  return runLabCli({ cli, stateHome: state.dir, env, timeoutMs: 120_000 }, ...args);
 }
 
 /** The Sentinel password lab up generated (no SENTINEL_PASSWORD given), from the 0600 lab.json. */

@@ -1,7 +1,44 @@
-// Shared by the lab tests: temp lab folders and a check that nothing a test started is still running.
+// Shared by the lab tests: the `drillbook lab` CLI as a user runs it, temp lab folders and a check that nothing a
+// test started is still running.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { commandLine } from '../../src/lab/processes.js';
 import type { LabSupervisor } from '../../src/lab/supervisor.js';
 import { removeTempDir, tempDir } from '../helpers/temp-dir.js';
+
+const execFileAsync = promisify(execFile);
+
+export interface LabCliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface LabCli {
+  /** The bundled CLI (bundleLabCli): it also starts the daemon, so a test never depends on a stale dist/. */
+  cli: string;
+  /** XDG_STATE_HOME: where the lab keeps its state. */
+  stateHome: string;
+  env: Record<string, string>;
+  timeoutMs: number;
+}
+
+/** Runs `drillbook lab <args>` as a child process and returns its exit code and output, failed or not. */
+export async function runLabCli(
+  { cli, stateHome, env, timeoutMs }: LabCli,
+  ...args: string[]
+): Promise<LabCliResult> {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, [cli, 'lab', ...args], {
+      env: { ...process.env, XDG_STATE_HOME: stateHome, DRILLBOOK_LAB_DAEMON_ENTRY: cli, ...env },
+      timeout: timeoutMs,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as LabCliResult;
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
 
 /** A lab state folder, removed by the test once every process the lab started in it is gone. */
 export function labStateDir(prefix: string): { dir: string; remove: () => Promise<void> } {

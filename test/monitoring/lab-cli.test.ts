@@ -1,35 +1,25 @@
 // `drillbook lab up --monitoring`, `lab status` and `lab down` as a user runs them (the lab CLI bundled from
 // src, a detached emulator daemon, real processes on 127.72.0.0/24, state in a temp XDG_STATE_HOME).
-import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labDown } from '../../src/lab/lab-down.js';
 import { stopMonitoring } from '../../src/lab/monitoring/index.js';
 import { bundleLabCli } from '../lab/cli-bundle.js';
-import { killProcessesUnder, labStateDir, processesUnder } from '../lab/helpers.js';
+import {
+  killProcessesUnder,
+  type LabCliResult,
+  labStateDir,
+  processesUnder,
+  runLabCli,
+} from '../lab/helpers.js';
 
-const execFileAsync = promisify(execFile);
 let state: { dir: string; remove: () => Promise<void> };
 let cli: string;
 
-async function lab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [cli, 'lab', ...args], {
-      env: {
-        ...process.env,
-        XDG_STATE_HOME: state.dir,
-        REDIS_PASSWORD: 'lab-cli-monitoring-pass',
-        DRILLBOOK_LAB_DAEMON_ENTRY: cli,
-      },
-      timeout: 180_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+function lab(...args: string[]): Promise<LabCliResult> {
+  const env = { REDIS_PASSWORD: 'lab-cli-monitoring-pass' };
+  return runLabCli({ cli, stateHome: state.dir, env, timeoutMs: 180_000 }, ...args);
 }
 
 beforeAll(async () => {

@@ -20,6 +20,30 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
+/**
+ * Changes a setting on the restarted sentinel-3 every 200 ms until the stream reports the +set it causes:
+ * whenever its resubscription lands, the next one must come through (undefined if none did in time).
+ */
+async function setSeenFromSentinel3(stream: ReturnType<typeof runSentinelEvents>, timeoutMs: number) {
+  const sentinel = await cluster.client('sentinel-3');
+  const seen = stream.waitFor((e) => e.name === '+set' && e.seenBy.includes('sentinel-3'), { timeoutMs });
+  let event: Awaited<typeof seen> | undefined;
+  let gaveUp = false;
+  seen.then(
+    (e) => {
+      event = e;
+    },
+    () => {
+      gaveUp = true;
+    },
+  );
+  while (!event && !gaveUp) {
+    await sentinel.call('SENTINEL', 'SET', 'mymaster', 'down-after-milliseconds', '1000');
+    await Promise.race([seen.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 200))]);
+  }
+  return event;
+}
+
 const ORDER = [
   '+new-epoch',
   '+try-failover',
@@ -155,25 +179,7 @@ describe('failover through the event stream', () => {
       await stream.ready();
       expect(stream.connected.size).toBe(3);
       await cluster.restart('sentinel-3');
-      const sentinel = await cluster.client('sentinel-3');
-      // Whenever the resubscription lands, the next +set from sentinel-3 must come through.
-      const seen = stream.waitFor((e) => e.name === '+set' && e.seenBy.includes('sentinel-3'), {
-        timeoutMs: 10_000,
-      });
-      let event: Awaited<typeof seen> | undefined;
-      let gaveUp = false;
-      seen.then(
-        (e) => {
-          event = e;
-        },
-        () => {
-          gaveUp = true;
-        },
-      );
-      while (!event && !gaveUp) {
-        await sentinel.call('SENTINEL', 'SET', 'mymaster', 'down-after-milliseconds', '1000');
-        await Promise.race([seen.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 200))]);
-      }
+      const event = await setSeenFromSentinel3(stream, 10_000);
       expect(event?.master?.name).toBe('mymaster');
     } finally {
       await t.close();
@@ -211,24 +217,7 @@ describe('failover through the event stream', () => {
         `add rule ip ${table} out ip saddr ${sentinel3.host} tcp sport ${sentinel3.port} tcp dport ${port} tcp flags & fin == fin drop`,
       ]);
       await cluster.restart('sentinel-3');
-      const sentinel = await cluster.client('sentinel-3');
-      const seen = stream.waitFor((e) => e.name === '+set' && e.seenBy.includes('sentinel-3'), {
-        timeoutMs: 15_000,
-      });
-      let event: Awaited<typeof seen> | undefined;
-      let gaveUp = false;
-      seen.then(
-        (e) => {
-          event = e;
-        },
-        () => {
-          gaveUp = true;
-        },
-      );
-      while (!event && !gaveUp) {
-        await sentinel.call('SENTINEL', 'SET', 'mymaster', 'down-after-milliseconds', '1000');
-        await Promise.race([seen.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 200))]);
-      }
+      const event = await setSeenFromSentinel3(stream, 15_000);
       expect(event?.master?.name).toBe('mymaster');
     } finally {
       await run('nft', ['delete', 'table', 'ip', table]).catch(() => undefined);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { alive } from '../helpers/processes.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { collect, ensureBuilt, FIXTURES, jsonLines, runCli, startCli } from './helpers.js';
 
@@ -11,15 +12,6 @@ async function waitForFile(path: string): Promise<void> {
   while (!existsSync(path)) {
     if (Date.now() > deadline) throw new Error(`${path} did not appear`);
     await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -3,19 +3,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { alive } from '../helpers/processes.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { collect, ensureBuilt, FIXTURES, startCli } from './helpers.js';
 
 beforeAll(ensureBuilt, 120_000);
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe.each([
   ['SIGTERM', 143],

@@ -3,20 +3,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alive } from '../helpers/processes.js';
 import { removeTempDir, tempDir } from '../helpers/temp-dir.js';
 import { startTuiTerminal, type TuiTerminal } from '../helpers/tmux.js';
 
 let stateDir: string;
 let terminal: TuiTerminal | undefined;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 beforeAll(async () => {
   stateDir = tempDir('drillbook-e2e-tui-signals-');

@@ -1,22 +1,11 @@
 // The probe through the other faults a drill causes: a graceful shutdown (nothing acknowledged may be lost)
 // and a cluster that cannot fail over (the drill must say so, not hang).
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { probeAction } from '../../src/actions/probe/index.js';
 import { createTestContext } from '../../src/actions/test-context.js';
-import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
-import { probeBlock, waitFor } from './probe-helpers.js';
+import { clusterPerTest, probeBlock, waitFor } from './probe-helpers.js';
 
-const clusters: TestRedisCluster[] = [];
-
-afterEach(async () => {
-  await Promise.all(clusters.splice(0).map((cluster) => cluster.stop()));
-});
-
-async function cluster(subnet: string): Promise<TestRedisCluster> {
-  const started = await startRedisCluster({ subnet });
-  clusters.push(started);
-  return started;
-}
+const cluster = clusterPerTest();
 
 describe('probe through other faults', () => {
   it('a graceful shutdown of the master fails over with no acknowledged write lost', async () => {

@@ -1,7 +1,23 @@
-// What the probe's tests share: a parsed `probe` block and a poll for a condition on a live cluster.
+// What the drill tests share: a real cluster per test, a parsed `probe` block and a poll for a condition on a
+// live cluster.
+import { afterEach } from 'vitest';
 import { probeAction } from '../../src/actions/probe/index.js';
 import type { ProbeSpec } from '../../src/actions/probe/spec.js';
 import { parsedAction } from '../../src/actions/test-context.js';
+import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
+
+/** Registers the afterEach that stops them, and returns how a test starts its own cluster on a subnet. */
+export function clusterPerTest(): (subnet: string) => Promise<TestRedisCluster> {
+  const clusters: TestRedisCluster[] = [];
+  afterEach(async () => {
+    await Promise.all(clusters.splice(0).map((cluster) => cluster.stop()));
+  });
+  return async (subnet) => {
+    const started = await startRedisCluster({ subnet });
+    clusters.push(started);
+    return started;
+  };
+}
 
 export function probeBlock(body: 'start' | 'stop', attrs: Record<string, string> = {}): ProbeSpec {
   return parsedAction(probeAction, { attrs: { name: 'app', rate: '200/s', ...attrs }, body }).spec;

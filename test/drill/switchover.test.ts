@@ -1,44 +1,15 @@
 // The zero-loss planned switchover against real processes (127.54.1.x, 127.54.2.x): under the same probe
 // load, plain SENTINEL FAILOVER loses acknowledged writes and `sentinel op=switchover` loses none; and its
 // failure paths leave one master, unpaused, and say so.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { probeAction } from '../../src/actions/probe/index.js';
 import type { SwitchoverResult } from '../../src/actions/sentinel/coordinated-switchover.js';
 import { sentinelAction } from '../../src/actions/sentinel/index.js';
-import { createTestContext, parsedAction, type TestContext } from '../../src/actions/test-context.js';
 import { waitAction } from '../../src/actions/wait/index.js';
-import type { ActionContext, ActionKind, ActionOutcome } from '../../src/contract/action.js';
-import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
-import { probeBlock } from './probe-helpers.js';
+import { clusterContext, runInContext } from '../redis/fixture.js';
+import { clusterPerTest, probeBlock } from './probe-helpers.js';
 
-const clusters: TestRedisCluster[] = [];
-afterEach(async () => {
-  await Promise.all(clusters.splice(0).map((cluster) => cluster.stop()));
-});
-
-async function cluster(subnet: string): Promise<TestRedisCluster> {
-  const started = await startRedisCluster({ subnet });
-  clusters.push(started);
-  return started;
-}
-
-function context(c: TestRedisCluster): TestContext {
-  return createTestContext({
-    results: { inventory: c.inventory },
-    vars: { redis_password: c.password },
-    secretVars: ['redis_password'],
-  });
-}
-
-async function run<Spec>(
-  t: TestContext,
-  kind: ActionKind<Spec>,
-  attrs: Record<string, string>,
-  body = '',
-): Promise<ActionOutcome> {
-  const { spec, action } = parsedAction(kind, { attrs, body });
-  return kind.run(spec, { ...t.ctx, action: { ...t.ctx.action, ...action } } as ActionContext);
-}
+const cluster = clusterPerTest();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -53,14 +24,19 @@ interface ProbeFigures {
 describe('sentinel op=switchover', () => {
   it('loses no acknowledged write where SENTINEL FAILOVER, under the same load, loses some', async () => {
     const c = await cluster('127.54.1');
-    const t = context(c);
+    const t = clusterContext(c);
     try {
       // Plain SENTINEL FAILOVER: the old master acknowledges writes until Sentinel demotes it.
-      expect((await run(t, probeAction, { name: 'plain', rate: '200/s' }, 'start')).ok).toBe(true);
+      expect((await runInContext(t, probeAction, { name: 'plain', rate: '200/s' }, 'start')).ok).toBe(true);
       await sleep(1000);
-      const plainFault = await run(t, sentinelAction, { node: 'sentinel-1' }, 'SENTINEL FAILOVER mymaster');
+      const plainFault = await runInContext(
+        t,
+        sentinelAction,
+        { node: 'sentinel-1' },
+        'SENTINEL FAILOVER mymaster',
+      );
       expect(plainFault.ok, plainFault.error).toBe(true);
-      expect((await run(t, waitAction, { event: '+switch-master' })).ok).toBe(true);
+      expect((await runInContext(t, waitAction, { event: '+switch-master' })).ok).toBe(true);
       await sleep(1000);
       const plain = await probeAction.run(probeBlock('stop', { name: 'plain' }), t.ctx);
       expect(plain.ok, plain.error).toBe(true);
@@ -71,9 +47,9 @@ describe('sentinel op=switchover', () => {
 
       // The coordinated switchover, same rate, same cluster.
       const before = await c.currentMaster();
-      expect((await run(t, probeAction, { name: 'planned', rate: '200/s' }, 'start')).ok).toBe(true);
+      expect((await runInContext(t, probeAction, { name: 'planned', rate: '200/s' }, 'start')).ok).toBe(true);
       await sleep(1000);
-      const switched = await run(t, sentinelAction, { node: 'sentinel-1', op: 'switchover' });
+      const switched = await runInContext(t, sentinelAction, { node: 'sentinel-1', op: 'switchover' });
       expect(switched.ok, switched.error).toBe(true);
       const result = switched.data as SwitchoverResult;
       expect(result).toMatchObject({ outcome: 'switched', master_before: before, pause_expired: false });
@@ -116,12 +92,12 @@ describe('sentinel op=switchover', () => {
 
   it('a replica that never catches up stops the switchover before any failover, unpaused, one master', async () => {
     const c = await cluster('127.54.2');
-    const t = context(c);
+    const t = clusterContext(c);
     const replica = c.node('redis-2');
     try {
       const before = await c.currentMaster();
       process.kill(replica.pid as number, 'SIGSTOP');
-      const outcome = await run(t, sentinelAction, {
+      const outcome = await runInContext(t, sentinelAction, {
         node: 'sentinel-1',
         op: 'switchover',
         'catch-up': '300ms',
@@ -151,7 +127,7 @@ describe('sentinel op=switchover', () => {
 
   it('with no replica Sentinel may promote it pauses nothing and says why', async () => {
     const c = await cluster('127.54.2');
-    const t = context(c);
+    const t = clusterContext(c);
     try {
       const replica = await c.client('redis-2');
       await replica.config('SET', 'replica-priority', '0');
@@ -164,7 +140,7 @@ describe('sentinel op=switchover', () => {
         if (fields[fields.indexOf('slave-priority') + 1] === '0' || Date.now() > deadline) break;
         await sleep(200);
       }
-      const outcome = await run(t, sentinelAction, { node: 'sentinel-1', op: 'switchover' });
+      const outcome = await runInContext(t, sentinelAction, { node: 'sentinel-1', op: 'switchover' });
       expect(outcome.ok).toBe(false);
       expect(outcome.data).toMatchObject({ outcome: 'no-candidate', paused_at: null });
       expect(outcome.error).toMatch(/knows no replica of mymaster it could promote .* nothing was paused/);

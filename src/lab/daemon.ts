@@ -1,6 +1,7 @@
 // The lab daemon: a detached process that runs the DigitalOcean API emulator with the lab's droplet runtime
 // (the loopback supervisor, or containers), until `drillbook lab down` (or any SIGTERM) stops it.
 
+import { PRIVATE_ADDRESS_DELAY_MS } from './container/boot-address.js';
 import { requireImage } from './container/image.js';
 import { ContainerRuntime } from './container/runtime.js';
 import { startEmulator } from './emulator/index.js';
@@ -18,6 +19,7 @@ import { LabSupervisor } from './supervisor.js';
 
 /** The daemon reads its token from here (never from argv, which other users can see in ps). */
 export const DAEMON_TOKEN_ENV = 'DRILLBOOK_LAB_TOKEN';
+const PRIVATE_ADDRESS_DELAY_ENV = 'DRILLBOOK_LAB_PRIVATE_ADDRESS_DELAY_MS';
 
 export async function runLabDaemon(options: {
   stateDir: string;
@@ -41,6 +43,7 @@ export async function runLabDaemon(options: {
           image: await requireImage(),
           // The agent runs inside the VPC namespace from this same CLI entry point.
           agentCommand: [process.execPath, process.argv[1] as string, 'lab', '_vpc-agent'],
+          ...privateAddressDelay(),
           log,
         })
       : undefined;
@@ -73,4 +76,17 @@ export async function runLabDaemon(options: {
   await containers?.close();
   await removeDaemonState(options.stateDir);
   return 0;
+}
+
+/** DRILLBOOK_LAB_PRIVATE_ADDRESS_DELAY_MS: how long a rebooted container droplet's private address takes to come up. */
+function privateAddressDelay(): { privateAddressDelayMs?: number } {
+  const raw = process.env[PRIVATE_ADDRESS_DELAY_ENV];
+  if (raw === undefined || raw === '') return {};
+  const ms = Number(raw);
+  if (!Number.isInteger(ms) || ms < 0) {
+    throw new Error(
+      `${PRIVATE_ADDRESS_DELAY_ENV}=${raw} is not a whole number of milliseconds; unset it for the default (${PRIVATE_ADDRESS_DELAY_MS} ms)`,
+    );
+  }
+  return { privateAddressDelayMs: ms };
 }

@@ -107,15 +107,22 @@ export async function attachDroplet(key: string, links: DropletLinks): Promise<v
   ]);
   await inNs(vpc, ['link', 'set', links.privateVeth, 'master', links.bridge]);
   await inNs(vpc, ['link', 'set', links.publicVeth, 'master', PUBLIC_BRIDGE]);
-  await inNs(links.namespace, ['addr', 'add', links.privateCidr, 'dev', DROPLET_PRIVATE_IF]);
   await inNs(links.namespace, ['addr', 'add', links.publicSideCidr, 'dev', DROPLET_PUBLIC_IF]);
   await inNs(links.namespace, ['link', 'set', DROPLET_PRIVATE_IF, 'up']);
   await inNs(links.namespace, ['link', 'set', DROPLET_PUBLIC_IF, 'up']);
-  // The metadata service and the lab console both answer from the VPC namespace, over the private link.
+  await addPrivateAddress(links);
+}
+
+/**
+ * The droplet's private address on eth1, and the routes to the metadata service and the lab console (both
+ * answer from the VPC namespace, over the private link). Idempotent: a boot adds it again after a delay.
+ */
+export async function addPrivateAddress(links: DropletLinks): Promise<void> {
+  await inNs(links.namespace, ['addr', 'replace', links.privateCidr, 'dev', DROPLET_PRIVATE_IF]);
   for (const address of [METADATA_ADDRESS, LAB_CONSOLE_ADDRESS]) {
     await inNs(links.namespace, [
       'route',
-      'add',
+      'replace',
       `${address}/32`,
       'via',
       links.gateway,
@@ -123,6 +130,11 @@ export async function attachDroplet(key: string, links: DropletLinks): Promise<v
       DROPLET_PRIVATE_IF,
     ]);
   }
+}
+
+/** Takes the private address (and the routes through it) off eth1, as a machine that has not configured it yet. */
+export async function removePrivateAddress(links: DropletLinks): Promise<void> {
+  await inNs(links.namespace, ['addr', 'flush', 'dev', DROPLET_PRIVATE_IF]);
 }
 
 /** Link down on the VPC side: the droplet's packets go nowhere and nobody's reach it (timeouts, not refusals). */

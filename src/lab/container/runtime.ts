@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type LabNetwork, NftLabNetwork } from '../network/lab-network.js';
 import type { DropletRuntime, LabDroplet } from '../runtime.js';
 import { ensureAgent } from './agent-process.js';
+import { BootAddresses, PRIVATE_ADDRESS_DELAY_MS } from './boot-address.js';
 import { PublicForwarder } from './forwarder.js';
 import { type ImagePaths, requireRoot } from './image.js';
 import {
@@ -37,6 +38,7 @@ import {
   vpcNamespace,
 } from './netns.js';
 import {
+  addPrivateAddress,
   attachDroplet,
   detachDroplet,
   ensureVpcBridge,
@@ -53,6 +55,8 @@ export interface ContainerRuntimeOptions {
   image: ImagePaths;
   /** argv that runs `drillbook lab _vpc-agent` (the daemon passes its own entry point). */
   agentCommand: string[];
+  /** Delay before a rebooted droplet's private address comes up (default PRIVATE_ADDRESS_DELAY_MS). */
+  privateAddressDelayMs?: number;
   log?: (line: string) => void;
 }
 
@@ -65,12 +69,18 @@ export class ContainerRuntime implements DropletRuntime {
   private readonly log: (line: string) => void;
   /** Droplets boot concurrently; the shared parts of the network are created one at a time. */
   private networkQueue: Promise<unknown> = Promise.resolve();
+  /** Rebooted droplets get their private address during the boot, not before it. */
+  private readonly bootAddresses: BootAddresses;
 
   constructor(private readonly options: ContainerRuntimeOptions) {
     requireRoot('the container lab');
     this.key = labKey(options.stateDir);
     this.files = containerLabFiles(options.stateDir);
     this.log = options.log ?? (() => {});
+    this.bootAddresses = new BootAddresses(
+      options.privateAddressDelayMs ?? PRIVATE_ADDRESS_DELAY_MS,
+      this.log,
+    );
     this.forwarder = new PublicForwarder(this.files.relaySocket, this.log);
     this.network = new NftLabNetwork({
       namespace: vpcNamespace(this.key),
@@ -127,7 +137,9 @@ export class ContainerRuntime implements DropletRuntime {
         publicKeys: droplet.sshPublicKeys ?? [],
       });
     }
-    await this.start(droplet, links, paths);
+    // First boot: the address is there from the start (attachDroplet), as cloud-init's network stage
+    // configures it on a fresh droplet long before its runcmd installs and starts Redis.
+    await this.start(droplet, links, paths, 'first boot');
   }
 
   async powerOn(droplet: LabDroplet): Promise<void> {
@@ -135,11 +147,12 @@ export class ContainerRuntime implements DropletRuntime {
     const paths = this.paths(droplet);
     await this.ensureLabNetwork();
     await mountDisk(paths, this.options.image.rootfs);
-    await this.start(droplet, links, paths);
+    await this.start(droplet, links, paths, 'reboot');
   }
 
   /** A power cut: link down first (so peers see timeouts, not refusals), then SIGKILL to the container's init. */
   async powerOff(droplet: LabDroplet): Promise<void> {
+    await this.bootAddresses.cancel(droplet.id);
     const links = this.links(droplet);
     await setDropletLinks(this.key, links, 'down');
     const paths = this.paths(droplet);
@@ -155,6 +168,7 @@ export class ContainerRuntime implements DropletRuntime {
 
   /** An orderly shutdown: SIGTERM to nspawn makes systemd stop every unit in order. */
   async shutdown(droplet: LabDroplet): Promise<void> {
+    await this.bootAddresses.cancel(droplet.id);
     const paths = this.paths(droplet);
     const nspawn = await nspawnPid(paths);
     if (nspawn !== undefined) {
@@ -176,6 +190,7 @@ export class ContainerRuntime implements DropletRuntime {
   }
 
   async destroy(droplet: LabDroplet): Promise<void> {
+    await this.bootAddresses.cancel(droplet.id);
     const paths = this.paths(droplet);
     if (droplet.vpcUuid && droplet.vpcRange) {
       await this.powerOff(droplet);
@@ -206,12 +221,16 @@ export class ContainerRuntime implements DropletRuntime {
    */
   async resume(droplets: LabDroplet[]): Promise<void> {
     for (const droplet of droplets) {
-      if (existsSync(this.paths(droplet).dir)) await this.forwarder.open(droplet.id, droplet.publicIp);
+      if (!existsSync(this.paths(droplet).dir)) continue;
+      await this.forwarder.open(droplet.id, droplet.publicIp);
+      // A daemon that died during a reboot's address delay left a running machine without its address.
+      if ((await nspawnPid(this.paths(droplet))) !== undefined) await addPrivateAddress(this.links(droplet));
     }
   }
 
   /** Stops listening on public addresses (the daemon is stopping; containers keep running). */
   async close(): Promise<void> {
+    await this.bootAddresses.cancelAll();
     await this.forwarder.closeAll();
   }
 
@@ -223,10 +242,16 @@ export class ContainerRuntime implements DropletRuntime {
     }
   }
 
-  private async start(droplet: LabDroplet, links: DropletLinks, paths: MachinePaths): Promise<void> {
+  private async start(
+    droplet: LabDroplet,
+    links: DropletLinks,
+    paths: MachinePaths,
+    boot: 'first boot' | 'reboot',
+  ): Promise<void> {
     await setDropletLinks(this.key, links, 'up');
     await this.forwarder.open(droplet.id, droplet.publicIp);
     if ((await nspawnPid(paths)) !== undefined) return;
+    if (boot === 'reboot') await this.bootAddresses.takeDown(links);
     await removeCgroupTree(machineCgroup(this.key, droplet.id));
     const pid = await launch({
       key: this.key,
@@ -240,7 +265,10 @@ export class ContainerRuntime implements DropletRuntime {
     const deadline = Date.now() + BOOT_START_TIMEOUT_MS;
     while (Date.now() < deadline) {
       if (!(await nspawnPid(paths))) break;
-      if ((await containerInit(pid)) !== undefined) return;
+      if ((await containerInit(pid)) !== undefined) {
+        if (boot === 'reboot') this.bootAddresses.bringUpLater(droplet, links);
+        return;
+      }
       await sleep(50);
     }
     const console = (await readFile(paths.console, 'utf8').catch(() => '')).trimEnd().split('\n').slice(-8);

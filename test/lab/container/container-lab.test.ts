@@ -12,9 +12,10 @@ import { promisify } from 'node:util';
 import { createApiClient } from 'dots-wrapper';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabConsole } from '../../../src/lab/container/console.js';
+import { containerInit, machinePaths, nspawnPid } from '../../../src/lab/container/machine.js';
 import { dropletNamespace, labKey } from '../../../src/lab/container/netns.js';
 import { labNamespaces, ROUTE_PROTO } from '../../../src/lab/container/network.js';
-import { containerLabFiles } from '../../../src/lab/container/state.js';
+import { containerLabFiles, containerStateDir } from '../../../src/lab/container/state.js';
 import { nodeState } from '../../../src/lab/health.js';
 import { labDown } from '../../../src/lab/lab-down.js';
 import { bundleLabCli } from '../cli-bundle.js';
@@ -160,10 +161,13 @@ describe('container lab', () => {
     expect(routes.map((r: { dst: string }) => r.dst).sort()).toEqual(['10.10.0.0/24', '198.18.0.0/16']);
   });
 
-  it('power_off makes peers time out (not refused), power_on brings Redis back', async () => {
+  it('power_off makes peers time out (not refused), power_on brings Redis back through the bind race', async () => {
     const client = await api();
     const master = await dropletId('redis-1');
     const replica = await dropletId('redis-2');
+    const disk = machinePaths(containerStateDir(labDir), replica);
+    const redisLog = path.join(disk.merged, 'var/log/redis/redis-server.log');
+    const logBefore = (await readFile(redisLog, 'utf8')).length;
     await client.droplet.powerOffDroplet({ droplet_id: replica });
     for (
       let i = 0;
@@ -203,6 +207,24 @@ describe('container lab', () => {
     } finally {
       await labConsole.close();
     }
+    // The race really happened: the private address came up after redis-server started, so Redis (>= 6.2)
+    // exited on its bind, and the template's drop-in (Restart=always, RestartSec, no start-limit) restarted it.
+    const thisBoot = (await readFile(redisLog, 'utf8')).slice(logBefore);
+    const failedBind = thisBoot.search(/Could not create server TCP listening socket 10\.10\.0\.11:6379/);
+    expect(failedBind, thisBoot).toBeGreaterThanOrEqual(0);
+    expect(thisBoot.slice(failedBind)).toContain('Ready to accept connections');
+    const init = await containerInit((await nspawnPid(disk)) as number);
+    const restarts = await execFileAsync('nsenter', [
+      '-t',
+      String(init),
+      '-a',
+      'systemctl',
+      'show',
+      '--property=NRestarts',
+      '--value',
+      'redis-server',
+    ]);
+    expect(Number(restarts.stdout.trim())).toBeGreaterThan(0);
   }, 60_000);
 
   it('lab up --monitoring adds a monitoring droplet that scrapes the VPC and alerts on a failover', async () => {

@@ -105,7 +105,7 @@ describe('container lab', () => {
   it('boots a healthy cluster with real cloud-init from the shipped templates', async () => {
     const up = await lab('up', '--mode', 'container', '--replicas', '1', '--json');
     expect(up.stderr).not.toContain('error');
-    expect(up.code).toBe(0);
+    expect(up.code, `lab up failed:\n${up.stdout}\n${up.stderr}`).toBe(0);
     const result = JSON.parse(up.stdout);
     expect(result.ok).toBe(true);
     expect(result.settings.mode).toBe('container');

@@ -1,18 +1,18 @@
 // droplets.ready: cloud-init waited for over SSH through the jump host. Real sshds stand in for the jump host
 // (127.86.0.100:2222) and for two droplets' port 22 (their private addresses); each droplet sshd puts a fake
 // `cloud-init` (and `tail`) first on the session PATH: one reports done, the other an error.
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir.js';
 import { startSshd, type TestSshd } from '../redis/sshd.js';
 import { runDo, withEmulator } from './helpers.js';
 
 const api = withEmulator();
 let jump: TestSshd;
 const nodes: TestSshd[] = [];
-let bin: string;
+const bin = tempDir('drillbook-ready-bin-');
 
 async function fakeCommands(dir: string, status: 'done' | 'error'): Promise<void> {
   const cloudInit = join(dir, 'cloud-init');
@@ -38,7 +38,6 @@ beforeAll(async () => {
   );
   expect(droplets.outcome.ok, droplets.outcome.error).toBe(true);
   jump = await startSshd({ host: '127.86.0.100', port: 2222 });
-  bin = await mkdtemp(join(tmpdir(), 'drillbook-ready-bin-'));
   for (const [name, status] of [
     ['node-ok', 'done'],
     ['node-bad', 'error'],
@@ -67,7 +66,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const node of nodes) await node.stop();
   await jump?.stop();
-  if (bin) await rm(bin, { recursive: true, force: true });
 });
 
 const vars = () => ({

@@ -1,8 +1,7 @@
 // A runbook with redis / sentinel / wait blocks run by the real parser and engine against a real cluster
 // (127.40.6.x): steps pass, the failover reaches the journal's timeline merged across Sentinels, no secret leaks.
 
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actionKinds } from '../../src/actions/registry.js';
@@ -11,17 +10,16 @@ import type { EngineEvent } from '../../src/contract/events.js';
 import { createEngine } from '../../src/engine/engine.js';
 import { parseRunbook } from '../../src/runbook/parse.js';
 import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 let cluster: TestRedisCluster;
-let dir: string;
+const dir = tempDir('drillbook-redis-engine-');
 
 beforeAll(async () => {
   cluster = await startRedisCluster({ subnet: '127.40.6' });
-  dir = await mkdtemp(join(tmpdir(), 'drillbook-redis-engine-'));
 });
 afterAll(async () => {
   await cluster?.stop();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 const RUNBOOK = `---

@@ -1,9 +1,10 @@
 // The shipped incident checklist, headless through the built CLI, against a Sentinel cluster built by hand
 // (redis-server and redis-sentinel started by this test, not by drillbook: 127.88.1.x, 1 master, 2 replicas,
-// 3 Sentinels) in four states, one set of processes: healthy; the master killed before the Sentinels act;
-// after the failover (the dead old master listed as a down replica); then the quorum lost too. In every state the
-// run goes through every read-only step, records what is wrong as findings (exit 3) and carries on; a
-// replica Sentinel reports down is a finding by its address and is never connected to.
+// 3 Sentinels) in five states, one set of processes: healthy; the master killed before the Sentinels act;
+// after the failover (the dead old master listed as a down replica); the first Sentinel of the list down too;
+// then the quorum lost as well. In every state the run goes through every read-only step, records what is
+// wrong as findings (exit 3) and carries on; a replica a Sentinel reports down is a finding by its address
+// and is never connected to.
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -215,18 +216,43 @@ describe('runbooks/incident-master-down.md headless against a cluster built by h
     }
   }, 120_000);
 
+  it('the first Sentinel of the list down as well: it is a finding, and every replica the others list is still looked at', async () => {
+    const first = cluster.node('sentinel-1');
+    const old = cluster.node('redis-1');
+    await cluster.kill('sentinel-1');
+    const run = await runChecklist();
+    expect(run.result.code, failures(run.result)).toBe(3);
+    wentThrough(run);
+    const found = run.findings.map((f) => `${f.step} ${f.id ?? f.kind}: ${f.error}`).join('\n');
+    expect(found).toMatch(
+      new RegExp(`replication-links-and-lag reported: [^\\n]*${first.address.replaceAll('.', '\\.')}`),
+    );
+    // The replicas come from sentinel-2 and sentinel-3: the dead old master passed over, the live replica checked.
+    const reported = run.finished('reported')?.data as
+      | { replicas?: Array<{ seen_by: string[] }> }
+      | undefined;
+    expect(reported?.replicas).toHaveLength(2);
+    for (const replica of reported?.replicas ?? [])
+      expect(replica.seen_by).toEqual(['sentinel-2', 'sentinel-3'].map((name) => cluster.node(name).address));
+    expect(run.output('replication-links-and-lag')).toContainEqual(
+      expect.stringMatching(new RegExp(`^${old.address}: passed over`)),
+    );
+    expect(run.finished('replica_links')?.data).toMatchObject({ ran: 1, failed: 0, passedOver: 1 });
+  }, 120_000);
+
   it('quorum lost as well (two of three Sentinels down): NOQUORUM and the unreachable Sentinels are findings; the nodes are still checked', async () => {
     await cluster.kill('sentinel-2');
-    await cluster.kill('sentinel-3');
-    await until('sentinel-1 judges the other two down', async () => {
-      const others = (await sentinelCall('sentinel-1', 'SENTINELS', cluster.masterName)) as string[][];
+    await until('sentinel-3 judges the other two down', async () => {
+      const others = (await sentinelCall('sentinel-3', 'SENTINELS', cluster.masterName)) as string[][];
       return others.length === 2 && others.every((fields) => fields.join(' ').includes('s_down'));
     });
     const run = await runChecklist();
     expect(run.result.code, failures(run.result)).toBe(3);
     wentThrough(run);
     const found = run.findings.map((f) => `${f.step} ${f.id ?? f.kind}: ${f.error}`).join('\n');
-    expect(found).toMatch(/quorum-and-tilt quorum: [^\n]*NOQUORUM/);
+    expect(run.findings.find((f) => f.step === 'quorum-and-tilt' && f.id === 'quorum')?.error).toMatch(
+      /NOQUORUM/,
+    );
     expect(found).toMatch(new RegExp(cluster.node('sentinel-2').address.replaceAll('.', '\\.')));
     // The old master is still down (passed over); the live replica and the new master are checked.
     expect(run.finished('replica_links')?.data).toMatchObject({ ran: 1, failed: 0, passedOver: 1 });

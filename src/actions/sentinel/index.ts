@@ -24,6 +24,7 @@ import {
   previewLines,
   runCommandLines,
 } from '../redis/execute.js';
+import { type UnitedReplica, unitedReplicas } from './replica-union.js';
 import { parseSentinel, type SentinelSpec, sentinelAttributes } from './spec.js';
 import { runSwitchover, switchoverPreview } from './switchover.js';
 import { runVerification } from './verify.js';
@@ -33,6 +34,8 @@ export interface SentinelAllData {
   /** The same results keyed by Sentinel name, so checks need not know the order. */
   by_node: Record<string, NodeResult & { tilt: boolean }>;
   agreement: Agreement;
+  /** When the block asked SENTINEL REPLICAS: every replica any answering Sentinel lists, once per address. */
+  replicas?: UnitedReplica[];
 }
 
 /** One Sentinel as the sentinels view shows it: what the survey found, CKQUORUM when the block asked it. */
@@ -116,10 +119,12 @@ async function runCommands(
   }
   const agreement = agreementOf(survey);
   const sentinelResults = results.map((r, i) => ({ ...r, tilt: survey[i]?.tilt ?? false }));
+  const replicas = unitedReplicas(results);
   const data: SentinelAllData = {
     sentinels: sentinelResults,
     by_node: Object.fromEntries(sentinelResults.map((r) => [r.node, r])),
     agreement,
+    ...(replicas ? { replicas } : {}),
   };
   const view = agreement.sameMaster
     ? `agree on master ${agreement.master}`

@@ -1,6 +1,8 @@
 // `drillbook run FILE --target lab --monitoring`: lab monitoring for a runbook that builds its own cluster.
-// Nothing is provisioned here; the lab daemon's follow mode adds each droplet the runbook boots, so the
-// runbook's http checks against Prometheus and Alertmanager run instead of being skipped as unreachable.
+// Loopback mode provisions nothing here; the lab daemon's follow mode adds each droplet the runbook boots.
+// Container mode puts a monitoring droplet in the runbook's own VPC once its cluster is there, for as long
+// as the run lasts (src/lab/monitoring/runbook-vpc.ts). Either way the runbook's http checks against
+// Prometheus and Alertmanager run at their usual address instead of being skipped as unreachable.
 import { UsageError } from './args.js';
 
 export async function startRunMonitoring(options: {
@@ -8,7 +10,7 @@ export async function startRunMonitoring(options: {
   host?: string;
   dryRun: boolean;
   labMode?: 'loopback' | 'container';
-}): Promise<void> {
+}): Promise<{ stop(): Promise<void> } | undefined> {
   if (options.target !== 'lab') {
     throw new UsageError(
       `--monitoring runs monitoring in the lab; with --target ${options.target} point the runbook's prometheus_url and alertmanager_url vars at your own`,
@@ -21,7 +23,7 @@ export async function startRunMonitoring(options: {
       'run',
     );
   }
-  if (options.dryRun) return;
+  if (options.dryRun) return undefined;
   const [{ resolveLabTarget, labStateDir }, { readSettings, DEFAULT_IP_RANGE }, lab, monitoring] =
     await Promise.all([
       import('../lab/index.js'),
@@ -32,14 +34,22 @@ export async function startRunMonitoring(options: {
   const stateDir = labStateDir();
   // The emulator daemon runs the follow mode, so it must run before monitoring can follow anything.
   const target = await resolveLabTarget({ stateDir, ...(options.labMode ? { mode: options.labMode } : {}) });
-  if (target.lab?.mode === 'container') {
-    throw new Error(
-      "--monitoring follows the droplets a runbook creates only in loopback mode (run with --lab-mode loopback); in container mode monitoring is a droplet in the lab's own VPC: `drillbook lab up --mode container --monitoring` monitors the lab's cluster, and a runbook run against it takes the URLs `drillbook lab status` shows (PROMETHEUS_URL=… ALERTMANAGER_URL=…)",
-    );
-  }
   const ipRange = (await readSettings(stateDir))?.ipRange ?? DEFAULT_IP_RANGE;
+  if (target.lab?.mode === 'container') {
+    const { followRunbookMonitoring } = await import('../lab/monitoring/runbook-vpc.js');
+    const followed = await followRunbookMonitoring({
+      stateDir,
+      host: options.host ?? lab.labMonitoringHost(ipRange),
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    process.stderr.write(
+      `${monitoring.formatMonitoringInfo(followed)} (forwarded to a monitoring droplet this run adds to the runbook's VPC once its cluster is up; deleted with the cluster or when the run ends)\n`,
+    );
+    return followed;
+  }
   const info = await lab.startFollowingMonitoring(stateDir, { host: options.host, ipRange });
   process.stderr.write(
     `${monitoring.formatMonitoringInfo(info)} (following the lab's droplets; drillbook lab down stops it)\n`,
   );
+  return undefined;
 }

@@ -115,71 +115,80 @@ export async function runRunCommand(argv: string[]): Promise<number> {
     const { ensureLabBinaries } = await import('../lab/binaries.js');
     await ensureLabBinaries({ installDeps: 'yes' }, (line) => process.stderr.write(`${line}\n`));
   }
+  // Container mode: monitoring that follows the runbook's VPC lives as long as this run.
+  let monitoring: { stop(): Promise<void> } | undefined;
   if (values.monitoring || values['monitoring-host'] !== undefined) {
     const { startRunMonitoring } = await import('./run-monitoring.js');
-    await startRunMonitoring({
+    monitoring = await startRunMonitoring({
       target,
       host: values['monitoring-host'],
       dryRun: values['dry-run'] ?? false,
       ...(labMode ? { labMode } : {}),
     });
   }
-  const ipRange = values['ip-range'];
-  if (ipRange !== undefined) {
-    if (target !== 'lab')
-      throw new UsageError(`--ip-range chooses the lab's range; this run targets ${target}`, 'run');
-    // Before anything runs: a range that is not a lab range, or the lab here on another range, is a usage error.
-    const { requireLabRange, LabSettingsError } = await import('../lab/index.js');
-    await requireLabRange(ipRange, labMode ? { mode: labMode } : {}).catch((error: unknown) => {
-      throw error instanceof LabSettingsError ? new UsageError(error.message, 'run') : error;
-    });
-  }
-  const { resolveTarget, knownTargetSecrets } = await import('./targets.js');
-  const targetName = target as TargetName;
-  const dryRun = values['dry-run'] ?? false;
-  const createEngine = (interaction?: Interaction) =>
-    engineModule.createEngine({
-      runbook,
-      kinds,
-      target: targetName,
-      resolveTarget: () =>
-        resolveTarget(targetName, { ...(labMode ? { labMode } : {}), ...(ipRange ? { ipRange } : {}) }),
-      knownSecrets: () => knownTargetSecrets(targetName),
-      vars,
-      yes: values.yes,
-      allowDestroy: values['allow-destroy'],
-      dryRun,
-      interaction,
-      journalPath: values.journal,
-      resume: values.resume,
-      acceptChangedRunbook: values['accept-changed-runbook'] ?? false,
-      allowUnknownVars: values['allow-unknown-vars'] ?? false,
-    });
-
-  if (mode === 'tui') {
-    // No interaction: the engine holds each question as its state and the TUI's dialogs answer it.
-    const ui = await import('../ui/run-tui.js');
-    const engine = await createEngine();
-    const signals = watchSignals();
-    try {
-      const status = await ui.runTui({ engine, runbook, dryRun, targetName });
-      process.stderr.write(await afterRunNote(engine));
-      const { startedLabEmulator } = await import('./targets.js');
-      if (startedLabEmulator()) {
-        process.stderr.write(
-          'the lab emulator this run started is still running, with its droplets; stop it with: drillbook lab down\n',
-        );
-      }
-      const signal = signals.received();
-      // Ctrl-C in the TUI is a key, not a signal; SIGTERM/SIGHUP end it with their own codes.
-      return signal && status !== 'passed' ? exitCodeFor(signal) : EXIT_FOR[status];
-    } finally {
-      signals.stop();
+  const runWithTarget = async (): Promise<number> => {
+    const ipRange = values['ip-range'];
+    if (ipRange !== undefined) {
+      if (target !== 'lab')
+        throw new UsageError(`--ip-range chooses the lab's range; this run targets ${target}`, 'run');
+      // Before anything runs: a range that is not a lab range, or the lab here on another range, is a usage error.
+      const { requireLabRange, LabSettingsError } = await import('../lab/index.js');
+      await requireLabRange(ipRange, labMode ? { mode: labMode } : {}).catch((error: unknown) => {
+        throw error instanceof LabSettingsError ? new UsageError(error.message, 'run') : error;
+      });
     }
+    const { resolveTarget, knownTargetSecrets } = await import('./targets.js');
+    const targetName = target as TargetName;
+    const dryRun = values['dry-run'] ?? false;
+    const createEngine = (interaction?: Interaction) =>
+      engineModule.createEngine({
+        runbook,
+        kinds,
+        target: targetName,
+        resolveTarget: () =>
+          resolveTarget(targetName, { ...(labMode ? { labMode } : {}), ...(ipRange ? { ipRange } : {}) }),
+        knownSecrets: () => knownTargetSecrets(targetName),
+        vars,
+        yes: values.yes,
+        allowDestroy: values['allow-destroy'],
+        dryRun,
+        interaction,
+        journalPath: values.journal,
+        resume: values.resume,
+        acceptChangedRunbook: values['accept-changed-runbook'] ?? false,
+        allowUnknownVars: values['allow-unknown-vars'] ?? false,
+      });
+
+    if (mode === 'tui') {
+      // No interaction: the engine holds each question as its state and the TUI's dialogs answer it.
+      const ui = await import('../ui/run-tui.js');
+      const engine = await createEngine();
+      const signals = watchSignals();
+      try {
+        const status = await ui.runTui({ engine, runbook, dryRun, targetName });
+        process.stderr.write(await afterRunNote(engine));
+        const { startedLabEmulator } = await import('./targets.js');
+        if (startedLabEmulator()) {
+          process.stderr.write(
+            'the lab emulator this run started is still running, with its droplets; stop it with: drillbook lab down\n',
+          );
+        }
+        const signal = signals.received();
+        // Ctrl-C in the TUI is a key, not a signal; SIGTERM/SIGHUP end it with their own codes.
+        return signal && status !== 'passed' ? exitCodeFor(signal) : EXIT_FOR[status];
+      } finally {
+        signals.stop();
+      }
+    }
+    const { headlessInteraction } = await import('./headless.js');
+    const engine = await createEngine(headlessInteraction({ yes: values.yes ?? false }));
+    return drive(engine, mode, selection);
+  };
+  try {
+    return await runWithTarget();
+  } finally {
+    await monitoring?.stop();
   }
-  const { headlessInteraction } = await import('./headless.js');
-  const engine = await createEngine(headlessInteraction({ yes: values.yes ?? false }));
-  return drive(engine, mode, selection);
 }
 
 /** Writes the run's report beside its journal and says where both are. */

@@ -97,6 +97,8 @@ export interface MonitoringDropletOptions {
   host: number;
   /** The droplet there is monitors another set of nodes: delete it and create one for these. */
   replace?: boolean;
+  /** Tags besides MONITORING_TAG and lab-host (default: the lab's own tag). */
+  tags?: string[];
   onProgress?: (line: string) => void;
 }
 
@@ -139,7 +141,7 @@ export async function ensureMonitoringDroplet(options: MonitoringDropletOptions)
           size: LAB_SIZE,
           image: LAB_IMAGE,
           vpc_uuid: vpcUuid,
-          tags: [LAB_TAG, MONITORING_TAG, `lab-host:${options.host}`],
+          tags: [...(options.tags ?? [LAB_TAG]), MONITORING_TAG, `lab-host:${options.host}`],
           user_data: await monitoringCloudConfig(options.cluster),
         }),
       'rejected-only',
@@ -162,6 +164,26 @@ export async function ensureMonitoringDroplet(options: MonitoringDropletOptions)
     throw new Error(`droplet ${MONITORING_DROPLET} (id ${droplet.id}) has no private or public address`);
   }
   return { id: droplet.id, name: droplet.name, privateIp, publicIp };
+}
+
+/** Deletes the monitoring droplet and resolves once the lab no longer lists it (at most 60 s). */
+export async function deleteMonitoringDroplet(stateDir: string, id: number): Promise<void> {
+  const daemon = await runningDaemon(stateDir);
+  if (!daemon) return;
+  const session = await openLabSession({ apiUrl: daemon.url, token: daemon.token });
+  await session.call((c) => c.droplet.deleteDroplet({ droplet_id: id }), 'rejected-only');
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const { droplets } = await session.call((c) =>
+      c.droplet.listDroplets({ tag_name: MONITORING_TAG, per_page: 200 }),
+    );
+    if (!droplets.some((d) => d.id === id)) return;
+    if (Date.now() > deadline)
+      throw new Error(
+        `droplet ${MONITORING_DROPLET} (id ${id}) is not deleted after 60 s; \`drillbook lab down\` removes it`,
+      );
+    await sleep(200);
+  }
 }
 
 export function dropletUrls(droplet: MonitoringDroplet) {

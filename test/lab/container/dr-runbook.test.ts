@@ -8,6 +8,8 @@
 //   2. `--target digitalocean` pointed at the same lab's emulator (DIGITALOCEAN_API_URL, the code path of a
 //      real account: admin_cidr and ssh_key given, no lab defaults): adopts everything and creates nothing,
 //      drills again, and tears down past the VPC's 403 ("still has members").
+// Run 1 asks for --monitoring: a monitoring droplet joins the runbook's VPC once its cluster is up, and the
+// runbook's Prometheus/Alertmanager checks run against it (the droplet is deleted when run 1 ends).
 // The region already has its default VPC (as most accounts do), so the runbook's VPC is an ordinary,
 // deletable one. Short drill timings through the runbook's own variables keep it to a few minutes.
 import { join } from 'node:path';
@@ -112,7 +114,7 @@ describe('the DR runbook in the container lab', () => {
     const teardown = ids.at(-1) as string;
 
     const first = await run(
-      ['--target', 'lab', '--lab-mode', 'container'],
+      ['--target', 'lab', '--lab-mode', 'container', '--monitoring'],
       [],
       ids.slice(0, -1).flatMap((id) => ['--only', id]),
     );
@@ -149,6 +151,18 @@ describe('the DR runbook in the container lab', () => {
         server: expect.stringMatching(/^10\.10\.0\.\d+:6379$/),
       });
     }
+    // Monitoring ran on a droplet run --monitoring added to the runbook's VPC: Prometheus saw every node up
+    // and the failovers fired their alerts (none of these checks skipped as unreachable).
+    for (const id of ['scraped', 'failover_alert', 'link_recovered', 'failover_alert2']) {
+      expect(finished(first.events, id)?.skipped, id).toBeUndefined();
+    }
+    const alerts = finished(first.events, 'failover_alert')?.json as
+      | Array<{ labels: { alertname: string }; status: { state: string } }>
+      | undefined;
+    expect(alerts?.[0]).toMatchObject({
+      labels: { alertname: 'RedisMasterChanged' },
+      status: { state: 'active' },
+    });
     expect(outputOf(first.events, 'connect-the-way-the-application-does')).toContain(
       `running on the jump host ${label}`,
     );

@@ -1,0 +1,167 @@
+// `drillbook run --monitoring` in container mode: the runbook builds its cluster in a VPC of its own, so
+// monitoring is a droplet that joins that VPC once the cluster is there, as an operator would add one on
+// DigitalOcean. It is tagged `redis-app`, the tag the DR runbook's firewall admits on 6379 and 26379 for
+// the cluster's clients, and scrapes the nodes' private addresses. The runbook's URL variables keep their
+// fixed address (the range's .30, e.g. 127.10.0.30:9090), where this run forwards to the droplet's public
+// address, as `ssh -L` would on a laptop. The droplet lives as long as the run: it is deleted when the
+// runbook deletes its cluster (before the VPC, which refuses deletion while it has members) or when the run ends.
+import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadState } from '../emulator/store.js';
+import type { StoredDroplet } from '../emulator/types.js';
+import { assertPortFree } from '../processes.js';
+import { emulatorFile } from '../state.js';
+import { LAB_TAG } from '../topology.js';
+import type { MonitoredCluster } from './config.js';
+import {
+  deleteMonitoringDroplet,
+  ensureMonitoringDroplet,
+  type MonitoringDroplet,
+  waitForDropletServices,
+} from './droplet.js';
+import { requirepassOf } from './follow.js';
+import { DEFAULT_MONITORING_PORTS, type MonitoringInfo, monitoringDir } from './index.js';
+
+/** The tag the DR runbook's firewall admits for the cluster's clients (its application droplets). */
+export const CLIENT_TAG = 'redis-app';
+const MONITORING_OCTET = 30;
+const POLL_MS = 1000;
+const FORWARDED = ['prometheus', 'alertmanager', 'redis-exporter'] as const;
+
+export interface RunbookMonitoring extends MonitoringInfo {
+  stop(): Promise<void>;
+}
+
+interface Cluster {
+  key: string;
+  nextTo: number;
+  monitored: MonitoredCluster;
+}
+
+/**
+ * The cluster a runbook built: its active droplets tagged redis or sentinel (not the lab's own), in the first
+ * VPC holding both kinds; undefined while any of them is still booting or none is there.
+ */
+export function runbookCluster(droplets: StoredDroplet[]): Cluster | undefined {
+  const nodes = droplets.filter(
+    (d) => !d.tags.includes(LAB_TAG) && (d.tags.includes('redis') || d.tags.includes('sentinel')),
+  );
+  for (const vpc of new Set(nodes.map((d) => d.vpcUuid))) {
+    const members = nodes.filter((d) => d.vpcUuid === vpc).sort((a, b) => a.id - b.id);
+    if (!members.some((d) => d.tags.includes('sentinel')) || !members.some((d) => d.tags.includes('redis')))
+      continue;
+    if (members.some((d) => d.status !== 'active' || d.locked)) return undefined;
+    const monitored: Required<Pick<MonitoredCluster, 'redisNodes' | 'sentinels' | 'passwords'>> = {
+      redisNodes: [],
+      sentinels: [],
+      passwords: {},
+    };
+    for (const droplet of members) {
+      const sentinel = droplet.tags.includes('sentinel');
+      const address = `${droplet.privateIp}:${sentinel ? 26379 : 6379}`;
+      (sentinel ? monitored.sentinels : monitored.redisNodes).push(address);
+      // The password the node's cloud-init gave it; it goes only into the exporter's 0600 file.
+      const password = requirepassOf(droplet.userData ?? '');
+      if (password) monitored.passwords[address] = password;
+    }
+    const key = [...monitored.redisNodes, ...monitored.sentinels].join(',');
+    return { key, nextTo: (members[0] as StoredDroplet).id, monitored };
+  }
+  return undefined;
+}
+
+/** Forwards host:port to the droplet's public address once it serves; until then a connection is closed. */
+function forwarder(host: string, port: number, upstream: () => string | undefined): Promise<net.Server> {
+  const server = net.createServer((socket) => {
+    const to = upstream();
+    if (!to) {
+      socket.destroy();
+      return;
+    }
+    const outbound = net.connect(port, to);
+    socket.pipe(outbound).pipe(socket);
+    const close = () => {
+      socket.destroy();
+      outbound.destroy();
+    };
+    socket.on('error', close);
+    outbound.on('error', close);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+export async function followRunbookMonitoring(options: {
+  stateDir: string;
+  /** The loopback address the runbook's URLs name (the range's .30). */
+  host: string;
+  log: (line: string) => void;
+}): Promise<RunbookMonitoring> {
+  const { stateDir, host, log } = options;
+  for (const service of FORWARDED) await assertPortFree(host, DEFAULT_MONITORING_PORTS[service]);
+  let droplet: MonitoringDroplet | undefined;
+  let ready = false;
+  let following: Cluster | undefined;
+  const servers = await Promise.all(
+    FORWARDED.map((service) =>
+      forwarder(host, DEFAULT_MONITORING_PORTS[service], () => (ready ? droplet?.publicIp : undefined)),
+    ),
+  );
+  let stopped = false;
+  const step = async () => {
+    const cluster = runbookCluster(loadState(emulatorFile(stateDir)).droplets);
+    if (cluster && cluster.key !== following?.key) {
+      ready = false;
+      droplet = await ensureMonitoringDroplet({
+        stateDir,
+        cluster: cluster.monitored,
+        nextTo: cluster.nextTo,
+        host: MONITORING_OCTET,
+        replace: following !== undefined,
+        tags: [CLIENT_TAG],
+        onProgress: log,
+      });
+      following = cluster;
+      await waitForDropletServices(droplet);
+      ready = true;
+      log(`monitoring the runbook's cluster from droplet ${droplet.name} (${droplet.privateIp})`);
+    } else if (!cluster && droplet && !runbookClusterBooting(stateDir)) {
+      // The runbook deleted its cluster: the VPC can be deleted only once monitoring has left it too.
+      const gone = droplet.id;
+      droplet = undefined;
+      following = undefined;
+      ready = false;
+      await deleteMonitoringDroplet(stateDir, gone);
+      log(`deleted droplet monitoring (id ${gone}): the runbook's cluster is gone`);
+    }
+  };
+  const loop = (async () => {
+    while (!stopped) {
+      await step().catch((error: Error) => log(`monitoring: ${error.message}`));
+      await sleep(POLL_MS);
+    }
+  })();
+  const url = (port: number) => `http://${host}:${port}`;
+  return {
+    dir: monitoringDir(stateDir),
+    prometheusUrl: url(DEFAULT_MONITORING_PORTS.prometheus),
+    alertmanagerUrl: url(DEFAULT_MONITORING_PORTS.alertmanager),
+    exporterUrl: url(DEFAULT_MONITORING_PORTS['redis-exporter']),
+    pids: {},
+    async stop() {
+      stopped = true;
+      await loop;
+      await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+      if (droplet) await deleteMonitoringDroplet(stateDir, droplet.id);
+    },
+  };
+}
+
+/** True while the runbook's nodes exist but some still boot (the cluster is not gone, only not ready). */
+function runbookClusterBooting(stateDir: string): boolean {
+  return loadState(emulatorFile(stateDir)).droplets.some(
+    (d) => !d.tags.includes(LAB_TAG) && (d.tags.includes('redis') || d.tags.includes('sentinel')),
+  );
+}

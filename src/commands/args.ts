@@ -85,7 +85,8 @@ Options:
   --install-deps              (lab) install redis-server and redis-sentinel with apt-get when missing
                               (root on Debian/Ubuntu); elsewhere, say how to install them
   --monitoring                (lab) run Prometheus, redis_exporter and Alertmanager on the lab range's .30,
-                              following the droplets the runbook creates; lab down stops them
+                              following the droplets the runbook creates; lab down stops them. Container
+                              mode: a monitoring droplet joins the runbook's VPC for the run, at that address
   --monitoring-host ADDR      (lab) loopback address for --monitoring instead of the range's .30
   --journal PATH              journal file (.jsonl) or directory
                               (default: $XDG_STATE_HOME/drillbook/runs, else ~/.local/state/drillbook/runs)

@@ -38,6 +38,8 @@ const passwords = [
   `redis_password=dr-redis-${process.pid}-0123456789`,
   `sentinel_password=dr-sentinel-${process.pid}-0123456789`,
 ];
+// Not the range's .30, which a loopback lab's monitoring (another test file's) may hold.
+const monitoringHost = '127.10.0.130';
 let stateHome: string;
 let labDir: string;
 let api: TargetInfo;
@@ -114,8 +116,8 @@ describe('the DR runbook in the container lab', () => {
     const teardown = ids.at(-1) as string;
 
     const first = await run(
-      ['--target', 'lab', '--lab-mode', 'container', '--monitoring'],
-      [],
+      ['--target', 'lab', '--lab-mode', 'container', '--monitoring-host', monitoringHost],
+      [`prometheus_url=http://${monitoringHost}:9090`, `alertmanager_url=http://${monitoringHost}:9093`],
       ids.slice(0, -1).flatMap((id) => ['--only', id]),
     );
     expect(first.code, failures(first)).toBe(0);

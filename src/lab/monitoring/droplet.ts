@@ -137,7 +137,9 @@ export async function ensureMonitoringDroplet(options: MonitoringDropletOptions)
       async (c) =>
         c.droplet.createDroplet({
           name: MONITORING_DROPLET,
-          region: LAB_REGION,
+          // A VPC belongs to one region: the runbook's may not be the lab's.
+          region:
+            typeof neighbour.region === 'string' ? neighbour.region : (neighbour.region?.slug ?? LAB_REGION),
           size: LAB_SIZE,
           image: LAB_IMAGE,
           vpc_uuid: vpcUuid,

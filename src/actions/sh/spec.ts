@@ -102,42 +102,42 @@ function parseEnvAttribute(text: string, report: (problem: BlockProblem) => void
   return ok ? bindings : undefined;
 }
 
-function parseRequires(text: string, report: (problem: BlockProblem) => void): string[] | undefined {
+/** A comma-separated attribute whose every entry must match `valid`; duplicates are dropped. */
+function parseList(
+  attribute: string,
+  text: string,
+  valid: RegExp,
+  rule: { notValid: string; hint: string },
+  report: (problem: BlockProblem) => void,
+): string[] | undefined {
   const names = text
     .split(',')
     .map((name) => name.trim())
     .filter(Boolean);
-  const bad = names.find((name) => !REQUIREMENT_NAME.test(name));
+  const bad = names.find((name) => !valid.test(name));
   if (bad !== undefined || names.length === 0) {
     report({
       line: 0,
-      message: `requires="${text}": ${bad === undefined ? 'names nothing' : `"${bad}" is not a command or package name`}`,
-      hint: 'list commands or known names, comma-separated: requires=php,php-predis',
+      message: `${attribute}="${text}": ${bad === undefined ? 'names nothing' : `"${bad}" ${rule.notValid}`}`,
+      hint: rule.hint,
     });
     return undefined;
   }
   return [...new Set(names)];
 }
+
+const REQUIRES_RULE = {
+  notValid: 'is not a command or package name',
+  hint: 'list commands or known names, comma-separated: requires=php,php-predis',
+};
 
 /** A relative path inside the runbook's folder, in characters that need no quoting anywhere. */
 const FILE_PATH = /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._/-]+$/;
 
-function parseFiles(text: string, report: (problem: BlockProblem) => void): string[] | undefined {
-  const names = text
-    .split(',')
-    .map((name) => name.trim())
-    .filter(Boolean);
-  const bad = names.find((name) => !FILE_PATH.test(name));
-  if (bad !== undefined || names.length === 0) {
-    report({
-      line: 0,
-      message: `files="${text}": ${bad === undefined ? 'names nothing' : `"${bad}" is not a relative path inside the runbook's folder`}`,
-      hint: 'list files relative to the runbook, comma-separated, without ..: files=app/predis-check.php',
-    });
-    return undefined;
-  }
-  return [...new Set(names)];
-}
+const FILES_RULE = {
+  notValid: "is not a relative path inside the runbook's folder",
+  hint: 'list files relative to the runbook, comma-separated, without ..: files=app/predis-check.php',
+};
 
 function reportSplicing(body: string, report: (problem: BlockProblem) => void): void {
   for (const { path, offset } of findReferences(body)) {
@@ -179,9 +179,13 @@ export function parseSh(
   // as text, and the runbook parser reports the same positions itself (it drops our duplicates).
   reportSplicing(body, report);
   const env = attrs.env === undefined ? [] : parseEnvAttribute(attrs.env, report);
-  const requires = attrs.requires === undefined ? [] : parseRequires(attrs.requires, report);
+  const requires =
+    attrs.requires === undefined
+      ? []
+      : parseList('requires', attrs.requires, REQUIREMENT_NAME, REQUIRES_RULE, report);
   const expect = attrs.expect === undefined ? undefined : parseExpectation(attrs.expect, report);
-  const files = attrs.files === undefined ? [] : parseFiles(attrs.files, report);
+  const files =
+    attrs.files === undefined ? [] : parseList('files', attrs.files, FILE_PATH, FILES_RULE, report);
   if (!env || !requires || !files || !ok || (attrs.expect !== undefined && !expect)) return undefined;
   return {
     script: body,

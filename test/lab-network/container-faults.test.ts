@@ -16,7 +16,7 @@ import { dropletNamespace, labKey } from '../../src/lab/container/netns.js';
 import { labDown } from '../../src/lab/lab-down.js';
 import { formatLabStatus, labStatus } from '../../src/lab/lab-status.js';
 import { bundleLabCli } from '../lab/cli-bundle.js';
-import { labStateDir } from '../lab/helpers.js';
+import { labStateDir, runLabCli } from '../lab/helpers.js';
 
 const execFileAsync = promisify(execFile);
 const PASSWORD = 'lab-network-container-password-42';
@@ -29,23 +29,9 @@ let key: string;
 let cli: string;
 const ids = new Map<string, number>();
 
-async function lab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [cli, 'lab', ...args], {
-      env: {
-        ...process.env,
-        XDG_STATE_HOME: state.dir,
-        REDIS_PASSWORD: PASSWORD,
-        SENTINEL_PASSWORD,
-        DRILLBOOK_LAB_DAEMON_ENTRY: cli,
-      },
-      timeout: 300_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+function lab(...args: string[]) {
+  const env = { REDIS_PASSWORD: PASSWORD, SENTINEL_PASSWORD };
+  return runLabCli({ cli, stateHome: state.dir, env, timeoutMs: 300_000 }, ...args);
 }
 
 async function daemon(): Promise<{ url: string; token: string }> {

@@ -19,7 +19,7 @@ import { containerLabFiles, containerStateDir } from '../../../src/lab/container
 import { nodeState } from '../../../src/lab/health.js';
 import { labDown } from '../../../src/lab/lab-down.js';
 import { bundleLabCli } from '../cli-bundle.js';
-import { labStateDir, processesUnder } from '../helpers.js';
+import { labStateDir, processesUnder, runLabCli } from '../helpers.js';
 
 const execFileAsync = promisify(execFile);
 const PASSWORD = 'container-test-password-0123';
@@ -28,23 +28,12 @@ let cli: string;
 let labDir: string;
 let key: string;
 
-async function lab(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await execFileAsync(process.execPath, [cli, 'lab', ...args], {
-      env: {
-        ...process.env,
-        XDG_STATE_HOME: state.dir,
-        REDIS_PASSWORD: PASSWORD,
-        DRILLBOOK_LAB_DAEMON_ENTRY: cli,
-      },
-      // A first run builds the image (about 2 minutes); later runs reuse the cached one.
-      timeout: 300_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
+function lab(...args: string[]) {
+  // A first run builds the image (about 2 minutes); later runs reuse the cached one.
+  return runLabCli(
+    { cli, stateHome: state.dir, env: { REDIS_PASSWORD: PASSWORD }, timeoutMs: 300_000 },
+    ...args,
+  );
 }
 
 async function statusJson() {

@@ -2,6 +2,7 @@
 // incident checklist must not depend on which Sentinel happens to be up. A Sentinel that did not answer adds
 // nothing here; its failure is the block's own (a finding with finding=true).
 import type { FieldMap } from '../../targets/redis/replies.js';
+import { flagsOf } from '../../targets/redis/sentinel-survey.js';
 import type { NodeResult } from '../redis/execute.js';
 
 /** One replica as the first Sentinel that lists it reports it, plus who lists it and who sees it down. */
@@ -16,11 +17,7 @@ export interface UnitedReplica {
 
 const REPLICAS_COMMAND = /^SENTINEL\s+(REPLICAS|SLAVES)\b/i;
 
-function isDown(flags: unknown): boolean {
-  return String(flags ?? '')
-    .split(',')
-    .includes('s_down');
-}
+const isDown = (replica: FieldMap): boolean => flagsOf(replica).includes('s_down');
 
 /**
  * The union by ip:port, in the order the Sentinels list them; undefined when the block did not ask for the
@@ -39,16 +36,17 @@ export function unitedReplicas(results: readonly NodeResult[]): UnitedReplica[] 
     if (command.error || !Array.isArray(command.parsed)) continue;
     for (const replica of command.parsed as FieldMap[]) {
       const address = `${replica.ip}:${replica.port}`;
-      const down = isDown(replica.flags);
+      const down = isDown(replica);
       const known = byAddress.get(address);
       if (!known) {
         byAddress.set(address, { ...replica, seen_by: [sentinel], down_for: down ? [sentinel] : [] });
         continue;
       }
-      known.seen_by.push(sentinel);
+      // A block may ask both REPLICAS and SLAVES: one Sentinel still counts once.
+      if (!known.seen_by.includes(sentinel)) known.seen_by.push(sentinel);
       if (!down) continue;
-      known.down_for.push(sentinel);
-      if (!isDown(known.flags)) known.flags = `${known.flags},s_down`;
+      if (!known.down_for.includes(sentinel)) known.down_for.push(sentinel);
+      if (!isDown(known as FieldMap)) known.flags = `${known.flags},s_down`;
     }
   }
   return [...byAddress.values()];

@@ -68,7 +68,9 @@ export function remotePayload(
   env: Readonly<Record<string, string>>,
   files: RemoteFiles,
 ): string {
-  const lines = ['set -eu'];
+  // The payload holds the environment's secrets: bash keeps reading it through its open descriptor, so the
+  // file can go at once instead of waiting for the EXIT trap, which a SIGKILL or a dropped link never runs.
+  const lines = ['rm -f -- "$0"', 'set -eu'];
   for (const [name, value] of Object.entries(env)) lines.push(`${decoded(name, value)}; export ${name}`);
   for (const file of files) {
     const dir = file.path.includes('/') ? file.path.slice(0, file.path.lastIndexOf('/')) : '';

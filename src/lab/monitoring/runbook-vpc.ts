@@ -43,9 +43,7 @@ interface Cluster {
  * VPC holding both kinds; undefined while any of them is still booting or none is there.
  */
 export function runbookCluster(droplets: StoredDroplet[]): Cluster | undefined {
-  const nodes = droplets.filter(
-    (d) => !d.tags.includes(LAB_TAG) && (d.tags.includes('redis') || d.tags.includes('sentinel')),
-  );
+  const nodes = runbookNodes(droplets);
   for (const vpc of new Set(nodes.map((d) => d.vpcUuid))) {
     const members = nodes.filter((d) => d.vpcUuid === vpc).sort((a, b) => a.id - b.id);
     if (!members.some((d) => d.tags.includes('sentinel')) || !members.some((d) => d.tags.includes('redis')))
@@ -111,7 +109,8 @@ export async function followRunbookMonitoring(options: {
   );
   let stopped = false;
   const step = async () => {
-    const cluster = runbookCluster(loadState(emulatorFile(stateDir)).droplets);
+    const droplets = loadState(emulatorFile(stateDir)).droplets;
+    const cluster = runbookCluster(droplets);
     if (cluster && cluster.key !== following?.key) {
       ready = false;
       droplet = await ensureMonitoringDroplet({
@@ -127,7 +126,7 @@ export async function followRunbookMonitoring(options: {
       await waitForDropletServices(droplet);
       ready = true;
       log(`monitoring the runbook's cluster from droplet ${droplet.name} (${droplet.privateIp})`);
-    } else if (!cluster && droplet && !runbookClusterBooting(stateDir)) {
+    } else if (!cluster && droplet && runbookNodes(droplets).length === 0) {
       // The runbook deleted its cluster: the VPC can be deleted only once monitoring has left it too.
       const gone = droplet.id;
       droplet = undefined;
@@ -137,9 +136,17 @@ export async function followRunbookMonitoring(options: {
       log(`deleted droplet monitoring (id ${gone}): the runbook's cluster is gone`);
     }
   };
+  let lastFailure: string | undefined;
   const loop = (async () => {
     while (!stopped) {
-      await step().catch((error: Error) => log(`monitoring: ${error.message}`));
+      // A failure that repeats every poll is said once, and again only when it changes or after a success.
+      lastFailure = await step().then(
+        () => undefined,
+        (error: Error) => {
+          if (error.message !== lastFailure) log(`monitoring: ${error.message}`);
+          return error.message;
+        },
+      );
       await sleep(POLL_MS);
     }
   })();
@@ -159,9 +166,9 @@ export async function followRunbookMonitoring(options: {
   };
 }
 
-/** True while the runbook's nodes exist but some still boot (the cluster is not gone, only not ready). */
-function runbookClusterBooting(stateDir: string): boolean {
-  return loadState(emulatorFile(stateDir)).droplets.some(
+/** The droplets a runbook made for its cluster: tagged redis or sentinel, not the lab's own. */
+function runbookNodes(droplets: StoredDroplet[]): StoredDroplet[] {
+  return droplets.filter(
     (d) => !d.tags.includes(LAB_TAG) && (d.tags.includes('redis') || d.tags.includes('sentinel')),
   );
 }

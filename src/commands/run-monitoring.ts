@@ -3,6 +3,8 @@
 // Container mode puts a monitoring droplet in the runbook's own VPC once its cluster is there, for as long
 // as the run lasts (src/lab/monitoring/runbook-vpc.ts). Either way the runbook's http checks against
 // Prometheus and Alertmanager run at their usual address instead of being skipped as unreachable.
+
+import { isLoopback } from '../lab/monitoring/index.js';
 import { UsageError } from './args.js';
 
 export async function startRunMonitoring(options: {
@@ -17,7 +19,7 @@ export async function startRunMonitoring(options: {
       'run',
     );
   }
-  if (options.host !== undefined && !/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(options.host)) {
+  if (options.host !== undefined && !isLoopback(options.host)) {
     throw new UsageError(
       `--monitoring-host ${options.host}: give a loopback address such as 127.10.0.30`,
       'run',

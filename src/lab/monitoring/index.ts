@@ -68,7 +68,7 @@ export interface MonitoringStatus extends MonitoringInfo {
 export const monitoringDir = (stateDir: string) => path.join(stateDir, 'monitoring');
 const infoFile = (dir: string) => path.join(dir, 'monitoring.json');
 
-function isLoopback(host: string): boolean {
+export function isLoopback(host: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 

@@ -71,9 +71,11 @@ export async function executeEach(input: ExecuteInput, deps: EachDeps): Promise<
       error: `each=${each.path}: there is no such result; the block that produces it must run first`,
     });
   }
-  const elements = elementsOf(deps.store.resolve(each.path));
+  const resolved = deps.store.resolve(each.path);
+  const elements = elementsOf(resolved);
   if (!elements) {
-    const value = formatValue(deps.store.resolve(each.path));
+    // Masked before it is shortened: a secret cut in two would no longer be recognised.
+    const value = input.deps.redactor.text(formatValue(resolved));
     return done({
       ok: false,
       summary: `${each.path} is not a list`,

@@ -3,6 +3,7 @@
 import { execFile } from 'node:child_process';
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import net from 'node:net';
+import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 
@@ -154,7 +155,10 @@ function hexAddress(address: string, port: number): string {
   return `${ip}:${port.toString(16).padStart(4, '0').toUpperCase()}`;
 }
 
-/** "pid 123 (redis-server 127.10.0.10:6379)" for the process listening on address:port (Linux only). */
+/**
+ * "pid 123 (redis-server)" for the process listening on address:port (Linux only): the program alone, as
+ * another program's arguments may carry a password.
+ */
 export async function portHolder(address: string, port: number): Promise<string | undefined> {
   if (process.platform !== 'linux') return undefined;
   const wanted = [hexAddress(address, port), hexAddress('0.0.0.0', port)];
@@ -180,8 +184,8 @@ export async function portHolder(address: string, port: number): Promise<string 
     for (const fd of fds) {
       const link = await readlink(`/proc/${entry}/fd/${fd}`).catch(() => '');
       if (link === target) {
-        const line = (await commandLine(Number(entry)))?.replace(/\s+/g, ' ') ?? 'unknown command';
-        return `pid ${entry} (${line.length > 120 ? `${line.slice(0, 117)}...` : line})`;
+        const program = (await commandLine(Number(entry)))?.trim().split(/\s+/)[0];
+        return `pid ${entry} (${program ? path.basename(program) : 'unknown command'})`;
       }
     }
   }

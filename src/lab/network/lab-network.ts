@@ -144,16 +144,22 @@ export class NftLabNetwork implements LabNetwork {
     // With nothing in force a named heal has nothing to do (a cleanup after a run stopped before its
     // partition); with other partitions in force the name is more likely a slip, so it is refused.
     if (this.partitions.size === 0) return [];
-    const healed = name === undefined ? [...this.partitions.values()] : [this.partitions.get(name)];
-    if (healed.some((partition) => partition === undefined)) {
-      const known = [...this.partitions.keys()];
+    if (name !== undefined && !this.partitions.has(name)) {
       throw new Error(
-        `no partition named ${name} is in force (${known.length ? `in force: ${known.join(', ')}` : 'none is'})`,
+        `no partition named ${name} is in force (in force: ${[...this.partitions.keys()].join(', ')}); heal one of those, or heal without a name to heal them all`,
       );
     }
-    for (const partition of healed) this.partitions.delete((partition as Partition).name);
-    await this.applyPartitions();
-    return healed as Partition[];
+    const healed = [...this.partitions.values()].filter(
+      (partition) => name === undefined || partition.name === name,
+    );
+    for (const partition of healed) this.partitions.delete(partition.name);
+    try {
+      await this.applyPartitions();
+    } catch (error) {
+      for (const partition of healed) this.partitions.set(partition.name, partition);
+      throw error;
+    }
+    return healed;
   }
 
   impair(droplet: DropletOnNetwork, impairment: Impairment): Promise<void> {

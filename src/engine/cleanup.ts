@@ -2,16 +2,12 @@
 // Chaos Toolkit): those after the first step this session ran, not run themselves, within the walk's selection.
 import type { StepStatus } from '../contract/events.js';
 import type { Step } from '../contract/runbook.js';
+import { stepSafety } from '../runbook/common-attributes.js';
 
 /** The step as its cleanup runs it: only its always=true blocks (what the confirmation and preview name). */
 export function cleanupView(step: Step): Step {
   const actions = step.actions.filter((action) => action.always);
-  const safety = actions.some((a) => a.safety === 'destructive')
-    ? 'destructive'
-    : actions.some((a) => a.safety === 'mutating')
-      ? 'mutating'
-      : 'safe';
-  return { ...step, actions, safety };
+  return { ...step, actions, safety: stepSafety(actions) };
 }
 
 export interface CleanupScope {
@@ -28,11 +24,11 @@ export interface CleanupScope {
  * still pending (not passed, not skipped by the operator), so whatever it puts back may still be out of place.
  */
 export function dueCleanups(scope: CleanupScope): Step[] {
-  const first = scope.steps.findIndex((step) => scope.ran.has(step.id));
-  if (first < 0) return [];
+  const first = scope.steps.find((step) => scope.ran.has(step.id));
+  if (!first) return [];
   return scope.steps.filter(
     (step) =>
-      step.index > first &&
+      step.index > first.index &&
       !scope.ran.has(step.id) &&
       (scope.selection?.has(step.id) ?? true) &&
       scope.statusOf(step.id) === 'pending' &&

@@ -107,3 +107,10 @@ export function applyCommonAttribute(
 export function safetyRank(safety: Safety): number {
   return SAFETY_LEVELS.indexOf(safety);
 }
+
+/** A step's safety: the most dangerous of its blocks, safe when it has none. */
+export function stepSafety(actions: readonly Pick<ActionBlock, 'safety'>[]): Safety {
+  let safety: Safety = 'safe';
+  for (const action of actions) if (safetyRank(action.safety) > safetyRank(safety)) safety = action.safety;
+  return safety;
+}

@@ -1,10 +1,10 @@
 // Runbook source → Runbook model, collecting every problem at once. Pure: the caller supplies the kinds
 // and how to read template files.
 import { dirname, resolve } from 'node:path';
-import type { Diagnostic, Runbook, Safety, Step } from '../contract/runbook.js';
+import type { Diagnostic, Runbook, Step } from '../contract/runbook.js';
 import { type AnyActionKind, type KindMap, type ReadAction, readActionBlock } from './action-block.js';
 import { actionPaths } from './action-paths.js';
-import { safetyRank } from './common-attributes.js';
+import { stepSafety } from './common-attributes.js';
 import { DiagnosticList } from './diagnostics.js';
 import { type RunbookMeta, readFrontMatter, splitFrontMatter } from './front-matter.js';
 import { tokenizeInfoString } from './info-string.js';
@@ -142,16 +142,14 @@ export function parseRunbookWith(
   for (const [index, draft] of drafts.entries()) {
     const { heading } = draft;
     const explanation = prose(text, draft.firstLine, draft.lastLine, draft.excluded);
-    let safety: Safety = 'safe';
-    for (const { block } of draft.actions)
-      if (safetyRank(block.safety) > safetyRank(safety)) safety = block.safety;
+    const actions = draft.actions.map((a) => a.block);
     const step: Step = {
       id: slug(heading.title, index),
       index,
       title: heading.title,
       explanation,
-      actions: draft.actions.map((a) => a.block),
-      safety,
+      actions,
+      safety: stepSafety(actions),
       loc: { file, line: heading.line, column: heading.column },
     };
     steps.push(step);

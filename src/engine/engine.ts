@@ -48,8 +48,7 @@ class StepEngine implements Engine {
   private stepController: AbortController | undefined;
   private abortRequested = false;
   private readonly cleanup = new CleanupGuard();
-  /** Steps executed in this session (what arms the cleanups after them) and runAll's last selection. */
-  private readonly ran = new Set<string>();
+  /** The steps runAll last walked when it was given --from or --only: the cleanups due are among them. */
   private selection: Set<string> | undefined;
   private turnDone: Promise<unknown> = Promise.resolve();
   private lastRunAll: RunStatus | undefined;
@@ -168,7 +167,6 @@ class StepEngine implements Engine {
       }
       if (cleanup) return this.settle(step, await executeStep(this.core, step, signal, mode), true);
       this.steps.running(step.id);
-      this.ran.add(step.id);
       const run = await executeStep(this.core, step, controller.signal, mode);
       // Stopped part-way by Ctrl-C or a signal: as unfinished as a step a kill -9 cut off.
       return this.settle(
@@ -276,7 +274,7 @@ class StepEngine implements Engine {
     if (this.started) {
       const due = dueCleanups({
         steps: this.options.runbook.steps,
-        ran: this.ran,
+        ran: this.steps.ranThisSession(),
         selection: this.selection,
         statusOf: (id) => this.steps.status(id),
       });

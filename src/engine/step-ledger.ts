@@ -1,6 +1,6 @@
-// Where each step of this run stands: its status, the results it published, and whether the journal of a
-// resumed run says it started and never finished. runStep, skipStep, runAll, state() and the closing
-// run.finished all read this one record.
+// Where each step of this run stands: its status, the results it published, whether this session executed
+// it, and whether the journal of a resumed run says it started and never finished. runStep, skipStep, runAll,
+// state(), the end-of-run cleanup and the closing run.finished all read this one record.
 import type { RunStatus, StepStatus } from '../contract/events.js';
 import type { Step } from '../contract/runbook.js';
 import type { ReplayedRun } from './resume.js';
@@ -8,6 +8,7 @@ import type { ReplayedRun } from './resume.js';
 export class StepLedger {
   private readonly statuses = new Map<string, StepStatus>();
   private readonly results = new Map<string, Record<string, unknown>>();
+  private readonly executed = new Set<string>();
   /** Steps a resumed journal shows started and never finished (or an abort stopped): their confirmation says so. */
   readonly interrupted = new Map<string, { startedAt: string }>();
 
@@ -33,7 +34,13 @@ export class StepLedger {
 
   running(stepId: string): void {
     this.statuses.set(stepId, 'running');
+    this.executed.add(stepId);
     this.interrupted.delete(stepId);
+  }
+
+  /** Steps executed (not previewed, not only cleaned up) in this session: what arms the cleanups after them. */
+  ranThisSession(): ReadonlySet<string> {
+    return this.executed;
   }
 
   settled(stepId: string, status: StepStatus, results: Record<string, unknown>): void {

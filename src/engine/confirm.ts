@@ -1,10 +1,11 @@
 // Whether a step may run: safe steps run; mutating ones ask unless --yes; destructive ones make the
-// operator type the resource name (the kind's confirmation() names it) unless --yes --allow-destroy. A step an interrupted run left half-done
-// is never re-run silently.
+// operator type the resource name (the kind's confirmation() names it) unless --yes --allow-destroy. A step an
+// interrupted run, or an abort earlier in this one, left half-done is never re-run silently.
 import type { ActionKind, Interaction } from '../contract/action.js';
 import type { EngineEventBody } from '../contract/events.js';
 import type { ActionBlock, Step } from '../contract/runbook.js';
 import { TemplateError } from '../runbook/template.js';
+import type { Interruption } from './step-ledger.js';
 
 export type ActionConfirmation = Awaited<ReturnType<NonNullable<ActionKind['confirmation']>>>;
 
@@ -20,8 +21,8 @@ export interface ConfirmInput {
   allowDestroy: boolean;
   interaction: Interaction;
   signal: AbortSignal;
-  /** Set when the step started in the resumed run and never finished. */
-  interruptedAt?: string;
+  /** Set when the step's last attempt started and never finished: in the resumed run, or aborted in this one. */
+  interrupted?: Interruption;
   /** Renders {{ }} in confirm texts; leaves unknown references visible. */
   render(text: string): string;
   /** The kind's part of the confirmation; lookUp false: its sentence only (no API calls for prices). */
@@ -64,8 +65,22 @@ function notWorkedOut(error: unknown, step: Step, index: number): string {
   return `could not work out the details: ${error instanceof Error ? error.message : String(error)}`;
 }
 
+/** What the confirmation says first, and the warning when a flag answers it, for a step left half-done. */
+function partlyDone(step: Step, interrupted: Interruption): { notice: string; warning: string } {
+  if (interrupted.inThisSession) {
+    return {
+      notice: `Its previous attempt in this run (started ${interrupted.startedAt}) was aborted before it finished: some of its blocks may have run; check what they changed (its output shows how far it got) before running it again. `,
+      warning: `step "${step.id}" was aborted part-way earlier in this run and may have partly completed; running it again because of --yes`,
+    };
+  }
+  return {
+    notice: `It started at ${interrupted.startedAt} in the interrupted run and did not finish: it may have partly completed. `,
+    warning: `step "${step.id}" may have partly completed in the interrupted run; running it again because of --yes`,
+  };
+}
+
 export async function confirmStep(input: ConfirmInput): Promise<ConfirmDecision> {
-  const { step, interruptedAt } = input;
+  const { step } = input;
   if (step.safety === 'safe') return { run: true };
   const byFlag = step.safety === 'mutating' ? input.yes : input.yes && input.allowDestroy;
   // Kinds look things up for the operator (prices); not worth API calls when a flag answers, but the record
@@ -75,19 +90,11 @@ export async function confirmStep(input: ConfirmInput): Promise<ConfirmDecision>
     step.actions.flatMap((action, index) =>
       action.safety === 'safe' ? [] : [describeAction(action, input.render, details[index], brief)],
     );
-  const partial = interruptedAt
-    ? `It started at ${interruptedAt} in the interrupted run and did not finish: it may have partly completed. `
-    : '';
-  const message = `${partial}${step.title}: ${describe(false).join('; ')}`;
-  const brief = `${partial}${step.title}: ${describe(true).join('; ')}`;
+  const partial = input.interrupted && partlyDone(step, input.interrupted);
+  const message = `${partial?.notice ?? ''}${step.title}: ${describe(false).join('; ')}`;
+  const brief = `${partial?.notice ?? ''}${step.title}: ${describe(true).join('; ')}`;
   if (byFlag) {
-    if (interruptedAt) {
-      input.emit({
-        type: 'log',
-        level: 'warn',
-        message: `step "${step.id}" may have partly completed in the interrupted run; running it again because of --yes`,
-      });
-    }
+    if (partial) input.emit({ type: 'log', level: 'warn', message: partial.warning });
     input.emit({ type: 'confirm.answered', step: step.id, message, accepted: true, how: 'flag' });
     return { run: true };
   }

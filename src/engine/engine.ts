@@ -152,7 +152,7 @@ class StepEngine implements Engine {
             allowDestroy: this.options.allowDestroy ?? false,
             interaction: this.core.questions.interaction,
             signal,
-            interruptedAt: cleanup ? undefined : this.steps.interrupted.get(step.id)?.startedAt,
+            interrupted: cleanup ? undefined : this.steps.interrupted.get(step.id),
             render: this.renderLeniently,
             emit: (body) => this.core.emit(body),
             confirmationFor: (index, lookUp) => kindConfirmation(this.core, step, index, signal, lookUp),
@@ -166,7 +166,7 @@ class StepEngine implements Engine {
         return this.settle(step, { status: 'failed', durationMs: 0, error: decision.error, results: {} });
       }
       if (cleanup) return this.settle(step, await executeStep(this.core, step, signal, mode), true);
-      this.steps.running(step.id);
+      this.steps.running(step.id, new Date().toISOString());
       const run = await executeStep(this.core, step, controller.signal, mode);
       // Stopped part-way by Ctrl-C or a signal: as unfinished as a step a kill -9 cut off.
       return this.settle(
@@ -181,7 +181,7 @@ class StepEngine implements Engine {
 
   /** A cleanup's outcome is on record (step.finished) but the step stays not run: --resume runs it whole. */
   private settle(step: Step, run: StepRun, cleanup = false): StepStatus {
-    if (!cleanup) this.steps.settled(step.id, run.status, run.results);
+    if (!cleanup) this.steps.settled(step.id, run.status, run.results, run.aborted);
     this.core.emit({
       type: 'step.finished',
       step: step.id,

@@ -1,16 +1,24 @@
 // Where each step of this run stands: its status, the results it published, whether this session executed
-// it, and whether the journal of a resumed run says it started and never finished. runStep, skipStep, runAll,
-// state(), the end-of-run cleanup and the closing run.finished all read this one record.
+// it, and whether its last attempt started and never finished (in a resumed run's journal, or stopped by an
+// abort in this session). runStep, skipStep, runAll, state(), the end-of-run cleanup and the closing
+// run.finished all read this one record.
 import type { RunStatus, StepStatus } from '../contract/events.js';
 import type { Step } from '../contract/runbook.js';
 import type { ReplayedRun } from './resume.js';
+
+/** An attempt at a step that started and did not finish: it may have partly completed. */
+export interface Interruption {
+  startedAt: string;
+  /** An abort stopped it earlier in this session; otherwise a resumed run's journal shows it cut off. */
+  inThisSession?: true;
+}
 
 export class StepLedger {
   private readonly statuses = new Map<string, StepStatus>();
   private readonly results = new Map<string, Record<string, unknown>>();
   private readonly executed = new Set<string>();
-  /** Steps a resumed journal shows started and never finished (or an abort stopped): their confirmation says so. */
-  readonly interrupted = new Map<string, { startedAt: string }>();
+  /** Steps whose last attempt started and never finished: their confirmation says so. */
+  readonly interrupted = new Map<string, Interruption>();
 
   constructor(private readonly steps: readonly Step[]) {
     for (const step of steps) this.statuses.set(step.id, 'pending');
@@ -32,10 +40,11 @@ export class StepLedger {
     return this.statuses.get(stepId) ?? 'pending';
   }
 
-  running(stepId: string): void {
+  /** An attempt starts; it counts as interrupted until it finishes without an abort, as replayJournal reads one. */
+  running(stepId: string, startedAt: string): void {
     this.statuses.set(stepId, 'running');
     this.executed.add(stepId);
-    this.interrupted.delete(stepId);
+    this.interrupted.set(stepId, { startedAt, inThisSession: true });
   }
 
   /** Steps executed (not previewed, not only cleaned up) in this session: what arms the cleanups after them. */
@@ -43,7 +52,9 @@ export class StepLedger {
     return this.executed;
   }
 
-  settled(stepId: string, status: StepStatus, results: Record<string, unknown>): void {
+  /** aborted: an abort stopped the attempt part-way. A step refused or skipped before it started keeps its interruption. */
+  settled(stepId: string, status: StepStatus, results: Record<string, unknown>, aborted = false): void {
+    if (this.statuses.get(stepId) === 'running' && !aborted) this.interrupted.delete(stepId);
     this.statuses.set(stepId, status);
     this.results.set(stepId, results);
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ActionOutcome } from '../../src/contract/action.js';
 import {
   abortableAction,
   action,
@@ -6,6 +7,7 @@ import {
   ofType,
   ok,
   runbook,
+  scriptedInteraction,
   startEngine,
   step,
   untilAborted,
@@ -164,6 +166,63 @@ describe('engine: order, results, failures', () => {
     expect(ofType(events, 'step.finished')[0]?.error).toContain('aborted by the operator (Ctrl-C)');
     expect(await engine.finish()).toBe('aborted');
     expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'aborted' });
+  });
+
+  /** A mutating block whose first attempt runs until aborted, and whose later attempts end as given. */
+  function abortedThenEnds(...later: ActionOutcome[]) {
+    let attempts = 0;
+    let markStarted!: () => void;
+    const started = new Promise<void>((resolve) => {
+      markStarted = resolve;
+    });
+    const block = action(
+      {
+        behave: (ctx) => {
+          if (++attempts > 1) return later[attempts - 2] ?? ok();
+          markStarted();
+          return untilAborted(ctx);
+        },
+      },
+      { safety: 'mutating' },
+    );
+    return { block, started };
+  }
+
+  it('says before re-running a step an abort stopped part-way that it may have partly completed', async () => {
+    const provision = abortedThenEnds(failed('droplet limit reached'), ok());
+    const interaction = scriptedInteraction({ confirm: true });
+    const book = runbook([step('provision', [provision.block])]);
+    const { engine } = await startEngine({ runbook: book, interaction });
+    const first = engine.runStep('provision');
+    await provision.started;
+    engine.abort();
+    expect(await first).toBe('failed');
+    expect(await engine.runStep('provision')).toBe('failed');
+    expect(await engine.runStep('provision')).toBe('passed');
+    const [before, afterAbort, afterFailure] = interaction.confirms.map((c) => c.message);
+    expect(before).not.toMatch(/previous attempt/);
+    expect(afterAbort).toMatch(
+      /^Its previous attempt in this run \(started \d{4}-\d\d-\d\dT[\d:.]+Z\) was aborted before it finished: some of its blocks may have run; check what they changed .* before running it again\. Step provision: /,
+    );
+    // The second attempt finished (it failed on its own): nothing of it is left half-done.
+    expect(afterFailure).not.toMatch(/previous attempt/);
+    await engine.finish();
+  });
+
+  it('with --yes, warns before re-running a step an abort stopped part-way', async () => {
+    const slow = abortedThenEnds(ok());
+    const book = runbook([step('slow', [slow.block])]);
+    const { engine, events } = await startEngine({ runbook: book, yes: true });
+    const first = engine.runStep('slow');
+    await slow.started;
+    engine.abort();
+    await first;
+    expect(await engine.runStep('slow')).toBe('passed');
+    expect(ofType(events, 'log').map((e) => [e.level, e.message])).toContainEqual([
+      'warn',
+      'step "slow" was aborted part-way earlier in this run and may have partly completed; running it again because of --yes',
+    ]);
+    await engine.finish();
   });
 
   it('lets a failed step be retried after an abort', async () => {

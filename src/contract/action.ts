@@ -21,6 +21,11 @@ export interface CheckResult {
   actual: string;
   /** Node, Sentinel or resource the result is about. */
   where?: string;
+  /**
+   * Why nothing could be decided (a value it reads is missing, the two sides cannot be compared): ok is then
+   * false, yet the opposite was not shown either — a where= line says so instead of passing the element over.
+   */
+  undecided?: string;
 }
 
 export interface ActionOutcome {

@@ -1,7 +1,7 @@
 // each=PATH: one block run once per element of a list result, the element bound as {{ item }}, each
 // element's outcome named (a replica by its ip:port, a Sentinel by its name) so order never matters.
 import type { ActionOutcome, CheckResult } from '../contract/action.js';
-import { EACH_ITEM } from '../contract/runbook.js';
+import { type ActionBlock, EACH_ITEM } from '../contract/runbook.js';
 import { formatValue } from '../runbook/template.js';
 import { type ActionRun, type ExecuteInput, executeAction } from './execute.js';
 import type { ResultStore } from './results.js';
@@ -11,7 +11,10 @@ export interface ElementOutcome {
   ok: boolean;
   summary: string;
   error?: string;
-  /** Why the element was passed over: its where= line did not hold (then ok is true and nothing ran). */
+  /**
+   * Why the element was passed over: its where= line did not hold (then ok is true and nothing ran). A line
+   * that could not be evaluated for it fails the element instead.
+   */
   passedOver?: string;
   data?: unknown;
 }
@@ -90,10 +93,17 @@ export async function executeEach(input: ExecuteInput, deps: EachDeps): Promise<
     for (const { name, element } of elements) {
       if (input.signal.aborted) break;
       deps.store.set(EACH_ITEM, element);
-      const passedOver = deps.whereInput && (await whereFails(deps.whereInput));
-      if (passedOver) {
-        outcomes.push({ name, ok: true, summary: 'passed over', passedOver });
-        deps.say(`${name}: passed over (where="${each.where?.text}" does not hold: ${passedOver})`);
+      const where = deps.whereInput && (await judgeWhere(deps.whereInput));
+      if (input.signal.aborted) break;
+      if (where && 'undecided' in where) {
+        const error = undecidedWhere(input.action, name, where.undecided);
+        outcomes.push({ name, ok: false, summary: 'where= could not be evaluated', error });
+        deps.say(`${name}: failed: ${error}`);
+        continue;
+      }
+      if (where && !where.holds) {
+        outcomes.push({ name, ok: true, summary: 'passed over', passedOver: where.why });
+        deps.say(`${name}: passed over (where="${each.where?.text}" does not hold: ${where.why})`);
         continue;
       }
       const run = await executeAction(single);
@@ -115,10 +125,27 @@ export async function executeEach(input: ExecuteInput, deps: EachDeps): Promise<
   return done(aggregate(each.path, outcomes, checks), published);
 }
 
-/** The where= line's failure, or undefined when it holds for the bound element. */
-async function whereFails(whereInput: ExecuteInput): Promise<string | undefined> {
+/** Whether the where= line holds for the bound element, or why it could not be evaluated for it. */
+type WhereVerdict = { holds: true } | { holds: false; why: string } | { undecided: string };
+
+async function judgeWhere(whereInput: ExecuteInput): Promise<WhereVerdict> {
   const { outcome } = await executeAction(whereInput);
-  return outcome.ok ? undefined : outcome.summary;
+  if (outcome.ok) return { holds: true };
+  // Without checks the line was never compared (the check threw); an undecided check compared nothing.
+  const undecided = outcome.checks
+    ? outcome.checks.find((check) => check.undecided !== undefined)?.undecided
+    : (outcome.error ?? outcome.summary);
+  return undecided === undefined ? { holds: false, why: outcome.summary } : { undecided };
+}
+
+/**
+ * An element the where= line cannot judge fails: passing it over would skip, unseen, the very element a
+ * misspelt field or an unexpected value makes different.
+ */
+function undecidedWhere(action: ActionBlock, name: string, why: string): string {
+  const { file, line, column } = action.loc;
+  const path = action.each?.path;
+  return `where="${action.each?.where?.text}" (${file}:${line}:${column}) could not be evaluated for element ${name} of ${path}: ${why}; the block did not run for it. Make the where= line read only what every element of ${path} has (or fix the block that produces ${path}), then retry the step`;
 }
 
 function aggregate(path: string, elements: ElementOutcome[], checks: CheckResult[]): ActionOutcome {

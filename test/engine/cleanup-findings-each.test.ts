@@ -257,6 +257,85 @@ describe('each=: once per element, by name', () => {
     await engine.finish();
   });
 
+  it('fails an element its where= line cannot be evaluated for, saying where and what to do, and runs nothing for it', async () => {
+    const listed = [
+      { ip: '127.0.0.1', port: '6380', flags: 'slave' },
+      { ip: '127.0.0.1', port: '6381' },
+      { ip: '127.0.0.1', port: '6379', flags: 's_down,slave' },
+    ];
+    const seen: string[] = [];
+    const book = runbook([
+      step('list', [action({ behave: () => ok('3 replicas', listed) }, { id: 'replicas' })]),
+      step('each', [
+        action(
+          {
+            behave: (ctx) => {
+              seen.push(ctx.render('{{ item.port }}'));
+              return ok();
+            },
+          },
+          { id: 'links', each: { path: 'replicas', where: where('item.flags !contains s_down') } },
+        ),
+      ]),
+    ]);
+    const { engine, events } = await startEngine({ runbook: book, kinds });
+    expect(await engine.runAll()).toBe('failed');
+    expect(seen).toEqual(['6380']);
+    const why =
+      'where="item.flags !contains s_down" (fake.md:10:1) could not be evaluated for element 127.0.0.1:6381 of replicas: segment "flags" not found in item; the block did not run for it. Make the where= line read only what every element of replicas has (or fix the block that produces replicas), then retry the step';
+    expect(ofType(events, 'action.output').map((e) => e.line)).toEqual([
+      '127.0.0.1:6380: ok: ok',
+      `127.0.0.1:6381: failed: ${why}`,
+      expect.stringMatching(
+        /^127\.0\.0\.1:6379: passed over \(where="item.flags !contains s_down" does not hold: /,
+      ),
+    ]);
+    expect(ofType(events, 'step.finished')[1]?.error).toBe(
+      `step "each", action 1 (fake links, fake.md:10): 127.0.0.1:6381: ${why}`,
+    );
+    expect(engine.results().links).toMatchObject({
+      failed: 1,
+      passedOver: 1,
+      elements: [
+        { name: '127.0.0.1:6380', ok: true },
+        { name: '127.0.0.1:6381', ok: false, summary: 'where= could not be evaluated', error: why },
+        { name: '127.0.0.1:6379', ok: true, passedOver: expect.any(String) },
+      ],
+    });
+    await engine.finish();
+  });
+
+  it('with finding=true, each element its where= line cannot compare is a finding, named', async () => {
+    const listed = [
+      { name: 'sentinel-1', port: 26379 },
+      { name: 'sentinel-2', port: 'unknown' },
+      { name: 'sentinel-3', port: 'unknown' },
+    ];
+    const book = runbook([
+      step('list', [action({ behave: () => ok('3 sentinels', listed) }, { id: 'sentinels' })]),
+      step('each', [
+        action(
+          { behave: () => ok() },
+          { each: { path: 'sentinels', where: where('item.port > 26000') }, finding: true },
+        ),
+      ]),
+    ]);
+    const { engine, events } = await startEngine({ runbook: book, kinds });
+    expect(await engine.runAll()).toBe('passed');
+    expect(ofType(events, 'step.finished')[1]).toMatchObject({ status: 'passed', findings: 2 });
+    const finished = ofType(events, 'action.finished')[1];
+    expect(finished).toMatchObject({ ok: false, finding: true });
+    expect(finished?.error?.split('\n')).toEqual([
+      expect.stringMatching(
+        /^sentinel-2: where="item.port > 26000" \(fake.md:10:1\) could not be evaluated for element sentinel-2 of sentinels: text, not a number;/,
+      ),
+      expect.stringMatching(
+        /^sentinel-3: where="item.port > 26000" .* element sentinel-3 of sentinels: text, not a number;/,
+      ),
+    ]);
+    await engine.finish();
+  });
+
   it('a check per element with finding=true: each failing element is a finding, named', async () => {
     const book = runbook([
       step('list', [action({ behave: () => ok('3 replicas', replicas) }, { id: 'replicas' })]),

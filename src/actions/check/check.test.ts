@@ -92,6 +92,13 @@ describe('check run', () => {
     });
     const [object] = (await check('info.node == 127.10.0.11')).checks ?? [];
     expect(object?.actual).toBe('{"ip":"127.10.0.11","port":6379} (an object; compare one of its fields)');
+    // Text that is not a number is not equal to one; text cannot be ordered against one, nor an object equal a word.
+    expect([order?.undecided, equal?.undecided, versus?.undecided, object?.undecided]).toEqual([
+      'text, not a number',
+      undefined,
+      'text, not a number',
+      'an object; compare one of its fields',
+    ]);
   });
 
   it('matches tests text against a regex with flags', async () => {
@@ -157,18 +164,21 @@ describe('check run', () => {
         description: 'replication.lag == 0',
         expected: '== 0',
         actual: '<missing: segment "lag" not found in replication>',
+        undecided: 'segment "lag" not found in replication',
       },
       {
         ok: false,
         description: 'nodes.redis-9.role == master',
         expected: '== master',
         actual: '<missing: segment "nodes" not found>',
+        undecided: 'segment "nodes" not found',
       },
       {
         ok: false,
         description: 'info.port == {{ vars.nope }}',
         expected: '== {{ vars.nope }} <missing: segment "nope" not found in vars>',
         actual: 'not compared',
+        undecided: 'segment "nope" not found in vars',
       },
     ]);
   });

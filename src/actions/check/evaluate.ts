@@ -15,13 +15,18 @@ export interface EvaluationContext {
   redact(text: string): string;
 }
 
+/** missing: why the value is not there, in words. */
 type Lookup = { found: true; value: unknown } | { found: false; missing: string };
 
-/** How the two sides compared; a note explains a type mismatch on the side it belongs to. */
+/**
+ * How the two sides compared; a note explains a type mismatch on the side it belongs to. incomparable: the
+ * note says why the two could not be compared at all, so the line decided nothing.
+ */
 interface Verdict {
   ok: boolean;
   actualNote?: string;
   expectedNote?: string;
+  incomparable?: true;
 }
 
 const MAX_SHOWN = 200;
@@ -30,9 +35,7 @@ function missingText(error: TemplateError): string {
   const segments = error.missingAt.split('.');
   const segment = segments.at(-1);
   const parent = segments.slice(0, -1).join('.');
-  return parent
-    ? `<missing: segment "${segment}" not found in ${parent}>`
-    : `<missing: segment "${segment}" not found>`;
+  return parent ? `segment "${segment}" not found in ${parent}` : `segment "${segment}" not found`;
 }
 
 function lookup(path: string, context: EvaluationContext): Lookup {
@@ -83,9 +86,9 @@ function equal(actual: unknown, expected: unknown): Verdict {
   if (isStructured(actual) && isStructured(expected))
     return { ok: canonical(actual) === canonical(expected) };
   if (isStructured(actual))
-    return { ok: false, actualNote: `${typeName(actual)}; compare one of its fields` };
+    return { ok: false, actualNote: `${typeName(actual)}; compare one of its fields`, incomparable: true };
   if (isStructured(expected))
-    return { ok: false, actualNote: `${typeName(actual)}, not ${typeName(expected)}` };
+    return { ok: false, actualNote: `${typeName(actual)}, not ${typeName(expected)}`, incomparable: true };
   const ok = formatValue(actual) === formatValue(expected);
   if (!ok && b !== undefined && a === undefined)
     return { ok, actualNote: `${typeName(actual)}, not a number` };
@@ -95,30 +98,40 @@ function equal(actual: unknown, expected: unknown): Verdict {
 function order(operator: Operator, actual: unknown, expected: unknown): Verdict {
   const a = asNumber(actual);
   const b = asNumber(expected);
-  if (a === undefined) return { ok: false, actualNote: `${typeName(actual)}, not a number` };
-  if (b === undefined) return { ok: false, expectedNote: `${typeName(expected)}, not a number` };
+  if (a === undefined)
+    return { ok: false, actualNote: `${typeName(actual)}, not a number`, incomparable: true };
+  if (b === undefined)
+    return { ok: false, expectedNote: `${typeName(expected)}, not a number`, incomparable: true };
   const ok = operator === '<' ? a < b : operator === '<=' ? a <= b : operator === '>' ? a > b : a >= b;
   return { ok };
 }
 
 function matches(actual: unknown, source: string, flags: string): Verdict {
   if (actual === null || isStructured(actual))
-    return { ok: false, actualNote: `${typeName(actual)}, not text` };
+    return { ok: false, actualNote: `${typeName(actual)}, not text`, incomparable: true };
   try {
     return { ok: boundedTest(new RegExp(source, flags), formatValue(actual)) };
   } catch (error) {
     if (!(error instanceof RegexTimeoutError)) throw error;
-    return { ok: false, expectedNote: error.message };
+    return { ok: false, expectedNote: error.message, incomparable: true };
   }
 }
 
 function contains(actual: unknown, expected: unknown): Verdict {
   if (Array.isArray(actual)) return { ok: actual.some((item) => equal(item, expected).ok) };
   if (isStructured(expected))
-    return { ok: false, expectedNote: `${typeName(expected)}; contains looks for one value` };
+    return {
+      ok: false,
+      expectedNote: `${typeName(expected)}; contains looks for one value`,
+      incomparable: true,
+    };
   if (typeof actual === 'string') return { ok: actual.includes(formatValue(expected)) };
   if (isStructured(actual)) return { ok: Object.hasOwn(actual, formatValue(expected)) };
-  return { ok: false, actualNote: `${typeName(actual)}; contains works on text, lists and objects` };
+  return {
+    ok: false,
+    actualNote: `${typeName(actual)}; contains works on text, lists and objects`,
+    incomparable: true,
+  };
 }
 
 function operandValue(operand: Operand, context: EvaluationContext): Lookup {
@@ -183,7 +196,8 @@ export function evaluateLine(line: CheckLine, context: EvaluationContext): Check
   for (const operand of operands) {
     const found = operandValue(operand, context);
     if (!found.found) {
-      return fail(line, context, `${operator} ${line.expectedText} ${found.missing}`, 'not compared');
+      const expectedShown = `${operator} ${line.expectedText} <missing: ${found.missing}>`;
+      return fail(line, context, expectedShown, 'not compared', found.missing);
     }
     values.push(found.value);
   }
@@ -193,7 +207,8 @@ export function evaluateLine(line: CheckLine, context: EvaluationContext): Check
   const expectedShown = `${operator} ${line.expectedText}${resolvedNote}`;
 
   const actual = lookupSubject(line, context);
-  if (!actual.found) return fail(line, context, expectedShown, actual.missing);
+  if (!actual.found)
+    return fail(line, context, expectedShown, `<missing: ${actual.missing}>`, actual.missing);
 
   let verdict: Verdict;
   if (expected.kind === 'regex') {
@@ -218,9 +233,25 @@ export function evaluateLine(line: CheckLine, context: EvaluationContext): Check
       verdict.expectedNote ? `${expectedShown} (${verdict.expectedNote})` : expectedShown,
     ),
     actual: context.redact(withNote(show(actual.value, context), verdict.actualNote, actual.value)),
+    ...(verdict.incomparable
+      ? { undecided: context.redact(verdict.actualNote ?? verdict.expectedNote ?? 'not comparable') }
+      : {}),
   };
 }
 
-function fail(line: CheckLine, context: EvaluationContext, expected: string, actual: string): CheckResult {
-  return { ok: false, description: context.redact(line.text), expected: context.redact(expected), actual };
+/** A line that decided nothing: a value it reads is missing (why, in words). */
+function fail(
+  line: CheckLine,
+  context: EvaluationContext,
+  expected: string,
+  actual: string,
+  missing: string,
+): CheckResult {
+  return {
+    ok: false,
+    description: context.redact(line.text),
+    expected: context.redact(expected),
+    actual,
+    undecided: context.redact(missing),
+  };
 }

@@ -79,6 +79,7 @@ export function isPlain(target: PathTarget): boolean {
   return !target.length && target.steps.length === 0;
 }
 
+/** missing: why the value is not there, in words (shown as <missing: …>). */
 export type Found = { found: true; value: unknown } | { found: false; missing: string };
 
 /**
@@ -99,7 +100,7 @@ export function followTarget(
       if (!found.found)
         return {
           found: false,
-          missing: `<missing: segment "${found.missingAt.split('.').at(-1)}" not found in ${where}>`,
+          missing: `segment "${found.missingAt.split('.').at(-1)}" not found in ${where}`,
         };
       current = found.value;
       where = `${where}.${step.path}`;
@@ -115,7 +116,7 @@ export function followTarget(
     if (!items)
       return {
         found: false,
-        missing: `<missing: ${where} is not a list, so [${step.field}=…] finds nothing>`,
+        missing: `${where} is not a list, so [${step.field}=…] finds nothing`,
       };
     const hit = items.find(
       (item) =>
@@ -128,7 +129,7 @@ export function followTarget(
     if (hit === undefined)
       return {
         found: false,
-        missing: `<missing: no element of ${where.slice(0, where.lastIndexOf('['))} has ${step.field} == ${step.value.text}>`,
+        missing: `no element of ${where.slice(0, where.lastIndexOf('['))} has ${step.field} == ${step.value.text}`,
       };
     current = hit;
   }
@@ -138,6 +139,6 @@ export function followTarget(
     return { found: true, value: Object.keys(current).length };
   return {
     found: false,
-    missing: `<missing: ${where} is ${current === null ? 'null' : `a ${typeof current}`}; length() counts lists, text and objects>`,
+    missing: `${where} is ${current === null ? 'null' : `a ${typeof current}`}; length() counts lists, text and objects`,
   };
 }

@@ -2,6 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { modules } from 'dots-wrapper';
 import type { ActionContext } from '../../contract/action.js';
+import { allPages } from './pages.js';
 import { type ApiSession, DoStepError, MAX_RETRIES } from './session.js';
 
 type RawDroplet = modules.droplet.IDroplet & { lab_error?: string };
@@ -46,18 +47,12 @@ export function summarizeDroplet(droplet: RawDroplet): DropletSummary {
   };
 }
 
-const PAGE_SIZE = 200;
-
 /** Every droplet (with the tag, when given), following pagination. */
-export async function listDroplets(session: ApiSession, tag?: string): Promise<RawDroplet[]> {
-  const all: RawDroplet[] = [];
-  for (let page = 1; ; page++) {
-    const data = await session.call((client) =>
-      client.droplet.listDroplets({ page, per_page: PAGE_SIZE, tag_name: tag }),
-    );
-    all.push(...(data.droplets as RawDroplet[]));
-    if (!data.links?.pages?.next || data.droplets.length === 0) return all;
-  }
+export function listDroplets(session: ApiSession, tag?: string): Promise<RawDroplet[]> {
+  return allPages(
+    (query) => session.call((client) => client.droplet.listDroplets({ ...query, tag_name: tag })),
+    (data) => data.droplets as RawDroplet[],
+  );
 }
 
 export interface CreateDropletsRequest {

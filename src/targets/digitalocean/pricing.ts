@@ -1,5 +1,9 @@
 // What creating droplets will cost, from the API's own sizes catalogue, for the step's confirmation.
+import type { modules } from 'dots-wrapper';
+import { allPages } from './pages.js';
 import type { ApiSession } from './session.js';
+
+export type Size = modules.size.ISize;
 
 export interface SizePrice {
   slug: string;
@@ -7,16 +11,21 @@ export interface SizePrice {
   price_monthly: number;
 }
 
-export async function findSizePrice(session: ApiSession, slug: string): Promise<SizePrice | undefined> {
-  for (let page = 1; ; page++) {
-    const data = await session.call((client) => client.size.listSizes({ page, per_page: 200 }));
-    const size = data.sizes.find((candidate) => candidate.slug === slug);
-    if (size) return { slug, price_hourly: size.price_hourly, price_monthly: size.price_monthly };
-    if (!data.links?.pages?.next || data.sizes.length === 0) return undefined;
-  }
+/** The whole sizes catalogue: each size with its prices and the regions that offer it. */
+export function listSizes(session: ApiSession): Promise<Size[]> {
+  return allPages(
+    (query) => session.call((client) => client.size.listSizes(query)),
+    (data) => data.sizes,
+  );
 }
 
-function dollars(amount: number, digits: number): string {
+export async function findSizePrice(session: ApiSession, slug: string): Promise<SizePrice | undefined> {
+  const size = (await listSizes(session)).find((candidate) => candidate.slug === slug);
+  return size ? { slug, price_hourly: size.price_hourly, price_monthly: size.price_monthly } : undefined;
+}
+
+/** An amount as the confirmations show it: cents for a month, finer for an hour. */
+export function dollars(amount: number, digits: number): string {
   return `$${amount.toFixed(digits)}`;
 }
 

@@ -2,21 +2,11 @@
 // create failure the resource is looked up again before anything is sent twice.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { modules } from 'dots-wrapper';
+import { allPages } from './pages.js';
 import { type ApiSession, DoStepError, MAX_RETRIES } from './session.js';
 
 export type Vpc = modules.vpc.IVpc;
 export type Firewall = modules.firewall.IFirewall;
-
-async function allPages<T>(
-  fetchPage: (page: number) => Promise<{ items: T[]; next: boolean }>,
-): Promise<T[]> {
-  const all: T[] = [];
-  for (let page = 1; ; page++) {
-    const { items, next } = await fetchPage(page);
-    all.push(...items);
-    if (!next || items.length === 0) return all;
-  }
-}
 
 /**
  * Finds by name or creates; an ambiguous create failure leads to another look before another create.
@@ -53,10 +43,10 @@ export async function ensureByName<T>(
 }
 
 export function listVpcs(session: ApiSession): Promise<Vpc[]> {
-  return allPages(async (page) => {
-    const data = await session.call((client) => client.vpc.listVpcs({ page, per_page: 200 }));
-    return { items: data.vpcs, next: Boolean(data.links?.pages?.next) };
-  });
+  return allPages(
+    (query) => session.call((client) => client.vpc.listVpcs(query)),
+    (data) => data.vpcs,
+  );
 }
 
 export async function findVpc(session: ApiSession, nameOrId: string): Promise<Vpc | undefined> {
@@ -105,10 +95,10 @@ export async function ensureTags(
 }
 
 export function listFirewalls(session: ApiSession): Promise<Firewall[]> {
-  return allPages(async (page) => {
-    const data = await session.call((client) => client.firewall.listFirewalls({ page, per_page: 200 }));
-    return { items: data.firewalls, next: Boolean(data.links?.pages?.next) };
-  });
+  return allPages(
+    (query) => session.call((client) => client.firewall.listFirewalls(query)),
+    (data) => data.firewalls,
+  );
 }
 
 type RuleNode = modules.firewall.IFirewallRuleNode;

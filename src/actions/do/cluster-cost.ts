@@ -2,7 +2,7 @@
 // to the cluster (nodes and jump host), not to one block at a time.
 import type { ActionContext } from '../../contract/action.js';
 import type { ActionBlock } from '../../contract/runbook.js';
-import { findSizePrice, type SizePrice } from '../../targets/digitalocean/pricing.js';
+import { dollars, findSizePrice, type SizePrice } from '../../targets/digitalocean/pricing.js';
 import type { ApiSession } from '../../targets/digitalocean/session.js';
 import type { DoSpec } from './schema.js';
 
@@ -49,5 +49,5 @@ export async function clusterCost(
     hourly += (price?.price_hourly ?? 0) * count;
     monthly += (price?.price_monthly ?? 0) * count;
   }
-  return `the whole run creates ${total} droplets: $${hourly.toFixed(4)}/hour, $${monthly.toFixed(2)}/month while they exist (${parts.join(', ')}); the last step deletes them`;
+  return `the whole run creates ${total} droplets: ${dollars(hourly, 4)}/hour, ${dollars(monthly, 2)}/month while they exist (${parts.join(', ')}); the last step deletes them`;
 }

@@ -2,30 +2,20 @@
 // in this region."). The API's answer says what but not what to do; its sizes catalogue (each size lists the
 // regions that offer it) does: the error names the closest sizes the region offers and the regions that offer
 // the size asked for, with the --var that changes each when the block took them from variables.
-import type { modules } from 'dots-wrapper';
+import { dollars, listSizes, type Size } from '../../targets/digitalocean/pricing.js';
 import type { ApiSession } from '../../targets/digitalocean/session.js';
 import { DoStepError } from '../../targets/digitalocean/session.js';
 import { variableOf } from './render.js';
 import type { SpecOf } from './schema.js';
 
-type Size = modules.size.ISize;
 type DropletsSpec = SpecOf<'droplets.ensure'>;
 
-/** How many alternatives the error lists: enough to choose from, short enough to read. */
+/** How many sizes, and how many regions, the error lists: enough to choose from, short enough to read. */
 const ALTERNATIVES = 4;
 
 export function isSizeUnavailable(error: unknown): error is DoStepError {
   if (!(error instanceof DoStepError) || error.apiError?.status !== 422) return false;
   return /not available in this region/i.test(error.apiError.apiMessage ?? error.message);
-}
-
-async function listSizes(session: ApiSession): Promise<Size[]> {
-  const all: Size[] = [];
-  for (let page = 1; ; page++) {
-    const data = await session.call((client) => client.size.listSizes({ page, per_page: 200 }));
-    all.push(...data.sizes);
-    if (!data.links?.pages?.next || data.sizes.length === 0) return all;
-  }
 }
 
 /** Closest first: the same vCPUs and memory matter most, then price. */
@@ -38,7 +28,13 @@ function closest(wanted: Size | undefined, offered: Size[]): Size[] {
     .slice(0, ALTERNATIVES);
 }
 
-const label = (size: Size) => `${size.slug} ($${size.price_monthly}/month)`;
+const label = (size: Size) => `${size.slug} (${dollars(size.price_monthly, 2)}/month)`;
+
+/** "nyc1, nyc3, sfo3, ams3 and 11 more": a size offered nearly everywhere would otherwise bury the advice. */
+function someOf(regions: string[]): string {
+  const more = regions.length - ALTERNATIVES;
+  return `${regions.slice(0, ALTERNATIVES).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
+}
 
 /**
  * The API's refusal with what to choose instead; raw: the block as written, to name --var size=/--var region=.
@@ -68,7 +64,7 @@ export async function explainSizeUnavailable(
   const elsewhere = wanted?.regions.filter((region) => region !== spec.region) ?? [];
   const move =
     elsewhere.length > 0
-      ? `; or keep ${spec.size} in a region that offers it: ${elsewhere.join(', ')}${regionVar ? ` (--var ${regionVar}=${elsewhere[0]})` : ''}`
+      ? `; or keep ${spec.size} in a region that offers it: ${someOf(elsewhere)}${regionVar ? ` (--var ${regionVar}=${elsewhere[0]})` : ''}`
       : '';
   return new DoStepError(
     `${error.message}. Size ${spec.size} is not offered in region ${spec.region} for ${spec.names.join(', ')}: ${choose}${move}. Nothing was created; run the step again after choosing`,

@@ -120,6 +120,23 @@ describe('vpc.ensure when the VPC would become the region default', () => {
     expect(mutatingRequests(api.emulator)).toHaveLength(before);
   });
 
+  it('asked: stop here creates nothing; the headless words pick their choice too; an answer not offered is refused', async () => {
+    const before = mutatingRequests(api.emulator).length;
+    const stopped = await runDo(BODY, api.target, { vars: vars('ask'), answers: ['stop here'] });
+    expect(stopped.outcome.ok).toBe(false);
+    expect(stopped.outcome.error).toMatch(/sfo3 has no VPC yet.*stopped as asked/);
+
+    const unknown = await runDo(BODY, api.target, { vars: vars('ask'), answers: ['maybe later'] });
+    expect(unknown.outcome.ok).toBe(false);
+    expect(unknown.outcome.error).toMatch(
+      /"maybe later" is not one of the choices offered for dr-vpc: create dr-vpc anyway.*\| stop here/,
+    );
+    expect(mutatingRequests(api.emulator)).toHaveLength(before);
+
+    const accepted = await runDo(BODY, api.target, { vars: vars('ask'), answers: ['accept'] });
+    expect(accepted.outcome.data).toMatchObject({ name: 'dr-vpc', default: true, created: true });
+  });
+
   it('a region that already has a VPC asks nothing; a wrong if_default is refused at check time', async () => {
     await runDo(
       'op: vpc.ensure\nname: home\nregion: sfo3\nip_range: 10.60.0.0/24\nif_default: accept',

@@ -18,6 +18,14 @@ export type DefaultDecision =
 
 type VpcSpec = SpecOf<'vpc.ensure'>;
 
+/** One answer the operator may give: what it says and what it does, together. */
+interface Choice {
+  label: string;
+  /** The word that picks it too, as the headless if_default values spell it. */
+  keyword?: Exclude<IfDefault, 'ask'>;
+  decide: () => Promise<DefaultDecision>;
+}
+
 /** The default name of the separate default VPC: DigitalOcean's own naming for the VPC it makes itself. */
 export function separateName(spec: VpcSpec): string {
   return spec.default_vpc_name ?? `default-${spec.region}`;
@@ -73,15 +81,33 @@ export async function decideDefault(
   if (setting === 'separate')
     return { kind: 'separate', name: separateName(spec), ip_range: spec.default_vpc_range };
 
-  const accept = `create ${spec.name} anyway: it becomes ${spec.region}'s default and stays after teardown (free)`;
-  const separate = `first create ${separateName(spec)} as ${spec.region}'s default, so ${spec.name} stays deletable (you may rename it and pick its range)`;
-  const adoptable = canAdopt(raw) ? vpcs : [];
-  const adopt = adoptable.map(
-    (vpc) =>
-      `adopt ${vpc.name} (${vpc.ip_range} in ${vpc.region}${vpc.default ? ', its default' : ''}): the cluster goes there`,
-  );
-  const stop = 'stop here';
-  const choices = [accept, separate, ...adopt, stop];
+  const accept: Choice = {
+    label: `create ${spec.name} anyway: it becomes ${spec.region}'s default and stays after teardown (free)`,
+    keyword: 'accept',
+    decide: async () => ({ kind: 'accept' }),
+  };
+  const choices: Choice[] = [
+    accept,
+    {
+      label: `first create ${separateName(spec)} as ${spec.region}'s default, so ${spec.name} stays deletable (you may rename it and pick its range)`,
+      keyword: 'separate',
+      decide: () => askSeparate(spec, ctx),
+    },
+    ...(canAdopt(raw) ? vpcs : []).map(
+      (vpc): Choice => ({
+        label: `adopt ${vpc.name} (${vpc.ip_range} in ${vpc.region}${vpc.default ? ', its default' : ''}): the cluster goes there`,
+        decide: async () => ({ kind: 'adopt', vpc }),
+      }),
+    ),
+    {
+      label: 'stop here',
+      keyword: 'stop',
+      decide: async () => {
+        throw stopError(spec, raw);
+      },
+    },
+  ];
+  const labels = choices.map((choice) => choice.label);
   const how = flags(raw);
   const { value } = await ctx.interaction.ask(
     {
@@ -90,20 +116,25 @@ export async function decideDefault(
       question:
         `${spec.region} has no VPC yet: DigitalOcean makes the first VPC of a region its default, which can never be deleted. ` +
         `What should ${spec.name} do? (headless: ${how.ifDefault}accept|separate|stop)`,
-      choices,
-      default: accept,
+      choices: labels,
+      default: accept.label,
     },
     ctx.signal,
   );
-  const index = choices.indexOf(value);
-  if (value === accept || value === 'accept') return { kind: 'accept' };
-  if (value === stop || value === 'stop') throw stopError(spec, raw);
-  if (index > 1 && index < choices.length - 1) return { kind: 'adopt', vpc: adoptable[index - 2] as Vpc };
-  if (value !== separate && value !== 'separate') {
+  const chosen = choices.find((choice) => choice.label === value || choice.keyword === value);
+  if (!chosen) {
     throw new DoStepError(
-      `"${value}" is not one of the choices offered for ${spec.name}: ${choices.join(' | ')}`,
+      `"${value}" is not one of the choices offered for ${spec.name}: ${labels.join(' | ')}`,
     );
   }
+  return chosen.decide();
+}
+
+/** The operator names the separate default VPC and may pick its range. */
+async function askSeparate(
+  spec: VpcSpec,
+  ctx: Pick<ActionContext, 'interaction' | 'signal' | 'step'>,
+): Promise<DefaultDecision> {
   const name = await askValue(
     ctx,
     `Name of the VPC that becomes ${spec.region}'s default`,

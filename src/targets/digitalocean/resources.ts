@@ -117,24 +117,26 @@ function normalizePorts(protocol: string, ports: string | undefined): string {
   return !ports || ports === '0' ? 'all' : ports;
 }
 
+/** Each rule in a comparable form, sorted; peers: whom it lets in (inbound) or out to (outbound). */
+function ruleShapes<Rule extends modules.firewall.IFirewallRule>(
+  rules: Rule[] | undefined,
+  peers: (rule: Rule) => RuleNode | undefined,
+): string[] {
+  return (rules ?? [])
+    .map((rule) =>
+      JSON.stringify({
+        p: rule.protocol,
+        ports: normalizePorts(rule.protocol, rule.ports),
+        n: normalizeNode(peers(rule)),
+      }),
+    )
+    .sort();
+}
+
 /** A comparable form of a firewall's rules and tags, so an unchanged firewall is left alone. */
 export function firewallShape(firewall: Pick<Firewall, 'inbound_rules' | 'outbound_rules' | 'tags'>): string {
-  const inbound = (firewall.inbound_rules ?? [])
-    .map((rule) => ({
-      p: rule.protocol,
-      ports: normalizePorts(rule.protocol, rule.ports),
-      n: normalizeNode(rule.sources),
-    }))
-    .map((rule) => JSON.stringify(rule))
-    .sort();
-  const outbound = (firewall.outbound_rules ?? [])
-    .map((rule) => ({
-      p: rule.protocol,
-      ports: normalizePorts(rule.protocol, rule.ports),
-      n: normalizeNode(rule.destinations),
-    }))
-    .map((rule) => JSON.stringify(rule))
-    .sort();
+  const inbound = ruleShapes(firewall.inbound_rules, (rule) => rule.sources);
+  const outbound = ruleShapes(firewall.outbound_rules, (rule) => rule.destinations);
   return JSON.stringify({ inbound, outbound, tags: [...(firewall.tags ?? [])].sort() });
 }
 

@@ -135,7 +135,27 @@ describe('API failures', () => {
     expect(api.emulator.droplets().map((d) => d.name)).toEqual(['redis-1']);
     expect(api.emulator.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
     expect(result.outcome.data).toMatchObject({ created: ['redis-1'], adopted: [] });
-    expect(result.t.output.some((o) => /got no answer in time.*listing them again/.test(o.line))).toBe(true);
+    expect(
+      result.t.output.some((o) =>
+        /got no answer in time.*the droplets may exist anyway, so looking again/.test(o.line),
+      ),
+    ).toBe(true);
+  });
+
+  it('a VPC whose create answer timed out is found on the next look, not created twice', async () => {
+    api.emulator.faults.add({ method: 'POST', path: '/v2/vpcs', kind: 'timeout-after-create', times: 1 });
+    const result = await run(
+      'op: vpc.ensure\nname: dr-vpc\nregion: nyc1\nip_range: 10.40.0.0/24\nif_default: accept',
+      { ...api.target, api: { ...api.target.api, requestTimeoutMs: 300 } },
+    );
+    expect(result.outcome.ok, result.outcome.error).toBe(true);
+    expect(api.emulator.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    expect(result.outcome.data).toMatchObject({ name: 'dr-vpc', created: true });
+    expect(result.t.output.map((o) => o.line)).toContainEqual(
+      expect.stringMatching(
+        /got no answer in time.*the VPC dr-vpc may exist anyway, so looking again in [\d.]+ s before retrying \(retry 1 of 5\)/,
+      ),
+    );
   });
 
   it('a re-run after a create that timed out (the step failed) adopts instead of creating', async () => {

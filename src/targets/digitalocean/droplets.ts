@@ -1,9 +1,8 @@
 // Droplets as a step sees them: listed by name/tag, summarized for results, created idempotently.
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { modules } from 'dots-wrapper';
 import type { ActionContext } from '../../contract/action.js';
 import { allPages } from './pages.js';
-import { type ApiSession, DoStepError, MAX_RETRIES } from './session.js';
+import { type ApiSession, DoStepError } from './session.js';
 
 type RawDroplet = modules.droplet.IDroplet & { lab_error?: string };
 
@@ -158,15 +157,7 @@ export async function ensureDroplets(
       const droplets = request.names.map((name) => adopted.get(name) as RawDroplet);
       return { droplets, created: [...created], adopted: adoptedAtStart };
     } catch (error) {
-      const apiError = error instanceof DoStepError ? error.apiError : undefined;
-      if (!apiError?.ambiguous || attempt >= MAX_RETRIES) throw error;
-      const wait = session.backoff(attempt);
-      notify(
-        session.scrub(
-          `${apiError.message}; the droplets may exist anyway, so listing them again in ${(wait / 1000).toFixed(1)} s before retrying (retry ${attempt + 1} of ${MAX_RETRIES})`,
-        ),
-      );
-      await sleep(wait, undefined, { signal: session.signal });
+      await session.waitToLookAgain(error, attempt, 'the droplets', notify);
     }
   }
 }

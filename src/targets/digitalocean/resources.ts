@@ -1,9 +1,8 @@
 // VPCs, tags and firewalls, each ensured by name: found and adopted, or created once. After an ambiguous
 // create failure the resource is looked up again before anything is sent twice.
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { modules } from 'dots-wrapper';
 import { allPages } from './pages.js';
-import { type ApiSession, DoStepError, MAX_RETRIES } from './session.js';
+import { type ApiSession, DoStepError } from './session.js';
 
 export type Vpc = modules.vpc.IVpc;
 export type Firewall = modules.firewall.IFirewall;
@@ -29,15 +28,7 @@ export async function ensureByName<T>(
       sentCreate = true;
       return { value: await options.create(), created: true };
     } catch (error) {
-      const apiError = error instanceof DoStepError ? error.apiError : undefined;
-      if (!apiError?.ambiguous || attempt >= MAX_RETRIES) throw error;
-      const wait = session.backoff(attempt);
-      options.notify(
-        session.scrub(
-          `${apiError.message}; the ${options.what} may exist anyway, so looking again in ${(wait / 1000).toFixed(1)} s before retrying`,
-        ),
-      );
-      await sleep(wait, undefined, { signal: session.signal });
+      await session.waitToLookAgain(error, attempt, `the ${options.what}`, options.notify);
     }
   }
 }

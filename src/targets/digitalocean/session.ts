@@ -8,7 +8,7 @@ import { type LabEndpointRequest, sendLabRequest } from './lab-endpoint.js';
 import { type PollOptions, pollUntilDone } from './poll.js';
 import { RATE_LIMIT_WAIT_MAX_MS, RateLimiter, RateLimitTooFar } from './rate-limit.js';
 
-export const MAX_RETRIES = 5;
+const MAX_RETRIES = 5;
 const DEFAULT_RETRY_WAIT_MIN_MS = 1000;
 const RETRY_WAIT_MAX_MS = 30_000;
 
@@ -168,6 +168,27 @@ export class ApiSession {
     if (failure.status === 503 && failure.retryAfterSeconds !== undefined)
       return failure.retryAfterSeconds * 1000;
     return this.backoff(attempt);
+  }
+
+  /**
+   * After a create failed: rethrows unless the server may have created anyway (an ambiguous failure) and
+   * retries remain; otherwise says so and waits, so the caller looks again before it sends another create.
+   */
+  async waitToLookAgain(
+    error: unknown,
+    attempt: number,
+    what: string,
+    notify: (line: string) => void,
+  ): Promise<void> {
+    const apiError = error instanceof DoStepError ? error.apiError : undefined;
+    if (!apiError?.ambiguous || attempt >= MAX_RETRIES) throw error;
+    const wait = this.backoff(attempt);
+    notify(
+      this.scrub(
+        `${apiError.message}; ${what} may exist anyway, so looking again in ${(wait / 1000).toFixed(1)} s before retrying (retry ${attempt + 1} of ${MAX_RETRIES})`,
+      ),
+    );
+    await sleep(wait, undefined, { signal: this.signal });
   }
 
   /** Exponential backoff from retryWaitMinMs, capped, with a little jitter so parallel steps spread out. */

@@ -20,13 +20,21 @@ export class BootAddresses {
     private readonly log: (line: string) => void,
   ) {}
 
-  /** Before the machine starts: it boots without its private address. */
-  async takeDown(links: DropletLinks): Promise<void> {
+  /**
+   * Before the machine starts: it boots without its private address. An earlier boot's bring-up still
+   * pending is cancelled first, or it could add the address back while this boot comes up.
+   */
+  async takeDown(dropletId: number, links: DropletLinks): Promise<void> {
+    await this.cancel(dropletId);
     await removePrivateAddress(links);
   }
 
-  /** Once its init runs: the address comes up after the delay, unless the droplet is powered off first. */
-  bringUpLater(droplet: { id: number; name: string }, links: DropletLinks): void {
+  /**
+   * Once its init runs: the address comes up after the delay, unless the droplet is powered off first. An
+   * earlier bring-up still pending is cancelled: one boot, one address coming up, after this boot's delay.
+   */
+  async bringUpLater(droplet: { id: number; name: string }, links: DropletLinks): Promise<void> {
+    await this.cancel(droplet.id);
     const abort = new AbortController();
     const done = sleep(this.delayMs, undefined, { signal: abort.signal })
       .then(() => addPrivateAddress(links))

@@ -251,7 +251,7 @@ export class ContainerRuntime implements DropletRuntime {
     await setDropletLinks(this.key, links, 'up');
     await this.forwarder.open(droplet.id, droplet.publicIp);
     if ((await nspawnPid(paths)) !== undefined) return;
-    if (boot === 'reboot') await this.bootAddresses.takeDown(links);
+    if (boot === 'reboot') await this.bootAddresses.takeDown(droplet.id, links);
     await removeCgroupTree(machineCgroup(this.key, droplet.id));
     const pid = await launch({
       key: this.key,
@@ -266,7 +266,7 @@ export class ContainerRuntime implements DropletRuntime {
     while (Date.now() < deadline) {
       if (!(await nspawnPid(paths))) break;
       if ((await containerInit(pid)) !== undefined) {
-        if (boot === 'reboot') this.bootAddresses.bringUpLater(droplet, links);
+        if (boot === 'reboot') await this.bootAddresses.bringUpLater(droplet, links);
         return;
       }
       await sleep(50);

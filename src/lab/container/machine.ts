@@ -1,7 +1,7 @@
 // One droplet's machine: its disk (an overlay of the shared image and a private upper layer that lives until
 // the droplet is destroyed), its cgroups, and the systemd-nspawn process that boots real systemd on it.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -155,12 +155,21 @@ export interface LaunchOptions {
   paths: MachinePaths;
 }
 
+/** A systemd-nspawn this process started, watched while it boots. */
+export interface LaunchedMachine {
+  pid: number;
+  /** How it ended ("exit status 1", "signal SIGKILL"); undefined while it runs. */
+  ended(): string | undefined;
+  /** Where this boot's output begins in the console log (earlier boots' output comes before it). */
+  consoleOffset: number;
+}
+
 /**
  * Boots the container detached from us (its own session), so a crash of the lab daemon leaves it running
  * for `lab down` to clean up, and its launcher in its own cgroup (with --keep-unit every container would
  * otherwise land in the daemon's cgroup).
  */
-export async function launch(options: LaunchOptions): Promise<number> {
+export async function launch(options: LaunchOptions): Promise<LaunchedMachine> {
   const cgroup = machineCgroup(options.key, options.dropletId);
   await makeCgroup(cgroup);
   const joins = CGROUP_ROOTS.map((root) => `echo $$ > ${path.join(root, cgroup, 'cgroup.procs')}`).join(
@@ -184,17 +193,22 @@ export async function launch(options: LaunchOptions): Promise<number> {
     '--console=pipe',
   ];
   const log = openSync(options.paths.console, 'a', 0o600);
+  const consoleOffset = fstatSync(log).size;
   const child = spawn('sh', ['-c', `${joins} && exec "$@"`, 'sh', ...nspawn], {
     detached: true,
     stdio: ['ignore', log, log],
   });
   closeSync(log);
+  let ended: string | undefined;
+  child.once('exit', (code, signal) => {
+    ended = signal ? `signal ${signal}` : `exit status ${code}`;
+  });
   const pid = child.pid;
   child.unref();
   if (!pid) throw new Error(`systemd-nspawn for ${options.hostname} did not start`);
   await writeFile(options.paths.pidfile, `${pid}\n`);
   await writeFile(options.paths.bootedAt, new Date().toISOString());
-  return pid;
+  return { pid, ended: () => ended, consoleOffset };
 }
 
 /** The nspawn pid when it is still running (its command line names the droplet's disk). */

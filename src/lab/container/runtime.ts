@@ -253,7 +253,7 @@ export class ContainerRuntime implements DropletRuntime {
     if ((await nspawnPid(paths)) !== undefined) return;
     if (boot === 'reboot') await this.bootAddresses.takeDown(droplet.id, links);
     await removeCgroupTree(machineCgroup(this.key, droplet.id));
-    const pid = await launch({
+    const machine = await launch({
       key: this.key,
       dropletId: droplet.id,
       hostname: droplet.name,
@@ -263,17 +263,29 @@ export class ContainerRuntime implements DropletRuntime {
     });
     // Started means systemd runs as the container's PID 1; cloud-init then runs on its own, as on DigitalOcean.
     const deadline = Date.now() + BOOT_START_TIMEOUT_MS;
-    while (Date.now() < deadline) {
-      if (!(await nspawnPid(paths))) break;
-      if ((await containerInit(pid)) !== undefined) {
+    while (Date.now() < deadline && machine.ended() === undefined) {
+      if ((await containerInit(machine.pid)) !== undefined) {
         if (boot === 'reboot') await this.bootAddresses.bringUpLater(droplet, links);
         return;
       }
       await sleep(50);
     }
-    const console = (await readFile(paths.console, 'utf8').catch(() => '')).trimEnd().split('\n').slice(-8);
+    const ended = machine.ended();
+    const output = (await readFile(paths.console).catch(() => Buffer.alloc(0)))
+      .subarray(machine.consoleOffset)
+      .toString('utf8')
+      .trimEnd()
+      .split('\n')
+      .slice(-12);
+    // A machine that never got going is not left half-started for the next power-on to mistake for running.
+    await killCgroup(machineCgroup(this.key, droplet.id));
     throw new Error(
-      `droplet ${droplet.name}'s container did not start:\n    ${console.join('\n    ') || '(no output)'}\n  console: ${paths.console}`,
+      `droplet ${droplet.name}'s container did not start: ${
+        ended
+          ? `systemd-nspawn ended (${ended})`
+          : `no init ran in it within ${BOOT_START_TIMEOUT_MS / 1000} s`
+      }; this boot's output:\n    ${output.join('\n    ') || '(none)'}\n  console: ${paths.console}\n  ` +
+        'Power the droplet on again (or run `drillbook lab down` and `lab up`); if it fails the same way, the output above says why',
     );
   }
 

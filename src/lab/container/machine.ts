@@ -7,9 +7,10 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { run, runQuietly } from './exec.js';
 import { REPO_MOUNT } from './image.js';
+import { labPrefix } from './netns.js';
 
 /** The cgroup hierarchies a launcher joins (this machine kind: cgroup v1 hybrid, with the unified one). */
-const CGROUP_ROOTS = ['/sys/fs/cgroup/systemd', '/sys/fs/cgroup/unified'];
+export const CGROUP_ROOTS = ['/sys/fs/cgroup/systemd', '/sys/fs/cgroup/unified'];
 const UNIFIED = '/sys/fs/cgroup/unified';
 
 export interface MachinePaths {
@@ -39,6 +40,27 @@ export function machinePaths(stateDir: string, dropletId: number): MachinePaths 
 /** The cgroup (relative to each hierarchy root) that holds one droplet's launcher and container. */
 export const machineCgroup = (key: string, dropletId: number): string => `drillbook/${key}/d${dropletId}`;
 export const labCgroup = (key: string): string => `drillbook/${key}`;
+
+/**
+ * systemd-nspawn's name for a droplet's machine, unique to the lab and the droplet (the droplet's own name
+ * is its hostname): nspawn keeps host-wide state by machine name (/run/systemd/nspawn/propagate/<name>,
+ * which it deletes when that machine exits), so two labs' redis-2 must not share one.
+ */
+export const machineName = (key: string, dropletId: number): string => `${labPrefix(key)}d${dropletId}`;
+
+/** Where systemd-nspawn keeps each running machine's mount-propagation folder, by machine name. */
+export const NSPAWN_PROPAGATE_DIR = '/run/systemd/nspawn/propagate';
+
+/** Machines of the lab whose propagation folder is still there (nspawn killed by SIGKILL leaves it). */
+export async function leftPropagateDirs(key: string): Promise<string[]> {
+  const names = await readdir(NSPAWN_PROPAGATE_DIR).catch(() => [] as string[]);
+  return names.filter((name) => name.startsWith(labPrefix(key)));
+}
+
+/** Removes what a killed systemd-nspawn left for its machine, as it does itself on a normal exit. */
+export async function removePropagateDir(name: string): Promise<void> {
+  await rm(path.join(NSPAWN_PROPAGATE_DIR, name), { recursive: true, force: true });
+}
 
 export async function isMounted(dir: string): Promise<boolean> {
   const mounts = await readFile('/proc/self/mounts', 'utf8');
@@ -106,13 +128,22 @@ async function removeTree(dir: string): Promise<void> {
   await rmdir(dir).catch(() => {});
 }
 
-/** Kills every process of the cgroup at once (cgroup v2's cgroup.kill, in the unified hierarchy). */
-export async function killCgroup(relative: string): Promise<void> {
+export const CGROUP_KILL_TIMEOUT_MS = 10_000;
+
+/**
+ * Kills every process of the cgroup at once (cgroup v2's cgroup.kill, in the unified hierarchy) and waits
+ * until none is left; resolves with the pids still there after CGROUP_KILL_TIMEOUT_MS (none, normally).
+ */
+export async function killCgroup(relative: string): Promise<number[]> {
   const dir = path.join(UNIFIED, relative);
-  if (!existsSync(dir)) return;
+  if (!existsSync(dir)) return [];
   await writeFile(path.join(dir, 'cgroup.kill'), '1').catch(() => {});
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline && (await cgroupPids(relative)).length > 0) await sleep(50);
+  const deadline = Date.now() + CGROUP_KILL_TIMEOUT_MS;
+  for (;;) {
+    const left = await cgroupPids(relative);
+    if (left.length === 0 || Date.now() >= deadline) return left;
+    await sleep(50);
+  }
 }
 
 export async function cgroupPids(relative: string): Promise<number[]> {
@@ -182,7 +213,8 @@ export async function launch(options: LaunchOptions): Promise<LaunchedMachine> {
     '-D',
     options.paths.merged,
     '-M',
-    options.hostname,
+    machineName(options.key, options.dropletId),
+    `--hostname=${options.hostname}`,
     '--register=no',
     '--keep-unit',
     `--network-namespace-path=/run/netns/${options.namespace}`,

@@ -12,17 +12,20 @@ import { BootAddresses, PRIVATE_ADDRESS_DELAY_MS } from './boot-address.js';
 import { PublicForwarder } from './forwarder.js';
 import { type ImagePaths, requireRoot } from './image.js';
 import {
+  CGROUP_KILL_TIMEOUT_MS,
   containerInit,
   freezeCgroup,
   killCgroup,
   launch,
   type MachinePaths,
   machineCgroup,
+  machineName,
   machinePaths,
   mountDisk,
   nspawnPid,
   removeCgroupTree,
   removeMachineDir,
+  removePropagateDir,
   unmountDisk,
   waitForExit,
   writeSeed,
@@ -163,7 +166,7 @@ export class ContainerRuntime implements DropletRuntime {
       if (init !== undefined) signal(init, 'SIGKILL');
       if (!(await waitForExit(nspawn, 10_000))) signal(nspawn, 'SIGKILL');
     }
-    await killCgroup(machineCgroup(this.key, droplet.id));
+    await this.killMachine(droplet);
   }
 
   /** An orderly shutdown: SIGTERM to nspawn makes systemd stop every unit in order. */
@@ -178,7 +181,7 @@ export class ContainerRuntime implements DropletRuntime {
         this.log(`droplet ${droplet.name} did not shut down within ${SHUTDOWN_TIMEOUT_MS / 1000} s; killed`);
       }
     }
-    await killCgroup(machineCgroup(this.key, droplet.id));
+    await this.killMachine(droplet);
     // Off means off: nothing answers, connections time out until it is powered on.
     await setDropletLinks(this.key, this.links(droplet), 'down');
   }
@@ -196,11 +199,12 @@ export class ContainerRuntime implements DropletRuntime {
       await this.powerOff(droplet);
       await detachDroplet(this.key, this.links(droplet));
     } else {
-      await killCgroup(machineCgroup(this.key, droplet.id));
+      await this.killMachine(droplet);
     }
     await this.forwarder.close(droplet.id);
     await unmountDisk(paths);
     await removeCgroupTree(machineCgroup(this.key, droplet.id));
+    await removePropagateDir(machineName(this.key, droplet.id));
     await removeMachineDir(paths);
     await this.serialized(() => removeMetadata(this.files.metadata, droplet.privateIp));
   }
@@ -232,6 +236,20 @@ export class ContainerRuntime implements DropletRuntime {
   async close(): Promise<void> {
     await this.bootAddresses.cancelAll();
     await this.forwarder.closeAll();
+  }
+
+  /**
+   * Every process of the machine killed and gone: until then its nspawn may still hold the disk's lock, and
+   * a next boot of the droplet would find it busy.
+   */
+  private async killMachine(droplet: LabDroplet): Promise<void> {
+    const cgroup = machineCgroup(this.key, droplet.id);
+    const left = await killCgroup(cgroup);
+    if (left.length > 0) {
+      throw new Error(
+        `droplet ${droplet.name}'s container did not stop: processes ${left.join(', ')} of its cgroup ${cgroup} still ran ${CGROUP_KILL_TIMEOUT_MS / 1000} s after SIGKILL (stuck in the kernel, e.g. on I/O); see \`ps -o pid,stat,wchan,args -p ${left.join(',')}\`, and try again once they are gone`,
+      );
+    }
   }
 
   private async requireRunning(droplet: LabDroplet, what: string): Promise<void> {

@@ -12,7 +12,13 @@ import { promisify } from 'node:util';
 import { createApiClient } from 'dots-wrapper';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LabConsole } from '../../../src/lab/container/console.js';
-import { containerInit, machinePaths, nspawnPid } from '../../../src/lab/container/machine.js';
+import {
+  containerInit,
+  leftPropagateDirs,
+  machineName,
+  machinePaths,
+  nspawnPid,
+} from '../../../src/lab/container/machine.js';
 import { dropletNamespace, labKey } from '../../../src/lab/container/netns.js';
 import { labNamespaces, ROUTE_PROTO } from '../../../src/lab/container/network.js';
 import { containerLabFiles, containerStateDir } from '../../../src/lab/container/state.js';
@@ -119,6 +125,14 @@ describe('container lab', () => {
     expect(master.container.cloudInitLog).toContain('Setting up redis-server');
     expect(master.container.cloudInitLog).toMatch(/Cloud-init v\. [\d.]+ finished/);
     expect(master.services[0].node).toMatchObject({ reachable: true, role: 'master', connectedReplicas: 1 });
+    // nspawn knows the machine by a name of this lab's own (it keeps host-wide state by that name, which
+    // another lab's redis-1 must not share); inside, the hostname is the droplet's.
+    const nspawn = (await nspawnPid(machinePaths(containerStateDir(labDir), master.id))) as number;
+    const argv = (await readFile(`/proc/${nspawn}/cmdline`, 'utf8')).split('\0');
+    expect(argv[argv.indexOf('-M') + 1]).toBe(machineName(key, master.id));
+    const init = await containerInit(nspawn);
+    const hostname = await execFileAsync('nsenter', ['-t', String(init), '-u', 'hostname']);
+    expect(hostname.stdout.trim()).toBe('redis-1');
     const text = await lab('status');
     expect(text.stdout).toContain('container mode');
     expect(text.stdout).toMatch(/container running, booted .*, cloud-init done/);
@@ -269,9 +283,12 @@ describe('container lab', () => {
     process.kill(daemon.pid, 'SIGKILL');
     await sleep(200);
     expect(await labNamespaces(key)).not.toEqual([]);
+    expect(await leftPropagateDirs(key)).not.toEqual([]);
     const down = await lab('down', '--json');
-    expect(down.code).toBe(0);
+    expect(down.code, down.stdout + down.stderr).toBe(0);
     expect(await labNamespaces(key)).toEqual([]);
+    // The machines nspawn had no chance to clean up after (SIGKILL) leave nothing of theirs either.
+    expect(await leftPropagateDirs(key)).toEqual([]);
     const mounts = await readFile('/proc/self/mounts', 'utf8');
     expect(mounts).not.toContain(labDir);
     for (const root of ['/sys/fs/cgroup/unified', '/sys/fs/cgroup/systemd']) {

@@ -85,19 +85,8 @@ export async function waitForStopped(pid: number, stopped: boolean, timeoutMs = 
 
 /** True once the process is gone or a zombie: only then have its sockets been closed. */
 async function hasExited(pid: number): Promise<boolean> {
-  if (process.platform === 'linux') {
-    const state = await processState(pid);
-    return state === undefined || state === 'Z' || state === 'X';
-  }
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return true;
-  }
-  const { stdout } = await execFileAsync('ps', ['-o', 'stat=', '-p', String(pid)]).catch(() => ({
-    stdout: '',
-  }));
-  return stdout.trim() === '' || stdout.trim().startsWith('Z');
+  const state = await processState(pid);
+  return state === undefined || state === 'Z' || state === 'X';
 }
 
 /** Resolves true once the process has exited (or become a zombie), false after timeoutMs. */
@@ -126,9 +115,14 @@ export class PortInUseError extends Error {
 /** Throws PortInUseError naming address:port and, when this user can see it, the process holding it. */
 export async function assertPortFree(address: string, port: number): Promise<void> {
   const deadline = Date.now() + ORPHAN_SOCKET_GRACE_MS;
+  // Listening sockets whose owner one walk of /proc did not find (another user's process, whose fds this
+  // user cannot read, or one exiting): walking every process's fds again each retry would not find it either.
+  const ownerless = new Set<string>();
   for (;;) {
     if (await canListen(address, port)) return;
-    const holder = await portHolder(address, port);
+    const inodes = (await listeningInodes(address, port)).filter((inode) => !ownerless.has(inode));
+    const holder = inodes.length > 0 ? await socketOwner(inodes) : undefined;
+    for (const inode of inodes) ownerless.add(inode);
     // No process holds it: the sockets of a process just killed are still closing with their peers
     // (FIN_WAIT), which blocks a new listener for a moment after a power cycle.
     if (holder !== undefined || Date.now() >= deadline) throw new PortInUseError(address, port, holder);
@@ -146,33 +140,55 @@ function canListen(address: string, port: number): Promise<boolean> {
   });
 }
 
-function hexAddress(address: string, port: number): string {
-  const ip = address
+/** An IPv4 address as /proc/net/tcp prints it: the 32-bit word in host (little-endian) byte order. */
+function hexIpv4(address: string): string {
+  return address
     .split('.')
     .map((octet) => Number(octet).toString(16).padStart(2, '0').toUpperCase())
     .reverse()
     .join('');
-  return `${ip}:${port.toString(16).padStart(4, '0').toUpperCase()}`;
 }
 
+const hexPort = (port: number): string => port.toString(16).padStart(4, '0').toUpperCase();
+
 /**
- * "pid 123 (redis-server)" for the process listening on address:port (Linux only): the program alone, as
- * another program's arguments may carry a password.
+ * The local addresses, as /proc/net/tcp and /proc/net/tcp6 print them, of a listener that keeps address:port
+ * from being bound: one on that address or on every address, IPv4 or (dual-stack) IPv6, or on the IPv6
+ * form of that IPv4 address (::ffff:a.b.c.d).
  */
-export async function portHolder(address: string, port: number): Promise<string | undefined> {
-  if (process.platform !== 'linux') return undefined;
-  const wanted = [hexAddress(address, port), hexAddress('0.0.0.0', port)];
-  let inode: string | undefined;
-  try {
-    for (const line of (await readFile('/proc/net/tcp', 'utf8')).split('\n').slice(1)) {
-      const fields = line.trim().split(/\s+/);
-      if (fields[3] === '0A' && wanted.includes(fields[1] ?? '')) inode = fields[9];
-    }
-  } catch {
-    return undefined;
+export function blockingListenAddresses(address: string, port: number): { tcp: string[]; tcp6: string[] } {
+  return {
+    tcp: [`${hexIpv4(address)}:${hexPort(port)}`, `${hexIpv4('0.0.0.0')}:${hexPort(port)}`],
+    tcp6: [
+      `${'0'.repeat(32)}:${hexPort(port)}`,
+      `${'0'.repeat(16)}FFFF0000${hexIpv4(address)}:${hexPort(port)}`,
+    ],
+  };
+}
+
+/** The inodes of a /proc/net/tcp{,6} table's listening sockets (state 0A) on one of the local addresses. */
+export function listeningSocketInodes(table: string, localAddresses: readonly string[]): string[] {
+  const inodes: string[] = [];
+  for (const line of table.split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields[3] === '0A' && localAddresses.includes(fields[1] ?? '') && fields[9]) inodes.push(fields[9]);
   }
-  if (!inode) return undefined;
-  const target = `socket:[${inode}]`;
+  return inodes;
+}
+
+async function listeningInodes(address: string, port: number): Promise<string[]> {
+  if (process.platform !== 'linux') return [];
+  const wanted = blockingListenAddresses(address, port);
+  const read = (table: string) => readFile(`/proc/net/${table}`, 'utf8').catch(() => '');
+  return [
+    ...listeningSocketInodes(await read('tcp'), wanted.tcp),
+    ...listeningSocketInodes(await read('tcp6'), wanted.tcp6),
+  ];
+}
+
+/** "pid 123 (redis-server)" for the first process found with one of the sockets open, by walking /proc/<pid>/fd. */
+async function socketOwner(inodes: readonly string[]): Promise<string | undefined> {
+  const targets = new Set(inodes.map((inode) => `socket:[${inode}]`));
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let fds: string[];
@@ -183,11 +199,20 @@ export async function portHolder(address: string, port: number): Promise<string 
     }
     for (const fd of fds) {
       const link = await readlink(`/proc/${entry}/fd/${fd}`).catch(() => '');
-      if (link === target) {
+      if (targets.has(link)) {
         const program = (await commandLine(Number(entry)))?.trim().split(/\s+/)[0];
         return `pid ${entry} (${program ? path.basename(program) : 'unknown command'})`;
       }
     }
   }
   return undefined;
+}
+
+/**
+ * "pid 123 (redis-server)" for the process listening on address:port (Linux only): the program alone, as
+ * another program's arguments may carry a password.
+ */
+export async function portHolder(address: string, port: number): Promise<string | undefined> {
+  const inodes = await listeningInodes(address, port);
+  return inodes.length > 0 ? socketOwner(inodes) : undefined;
 }

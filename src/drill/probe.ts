@@ -49,6 +49,14 @@ export interface ProbeRun {
   clientOptions: Record<string, unknown>;
 }
 
+export interface StopRecovery {
+  /** How long stop() writes on, when writes are failing, for one to be acknowledged again. */
+  recoverWithinMs: number;
+  signal?: AbortSignal;
+  /** Told when stop() starts writing on, so the operator sees why the step has not ended. */
+  onWaiting?: () => void;
+}
+
 /** Backoff for reconnects: short and capped, so recovery after a switch is tens of ms, not seconds. */
 const RECONNECT_CAP_MS = 50;
 /** How long start() tries to reach a master through the Sentinels before the step fails. */
@@ -67,6 +75,8 @@ export class Probe {
   private masterBefore: string | null = null;
   private switchMasterSeenAt: number | null = null;
   private failing = false;
+  /** Set while stop() waits for writes to recover; called by the first acknowledged write after failures. */
+  private onRecovered: (() => void) | undefined;
   private readonly clientOptions: RedisOptions;
   private readonly addresses: AddressMap;
 
@@ -126,8 +136,18 @@ export class Probe {
     return this.masterBefore ?? 'unknown';
   }
 
-  /** Stops issuing writes, waits for the ones in flight, and closes every connection it opened. */
-  async stop(): Promise<ProbeRun> {
+  /**
+   * Stops issuing writes, waits for the ones in flight, and closes every connection it opened. Stopped while
+   * writes fail (a switchover's waiting writes refused an instant ago, a client still re-resolving the
+   * master), it writes on until one is acknowledged again or `recoverWithinMs` passes: a drill stopped a
+   * moment too early would otherwise report an outage that never ended.
+   */
+  async stop(recovery: StopRecovery): Promise<ProbeRun> {
+    await Promise.allSettled([...this.inFlight]);
+    if (this.failing && recovery.recoverWithinMs > 0) {
+      recovery.onWaiting?.();
+      await this.untilRecovered(recovery.recoverWithinMs, recovery.signal);
+    }
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await Promise.allSettled([...this.inFlight]);
@@ -141,6 +161,23 @@ export class Probe {
       switchMasterSeenAt: this.switchMasterSeenAt,
       clientOptions: describeOptions(this.clientOptions, this.addresses.via),
     };
+  }
+
+  /** Whether writes were being acknowledged again when it returned (false: timed out or aborted). */
+  private untilRecovered(withinMs: number, signal: AbortSignal | undefined): Promise<boolean> {
+    return new Promise((resolve) => {
+      const finish = (recovered: boolean) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', abandon);
+        this.onRecovered = undefined;
+        resolve(recovered);
+      };
+      const abandon = () => finish(false);
+      const timer = setTimeout(abandon, withinMs);
+      signal?.addEventListener('abort', abandon, { once: true });
+      this.onRecovered = () => finish(true);
+      if (signal?.aborted) abandon();
+    });
   }
 
   /** Tears everything down without waiting (abort path). */
@@ -247,6 +284,7 @@ export class Probe {
         'probe-recovered',
         `${this.options.name} wrote to ${record.master ?? this.currentMaster}`,
       );
+      this.onRecovered?.();
     }
   }
 }

@@ -89,6 +89,50 @@ describe('probe', () => {
     expect(outcome.error).toMatch(/no probe named ghost is running/);
     await t.close();
   });
+
+  /** Starts a probe, holds writes on the master for pauseMs, and stops the probe while they fail. */
+  async function stopDuringPause(pauseMs: number, settle: string) {
+    await cluster.waitHealthy();
+    const t = createTestContext({
+      vars: { redis_password: cluster.password, sentinels: cluster.sentinelAddresses },
+      secretVars: ['redis_password'],
+    });
+    const [host, port] = (await cluster.currentMaster()).split(':');
+    const admin = new Redis({ host, port: Number(port), password: cluster.password, lazyConnect: true });
+    admin.on('error', () => {});
+    try {
+      const attrs = { 'write-timeout': '200ms', settle };
+      const started = await probeAction.run(probeBlock('start', attrs), t.ctx);
+      expect(started.ok, started.error).toBe(true);
+      await admin.connect();
+      await admin.call('CLIENT', 'PAUSE', String(pauseMs), 'WRITE');
+      // Long enough for writes to time out: the probe is failing when it is told to stop.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      const stopped = await probeAction.run(probeBlock('stop', attrs), t.ctx);
+      return { stopped, progress: t.progress.map((p) => p.message) };
+    } finally {
+      await admin.call('CLIENT', 'UNPAUSE').catch(() => undefined);
+      admin.disconnect();
+      await t.close();
+    }
+  }
+
+  it('stopped while writes fail, writes on until one is acknowledged: the outage it reports ended', async () => {
+    const { stopped, progress } = await stopDuringPause(2000, '60s');
+    expect(stopped.ok, stopped.error).toBe(true);
+    expect(stopped.data).toMatchObject({ writes_recovered: true, failed_over: false });
+    expect(Number((stopped.data as { indeterminate: number }).indeterminate)).toBeGreaterThan(0);
+    expect(progress).toContainEqual(
+      expect.stringMatching(/probe app: writes are failing; writing on until one is acknowledged again \(up to 1m/),
+    );
+    expect(stopped.summary).toMatch(/unavailable \d+(\.\d)? ms/);
+  }, 60_000);
+
+  it('gives up writing on when settle= runs out, and says the writes had not recovered', async () => {
+    const { stopped } = await stopDuringPause(4000, '1s');
+    expect(stopped.data).toMatchObject({ writes_recovered: false });
+    expect(stopped.summary).toMatch(/not recovered when the probe stopped/);
+  }, 60_000);
 });
 
 describe('readBack', () => {

@@ -2,6 +2,7 @@
 // states what the application lived through: unavailability, lost acknowledged writes, failover phases.
 
 import type { ActionContext, ActionKind, ActionOutcome } from '../../contract/action.js';
+import { formatDuration } from '../../contract/format.js';
 import { failoverPhases } from '../../drill/phases.js';
 import { type HostPort, Probe } from '../../drill/probe.js';
 import { type AvailabilitySummary, summarizeWrites, type WriteRecord } from '../../drill/probe-stats.js';
@@ -190,6 +191,9 @@ function writeFigures(writes: AvailabilitySummary, records: readonly WriteRecord
   };
 }
 
+/** Writes recovered with the budget spent still get this long to show one settled master. */
+const SETTLE_FLOOR_MS = 5_000;
+
 async function stop(spec: ProbeSpec, ctx: ActionContext): Promise<ActionOutcome> {
   const probes = runningProbes(ctx);
   const running = probes.get(spec.name);
@@ -201,7 +205,16 @@ async function stop(spec: ProbeSpec, ctx: ActionContext): Promise<ActionOutcome>
     };
   }
   probes.delete(spec.name);
-  const run = await running.probe.stop();
+  // One budget, settle=, covers both writing on until writes recover and waiting for a settled cluster.
+  const deadline = Date.now() + spec.settleMs;
+  const run = await running.probe.stop({
+    recoverWithinMs: spec.settleMs,
+    signal: ctx.signal,
+    onWaiting: () =>
+      ctx.progress(
+        `probe ${spec.name}: writes are failing; writing on until one is acknowledged again (up to ${formatDuration(spec.settleMs)}, settle=)`,
+      ),
+  });
   running.addresses.close();
   const writes = summarizeWrites(run.records);
   ctx.progress(
@@ -214,7 +227,7 @@ async function stop(spec: ProbeSpec, ctx: ActionContext): Promise<ActionOutcome>
       sentinels: running.sentinels,
       masterName: spec.masterName,
       ...reach,
-      timeoutMs: spec.settleMs,
+      timeoutMs: Math.max(deadline - Date.now(), SETTLE_FLOOR_MS),
       signal: ctx.signal,
     });
   } catch (error) {

@@ -52,6 +52,8 @@ export default defineConfig({
         test: {
           name: 'containers',
           include: containers,
+          // npm test builds the lab image in the background; the container tests wait for it here.
+          setupFiles: ['test/helpers/container-image-setup.ts'],
           fileParallelism: false,
           sequence: { groupOrder: 1 },
         },

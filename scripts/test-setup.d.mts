@@ -9,3 +9,6 @@ export const systemPackages: SystemPackage[];
 export function locate(proof: string): string | undefined;
 export function missingPackages(): string[];
 export function installCommand(names: string[]): string;
+/** The background lab image build's output, and the file holding its pid (absolute paths). */
+export const imageBuildLog: string;
+export const imageBuildPidFile: string;

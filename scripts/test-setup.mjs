@@ -3,8 +3,18 @@
 // so they must be installed. As root on Debian/Ubuntu it installs what is missing with apt-get, the way
 // `drillbook run --install-deps` does for the lab; elsewhere it prints the exact command and stops.
 // Set-up is a list of steps; each says what it needs and does it, so a new one (an image build) is one entry.
-import { execFileSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -97,27 +107,44 @@ function installSystemPackages() {
   return still.length === 0 ? undefined : `apt-get ran, but ${still.join(', ')} still missing`;
 }
 
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Where the background image build writes its output and its pid, for the container tests to wait on. */
+export const imageBuildLog = path.join(repo, 'node_modules/.cache/lab-image-build.log');
+export const imageBuildPidFile = path.join(repo, 'node_modules/.cache/lab-image-build.pid');
+
 /**
- * The container lab's base image (debootstrap + offline apt repository, about 100 s), built once into the
- * user's cache folder and reused while its recipe is unchanged. Only as root on Linux: elsewhere the
- * container tests fail with that reason themselves.
+ * The container lab's base image (debootstrap + offline apt repository, about 2 minutes), built once into the
+ * user's cache folder and reused while its recipe is unchanged. Only the container tests need it and they run
+ * last, so it is built in the background while the other tests run; test/helpers/container-image-setup.ts
+ * makes the container tests wait for it and fail with its log if it failed. A build that finds the image
+ * already there exits at once. Only as root on Linux: elsewhere the container tests fail with that reason.
  */
-function buildContainerImage() {
+function startContainerImageBuild() {
   if (process.platform !== 'linux' || process.getuid?.() !== 0) return undefined;
-  const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
   try {
     execFileSync(process.execPath, [path.join(repo, 'scripts/build.mjs')], { stdio: 'inherit' });
-    execFileSync(process.execPath, [path.join(repo, 'bin/drillbook.js'), 'lab', 'image', 'build'], {
-      stdio: 'inherit',
+    mkdirSync(path.dirname(imageBuildLog), { recursive: true });
+    const log = openSync(imageBuildLog, 'w');
+    const build = spawn(process.execPath, [path.join(repo, 'bin/drillbook.js'), 'lab', 'image', 'build'], {
+      cwd: repo,
+      detached: true,
+      stdio: ['ignore', log, log],
     });
+    closeSync(log);
+    writeFileSync(imageBuildPidFile, `${build.pid}\n`);
+    build.unref();
+    console.log(
+      `test setup: the container lab image is built in the background (log: ${path.relative(process.cwd(), imageBuildLog)})`,
+    );
     return undefined;
   } catch (error) {
-    return `building the container lab image failed (${error.message}); run \`drillbook lab image build\` to see why`;
+    return `starting the container lab image build failed (${error.message}); run \`drillbook lab image build\` to see why`;
   }
 }
 
 /** The set-up steps, in order; each returns undefined when done or a message saying what to do. */
-const steps = [installSystemPackages, buildContainerImage];
+const steps = [installSystemPackages, startContainerImageBuild];
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   for (const step of steps) {

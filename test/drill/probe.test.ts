@@ -123,7 +123,9 @@ describe('probe', () => {
     expect(stopped.data).toMatchObject({ writes_recovered: true, failed_over: false });
     expect(Number((stopped.data as { indeterminate: number }).indeterminate)).toBeGreaterThan(0);
     expect(progress).toContainEqual(
-      expect.stringMatching(/probe app: writes are failing; writing on until one is acknowledged again \(up to 1m/),
+      expect.stringMatching(
+        /probe app: writes are failing; writing on until one is acknowledged again \(up to 1m/,
+      ),
     );
     expect(stopped.summary).toMatch(/unavailable \d+(\.\d)? ms/);
   }, 60_000);

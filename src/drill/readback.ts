@@ -14,6 +14,8 @@ export interface SettleOptions {
   redis: ConnectionSettings;
   sentinel: ConnectionSettings;
   timeoutMs: number;
+  /** When the timeout started (Date.now()); by default, now. The cluster is looked at once even past it. */
+  since?: number;
   signal: AbortSignal;
 }
 
@@ -98,15 +100,16 @@ async function settledMaster(options: SettleOptions): Promise<{ master?: HostPor
 }
 
 export async function waitForSettledMaster(options: SettleOptions): Promise<HostPort> {
-  const deadline = Date.now() + options.timeoutMs;
-  let reason = 'not checked';
-  while (Date.now() < deadline) {
+  const deadline = (options.since ?? Date.now()) + options.timeoutMs;
+  let reason: string;
+  do {
     options.signal.throwIfAborted();
     const state = await settledMaster(options);
     if (state.master) return state.master;
-    reason = state.reason ?? reason;
+    reason = state.reason ?? 'not settled';
+    if (Date.now() >= deadline) break;
     await sleep(200, undefined, { signal: options.signal });
-  }
+  } while (Date.now() < deadline);
   throw new Error(
     `the cluster did not settle on one master with every replica linked within ${options.timeoutMs} ms: ${reason}. ` +
       'Check the Sentinel timeline for a failover that never completed (quorum, auth-pass, down-after-milliseconds).',

@@ -191,9 +191,6 @@ function writeFigures(writes: AvailabilitySummary, records: readonly WriteRecord
   };
 }
 
-/** Writes recovered with the budget spent still get this long to show one settled master. */
-const SETTLE_FLOOR_MS = 5_000;
-
 async function stop(spec: ProbeSpec, ctx: ActionContext): Promise<ActionOutcome> {
   const probes = runningProbes(ctx);
   const running = probes.get(spec.name);
@@ -206,7 +203,7 @@ async function stop(spec: ProbeSpec, ctx: ActionContext): Promise<ActionOutcome>
   }
   probes.delete(spec.name);
   // One budget, settle=, covers both writing on until writes recover and waiting for a settled cluster.
-  const deadline = Date.now() + spec.settleMs;
+  const stoppedAt = Date.now();
   const run = await running.probe.stop({
     recoverWithinMs: spec.settleMs,
     signal: ctx.signal,
@@ -227,7 +224,8 @@ async function stop(spec: ProbeSpec, ctx: ActionContext): Promise<ActionOutcome>
       sentinels: running.sentinels,
       masterName: spec.masterName,
       ...reach,
-      timeoutMs: Math.max(deadline - Date.now(), SETTLE_FLOOR_MS),
+      timeoutMs: spec.settleMs,
+      since: stoppedAt,
       signal: ctx.signal,
     });
   } catch (error) {

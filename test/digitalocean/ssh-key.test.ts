@@ -2,6 +2,7 @@
 // fingerprint afterwards, an account key named by id or fingerprint, and the errors an operator can hit.
 // Also: an empty admin address is refused on DigitalOcean and replaced by loopback on the lab.
 import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,6 +18,14 @@ beforeAll(async () => {
   await promisify(execFile)('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'id_ed25519')]);
   pub = join(dir, 'id_ed25519.pub');
 });
+
+/** An OpenSSH ed25519 public key line no file holds: another person's key on the account. */
+function randomPublicKey(): string {
+  const raw = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).subarray(-32);
+  const field = (bytes: Buffer) => Buffer.concat([Buffer.from([0, 0, 0, bytes.length]), bytes]);
+  const blob = Buffer.concat([field(Buffer.from('ssh-ed25519')), field(raw)]);
+  return `ssh-ed25519 ${blob.toString('base64')} colleague`;
+}
 
 describe('ssh_key.ensure', () => {
   it('uploads a public key file once, then adopts it by fingerprint; the private half is published', async () => {
@@ -42,6 +51,28 @@ describe('ssh_key.ensure', () => {
       const named = await runDo(`op: ssh_key.ensure\nkey: "${reference}"`, api.target);
       expect(named.outcome.data, reference).toMatchObject({ id, created: false });
     }
+  });
+
+  it('finds the key on a later page of a long key list: adopted, not uploaded twice', async () => {
+    // A team account can hold more keys than one page of the list (200); ours is the last one uploaded.
+    for (let n = 0; n < 200; n++) {
+      const response = await fetch(`${api.target.apiUrl}/account/keys`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `colleague-${n}`, public_key: randomPublicKey() }),
+      });
+      expect(response.status).toBe(201);
+    }
+    await promisify(execFile)('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'late')]);
+    const late = join(dir, 'late.pub');
+    const first = await runDo(`op: ssh_key.ensure\nkey: ${late}\nname: late`, api.target);
+    expect(first.outcome.data).toMatchObject({ created: true });
+    const again = await runDo(`op: ssh_key.ensure\nkey: ${late}\nname: late`, api.target);
+    expect(again.outcome.ok, again.outcome.error).toBe(true);
+    expect(again.outcome.data).toMatchObject({
+      created: false,
+      id: (first.outcome.data as { id: number }).id,
+    });
   });
 
   it('names a missing key file and an account key that does not exist, with what to do', async () => {

@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { ActionContext, ActionOutcome } from '../../contract/action.js';
+import { allPages } from '../../targets/digitalocean/pages.js';
 import type { ApiSession } from '../../targets/digitalocean/session.js';
 import { DoStepError } from '../../targets/digitalocean/session.js';
 import type { SpecOf } from './schema.js';
@@ -112,7 +113,10 @@ export async function ensureSshKeyOp(
     return readPublicKey([await labKey(labStateDir)]);
   });
   const fingerprint = md5Fingerprint(local.blob);
-  const { ssh_keys } = await session.call((client) => client.sshKey.listSshKeys({ per_page: 200 }));
+  const ssh_keys = await allPages(
+    (query) => session.call((client) => client.sshKey.listSshKeys(query)),
+    (page) => page.ssh_keys,
+  );
   const existing = ssh_keys.find((candidate) => candidate.fingerprint === fingerprint);
   if (existing) {
     return outcome(

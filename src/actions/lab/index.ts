@@ -6,6 +6,7 @@ import type { IDroplet } from 'dots-wrapper/dist/droplet/index.js';
 import type { ActionContext, ActionKind, ActionOutcome } from '../../contract/action.js';
 import { privateIpOf } from '../../lab/provision.js';
 import { renderKnown } from '../../runbook/template.js';
+import { listDroplets } from '../../targets/digitalocean/droplets.js';
 import { type ApiSession, openSession } from '../../targets/digitalocean/session.js';
 import { networkFailure, runNetworkFault } from './network.js';
 import { type LabSpec, labAttributes, parseLab } from './spec.js';
@@ -19,12 +20,7 @@ export interface LabData {
 }
 
 async function findDroplet(session: ApiSession, name: string): Promise<IDroplet | string> {
-  const all: IDroplet[] = [];
-  for (let page = 1; ; page++) {
-    const { droplets } = await session.call((c) => c.droplet.listDroplets({ page, per_page: 200 }));
-    all.push(...droplets);
-    if (droplets.length < 200) break;
-  }
+  const all = await listDroplets(session);
   return (
     all.find((droplet) => droplet.name === name) ??
     `the lab has no droplet named ${name} (it has ${all.map((d) => d.name).join(', ') || 'none'})`

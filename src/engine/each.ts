@@ -122,7 +122,14 @@ export async function executeEach(input: ExecuteInput, deps: EachDeps): Promise<
   } finally {
     deps.store.delete(EACH_ITEM);
   }
-  return done(aggregate(each.path, outcomes, checks), published);
+  const outcome = aggregate(each.path, outcomes, checks);
+  const notRun = elements.slice(outcomes.length).map((e) => e.name);
+  if (input.signal.aborted && notRun.length > 0) {
+    // Every element so far may have passed: the block still did not do what it says.
+    const error = `aborted after ${outcomes.length} of ${elements.length} elements of ${each.path}: ${notRun.join(', ')} did not run`;
+    return done({ ...outcome, ok: false, summary: error, error }, published);
+  }
+  return done(outcome, published);
 }
 
 /** Whether the where= line holds for the bound element, or why it could not be evaluated for it. */

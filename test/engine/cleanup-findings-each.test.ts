@@ -257,6 +257,37 @@ describe('each=: once per element, by name', () => {
     await engine.finish();
   });
 
+  it('an abort between two elements fails the block, naming the elements that did not run', async () => {
+    const seen: string[] = [];
+    let abort = () => {};
+    const book = runbook([
+      step('list', [action({ behave: () => ok('3 replicas', replicas) }, { id: 'replicas' })]),
+      step('each', [
+        action(
+          {
+            behave: (ctx) => {
+              seen.push(ctx.render('{{ item.port }}'));
+              abort();
+              return ok('done');
+            },
+          },
+          { id: 'links', each: { path: 'replicas' } },
+        ),
+      ]),
+    ]);
+    const { engine, events } = await startEngine({ runbook: book, kinds });
+    abort = () => engine.abort();
+    expect(await engine.runAll()).toBe('aborted');
+    expect(seen).toEqual(['6380']);
+    const finished = ofType(events, 'action.finished')[1];
+    expect(finished?.ok).toBe(false);
+    expect(finished?.error).toBe(
+      'aborted after 1 of 3 elements of replicas: 127.0.0.1:6379, 127.0.0.1:6381 did not run',
+    );
+    expect(ofType(events, 'step.finished').at(-1)).toMatchObject({ step: 'each', status: 'failed' });
+    await engine.finish();
+  });
+
   it('fails an element its where= line cannot be evaluated for, saying where and what to do, and runs nothing for it', async () => {
     const listed = [
       { ip: '127.0.0.1', port: '6380', flags: 'slave' },

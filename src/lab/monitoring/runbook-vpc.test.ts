@@ -34,7 +34,7 @@ describe("the runbook's cluster run --monitoring follows", () => {
       droplet(5, ['redis-dr-jump', 'redis-app']),
     ]);
     expect(cluster).toEqual({
-      key: '10.10.0.10:6379,10.10.0.20:26379',
+      key: expect.stringMatching(/^10\.10\.0\.10:6379,10\.10\.0\.20:26379,[0-9a-f]{16}$/),
       nextTo: 10,
       monitored: {
         redisNodes: ['10.10.0.10:6379'],
@@ -42,6 +42,18 @@ describe("the runbook's cluster run --monitoring follows", () => {
         passwords: { '10.10.0.10:6379': 'node-pw', '10.10.0.20:26379': 'sentinel-pw' },
       },
     });
+  });
+
+  it("is another cluster when a node's password changes, though its key never holds a password", () => {
+    const cluster = (password: string) =>
+      runbookCluster([
+        droplet(10, ['redis'], { userData: `requirepass ${password}\n` }),
+        droplet(20, ['sentinel'], { userData: 'requirepass sentinel-pw\n' }),
+      ]);
+    const before = cluster('old-node-pw');
+    expect(cluster('old-node-pw')?.key).toBe(before?.key);
+    expect(cluster('new-node-pw')?.key).not.toBe(before?.key);
+    expect(before?.key).not.toMatch(/old-node-pw|sentinel-pw/);
   });
 
   it('is not there yet while a node still boots, or while only the Redis nodes exist', () => {

@@ -5,6 +5,7 @@
 // fixed address (the range's .30, e.g. 127.10.0.30:9090), where this run forwards to the droplet's public
 // address, as `ssh -L` would on a laptop. The droplet lives as long as the run: it is deleted when the
 // runbook deletes its cluster (before the VPC, which refuses deletion while it has members) or when the run ends.
+import { createHash } from 'node:crypto';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadState } from '../emulator/store.js';
@@ -62,10 +63,19 @@ export function runbookCluster(droplets: StoredDroplet[]): Cluster | undefined {
       const password = requirepassOf(droplet.userData ?? '');
       if (password) monitored.passwords[address] = password;
     }
-    const key = [...monitored.redisNodes, ...monitored.sentinels].join(',');
+    // A changed password needs a new droplet as a changed node does (its exporter got the old one); only a
+    // digest of the passwords goes into the key, which is compared and never shown.
+    const key = [...monitored.redisNodes, ...monitored.sentinels, passwordsDigest(monitored.passwords)].join(
+      ',',
+    );
     return { key, nextTo: (members[0] as StoredDroplet).id, monitored };
   }
   return undefined;
+}
+
+function passwordsDigest(passwords: Record<string, string>): string {
+  const entries = Object.entries(passwords).sort(([a], [b]) => a.localeCompare(b));
+  return createHash('sha256').update(JSON.stringify(entries)).digest('hex').slice(0, 16);
 }
 
 /** Forwards host:port to the droplet's public address once it serves; until then a connection is closed. */

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StoredDroplet } from '../emulator/types.js';
-import { runbookCluster } from './runbook-vpc.js';
+import type { MonitoringDroplet } from './droplet.js';
+import { followRunbookMonitoring, type MonitoringDropletLab, runbookCluster } from './runbook-vpc.js';
 
 function droplet(id: number, tags: string[], extra: Partial<StoredDroplet> = {}): StoredDroplet {
   return {
@@ -61,5 +63,81 @@ describe("the runbook's cluster run --monitoring follows", () => {
       runbookCluster([droplet(10, ['redis']), droplet(20, ['sentinel'], { status: 'new' })]),
     ).toBeUndefined();
     expect(runbookCluster([droplet(10, ['redis']), droplet(11, ['redis'])])).toBeUndefined();
+  });
+});
+
+// Loopback addresses of their own (the whole 127/8 is local), clear of any lab's 127.10.0.x.
+const FORWARD_HOST = '127.77.0.30';
+const monitoringDroplet: MonitoringDroplet = {
+  id: 40,
+  name: 'monitoring',
+  privateIp: '10.10.0.30',
+  publicIp: '127.77.0.31',
+};
+
+/** Prometheus's port on the droplet's public address: answers with its name. */
+async function fakePrometheus(): Promise<Server> {
+  const server = createServer((_request, response) => response.end('prometheus on the droplet'));
+  await new Promise<void>((resolve) => server.listen(9090, monitoringDroplet.publicIp, resolve));
+  return server;
+}
+
+interface FakeLab extends MonitoringDropletLab {
+  ensured: Array<{ replace?: boolean }>;
+  removed: number[];
+}
+
+function fakeLab(waitForServices: MonitoringDropletLab['waitForServices']): FakeLab {
+  const lab: FakeLab = {
+    ensured: [],
+    removed: [],
+    droplets: () => [droplet(10, ['redis']), droplet(20, ['sentinel'])],
+    ensure: async (options) => {
+      lab.ensured.push({ ...(options.replace !== undefined ? { replace: options.replace } : {}) });
+      return monitoringDroplet;
+    },
+    waitForServices,
+    remove: async (id) => {
+      lab.removed.push(id);
+    },
+  };
+  return lab;
+}
+
+describe("run --monitoring following the runbook's VPC", () => {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  it('replaces a droplet whose services never came up, says so, and forwards once the new one serves', async () => {
+    const prometheus = await fakePrometheus();
+    cleanups.push(() => new Promise((resolve) => prometheus.close(resolve)));
+    let waits = 0;
+    const lab = fakeLab(async () => {
+      waits += 1;
+      if (waits === 1) throw new Error('the monitoring droplet did not serve redis-exporter within 180 s');
+    });
+    const lines: string[] = [];
+    const monitoring = await followRunbookMonitoring({
+      stateDir: '/nonexistent',
+      host: FORWARD_HOST,
+      log: (line) => lines.push(line),
+      lab,
+    });
+    cleanups.push(() => monitoring.stop());
+    await vi.waitFor(
+      () => expect(lines).toContain("monitoring the runbook's cluster from droplet monitoring (10.10.0.30)"),
+      {
+        timeout: 10_000,
+      },
+    );
+    expect(lab.ensured).toEqual([{ replace: false }, { replace: true }]);
+    const failure = lines.find((line) => line.includes('did not serve redis-exporter'));
+    expect(failure).toContain('This run replaces the droplet and waits again');
+    expect(failure).toContain(`http://${FORWARD_HOST}:9090`);
+    expect(await (await fetch(`http://${FORWARD_HOST}:9090/`)).text()).toBe('prometheus on the droplet');
+    await monitoring.stop();
+    expect(lab.removed).toEqual([monitoringDroplet.id]);
   });
 });

@@ -18,6 +18,7 @@ import {
   deleteMonitoringDroplet,
   ensureMonitoringDroplet,
   type MonitoringDroplet,
+  type MonitoringDropletOptions,
   waitForDropletServices,
 } from './droplet.js';
 import { requirepassOf } from './follow.js';
@@ -101,48 +102,73 @@ function forwarder(host: string, port: number, upstream: () => string | undefine
   });
 }
 
+/** What following needs of the lab: its droplets, and making, readying and deleting the monitoring droplet. */
+export interface MonitoringDropletLab {
+  droplets(): StoredDroplet[];
+  ensure(options: Omit<MonitoringDropletOptions, 'stateDir'>): Promise<MonitoringDroplet>;
+  waitForServices(droplet: MonitoringDroplet): Promise<void>;
+  remove(id: number): Promise<void>;
+}
+
+function labIn(stateDir: string): MonitoringDropletLab {
+  return {
+    droplets: () => loadState(emulatorFile(stateDir)).droplets,
+    ensure: (options) => ensureMonitoringDroplet({ stateDir, ...options }),
+    waitForServices: (droplet) => waitForDropletServices(droplet),
+    remove: (id) => deleteMonitoringDroplet(stateDir, id),
+  };
+}
+
 export async function followRunbookMonitoring(options: {
   stateDir: string;
   /** The loopback address the runbook's URLs name (the range's .30). */
   host: string;
   log: (line: string) => void;
+  /** Default: the lab in stateDir. */
+  lab?: MonitoringDropletLab;
 }): Promise<RunbookMonitoring> {
   const { stateDir, host, log } = options;
+  const lab = options.lab ?? labIn(stateDir);
+  const url = (port: number) => `http://${host}:${port}`;
   for (const service of FORWARDED) await assertPortFree(host, DEFAULT_MONITORING_PORTS[service]);
   let droplet: MonitoringDroplet | undefined;
-  let ready = false;
+  /** The cluster whose droplet serves: set only once its services answer, so a droplet that never does is tried again. */
   let following: Cluster | undefined;
   const servers = await Promise.all(
     FORWARDED.map((service) =>
-      forwarder(host, DEFAULT_MONITORING_PORTS[service], () => (ready ? droplet?.publicIp : undefined)),
+      forwarder(host, DEFAULT_MONITORING_PORTS[service], () => (following ? droplet?.publicIp : undefined)),
     ),
   );
   let stopped = false;
   const step = async () => {
-    const droplets = loadState(emulatorFile(stateDir)).droplets;
+    const droplets = lab.droplets();
     const cluster = runbookCluster(droplets);
     if (cluster && cluster.key !== following?.key) {
-      ready = false;
-      droplet = await ensureMonitoringDroplet({
-        stateDir,
+      following = undefined;
+      // A droplet there serves another cluster or never served this one; its cloud-init ran once: a new one.
+      droplet = await lab.ensure({
         cluster: cluster.monitored,
         nextTo: cluster.nextTo,
         host: MONITORING_OCTET,
-        replace: following !== undefined,
+        replace: droplet !== undefined,
         tags: [CLIENT_TAG],
         onProgress: log,
       });
+      try {
+        await lab.waitForServices(droplet);
+      } catch (error) {
+        throw new Error(
+          `${(error as Error).message}. This run replaces the droplet and waits again; until it serves, ${url(DEFAULT_MONITORING_PORTS.prometheus)} and ${url(DEFAULT_MONITORING_PORTS.alertmanager)} close every connection, so the runbook's checks against them fail`,
+        );
+      }
       following = cluster;
-      await waitForDropletServices(droplet);
-      ready = true;
       log(`monitoring the runbook's cluster from droplet ${droplet.name} (${droplet.privateIp})`);
     } else if (!cluster && droplet && runbookNodes(droplets).length === 0) {
       // The runbook deleted its cluster: the VPC can be deleted only once monitoring has left it too.
       const gone = droplet.id;
       droplet = undefined;
       following = undefined;
-      ready = false;
-      await deleteMonitoringDroplet(stateDir, gone);
+      await lab.remove(gone);
       log(`deleted droplet monitoring (id ${gone}): the runbook's cluster is gone`);
     }
   };
@@ -160,7 +186,6 @@ export async function followRunbookMonitoring(options: {
       await sleep(POLL_MS);
     }
   })();
-  const url = (port: number) => `http://${host}:${port}`;
   return {
     dir: monitoringDir(stateDir),
     prometheusUrl: url(DEFAULT_MONITORING_PORTS.prometheus),
@@ -171,7 +196,7 @@ export async function followRunbookMonitoring(options: {
       stopped = true;
       await loop;
       await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-      if (droplet) await deleteMonitoringDroplet(stateDir, droplet.id);
+      if (droplet) await lab.remove(droplet.id);
     },
   };
 }

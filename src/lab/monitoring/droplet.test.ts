@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { monitoringConfigDir } from './config.js';
-import { monitoringCloudConfig } from './droplet.js';
+import { monitoringCloudConfig, waitForDropletServices } from './droplet.js';
 
 interface WrittenFile {
   path: string;
@@ -49,5 +49,16 @@ describe('monitoring droplet cloud-config', () => {
     expect(config.runcmd).toEqual([
       ['systemctl', 'restart', 'prometheus-redis-exporter', 'prometheus-alertmanager', 'prometheus'],
     ]);
+  });
+});
+
+describe('waiting for the monitoring droplet', () => {
+  it('gives up at once when its signal aborts, not after the minutes cloud-init may take', async () => {
+    // Nothing listens there: every service stays unanswered, as while cloud-init still installs them.
+    const droplet = { id: 40, name: 'monitoring', privateIp: '10.10.0.30', publicIp: '127.77.0.99' };
+    const stopping = new AbortController();
+    const waiting = waitForDropletServices(droplet, stopping.signal);
+    stopping.abort();
+    await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
   });
 });

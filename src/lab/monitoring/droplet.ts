@@ -197,8 +197,14 @@ export function dropletUrls(droplet: MonitoringDroplet) {
   };
 }
 
-/** Resolves once all three services answer through the droplet's public address (cloud-init installs them). */
-export async function waitForDropletServices(droplet: MonitoringDroplet): Promise<void> {
+/**
+ * Resolves once all three services answer through the droplet's public address (cloud-init installs them);
+ * rejects at once when signal aborts (the run is ending).
+ */
+export async function waitForDropletServices(
+  droplet: MonitoringDroplet,
+  signal?: AbortSignal,
+): Promise<void> {
   const urls = dropletUrls(droplet);
   const base = {
     prometheus: urls.prometheusUrl,
@@ -209,14 +215,15 @@ export async function waitForDropletServices(droplet: MonitoringDroplet): Promis
   for (;;) {
     const waiting: string[] = [];
     for (const service of SERVICES) {
-      if (!(await answers(`${base[service]}${READY_PATH[service]}`))) waiting.push(service);
+      if (!(await answers(`${base[service]}${READY_PATH[service]}`, signal))) waiting.push(service);
     }
+    signal?.throwIfAborted();
     if (waiting.length === 0) return;
     if (Date.now() > deadline) {
       throw new Error(
         `the ${MONITORING_DROPLET} droplet (${droplet.privateIp}, public ${droplet.publicIp}) did not serve ${waiting.join(', ')} within ${READY_TIMEOUT_MS / 1000} s; its cloud-init log: \`drillbook lab status --json\``,
       );
     }
-    await sleep(500);
+    await sleep(500, undefined, signal ? { signal } : {});
   }
 }

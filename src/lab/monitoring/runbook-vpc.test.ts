@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import net from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StoredDroplet } from '../emulator/types.js';
 import type { MonitoringDroplet } from './droplet.js';
@@ -139,5 +140,60 @@ describe("run --monitoring following the runbook's VPC", () => {
     expect(await (await fetch(`http://${FORWARD_HOST}:9090/`)).text()).toBe('prometheus on the droplet');
     await monitoring.stop();
     expect(lab.removed).toEqual([monitoringDroplet.id]);
+  });
+
+  it('stop() aborts a wait for services that would take minutes, and says nothing failed', async () => {
+    let waitSignal: AbortSignal | undefined;
+    const lab = fakeLab(
+      (_droplet, signal) =>
+        new Promise((_resolve, reject) => {
+          waitSignal = signal;
+          signal.addEventListener('abort', () => reject(signal.reason));
+        }),
+    );
+    const lines: string[] = [];
+    const monitoring = await followRunbookMonitoring({
+      stateDir: '/nonexistent',
+      host: FORWARD_HOST,
+      log: (line) => lines.push(line),
+      lab,
+    });
+    cleanups.push(() => monitoring.stop());
+    await vi.waitFor(() => expect(waitSignal).toBeDefined());
+    await monitoring.stop();
+    expect(waitSignal?.aborted).toBe(true);
+    expect(lab.removed).toEqual([monitoringDroplet.id]);
+    expect(lines.filter((line) => line.startsWith('monitoring:'))).toEqual([]);
+  });
+
+  it('stop() cuts a forwarded connection its client keeps open, on both sides', async () => {
+    // Alertmanager's port on the droplet: a connection that stays open until the other side ends it.
+    const upstreamSockets = new Set<net.Socket>();
+    const alertmanager = net.createServer((socket) => {
+      upstreamSockets.add(socket);
+      socket.on('close', () => upstreamSockets.delete(socket));
+      socket.write('alertmanager on the droplet\n');
+    });
+    await new Promise<void>((resolve) => alertmanager.listen(9093, monitoringDroplet.publicIp, resolve));
+    cleanups.push(() => new Promise((resolve) => alertmanager.close(resolve)));
+    const lab = fakeLab(async () => {});
+    const lines: string[] = [];
+    const monitoring = await followRunbookMonitoring({
+      stateDir: '/nonexistent',
+      host: FORWARD_HOST,
+      log: (line) => lines.push(line),
+      lab,
+    });
+    cleanups.push(() => monitoring.stop());
+    await vi.waitFor(() =>
+      expect(lines.some((line) => line.startsWith("monitoring the runbook's"))).toBe(true),
+    );
+    const client = net.connect(9093, FORWARD_HOST);
+    const closed = new Promise((resolve) => client.once('close', resolve));
+    await new Promise((resolve) => client.once('data', resolve));
+    expect(upstreamSockets.size).toBe(1);
+    await monitoring.stop();
+    await closed;
+    await vi.waitFor(() => expect(upstreamSockets.size).toBe(0));
   });
 });

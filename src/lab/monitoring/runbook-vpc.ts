@@ -79,8 +79,17 @@ function passwordsDigest(passwords: Record<string, string>): string {
   return createHash('sha256').update(JSON.stringify(entries)).digest('hex').slice(0, 16);
 }
 
-/** Forwards host:port to the droplet's public address once it serves; until then a connection is closed. */
-function forwarder(host: string, port: number, upstream: () => string | undefined): Promise<net.Server> {
+/**
+ * Forwards host:port to the droplet's public address once it serves; until then a connection is closed.
+ * Both sockets of every forwarded connection stay in `open` until either side closes, so stopping can cut
+ * them: server.close() alone waits for a client's keep-alive connection as long as the client keeps it.
+ */
+function forwarder(
+  host: string,
+  port: number,
+  upstream: () => string | undefined,
+  open: Set<net.Socket>,
+): Promise<net.Server> {
   const server = net.createServer((socket) => {
     const to = upstream();
     if (!to) {
@@ -88,13 +97,18 @@ function forwarder(host: string, port: number, upstream: () => string | undefine
       return;
     }
     const outbound = net.connect(port, to);
+    open.add(socket).add(outbound);
     socket.pipe(outbound).pipe(socket);
     const close = () => {
       socket.destroy();
       outbound.destroy();
+      open.delete(socket);
+      open.delete(outbound);
     };
-    socket.on('error', close);
-    outbound.on('error', close);
+    for (const end of [socket, outbound]) {
+      end.on('error', close);
+      end.on('close', close);
+    }
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -106,7 +120,8 @@ function forwarder(host: string, port: number, upstream: () => string | undefine
 export interface MonitoringDropletLab {
   droplets(): StoredDroplet[];
   ensure(options: Omit<MonitoringDropletOptions, 'stateDir'>): Promise<MonitoringDroplet>;
-  waitForServices(droplet: MonitoringDroplet): Promise<void>;
+  /** Rejects once signal aborts. */
+  waitForServices(droplet: MonitoringDroplet, signal: AbortSignal): Promise<void>;
   remove(id: number): Promise<void>;
 }
 
@@ -114,7 +129,7 @@ function labIn(stateDir: string): MonitoringDropletLab {
   return {
     droplets: () => loadState(emulatorFile(stateDir)).droplets,
     ensure: (options) => ensureMonitoringDroplet({ stateDir, ...options }),
-    waitForServices: (droplet) => waitForDropletServices(droplet),
+    waitForServices: waitForDropletServices,
     remove: (id) => deleteMonitoringDroplet(stateDir, id),
   };
 }
@@ -134,12 +149,26 @@ export async function followRunbookMonitoring(options: {
   let droplet: MonitoringDroplet | undefined;
   /** The cluster whose droplet serves: set only once its services answer, so a droplet that never does is tried again. */
   let following: Cluster | undefined;
-  const servers = await Promise.all(
+  const open = new Set<net.Socket>();
+  const listening = await Promise.allSettled(
     FORWARDED.map((service) =>
-      forwarder(host, DEFAULT_MONITORING_PORTS[service], () => (following ? droplet?.publicIp : undefined)),
+      forwarder(
+        host,
+        DEFAULT_MONITORING_PORTS[service],
+        () => (following ? droplet?.publicIp : undefined),
+        open,
+      ),
     ),
   );
-  let stopped = false;
+  const servers = listening.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const closeServers = () =>
+    Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  const refused = listening.find((result) => result.status === 'rejected');
+  if (refused) {
+    await closeServers();
+    throw refused.reason;
+  }
+  const stopping = new AbortController();
   const step = async () => {
     const droplets = lab.droplets();
     const cluster = runbookCluster(droplets);
@@ -155,8 +184,9 @@ export async function followRunbookMonitoring(options: {
         onProgress: log,
       });
       try {
-        await lab.waitForServices(droplet);
+        await lab.waitForServices(droplet, stopping.signal);
       } catch (error) {
+        if (stopping.signal.aborted) throw error;
         throw new Error(
           `${(error as Error).message}. This run replaces the droplet and waits again; until it serves, ${url(DEFAULT_MONITORING_PORTS.prometheus)} and ${url(DEFAULT_MONITORING_PORTS.alertmanager)} close every connection, so the runbook's checks against them fail`,
         );
@@ -174,16 +204,18 @@ export async function followRunbookMonitoring(options: {
   };
   let lastFailure: string | undefined;
   const loop = (async () => {
-    while (!stopped) {
+    while (!stopping.signal.aborted) {
       // A failure that repeats every poll is said once, and again only when it changes or after a success.
       lastFailure = await step().then(
         () => undefined,
         (error: Error) => {
+          // Stopping aborts the wait: nothing failed.
+          if (stopping.signal.aborted) return lastFailure;
           if (error.message !== lastFailure) log(`monitoring: ${error.message}`);
           return error.message;
         },
       );
-      await sleep(POLL_MS);
+      await sleep(POLL_MS, undefined, { signal: stopping.signal }).catch(() => {});
     }
   })();
   return {
@@ -193,9 +225,10 @@ export async function followRunbookMonitoring(options: {
     exporterUrl: url(DEFAULT_MONITORING_PORTS['redis-exporter']),
     pids: {},
     async stop() {
-      stopped = true;
+      stopping.abort();
       await loop;
-      await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+      for (const socket of open) socket.destroy();
+      await closeServers();
       if (droplet) await lab.remove(droplet.id);
     },
   };

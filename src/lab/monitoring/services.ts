@@ -111,9 +111,10 @@ async function lastLines(file: string, count: number): Promise<string> {
   return text.trimEnd().split('\n').slice(-count).join('\n');
 }
 
-export async function answers(url: string): Promise<boolean> {
+export async function answers(url: string, signal?: AbortSignal): Promise<boolean> {
+  const timeout = AbortSignal.timeout(1000);
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+    const response = await fetch(url, { signal: signal ? AbortSignal.any([timeout, signal]) : timeout });
     await response.arrayBuffer();
     return response.ok;
   } catch {

@@ -2,7 +2,7 @@
 // the droplet is destroyed), its cgroups, and the systemd-nspawn process that boots real systemd on it.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, fstatSync, openSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { run, runQuietly } from './exec.js';
@@ -110,6 +110,34 @@ export async function writeSeed(
   );
   // No user_data is an empty document, as on DigitalOcean: cloud-init still runs its defaults.
   await writeFile(path.join(dir, 'user-data'), seed.userData ?? '');
+}
+
+/**
+ * Writes a file, 0600 and root's, onto a droplet's disk mounted at root, as its hypervisor can: the lab's way
+ * to hand a droplet a secret without user_data, which the API and the metadata service give out. Written
+ * whole (temp file + rename), and never through a symlink on the droplet's disk, which the droplet's own
+ * root could point at a file of this machine.
+ */
+export async function writeSecretOntoDisk(root: string, filePath: string, content: string): Promise<void> {
+  const relative = path.relative('/', path.resolve('/', filePath));
+  let dir = root;
+  for (const part of path
+    .dirname(relative)
+    .split(path.sep)
+    .filter((name) => name !== '.')) {
+    dir = path.join(dir, part);
+    const found = await lstat(dir).catch(() => undefined);
+    if (!found) await mkdir(dir, { mode: 0o755 });
+    else if (!found.isDirectory()) {
+      throw new Error(`cannot write ${filePath} onto the droplet's disk: ${dir} is not a directory`);
+    }
+  }
+  const target = path.join(root, relative);
+  const temp = `${target}.${process.pid}.tmp`;
+  await rm(temp, { force: true });
+  // wx: never opened through whatever the droplet put at that name meanwhile.
+  await writeFile(temp, content, { mode: 0o600, flag: 'wx' });
+  await rename(temp, target);
 }
 
 async function makeCgroup(relative: string): Promise<void> {

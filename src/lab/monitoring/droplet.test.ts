@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { monitoringConfigDir } from './config.js';
-import { monitoringCloudConfig, waitForDropletServices } from './droplet.js';
+import { type MonitoredCluster, monitoringConfigDir } from './config.js';
+import { deliverPasswordFile, monitoringCloudConfig, waitForDropletServices } from './droplet.js';
 
 interface WrittenFile {
   path: string;
@@ -34,21 +35,26 @@ describe('monitoring droplet cloud-config', () => {
     expect(JSON.parse(files.get('/etc/prometheus/targets/redis-nodes.json')?.content ?? '')).toEqual([
       { targets: cluster.redisNodes, labels: { cluster: 'lab', kind: 'redis' } },
     ]);
-    const passwords = files.get('/etc/prometheus/redis-passwords.json');
-    expect(passwords).toMatchObject({ permissions: '0600', owner: 'prometheus:prometheus' });
-    expect(JSON.parse(passwords?.content ?? '')).toEqual({
-      'redis://10.10.0.10:6379': 'node-secret',
-      'redis://10.10.0.11:6379': 'node-secret',
-      'redis://10.10.0.20:26379': 'sentinel-secret',
-    });
     expect(files.get('/etc/default/prometheus-redis-exporter')?.content).toContain(
       '-redis.password-file /etc/prometheus/redis-passwords.json',
     );
-    // Written once apt installed the packages (the prometheus user then exists), then applied by a restart.
+    // Written once apt installed the packages, then applied by a restart once the lab has written the
+    // password map onto the droplet's disk (it is no part of user_data), given to the prometheus user.
     expect(config.write_files.every((file) => file.defer === true)).toBe(true);
     expect(config.runcmd).toEqual([
+      ['timeout', '300', 'sh', '-c', 'until [ -s /etc/prometheus/redis-passwords.json ]; do sleep 1; done'],
+      ['chown', 'prometheus:prometheus', '/etc/prometheus/redis-passwords.json'],
       ['systemctl', 'restart', 'prometheus-redis-exporter', 'prometheus-alertmanager', 'prometheus'],
     ]);
+  });
+
+  it('holds no password: user_data is given out by the API and the metadata service', async () => {
+    const withPerNode: MonitoredCluster = { ...cluster, passwords: { '10.10.0.11:6379': 'per-node-secret' } };
+    const text = await monitoringCloudConfig(withPerNode);
+    for (const secret of ['node-secret', 'sentinel-secret', 'per-node-secret'])
+      expect(text).not.toContain(secret);
+    const config = parse(text) as { write_files: WrittenFile[] };
+    expect(config.write_files.map((file) => file.path)).not.toContain('/etc/prometheus/redis-passwords.json');
   });
 });
 
@@ -60,5 +66,24 @@ describe('waiting for the monitoring droplet', () => {
     const waiting = waitForDropletServices(droplet, stopping.signal);
     stopping.abort();
     await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
+
+describe("the exporter's password map on the monitoring droplet's disk", () => {
+  it('is written 0600 where the exporter reads it, and kept when the droplet is adopted again', async () => {
+    const disk = await mkdtemp(path.join(tmpdir(), 'drillbook-monitoring-disk-'));
+    try {
+      await deliverPasswordFile(disk, cluster);
+      await deliverPasswordFile(disk, { ...cluster, password: 'another-secret' });
+      const file = path.join(disk, 'etc/prometheus/redis-passwords.json');
+      expect(JSON.parse(await readFile(file, 'utf8'))).toEqual({
+        'redis://10.10.0.10:6379': 'node-secret',
+        'redis://10.10.0.11:6379': 'node-secret',
+        'redis://10.10.0.20:26379': 'sentinel-secret',
+      });
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+    } finally {
+      await rm(disk, { recursive: true, force: true });
+    }
   });
 });

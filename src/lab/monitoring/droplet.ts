@@ -1,14 +1,18 @@
 // Container-mode monitoring, as on DigitalOcean: a monitoring droplet inside the cluster's VPC, created
-// through the lab's own API and configured only by its cloud-init — Debian's prometheus,
-// prometheus-redis-exporter and prometheus-alertmanager installed from the lab's offline apt repository,
-// runbooks/monitoring/ in /etc/prometheus/. It scrapes the nodes' private addresses over the VPC; the
-// operator reaches its APIs only through its public address (the lab forwards 9090, 9093 and 9121).
-import { readFile } from 'node:fs/promises';
+// through the lab's own API and configured by its cloud-init (Debian's prometheus, prometheus-redis-exporter
+// and prometheus-alertmanager installed from the lab's offline apt repository, runbooks/monitoring/ in
+// /etc/prometheus/), save its one secret: the exporter's password map, which the lab writes onto its disk, as
+// user_data is no place for a secret (the API and the metadata service give it out). It scrapes the nodes'
+// private addresses over the VPC; the operator reaches its APIs only through its public address (the lab
+// forwards 9090, 9093 and 9121).
+import { lstat, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IDroplet } from 'dots-wrapper/dist/droplet/index.js';
 import { stringify } from 'yaml';
 import { openLabSession } from '../api.js';
+import { isMounted, machinePaths, writeSecretOntoDisk } from '../container/machine.js';
+import { containerStateDir } from '../container/state.js';
 import { runningDaemon } from '../daemon-control.js';
 import { LAB_IMAGE, LAB_REGION, LAB_SIZE, LAB_TAG } from '../topology.js';
 import {
@@ -33,6 +37,9 @@ const PORTS = { prometheus: 9090, alertmanager: 9093, 'redis-exporter': 9121 } a
 const PACKAGES = ['prometheus', 'prometheus-alertmanager', 'prometheus-redis-exporter'];
 /** Boot, apt install of the three packages and their first start; about 25 s on 2 cores. */
 const READY_TIMEOUT_MS = 180_000;
+const PASSWORD_PATH = `/etc/prometheus/${PASSWORD_FILE}`;
+/** How long cloud-init waits for the password map; the lab writes it as soon as the droplet is active. */
+const PASSWORD_WAIT_S = 300;
 
 export interface MonitoringDroplet {
   id: number;
@@ -42,18 +49,17 @@ export interface MonitoringDroplet {
 }
 
 function file(filePath: string, content: string, extra: Record<string, unknown> = {}) {
-  // Deferred: written once the packages are installed, so the prometheus user exists to own the password
-  // file and dpkg never meets a conffile it did not write.
+  // Deferred: written once the packages are installed, so dpkg never meets a conffile it did not write.
   return { path: filePath, content, permissions: '0644', defer: true, ...extra };
 }
 
 /**
- * The monitoring droplet's whole configuration as cloud-config: what an operator would give a monitoring
- * droplet on DigitalOcean. The shipped prometheus.yml already names the exporter and Alertmanager at
- * 127.0.0.1, where they run on this droplet; only the target lists and the password map are the lab's.
+ * The monitoring droplet's configuration as cloud-config, all but the password map (deliverPasswordFile):
+ * what an operator would give a monitoring droplet on DigitalOcean. The shipped prometheus.yml already names
+ * the exporter and Alertmanager at 127.0.0.1, where they run on this droplet; only the target lists are the lab's.
  */
 export async function monitoringCloudConfig(
-  cluster: MonitoredCluster,
+  cluster: Pick<MonitoredCluster, 'redisNodes' | 'sentinels'>,
   sourceDir = monitoringConfigDir(),
 ): Promise<string> {
   const shipped = (name: string) => readFile(path.join(sourceDir, name), 'utf8');
@@ -66,20 +72,23 @@ export async function monitoringCloudConfig(
       file(`/etc/prometheus/${ALERTMANAGER_CONFIG}`, await shipped(ALERTMANAGER_CONFIG)),
       file(`/etc/prometheus/${REDIS_TARGETS}`, targetsFile(cluster.redisNodes, 'redis')),
       file(`/etc/prometheus/${SENTINEL_TARGETS}`, targetsFile(cluster.sentinels, 'sentinel')),
-      file(`/etc/prometheus/${PASSWORD_FILE}`, renderPasswordFile(cluster), {
-        permissions: '0600',
-        owner: 'prometheus:prometheus',
-      }),
       file(
         '/etc/default/prometheus-redis-exporter',
-        `ARGS="-redis.addr= -redis.password-file /etc/prometheus/${PASSWORD_FILE}"\n`,
+        `ARGS="-redis.addr= -redis.password-file ${PASSWORD_PATH}"\n`,
       ),
       // Alertmanager's cluster gossip is of no use with one instance.
       file('/etc/default/prometheus-alertmanager', 'ARGS="--cluster.listen-address="\n'),
       file('/etc/default/prometheus', 'ARGS="--storage.tsdb.retention.time=1d"\n'),
     ],
-    // The packages started with their own defaults before the files above were written.
-    runcmd: [['systemctl', 'restart', 'prometheus-redis-exporter', 'prometheus-alertmanager', 'prometheus']],
+    runcmd: [
+      // The password map is no part of user_data, which the API and the metadata service give out: the lab
+      // writes it onto the droplet's disk once the droplet runs (deliverPasswordFile). The exporter reads it
+      // only at start, so it waits for the map, which then goes to the prometheus user.
+      ['timeout', String(PASSWORD_WAIT_S), 'sh', '-c', `until [ -s ${PASSWORD_PATH} ]; do sleep 1; done`],
+      ['chown', 'prometheus:prometheus', PASSWORD_PATH],
+      // The packages started with their own defaults before the files above were written.
+      ['systemctl', 'restart', 'prometheus-redis-exporter', 'prometheus-alertmanager', 'prometheus'],
+    ],
   };
   return `#cloud-config\n${stringify(config, { lineWidth: 0 })}`;
 }
@@ -165,7 +174,31 @@ export async function ensureMonitoringDroplet(options: MonitoringDropletOptions)
   if (!privateIp || !publicIp) {
     throw new Error(`droplet ${MONITORING_DROPLET} (id ${droplet.id}) has no private or public address`);
   }
+  await deliverPasswordFile(await mountedDisk(options.stateDir, droplet.id), options.cluster);
   return { id: droplet.id, name: droplet.name, privateIp, publicIp };
+}
+
+async function mountedDisk(stateDir: string, dropletId: number): Promise<string> {
+  const disk = machinePaths(containerStateDir(stateDir), dropletId).merged;
+  if (!(await isMounted(disk))) {
+    throw new Error(
+      `droplet ${MONITORING_DROPLET} (id ${dropletId}) is active but its disk is not mounted at ${disk}; see \`drillbook lab status\``,
+    );
+  }
+  return disk;
+}
+
+/**
+ * Writes the exporter's 0600 password map onto the droplet's disk (mounted at disk), where its cloud-init
+ * waits for it. A droplet adopted again keeps the map it has: its cloud-init gave that one to the prometheus
+ * user, and a new file, root's, would stop the exporter at its next start.
+ */
+export async function deliverPasswordFile(disk: string, cluster: MonitoredCluster): Promise<void> {
+  const there = await lstat(path.join(disk, PASSWORD_PATH)).then(
+    () => true,
+    () => false,
+  );
+  if (!there) await writeSecretOntoDisk(disk, PASSWORD_PATH, renderPasswordFile(cluster));
 }
 
 /** Deletes the monitoring droplet and resolves once the lab no longer lists it (at most 60 s). */

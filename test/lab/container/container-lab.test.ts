@@ -255,9 +255,15 @@ describe('container lab', () => {
     const up1 = await getJson(`${monitoring.prometheusUrl}/api/v1/query?query=min(redis_up)`);
     expect(up1.data.result[0].value[1]).toBe('1');
     expect((await statusJson()).monitoring).toMatchObject({ down: [], droplet: { name: 'monitoring' } });
+    // The passwords reached the exporter without its user_data, which the metadata service gives out.
+    const { sentinelPassword } = JSON.parse((await lab('status', '--show-password', '--json')).stdout);
+    const metadata = JSON.parse(await readFile(containerLabFiles(labDir).metadata, 'utf8'));
+    const userData: string = metadata['10.10.0.30'].user_data;
+    expect(userData).toMatch(/^#cloud-config\n/);
+    expect(userData).not.toContain(PASSWORD);
+    expect(userData).not.toContain(sentinelPassword);
 
     const labConsole = new LabConsole(containerLabFiles(labDir).relaySocket);
-    const { sentinelPassword } = JSON.parse((await lab('status', '--show-password', '--json')).stdout);
     try {
       const at = await labConsole.open('10.10.0.20', 26379);
       const failover = await execFileAsync(

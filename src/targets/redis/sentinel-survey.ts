@@ -32,6 +32,15 @@ export interface Agreement {
   odownSeenBy: string[];
   tilt: string[];
   unreachable: string[];
+  /**
+   * The Sentinels that answered, in the order the run knows them (the others are in unreachable): where a
+   * command for one Sentinel goes when the first of the list may be the one that is down.
+   */
+  reachable: string[];
+  /** Sentinel name → the config-epoch it reports for the master (those that answered and report one). */
+  configEpochs: Record<string, number>;
+  /** The highest of configEpochs: the configuration every Sentinel adopts once it hears of it (null: none). */
+  configEpoch: number | null;
 }
 
 function message(error: unknown): string {
@@ -124,7 +133,13 @@ export function agreementOf(states: readonly SentinelState[]): Agreement {
   const addresses = new Set(reachable.map((s) => s.masterAddress));
   const sameMaster = reachable.length > 0 && addresses.size === 1 && !addresses.has(null);
   const flags: Record<string, string[]> = {};
-  for (const state of reachable) flags[state.node] = flagsOf(state.master);
+  const configEpochs: Record<string, number> = {};
+  for (const state of reachable) {
+    flags[state.node] = flagsOf(state.master);
+    const epoch = state.master?.['config-epoch'];
+    if (typeof epoch === 'number') configEpochs[state.node] = epoch;
+  }
+  const epochs = Object.values(configEpochs);
   return {
     sameMaster,
     master: sameMaster ? (reachable[0]?.masterAddress ?? null) : majorityAddress(states),
@@ -134,5 +149,8 @@ export function agreementOf(states: readonly SentinelState[]): Agreement {
     odownSeenBy: reachable.filter((s) => flags[s.node]?.includes('o_down')).map((s) => s.node),
     tilt: reachable.filter((s) => s.tilt).map((s) => s.node),
     unreachable: states.filter((s) => s.error).map((s) => s.node),
+    reachable: reachable.map((s) => s.node),
+    configEpochs,
+    configEpoch: epochs.length ? Math.max(...epochs) : null,
   };
 }

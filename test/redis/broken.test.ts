@@ -112,6 +112,14 @@ describe('verifications on a broken cluster', () => {
     expect(failed(agreement.checks).map((c) => c.description)).toEqual([
       'sentinel-3 (127.40.2.23:26379) answers',
     ]);
+    // An incident checklist waits on the two that answer (a majority), naming the one that does not.
+    const majority = await run(sentinelAction, { node: 'all', verify: 'agreement', answering: 'majority' });
+    expect(majority.ok, majority.error).toBe(true);
+    expect(majority.summary).toMatch(/^2 of 3 Sentinels answer and agree: master 127\.40\.2\.11:6379/);
+    expect(majority.checks?.[0]).toMatchObject({
+      description: 'Sentinels answering',
+      actual: expect.stringContaining('not answering: sentinel-3 (127.40.2.23:26379)'),
+    });
     // Applications still find the master through the two remaining Sentinels.
     expect((await run(sentinelAction, { node: 'all', verify: 'discovery' })).ok).toBe(true);
   });

@@ -26,6 +26,18 @@ describe('sentinel block', () => {
     );
   });
 
+  it('takes answering= only on verify=agreement', () => {
+    const problems = (attrs: Record<string, string>, body = '') =>
+      parseBlock(sentinelAction, { attrs: { node: 'all', ...attrs }, body }).problems.map((p) => p.message);
+    expect(problems({ verify: 'agreement', answering: 'majority' })).toEqual([]);
+    expect(problems({ verify: 'health', answering: 'majority' })).toEqual([
+      'answering= only goes with verify=agreement',
+    ]);
+    expect(problems({ answering: 'majority' }, 'SENTINEL MASTERS')).toEqual([
+      'answering= only goes with verify=agreement',
+    ]);
+  });
+
   it('sets safety per command and verification', () => {
     const safety = (attrs: Record<string, string>, body = '') =>
       parsedAction(sentinelAction, { attrs, body }).action.safety;

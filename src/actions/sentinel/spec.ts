@@ -18,6 +18,7 @@ export const sentinelAttributes = z.strictObject({
   master: z.string().min(1, 'master= needs the monitored master name').optional(),
   verify: z.enum(SENTINEL_VERIFICATIONS).optional(),
   replicas: z.string().regex(/^\d+$/, 'replicas= is a count').optional(),
+  answering: z.enum(['all', 'majority']).optional(),
   'redis-password': z.string().min(1, 'redis-password= names the var holding the Redis password').optional(),
   'redis-username': z.string().min(1).optional(),
   op: z.enum(['switchover']).optional(),
@@ -61,6 +62,14 @@ export function parseSentinel(
   const all = attrs.node === 'all';
   const expectations = parseQueryExpectations(attrs, report);
   if (!expectations) return undefined;
+  if (attrs.answering && attrs.verify !== 'agreement') {
+    report({
+      line: 0,
+      message: 'answering= only goes with verify=agreement',
+      hint: 'remove it, or use it on a ```sentinel node=all verify=agreement block',
+    });
+    return undefined;
+  }
   if (attrs.op) return parseSwitchover(attrs, all, input.body, report, expectations);
   if (attrs['pause-timeout'] || attrs['catch-up']) {
     report({

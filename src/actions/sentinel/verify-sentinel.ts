@@ -110,19 +110,39 @@ export function judgeSentinelHealth(
   return checks;
 }
 
-/** Every Sentinel names the same master, and that node's ROLE is master. */
+/**
+ * Which Sentinels must answer: all (a Sentinel that does not is a failing check), or a majority (answering=majority:
+ * during an incident one may be down, and the ones that answer — more than half, as Sentinel's own elections
+ * need — are judged; the ones that do not are named in the count's check).
+ */
+export type Answering = 'all' | 'majority';
+
+function majorityAnswers(states: readonly SentinelState[]): CheckResult {
+  const answering = states.filter((s) => !s.error).length;
+  const majority = Math.floor(states.length / 2) + 1;
+  const silent = states.filter((s) => s.error).map((s) => `${label(s)}: ${s.error}`);
+  return {
+    ok: answering >= majority,
+    description: 'Sentinels answering',
+    expected: `at least ${majority} of ${states.length} (a majority)`,
+    actual: `${answering}${silent.length ? ` (not answering: ${silent.join('; ')})` : ''}`,
+  };
+}
+
+/** Every Sentinel (with answering=majority: every one that answers) names the same master, and that node's ROLE is master. */
 export async function judgeAgreement(
   states: readonly SentinelState[],
   masterName: string,
   pool: RedisPool,
   redisSettings: ConnectionSettings,
   signal?: AbortSignal,
+  answering: Answering = 'all',
 ): Promise<{ checks: CheckResult[]; master: string | null; role?: string }> {
-  const checks: CheckResult[] = [];
+  const checks: CheckResult[] = answering === 'majority' ? [majorityAnswers(states)] : [];
   const expected = majorityAddress(states);
   for (const state of states) {
     if (state.error) {
-      checks.push(unreachable(state));
+      if (answering === 'all') checks.push(unreachable(state));
       continue;
     }
     checks.push({

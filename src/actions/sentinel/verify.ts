@@ -90,11 +90,24 @@ export async function runVerification(input: VerifyInput): Promise<ActionOutcome
       `${sentinels.length} Sentinels healthy (quorum OK, master ${agreement.master})`,
     );
   }
-  const judged = await judgeAgreement(states, masterName, pool, redisSettings, ctx.signal);
+  const judged = await judgeAgreement(
+    states,
+    masterName,
+    pool,
+    redisSettings,
+    ctx.signal,
+    spec.attrs.answering ?? 'all',
+  );
+  const agreeing =
+    agreement.unreachable.length > 0
+      ? `${agreement.reachable.length} of ${sentinels.length} Sentinels answer and agree:`
+      : sentinels.length === 1
+        ? 'the one Sentinel names'
+        : `${sentinels.length} Sentinels agree:`;
   return outcome(
     'master agreement',
     judged.checks,
     { sentinels: states, agreement, master: judged.master, role: judged.role },
-    `${sentinels.length === 1 ? 'the one Sentinel names' : `${sentinels.length} Sentinels agree:`} master ${judged.master} (ROLE master)`,
+    `${agreeing} master ${judged.master} (ROLE master)`,
   );
 }

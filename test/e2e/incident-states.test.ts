@@ -1,10 +1,11 @@
 // The shipped incident checklist, headless through the built CLI, against a Sentinel cluster built by hand
 // (redis-server and redis-sentinel started by this test, not by drillbook: 127.88.1.x, 1 master, 2 replicas,
 // 3 Sentinels) in five states, one set of processes: healthy; the master killed before the Sentinels act;
-// after the failover (the dead old master listed as a down replica); the first Sentinel of the list down too;
-// then the quorum lost as well. In every state the run goes through every read-only step, records what is
-// wrong as findings (exit 3) and carries on; a replica a Sentinel reports down is a finding by its address
-// and is never connected to.
+// after the failover (the dead old master listed as a down replica); the first Sentinel of the list down too
+// (where the operator also chooses the forced failover, which a Sentinel that answers runs); then the quorum
+// lost as well. In every state the run goes through every read-only step, records what is wrong as findings
+// (exit 3) and carries on; a replica a Sentinel reports down is a finding by its address and is never
+// connected to.
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,7 +54,8 @@ afterAll(async () => {
   for (const stateHome of stateHomes) await removeLabState(stateHome);
 }, 60_000);
 
-async function runChecklist() {
+/** Read-only (escalate, every step but the forced failover), or the whole checklist with the failover chosen. */
+async function runChecklist(decision: 'escalate' | 'failover' = 'escalate') {
   const stateHome = tempStateHome('drillbook-e2e-incident-states-');
   stateHomes.push(stateHome);
   const answers = {
@@ -61,7 +63,7 @@ async function runChecklist() {
     incident_id: 'INC-88',
     declared: 'done',
     notified: 'done',
-    decision: 'escalate',
+    decision,
     notes: 'checked by the incident-states test',
     all_clear: 'done',
   };
@@ -70,7 +72,9 @@ async function runChecklist() {
     runbook,
     '--json',
     ...Object.entries(answers).flatMap(([name, value]) => ['--var', `${name}=${value}`]),
-    ...readOnlySteps.flatMap((id) => ['--only', id]),
+    ...(decision === 'failover'
+      ? ['--yes', '--allow-destroy']
+      : readOnlySteps.flatMap((id) => ['--only', id])),
   ];
   const result = await runCli(args, {
     stateHome,
@@ -238,6 +242,41 @@ describe('runbooks/incident-master-down.md headless against a cluster built by h
       expect.stringMatching(new RegExp(`^${old.address}: passed over`)),
     );
     expect(run.finished('replica_links')?.data).toMatchObject({ ran: 1, failed: 0, passedOver: 1 });
+  }, 120_000);
+
+  it('the first Sentinel of the list down, failover chosen: it goes to a Sentinel that answers, and the checklist completes it', async () => {
+    const first = cluster.node('sentinel-1');
+    const before = await cluster.currentMaster();
+    const run = await runChecklist('failover');
+    // Findings (the Sentinel that is down), but every step passed, the forced failover included.
+    expect(run.result.code, failures(run.result)).toBe(3);
+    const statuses = stepStatuses(run.result.events);
+    expect(Object.keys(statuses)).toContain(forcedFailover);
+    expect(
+      Object.entries(statuses).filter(([, status]) => status !== 'passed'),
+      failures(run.result),
+    ).toEqual([]);
+    const sent = run.result.events.find(
+      (e): e is Extract<EngineEvent, { type: 'action.finished' }> =>
+        e.type === 'action.finished' && e.step === forcedFailover && e.kind === 'sentinel',
+    );
+    expect(sent).toMatchObject({ ok: true, data: { address: cluster.node('sentinel-2').address } });
+    expect(run.finished('forced_switch')?.data).toMatchObject({ from: before });
+    const after = await cluster.currentMaster();
+    expect(after).not.toBe(before);
+    // The Sentinel that is down is a finding in the step that asks every Sentinel, by its address.
+    const found = run.findings.map((f) => `${f.step} ${f.id ?? f.kind}: ${f.error}`).join('\n');
+    expect(found).toMatch(new RegExp(`views: [^\\n]*${first.address.replaceAll('.', '\\.')}`));
+    // The next state needs the former master as the new master's replica. The Sentinels reconfigure it only
+    // about 8 s after the switch (once it has reported the wrong role for a while): do now what they will do.
+    const former = cluster.redis.find((node) => node.address === before);
+    if (!former) throw new Error(`no node at ${before}`);
+    const [host, port] = after.split(':');
+    await (await cluster.client(former.name)).replicaof(host as string, port as string);
+    await until('the former master follows the new one', async () => {
+      const info = await (await cluster.client(former.name)).info('replication');
+      return info.includes(`master_host:${after.split(':')[0]}`) && info.includes('master_link_status:up');
+    });
   }, 120_000);
 
   it('quorum lost as well (two of three Sentinels down): NOQUORUM and the unreachable Sentinels are findings; the nodes are still checked', async () => {

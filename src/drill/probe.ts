@@ -102,6 +102,12 @@ export class Probe {
       sentinelCommandTimeout: 500,
       retryStrategy: (attempt: number) => Math.min(attempt * 10, RECONNECT_CAP_MS),
       sentinelRetryStrategy: (attempt: number) => Math.min(attempt * 10, RECONNECT_CAP_MS),
+      // Not NOREPLICAS: a master refusing writes for min-replicas-to-write is usually still the master (its
+      // replica is down or lagging), so re-resolving finds it again; as ioredis resets the retry count on each
+      // ready, every refused write would cost a reconnect (Sentinel query, connection, AUTH) 10 ms later, and
+      // the writes in between would fail with connection errors instead of the refusal a drill measures. An
+      // isolated master the Sentinels replaced is left when any Sentinel the probe can reach announces
+      // +switch-master (onSwitchMaster).
       reconnectOnError: (error: Error) => (/READONLY|MASTERDOWN|LOADING/.test(error.message) ? 1 : false),
     };
   }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { actionKinds } from '../../src/actions/registry.js';
 import type { EngineEvent } from '../../src/contract/events.js';
 import { readJournal } from '../../src/engine/journal.js';
 import { labDown } from '../../src/lab/lab-down.js';
@@ -98,6 +99,14 @@ export function runCli(
   });
 }
 
+/** Step ids of a shipped runbook (a path under ROOT), in order. */
+export async function stepIds(runbook: string): Promise<string[]> {
+  const { loadRunbook } = await import('../../src/runbook/parse.js');
+  const loaded = await loadRunbook(join(ROOT, runbook), { kinds: actionKinds });
+  if (!loaded.runbook) throw new Error(`${runbook} does not parse`);
+  return loaded.runbook.steps.map((step) => step.id);
+}
+
 /** Step id → status from a run's step.finished events (the last one wins, as on a retry). */
 export function stepStatuses(events: readonly EngineEvent[]): Record<string, string> {
   const statuses: Record<string, string> = {};
@@ -142,6 +151,16 @@ export function reportOf(stateHome: string): { markdown: string; json: unknown }
     markdown: readFileSync(`${stem}.report.md`, 'utf8'),
     json: JSON.parse(readFileSync(`${stem}.report.json`, 'utf8')),
   };
+}
+
+/** One drill's figures in a run's JSON report (reportOf(…).json.drills), as far as the tests read them. */
+export interface ReportedDrill {
+  probe: string;
+  failed_over: boolean;
+  acknowledged: number;
+  lost_acknowledged: number;
+  unavailable_ms: number;
+  phases: { switchMasterAllMs: number | null; fault: { name: string } | null };
 }
 
 /** redis-server / redis-sentinel processes of the lab under this state home (droplets still running). */

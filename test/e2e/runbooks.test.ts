@@ -1,28 +1,28 @@
 // The shipped runbooks, end to end through the built CLI, headless as CI runs them: every one passes
 // `drillbook check`; the incident checklist runs read-only against `drillbook lab up` (127.82.0.0/24)
 // with --var answers (and with Sentinels that have a password: 127.82.1.x), and its forced failover
-// works when chosen; the disaster-recovery runbook (lab VPC 127.81.0.0/24) and the training runbook
-// (127.83.0.0/24) provision, drill and tear down a lab cluster.
+// works when chosen; the training runbook (127.83.0.0/24) provisions, drills and tears down a lab cluster.
+// The disaster-recovery runbook runs once, with --monitoring, in test/monitoring/dr-runbook.test.ts.
 // Each run has its own XDG_STATE_HOME, so its lab emulator and droplets are its own, and are stopped after.
 
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionKinds } from '../../src/actions/registry.js';
 import { renderMarkdownReport, summarizeRun } from '../../src/engine/report.js';
 import { startRedisCluster } from '../helpers/redis-cluster.js';
 import {
   buildCli,
   failures,
-  generatedSecrets,
   labProcesses,
   onlyJournal,
+  type ReportedDrill,
   ROOT,
   removeCli,
   removeLabState,
   reportOf,
   runCli,
+  stepIds,
   stepStatuses,
   tempStateHome,
 } from './run-cli.js';
@@ -212,104 +212,6 @@ describe('runbooks/incident-master-down.md against the lab', () => {
   }, 150_000);
 });
 
-/** Step ids of a shipped runbook, in order. */
-async function stepIds(runbook: string): Promise<string[]> {
-  const { loadRunbook } = await import('../../src/runbook/parse.js');
-  const loaded = await loadRunbook(join(ROOT, runbook), { kinds: actionKinds });
-  if (!loaded.runbook) throw new Error(`${runbook} does not parse`);
-  return loaded.runbook.steps.map((step) => step.id);
-}
-
-interface DrillFigures {
-  probe: string;
-  failed_over: boolean;
-  acknowledged: number;
-  lost_acknowledged: number;
-  unavailable_ms: number;
-  phases: { switchMasterAllMs: number | null; fault: { name: string } | null };
-}
-
-describe('runbooks/redis-sentinel-digitalocean.md headless in the lab', () => {
-  const runbook = 'runbooks/redis-sentinel-digitalocean.md';
-  let stateHome: string;
-
-  beforeAll(() => {
-    stateHome = tempStateHome('drillbook-e2e-dr-');
-  });
-
-  afterAll(() => removeLabState(stateHome), 60_000);
-
-  it('provisions, passes both drills and the recovery checks, and tears down; the report has the drill figures', async () => {
-    const result = await runCli(
-      [
-        'run',
-        runbook,
-        '--target',
-        'lab',
-        '--yes',
-        '--allow-destroy',
-        '--json',
-        '--var',
-        'down_after_ms=1000',
-        '--var',
-        'failover_timeout_ms=6000',
-        // The lab maps 10.81.0.0/24 onto 127.81.0.0/24: this test's own loopback range.
-        '--var',
-        'vpc_range=10.81.0.0/24',
-      ],
-      { stateHome, timeoutMs: 400_000 },
-    );
-    expect(result.code, failures(result)).toBe(0);
-    const ids = await stepIds(runbook);
-    const statuses = stepStatuses(result.events);
-    expect(Object.keys(statuses)).toEqual(ids);
-    expect(Object.entries(statuses).filter(([, status]) => status !== 'passed')).toEqual([]);
-
-    const vpc = result.events.find((event) => event.type === 'action.finished' && event.id === 'vpc');
-    expect(vpc).toMatchObject({ data: { ip_range: '127.81.0.0/24' } });
-
-    const { markdown, json } = reportOf(stateHome);
-    const drills = (json as { drills: DrillFigures[] }).drills;
-    expect(drills.map((drill) => drill.probe)).toEqual(['drill1', 'drill2', 'drill3']);
-    for (const drill of drills) {
-      expect(drill.failed_over).toBe(true);
-      expect(drill.acknowledged).toBeGreaterThan(0);
-      expect(drill.phases.switchMasterAllMs).toBeGreaterThan(0);
-    }
-    expect(drills[0]?.phases.fault?.name).toBe('power_off');
-    expect(drills[1]?.phases.fault?.name).toBe('SENTINEL FAILOVER');
-    // The coordinated switchover, same load as the forced failover: nothing acknowledged is lost.
-    expect(drills[2]?.phases.fault?.name).toBe('switchover');
-    expect(drills[2]?.lost_acknowledged).toBe(0);
-    expect(markdown).toContain('## Drills');
-    for (const drill of drills) {
-      expect(markdown).toContain(`| RPO: acknowledged writes lost | **${drill.lost_acknowledged}**`);
-    }
-    // The crash and the forced failover have an outage to recover from; the switchover may have none (paused
-    // writes wait instead of failing), and then its row says so with a dash.
-    expect(
-      markdown.match(/RTO: fault → first acknowledged write after the outage \| (\d+ ms|—)/g),
-    ).toHaveLength(3);
-    expect(
-      markdown.match(/RTO: fault → first acknowledged write after the outage \| \d+ ms/g)?.length,
-    ).toBeGreaterThanOrEqual(2);
-
-    // The generated Redis and Sentinel passwords went into the droplets' cloud-init, never into output or the
-    // report; every Sentinel client above (sentinel blocks, probe, event feed, PHP) authenticated with it.
-    const password = generatedSecrets(stateHome).redis_password ?? '';
-    const sentinelPassword = generatedSecrets(stateHome).sentinel_password ?? '';
-    expect(password).toHaveLength(40);
-    expect(sentinelPassword).toHaveLength(40);
-    for (const artefact of [result.stdout, result.stderr, markdown, JSON.stringify(json)]) {
-      expect(artefact).not.toContain(password);
-      expect(artefact).not.toContain(sentinelPassword);
-    }
-
-    // Teardown deleted every droplet: no redis-server or redis-sentinel of this lab is left running.
-    expect(await labProcesses(stateHome)).toEqual([]);
-  }, 420_000);
-});
-
 describe('runbooks/training-lab.md headless in the lab', () => {
   const runbook = 'runbooks/training-lab.md';
   let stateHome: string;
@@ -362,7 +264,7 @@ describe('runbooks/training-lab.md headless in the lab', () => {
     }
     // Each review question puts the prediction beside the measurement, rendered from the probe's results.
     const { json, markdown } = reportOf(stateHome);
-    const drills = (json as { drills: DrillFigures[] }).drills;
+    const drills = (json as { drills: ReportedDrill[] }).drills;
     expect(drills.map((drill) => [drill.probe, drill.phases.fault?.name, drill.failed_over])).toEqual([
       ['crash', 'power_off', true],
       ['hang', 'freeze', true],

@@ -1,8 +1,13 @@
-// Issue 9's "done when", end to end with the shipped CLI bundle and real processes: the DR runbook builds its
-// own cluster on 127.91.0.0/24 through the lab emulator while `--monitoring` (on 127.91.0.30) follows the
-// droplets it boots, so its Prometheus and Alertmanager checks run instead of being skipped: every node is
-// scraped, the failover alert fires after each failover, the replica link recovers, and the PHP client
-// reaches the new master each time. The report carries the alerts on its timeline.
+// The DR runbook end to end, headless, with the shipped CLI bundle and real processes (issue 9's "done when"):
+// it builds its own cluster on 127.91.0.0/24 through the lab emulator while `--monitoring` (on 127.91.0.30)
+// follows the droplets it boots, so its Prometheus and Alertmanager checks run instead of being skipped.
+// Every step passes — provisioning, the three drills (crash, forced failover, zero-loss switchover), every
+// node scraped, the failover alert after each failover, the replica link recovered, the PHP client reaching
+// each new master, the teardown — and no droplet process is left. The report carries the drill figures
+// (RPO/RTO) and the alerts on its timeline; the generated passwords appear in no output, journal or report.
+// This is the DR runbook's only loopback run: a second one without --monitoring cost CI over a minute, and
+// what it alone showed, that the monitoring checks pass as skipped when nothing answers, is
+// test/runbook/dr-without-monitoring.test.ts.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,11 +17,15 @@ import {
   buildCli,
   failures,
   generatedSecrets,
+  labProcesses,
   onlyJournal,
+  type ReportedDrill,
   removeCli,
   removeLabState,
   reportOf,
   runCli,
+  stepIds,
+  stepStatuses,
   tempStateHome,
 } from '../e2e/run-cli.js';
 import { processesUnder } from '../lab/helpers.js';
@@ -40,8 +49,8 @@ afterAll(async () => {
   removeCli();
 }, 60_000);
 
-describe('DR runbook in the lab with --monitoring', () => {
-  it('passes the monitoring checks without skipping them and the PHP client follows each new master', async () => {
+describe('runbooks/redis-sentinel-digitalocean.md headless in the lab with --monitoring', () => {
+  it('provisions, passes the drills, the monitoring checks (none skipped) and the PHP client on each new master, and tears down; the report has the drill figures and the alerts', async () => {
     const run = await runCli(
       [
         'run',
@@ -67,6 +76,9 @@ describe('DR runbook in the lab with --monitoring', () => {
     );
     expect(run.code, failures(run)).toBe(0);
     expect(run.stderr).toContain(`Monitoring: Prometheus http://${MONITORING_HOST}:9090`);
+    const statuses = stepStatuses(run.events);
+    expect(Object.keys(statuses)).toEqual(await stepIds(RUNBOOK));
+    expect(Object.entries(statuses).filter(([, status]) => status !== 'passed')).toEqual([]);
 
     const finished = run.events.filter((e): e is Finished => e.type === 'action.finished');
     const action = (id: string) => {
@@ -74,6 +86,8 @@ describe('DR runbook in the lab with --monitoring', () => {
       if (!found) throw new Error(`no action.finished for ${id}`);
       return found;
     };
+    // The lab maps the runbook's 10.91.0.0/24 onto 127.91.0.0/24: this test's own loopback range.
+    expect(action('vpc')).toMatchObject({ data: { ip_range: '127.91.0.0/24' } });
     for (const id of ['scraped', 'failover_alert', 'link_recovered', 'failover_alert2']) {
       const result = action(id);
       expect(result.ok, `${id}: ${result.error ?? result.summary}`).toBe(true);
@@ -113,18 +127,45 @@ describe('DR runbook in the lab with --monitoring', () => {
     }
     expect(switched('switch1')).not.toBe(switched('switch2'));
 
-    const { markdown } = reportOf(stateHome);
+    const { markdown, json } = reportOf(stateHome);
     const alertRows = markdown.split('\n').filter((line) => /\| alert \| RedisMasterChanged \|/.test(line));
     expect(alertRows.some((row) => row.includes(switched('switch1')))).toBe(true);
     expect(alertRows.some((row) => row.includes(switched('switch2')))).toBe(true);
 
-    // The runbook's generated password reached the exporter only through its 0600 password map.
+    const drills = (json as { drills: ReportedDrill[] }).drills;
+    expect(drills.map((drill) => drill.probe)).toEqual(['drill1', 'drill2', 'drill3']);
+    for (const drill of drills) {
+      expect(drill.failed_over).toBe(true);
+      expect(drill.acknowledged).toBeGreaterThan(0);
+      expect(drill.phases.switchMasterAllMs).toBeGreaterThan(0);
+    }
+    expect(drills[0]?.phases.fault?.name).toBe('power_off');
+    expect(drills[1]?.phases.fault?.name).toBe('SENTINEL FAILOVER');
+    // The coordinated switchover, same load as the forced failover: nothing acknowledged is lost.
+    expect(drills[2]?.phases.fault?.name).toBe('switchover');
+    expect(drills[2]?.lost_acknowledged).toBe(0);
+    expect(markdown).toContain('## Drills');
+    for (const drill of drills) {
+      expect(markdown).toContain(`| RPO: acknowledged writes lost | **${drill.lost_acknowledged}**`);
+    }
+    // The crash and the forced failover have an outage to recover from; the switchover may have none (paused
+    // writes wait instead of failing), and then its row says so with a dash.
+    expect(
+      markdown.match(/RTO: fault → first acknowledged write after the outage \| (\d+ ms|—)/g),
+    ).toHaveLength(3);
+    expect(
+      markdown.match(/RTO: fault → first acknowledged write after the outage \| \d+ ms/g)?.length,
+    ).toBeGreaterThanOrEqual(2);
+
+    // The generated Redis and Sentinel passwords went into the droplets' cloud-init, and to the exporter only
+    // through its 0600 password map, never into output, the journal or the report; every Sentinel client
+    // above (sentinel blocks, probe, event feed, PHP) authenticated with them.
     const password = generatedSecrets(stateHome).redis_password ?? '';
     const sentinelPassword = generatedSecrets(stateHome).sentinel_password ?? '';
-    expect(password.length).toBeGreaterThan(0);
-    expect(sentinelPassword.length).toBeGreaterThan(0);
+    expect(password).toHaveLength(40);
+    expect(sentinelPassword).toHaveLength(40);
     const journal = JSON.stringify(onlyJournal(stateHome));
-    for (const artefact of [run.stdout, run.stderr, markdown, journal]) {
+    for (const artefact of [run.stdout, run.stderr, markdown, JSON.stringify(json), journal]) {
       expect(artefact).not.toContain(password);
       expect(artefact).not.toContain(sentinelPassword);
     }
@@ -133,6 +174,9 @@ describe('DR runbook in the lab with --monitoring', () => {
     const passwordFile = join(labDir(), 'monitoring', 'redis-passwords.json');
     expect(statSync(passwordFile).mode & 0o777).toBe(0o600);
 
+    // The runbook's teardown deleted every droplet: no redis-server or redis-sentinel of this lab is left
+    // running (monitoring, which the run leaves up, is stopped next).
+    expect(await labProcesses(stateHome)).toEqual([]);
     expect(await stopMonitoring(labDir())).toEqual(['redis-exporter', 'alertmanager', 'prometheus']);
     await removeLabState(stateHome);
     expect(await processesUnder(stateHome)).toEqual([]);

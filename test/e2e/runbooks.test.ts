@@ -1,8 +1,9 @@
 // The shipped runbooks, end to end through the built CLI, headless as CI runs them: every one passes
 // `drillbook check`; the incident checklist runs read-only against `drillbook lab up` (127.82.0.0/24)
 // with --var answers (and with Sentinels that have a password: 127.82.1.x), and its forced failover
-// works when chosen; the training runbook (127.83.0.0/24) provisions, drills and tears down a lab cluster.
-// The disaster-recovery runbook runs once, with --monitoring, in test/monitoring/dr-runbook.test.ts.
+// works when chosen. The runbooks that provision, drill and tear down a lab cluster run once each, where
+// they are checked in full: the disaster-recovery runbook with --monitoring in
+// test/monitoring/dr-runbook.test.ts, the training runbook in a real terminal in test/e2e/tui-training.test.ts.
 // Each run has its own XDG_STATE_HOME, so its lab emulator and droplets are its own, and are stopped after.
 
 import { readdirSync } from 'node:fs';
@@ -14,13 +15,10 @@ import { startRedisCluster } from '../helpers/redis-cluster.js';
 import {
   buildCli,
   failures,
-  labProcesses,
   onlyJournal,
-  type ReportedDrill,
   ROOT,
   removeCli,
   removeLabState,
-  reportOf,
   runCli,
   stepIds,
   stepStatuses,
@@ -210,84 +208,4 @@ describe('runbooks/incident-master-down.md against the lab', () => {
     expect(switched).toMatchObject({ ok: true, data: { from: masterBefore } });
     expect(await currentMaster()).not.toBe(masterBefore);
   }, 150_000);
-});
-
-describe('runbooks/training-lab.md headless in the lab', () => {
-  const runbook = 'runbooks/training-lab.md';
-  let stateHome: string;
-
-  beforeAll(() => {
-    stateHome = tempStateHome('drillbook-e2e-training-');
-  });
-
-  afterAll(() => removeLabState(stateHome), 60_000);
-
-  it('records each prediction and shows it next to what the crash, the hang and the forced failover did', async () => {
-    const predictions = {
-      trainee: 'Robin Trainee',
-      predict_crash_seconds: '4',
-      predict_crash_lost: 'none',
-      predict_hang_seconds: '9',
-      predict_hang_thaw: 'it stays a master until Sentinel demotes it',
-      predict_forced_lost: 'some',
-      predict_forced_ms: '150',
-      lesson: 'clients must retry and react to +switch-master',
-      review_crash: 'most of it is down-after-milliseconds',
-      review_hang: 'the frozen master kept its connections open',
-      review_forced: 'the old master took writes until it was demoted',
-    };
-    const result = await runCli(
-      [
-        'run',
-        runbook,
-        '--yes',
-        '--allow-destroy',
-        '--json',
-        '--var',
-        'down_after_ms=1000',
-        '--var',
-        'failover_timeout_ms=6000',
-        '--var',
-        'vpc_range=10.83.0.0/24',
-        ...Object.entries(predictions).flatMap(([name, value]) => ['--var', `${name}=${value}`]),
-      ],
-      { stateHome, timeoutMs: 400_000 },
-    );
-    expect(result.code, failures(result)).toBe(0);
-    const statuses = stepStatuses(result.events);
-    expect(Object.keys(statuses)).toEqual(await stepIds(runbook));
-    expect(Object.entries(statuses).filter(([, status]) => status !== 'passed')).toEqual([]);
-
-    const answers = result.events.flatMap((event) => (event.type === 'prompt.answered' ? [event] : []));
-    for (const value of Object.values(predictions)) {
-      expect(answers.map((answer) => answer.answer)).toContain(value);
-    }
-    // Each review question puts the prediction beside the measurement, rendered from the probe's results.
-    const { json, markdown } = reportOf(stateHome);
-    const drills = (json as { drills: ReportedDrill[] }).drills;
-    expect(drills.map((drill) => [drill.probe, drill.phases.fault?.name, drill.failed_over])).toEqual([
-      ['crash', 'power_off', true],
-      ['hang', 'freeze', true],
-      ['forced', 'SENTINEL FAILOVER', true],
-      ['planned', 'switchover', true],
-    ]);
-    const reviews = answers.filter((answer) => answer.question.startsWith('Predicted'));
-    const [crash, hang, forced] = drills;
-    expect(reviews.map((review) => [review.question, review.answer])).toEqual([
-      [
-        `Predicted 4 s, measured ${crash?.unavailable_ms} ms without writes: why the difference?`,
-        predictions.review_crash,
-      ],
-      [
-        `Predicted 9 s, measured ${hang?.unavailable_ms} ms without writes: why the difference?`,
-        predictions.review_hang,
-      ],
-      [
-        `Predicted "some" lost; ${forced?.lost_acknowledged} acknowledged writes were lost: why?`,
-        predictions.review_forced,
-      ],
-    ]);
-    expect(markdown).toContain('Robin Trainee');
-    expect(await labProcesses(stateHome)).toEqual([]);
-  }, 420_000);
 });

@@ -3,29 +3,63 @@
 // every question from the screen — names, predictions, confirmations, the droplet names to type — and runs on
 // with `a` between them. Each exercise's "why?" is asked with its prediction/measurement table on screen, the
 // training record shows the drills side by side, and when the TUI quits the last lines say the lab emulator
-// it started is still running and how to stop it. Short Sentinel timings (down_after_ms, failover_timeout_ms)
-// keep it lean.
+// it started is still running and how to stop it. Then what the walk left under its state home: every step
+// passed, the journal keeps each answer, each review question puts the prediction beside the measured figure,
+// and the report has the four drills (crash, hang, forced failover, planned switchover) and the trainee's
+// name. This is the training runbook's only lab run (a headless one as well cost CI over a minute). Short
+// Sentinel timings (down_after_ms, failover_timeout_ms) keep it lean.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTuiTerminal, type TuiTerminal } from '../helpers/tmux.js';
-import { labProcesses, removeLabState, tempStateHome } from './run-cli.js';
+import {
+  labProcesses,
+  onlyJournal,
+  type ReportedDrill,
+  removeLabState,
+  reportOf,
+  stepIds,
+  stepStatuses,
+  tempStateHome,
+} from './run-cli.js';
+
+const RUNBOOK = 'runbooks/training-lab.md';
+
+/** What the trainee answers, by the runbook's variable: the journal and the report must keep each. */
+const TRAINEE = {
+  trainee: 'Robin Trainee',
+  predict_crash_seconds: '4',
+  predict_crash_lost: 'none',
+  predict_hang_seconds: '9',
+  predict_hang_thaw: 'it stays a master until Sentinel demotes it',
+  predict_forced_lost: 'some',
+  predict_forced_ms: '150',
+  review_crash: 'most of it is down-after-milliseconds',
+  review_hang: 'the frozen master kept its connections open',
+  review_forced: 'the old master took writes until it was demoted',
+  lesson: 'clients must react to +switch-master',
+};
+
+/**
+ * Answers by the question's first words: text is typed, a choice is picked by its number (the runbook's
+ * none,some: 1 is none, 2 is some). Each review question begins with its own prediction.
+ */
+const ANSWERS: Array<[prefix: string, answer: { text: string } | { choice: string }]> = [
+  ['Your name', { text: TRAINEE.trainee }],
+  // The lab starts with no VPC in the region: the first one becomes its default (kept at teardown).
+  ['nyc1 has no VPC yet', { choice: '1' }],
+  ['Crash: how many seconds', { text: TRAINEE.predict_crash_seconds }],
+  ['Crash: will any acknowledged write be lost?', { choice: '1' }],
+  ['Hang: how many seconds', { text: TRAINEE.predict_hang_seconds }],
+  ['Hang: what will the frozen master do', { text: TRAINEE.predict_hang_thaw }],
+  ['Forced failover: will any', { choice: '2' }],
+  ['Forced failover: how many milliseconds', { text: TRAINEE.predict_forced_ms }],
+  ['Predicted 4 s,', { text: TRAINEE.review_crash }],
+  ['Predicted 9 s,', { text: TRAINEE.review_hang }],
+  ['Predicted "some" lost', { text: TRAINEE.review_forced }],
+  ['The one thing', { text: TRAINEE.lesson }],
+];
 
 let stateHome: string;
 let terminal: TuiTerminal | undefined;
-
-/** Answers by the question's first words: text is typed, a choice is picked by its number. */
-const ANSWERS: Array<[prefix: string, answer: { text: string } | { choice: string }]> = [
-  ['Your name', { text: 'Robin Trainee' }],
-  // The lab starts with no VPC in the region: the first one becomes its default (kept at teardown).
-  ['nyc1 has no VPC yet', { choice: '1' }],
-  ['Crash: how many seconds', { text: '4' }],
-  ['Crash: will any acknowledged write be lost?', { choice: '1' }],
-  ['Hang: how many seconds', { text: '9' }],
-  ['Hang: what will the frozen master do', { text: 'it stays a master until Sentinel demotes it' }],
-  ['Forced failover: will any', { choice: '2' }],
-  ['Forced failover: how many milliseconds', { text: '150' }],
-  ['Predicted', { text: 'it is mostly down-after-milliseconds' }],
-  ['The one thing', { text: 'clients must react to +switch-master' }],
-];
 
 beforeAll(async () => {
   stateHome = tempStateHome('drillbook-e2e-tui-training-');
@@ -33,7 +67,7 @@ beforeAll(async () => {
     name: 'e2e-tui-training',
     args: [
       'run',
-      'runbooks/training-lab.md',
+      RUNBOOK,
       '--var',
       'down_after_ms=1000',
       '--var',
@@ -137,5 +171,41 @@ describe('the training runbook in a real terminal', () => {
       'the lab emulator this run started is still running, with its droplets; stop it with: drillbook lab down',
     );
     expect(await labProcesses(stateHome)).toEqual([]);
+
+    // What the walk left under its state home: the journal and the report the TUI wrote when it quit.
+    const journal = onlyJournal(stateHome);
+    const statuses = stepStatuses(journal);
+    expect(Object.keys(statuses)).toEqual(await stepIds(RUNBOOK));
+    expect(Object.entries(statuses).filter(([, status]) => status !== 'passed')).toEqual([]);
+    const answers = journal.flatMap((event) => (event.type === 'prompt.answered' ? [event] : []));
+    for (const value of Object.values(TRAINEE)) {
+      expect(answers.map((answer) => answer.answer)).toContain(value);
+    }
+    // Each review question puts the prediction beside the measurement, rendered from the probe's results.
+    const { json, markdown } = reportOf(stateHome);
+    const drills = (json as { drills: ReportedDrill[] }).drills;
+    expect(drills.map((drill) => [drill.probe, drill.phases.fault?.name, drill.failed_over])).toEqual([
+      ['crash', 'power_off', true],
+      ['hang', 'freeze', true],
+      ['forced', 'SENTINEL FAILOVER', true],
+      ['planned', 'switchover', true],
+    ]);
+    const reviews = answers.filter((answer) => answer.question.startsWith('Predicted'));
+    const [crash, hang, forced] = drills;
+    expect(reviews.map((review) => [review.question, review.answer])).toEqual([
+      [
+        `Predicted 4 s, measured ${crash?.unavailable_ms} ms without writes: why the difference?`,
+        TRAINEE.review_crash,
+      ],
+      [
+        `Predicted 9 s, measured ${hang?.unavailable_ms} ms without writes: why the difference?`,
+        TRAINEE.review_hang,
+      ],
+      [
+        `Predicted "some" lost; ${forced?.lost_acknowledged} acknowledged writes were lost: why?`,
+        TRAINEE.review_forced,
+      ],
+    ]);
+    expect(markdown).toContain(TRAINEE.trainee);
   }, 540_000);
 });

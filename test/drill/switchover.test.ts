@@ -75,6 +75,7 @@ describe('sentinel op=switchover', () => {
         .filter((e) => e.source === 'switchover' || (e.source === 'fault' && e.name === 'switchover'))
         .map((e) => e.name);
       expect(phases).toEqual([
+        'sentinel-patience',
         'switchover',
         'replicas-caught-up',
         'failover-sent',
@@ -82,6 +83,17 @@ describe('sentinel op=switchover', () => {
         'old-master-demoted',
         'write-unpause',
       ]);
+      // Every Sentinel waited out the pause (its hello PUBLISH blocks under it, and the PINGs behind it), then
+      // got its own down-after-milliseconds back.
+      expect(result.sentinel_patience).toEqual(
+        c.sentinels.map((s) => ({ sentinel: s.name, down_after_ms: 1000, during_pause_ms: 10_500 })),
+      );
+      for (const sentinel of c.sentinels) {
+        const fields = (await (
+          await c.client(sentinel.name)
+        ).call('SENTINEL', 'MASTER', 'mymaster')) as string[];
+        expect(fields[fields.indexOf('down-after-milliseconds') + 1], sentinel.name).toBe('1000');
+      }
       // The old master is a replica now, and takes no writes.
       const old = await c.client(c.nodes.find((n) => n.address === before)?.name ?? 'redis-1');
       await expect(old.set('after-switchover', 'x')).rejects.toThrow(/READONLY/);
@@ -94,13 +106,26 @@ describe('sentinel op=switchover', () => {
     const c = await cluster('127.54.2');
     const t = clusterContext(c);
     const replica = c.node('redis-2');
+    // A pause longer than down-after-milliseconds (1000 ms here): no Sentinel may call the paused master down.
+    const masterDown: string[] = [];
+    const watchers = await Promise.all(
+      c.sentinels.map(async (sentinel) => {
+        const watcher = await c.client(sentinel.name);
+        const subscriber = watcher.duplicate();
+        subscriber.on('message', (_channel: string, text: string) => {
+          if (text.startsWith('master ')) masterDown.push(`${sentinel.name}: +sdown ${text}`);
+        });
+        await subscriber.subscribe('+sdown');
+        return subscriber;
+      }),
+    );
     try {
       const before = await c.currentMaster();
       process.kill(replica.pid as number, 'SIGSTOP');
       const outcome = await runInContext(t, sentinelAction, {
         node: 'sentinel-1',
         op: 'switchover',
-        'catch-up': '300ms',
+        'catch-up': '2500ms',
         'command-timeout': '1s',
         'redis-password': 'redis_password',
       });
@@ -119,7 +144,10 @@ describe('sentinel op=switchover', () => {
       expect(Date.now() - started).toBeLessThan(2000);
       expect(await c.currentMaster()).toBe(before);
       expect(t.timeline.map((e) => e.name)).toContain('write-unpause');
+      expect(result.pause_ms).toBeGreaterThan(2500);
+      expect(masterDown).toEqual([]);
     } finally {
+      for (const watcher of watchers) watcher.disconnect();
       process.kill(replica.pid as number, 'SIGCONT');
       await t.close();
     }

@@ -19,6 +19,7 @@ import {
   waitForCatchUp,
   waitForSwitch,
 } from './switchover-observe.js';
+import { type RaisedPatience, raisePatience, restorePatience } from './switchover-patience.js';
 
 export interface SwitchoverOptions {
   pool: RedisPool;
@@ -69,6 +70,8 @@ export interface SwitchoverResult {
   sentinels_switched: string[];
   /** Nodes answering ROLE master at the end: exactly one when the switchover left the cluster sound. */
   masters: string[];
+  /** Sentinels whose down-after-milliseconds was raised for the pause, and put back (switchover-patience.ts). */
+  sentinel_patience: Array<{ sentinel: string; down_after_ms: number; during_pause_ms: number }>;
   error?: string;
 }
 
@@ -106,6 +109,7 @@ export async function switchover(options: SwitchoverOptions): Promise<Switchover
     switch_ms: null,
     sentinels_switched: [],
     masters: [before],
+    sentinel_patience: [],
   };
   const replicas = await candidates(options);
   if (replicas.length === 0) {
@@ -151,7 +155,21 @@ export async function switchover(options: SwitchoverOptions): Promise<Switchover
   };
 
   let failoverSent = false;
+  let raised: RaisedPatience[] = [];
   try {
+    // The pause must not outlast any Sentinel's patience with the master it holds.
+    raised = await raisePatience(options, options.pauseTimeoutMs + PAUSE_MARGIN_MS);
+    result.sentinel_patience = raised.map((r) => ({
+      sentinel: options.nameOf(r.sentinel.address),
+      down_after_ms: r.fromMs,
+      during_pause_ms: r.toMs,
+    }));
+    if (raised.length > 0) {
+      options.phase(
+        'sentinel-patience',
+        `down-after-milliseconds ${raised.map((r) => r.fromMs).join('/')} → ${raised[0]?.toMs} ms on ${raised.length} Sentinel(s) for the pause`,
+      );
+    }
     const pausedAt = options.now();
     await pool.call(
       master,
@@ -235,6 +253,12 @@ export async function switchover(options: SwitchoverOptions): Promise<Switchover
         `CLIENT UNPAUSE on ${before} failed (${message(error)}); the pause ends by itself after ${options.pauseTimeoutMs} ms`,
       ),
     );
+    const left = await restorePatience(options, raised);
+    if (left.length > 0) {
+      options.say(`down-after-milliseconds could not be put back; run: ${left.join('; ')}`);
+      result.error = `${result.error ? `${result.error}; ` : ''}down-after-milliseconds was left raised: ${left.join('; ')}`;
+      result.ok = false;
+    }
     result.masters = await mastersAmong(options, [master, ...replicas]);
   }
 }

@@ -33,6 +33,7 @@ export function switchoverPreview(spec: SentinelSpec, masterName: string, node: 
   const pause = spec.attrs['pause-timeout'] ?? '10s';
   return [
     `switchover of ${masterName} via ${node}:`,
+    `  SENTINEL SET down-after-milliseconds to at least the pause on every Sentinel, put back after it`,
     `  CLIENT PAUSE WRITE on the master (ends by itself after ${pause})`,
     `  wait until every replica Sentinel may promote has the master's offset (at most ${spec.attrs['catch-up'] ?? '5s'})`,
     '  SENTINEL FAILOVER, wait until every Sentinel names the new master',

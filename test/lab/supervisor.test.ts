@@ -52,6 +52,26 @@ beforeAll(async () => {
 });
 
 /** Where the RESP reply starting at `at` ends, or -1 while it is incomplete. */
+/**
+ * Listens on address:port, retrying for 3 s: a redis-server just shut down leaves its peers' sockets closing
+ * (FIN_WAIT), which refuse a new listener for a moment, as the supervisor's own power-on allows for.
+ */
+async function listenWhenFree(server: net.Server, address: string, port: number): Promise<void> {
+  const deadline = Date.now() + 3_000;
+  for (;;) {
+    const error = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+      server.once('error', resolve);
+      server.listen(port, address, () => {
+        server.off('error', resolve);
+        resolve(undefined);
+      });
+    });
+    if (!error) return;
+    if (error.code !== 'EADDRINUSE' || Date.now() >= deadline) throw error;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 function replyEnd(text: string, at: number): number {
   const lineEnd = text.indexOf('\r\n', at);
   if (lineEnd < 0) return -1;
@@ -174,7 +194,7 @@ describe('LabSupervisor', () => {
       sockets.add(socket);
       socket.on('error', () => {});
     });
-    await new Promise<void>((resolve) => squatter.listen(6379, `${NET}.11`, resolve));
+    await listenWhenFree(squatter, `${NET}.11`, 6379);
     try {
       await expect(supervisor.powerOn(replica)).rejects.toThrow(
         new RegExp(

@@ -149,6 +149,7 @@ export class Probe {
    * moment too early would otherwise report an outage that never ended.
    */
   async stop(recovery: StopRecovery): Promise<ProbeRun> {
+    // Writes already sent may still fail (a paused master's, timing out): judge "failing" on their answers.
     await Promise.allSettled([...this.inFlight]);
     if (this.failing && recovery.recoverWithinMs > 0) {
       recovery.onWaiting?.();
@@ -169,20 +170,19 @@ export class Probe {
     };
   }
 
-  /** Whether writes were being acknowledged again when it returned (false: timed out or aborted). */
-  private untilRecovered(withinMs: number, signal: AbortSignal | undefined): Promise<boolean> {
+  /** Resolves at the first acknowledged write, after withinMs, or on abort, whichever comes first. */
+  private untilRecovered(withinMs: number, signal: AbortSignal | undefined): Promise<void> {
     return new Promise((resolve) => {
-      const finish = (recovered: boolean) => {
+      const finish = () => {
         clearTimeout(timer);
-        signal?.removeEventListener('abort', abandon);
+        signal?.removeEventListener('abort', finish);
         this.onRecovered = undefined;
-        resolve(recovered);
+        resolve();
       };
-      const abandon = () => finish(false);
-      const timer = setTimeout(abandon, withinMs);
-      signal?.addEventListener('abort', abandon, { once: true });
-      this.onRecovered = () => finish(true);
-      if (signal?.aborted) abandon();
+      const timer = setTimeout(finish, withinMs);
+      signal?.addEventListener('abort', finish, { once: true });
+      this.onRecovered = finish;
+      if (signal?.aborted) finish();
     });
   }
 

@@ -102,14 +102,14 @@ async function settledMaster(options: SettleOptions): Promise<{ master?: HostPor
 export async function waitForSettledMaster(options: SettleOptions): Promise<HostPort> {
   const deadline = (options.since ?? Date.now()) + options.timeoutMs;
   let reason: string;
-  do {
+  for (;;) {
     options.signal.throwIfAborted();
     const state = await settledMaster(options);
     if (state.master) return state.master;
     reason = state.reason ?? 'not settled';
     if (Date.now() >= deadline) break;
     await sleep(200, undefined, { signal: options.signal });
-  } while (Date.now() < deadline);
+  }
   throw new Error(
     `the cluster did not settle on one master with every replica linked within ${options.timeoutMs} ms: ${reason}. ` +
       'Check the Sentinel timeline for a failover that never completed (quorum, auth-pass, down-after-milliseconds).',

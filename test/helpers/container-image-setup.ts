@@ -5,19 +5,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { imageBuildLog, imageBuildPidFile } from '../../scripts/test-setup.mjs';
 import { imageStatus } from '../../src/lab/container/image.js';
+import { waitForExit } from '../../src/lab/processes.js';
 
 /** Far longer than a build takes (about 2 minutes; 5 on a loaded machine): only a stuck build reaches it. */
 const BUILD_TIMEOUT_MS = 15 * 60_000;
-
-/** Whether the process is still running; a zombie nobody reaped yet has finished. */
-function running(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^\d+ \(.*\) Z /.test(stat);
-  } catch {
-    return false;
-  }
-}
 
 function logTail(): string {
   const log = existsSync(imageBuildLog) ? readFileSync(imageBuildLog, 'utf8') : '';
@@ -27,14 +18,10 @@ function logTail(): string {
 async function waitForBackgroundBuild(): Promise<void> {
   if (!existsSync(imageBuildPidFile)) return;
   const pid = Number(readFileSync(imageBuildPidFile, 'utf8').trim());
-  const deadline = Date.now() + BUILD_TIMEOUT_MS;
-  while (running(pid)) {
-    if (Date.now() > deadline) {
-      throw new Error(
-        `the background lab image build (pid ${pid}) is still running after ${BUILD_TIMEOUT_MS / 60_000} min; its log, ${imageBuildLog}, ends:\n${logTail()}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+  if (!(await waitForExit(pid, BUILD_TIMEOUT_MS))) {
+    throw new Error(
+      `the background lab image build (pid ${pid}) is still running after ${BUILD_TIMEOUT_MS / 60_000} min; its log, ${imageBuildLog}, ends:\n${logTail()}`,
+    );
   }
   if (!(await imageStatus()).ready) {
     throw new Error(

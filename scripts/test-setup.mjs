@@ -122,8 +122,11 @@ export const imageBuildPidFile = path.join(repo, 'node_modules/.cache/lab-image-
  */
 function startContainerImageBuild() {
   if (process.platform !== 'linux' || process.getuid?.() !== 0) return undefined;
+  // The build runs the CLI from dist/, loading chunks as it goes: dist/ must not be rebuilt under it.
+  if (!existsSync(path.join(repo, 'dist'))) {
+    return 'dist/ is missing: run `npm run build` first (npm test builds before this set-up)';
+  }
   try {
-    execFileSync(process.execPath, [path.join(repo, 'scripts/build.mjs')], { stdio: 'inherit' });
     mkdirSync(path.dirname(imageBuildLog), { recursive: true });
     const log = openSync(imageBuildLog, 'w');
     const build = spawn(process.execPath, [path.join(repo, 'bin/drillbook.js'), 'lab', 'image', 'build'], {

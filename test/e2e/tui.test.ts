@@ -88,10 +88,15 @@ describe('drillbook run in a real terminal', () => {
     expect(paneFlag('alternate_on')).toBe('1');
 
     keys('C-c');
-    s = await waitFor('EXIT=130');
+    // The shell prints EXIT= before `stty -a` has written its line of local modes: wait for that line too.
+    const afterExit = (x: string) => (x.includes('EXIT=130') ? x.slice(x.indexOf('EXIT=130')) : '');
+    s = await waitForScreen(
+      (x) => /(^|\s)-?isig(\s|$)/m.test(afterExit(x)),
+      'EXIT=130 and the local modes stty -a prints after it',
+    );
     expect(s).not.toContain('Steps');
     expect(s).toMatch(/journal: .*drillbook\/runs\/.*\.jsonl/);
-    const stty = s.slice(s.indexOf('EXIT=130'));
+    const stty = afterExit(s);
     expect(stty).toMatch(/(^|\s)icanon(\s|$)/m);
     expect(stty).toMatch(/(^|\s)echo(\s|$)/m);
     expect(paneFlag('alternate_on')).toBe('0');

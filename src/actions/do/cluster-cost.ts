@@ -2,7 +2,7 @@
 // to the cluster (nodes and jump host), not to one block at a time.
 import type { ActionContext } from '../../contract/action.js';
 import type { ActionBlock } from '../../contract/runbook.js';
-import { dollars, findSizePrice, type SizePrice } from '../../targets/digitalocean/pricing.js';
+import { dollars, listSizes, priceIn } from '../../targets/digitalocean/pricing.js';
 import type { ApiSession } from '../../targets/digitalocean/session.js';
 import type { DoSpec } from './schema.js';
 
@@ -36,14 +36,14 @@ export async function clusterCost(
     counts.set(size, (counts.get(size) ?? 0) + spec.names.length);
   }
   if (counts.size === 0) return undefined;
-  const prices = new Map<string, SizePrice | undefined>();
-  for (const size of counts.keys()) prices.set(size, await findSizePrice(session, size));
+  // One read of the catalogue (every page of it) prices every size, rather than one read per size.
+  const sizes = await listSizes(session);
   let hourly = 0;
   let monthly = 0;
   const parts: string[] = [];
   let total = 0;
   for (const [size, count] of counts) {
-    const price = prices.get(size);
+    const price = priceIn(sizes, size);
     total += count;
     parts.push(`${count} × ${size}${price ? '' : ' (price unknown)'}`);
     hourly += (price?.price_hourly ?? 0) * count;

@@ -19,9 +19,14 @@ export function listSizes(session: ApiSession): Promise<Size[]> {
   );
 }
 
-export async function findSizePrice(session: ApiSession, slug: string): Promise<SizePrice | undefined> {
-  const size = (await listSizes(session)).find((candidate) => candidate.slug === slug);
+/** The price of one size in a catalogue listSizes read (undefined: the catalogue has no such size). */
+export function priceIn(sizes: readonly Size[], slug: string): SizePrice | undefined {
+  const size = sizes.find((candidate) => candidate.slug === slug);
   return size ? { slug, price_hourly: size.price_hourly, price_monthly: size.price_monthly } : undefined;
+}
+
+export async function findSizePrice(session: ApiSession, slug: string): Promise<SizePrice | undefined> {
+  return priceIn(await listSizes(session), slug);
 }
 
 /** An amount as the confirmations show it: cents for a month, finer for an hour. */

@@ -126,7 +126,7 @@ export async function runRunCommand(argv: string[]): Promise<number> {
       ...(labMode ? { labMode } : {}),
     });
   }
-  const runWithTarget = async (): Promise<number> => {
+  try {
     const ipRange = values['ip-range'];
     if (ipRange !== undefined) {
       if (target !== 'lab')
@@ -183,9 +183,6 @@ export async function runRunCommand(argv: string[]): Promise<number> {
     const { headlessInteraction } = await import('./headless.js');
     const engine = await createEngine(headlessInteraction({ yes: values.yes ?? false }));
     return drive(engine, mode, selection);
-  };
-  try {
-    return await runWithTarget();
   } finally {
     await monitoring?.stop();
   }

@@ -102,23 +102,29 @@ function parseEnvAttribute(text: string, report: (problem: BlockProblem) => void
   return ok ? bindings : undefined;
 }
 
-/** A comma-separated attribute whose every entry must match `valid`; duplicates are dropped. */
+/** A comma-separated attribute: its name, what every entry must match, and what to say when one does not. */
+interface ListRule {
+  attribute: string;
+  valid: RegExp;
+  notValid: string;
+  hint: string;
+}
+
+/** The entries of a list attribute, each checked against its rule; duplicates are dropped. */
 function parseList(
-  attribute: string,
   text: string,
-  valid: RegExp,
-  rule: { notValid: string; hint: string },
+  rule: ListRule,
   report: (problem: BlockProblem) => void,
 ): string[] | undefined {
   const names = text
     .split(',')
     .map((name) => name.trim())
     .filter(Boolean);
-  const bad = names.find((name) => !valid.test(name));
+  const bad = names.find((name) => !rule.valid.test(name));
   if (bad !== undefined || names.length === 0) {
     report({
       line: 0,
-      message: `${attribute}="${text}": ${bad === undefined ? 'names nothing' : `"${bad}" ${rule.notValid}`}`,
+      message: `${rule.attribute}="${text}": ${bad === undefined ? 'names nothing' : `"${bad}" ${rule.notValid}`}`,
       hint: rule.hint,
     });
     return undefined;
@@ -126,7 +132,9 @@ function parseList(
   return [...new Set(names)];
 }
 
-const REQUIRES_RULE = {
+const REQUIRES_RULE: ListRule = {
+  attribute: 'requires',
+  valid: REQUIREMENT_NAME,
   notValid: 'is not a command or package name',
   hint: 'list commands or known names, comma-separated: requires=php,php-predis',
 };
@@ -134,7 +142,9 @@ const REQUIRES_RULE = {
 /** A relative path inside the runbook's folder, in characters that need no quoting anywhere. */
 const FILE_PATH = /^(?!\/)(?!.*(?:^|\/)\.\.(?:\/|$))[A-Za-z0-9._/-]+$/;
 
-const FILES_RULE = {
+const FILES_RULE: ListRule = {
+  attribute: 'files',
+  valid: FILE_PATH,
   notValid: "is not a relative path inside the runbook's folder",
   hint: 'list files relative to the runbook, comma-separated, without ..: files=app/predis-check.php',
 };
@@ -179,13 +189,9 @@ export function parseSh(
   // as text, and the runbook parser reports the same positions itself (it drops our duplicates).
   reportSplicing(body, report);
   const env = attrs.env === undefined ? [] : parseEnvAttribute(attrs.env, report);
-  const requires =
-    attrs.requires === undefined
-      ? []
-      : parseList('requires', attrs.requires, REQUIREMENT_NAME, REQUIRES_RULE, report);
+  const requires = attrs.requires === undefined ? [] : parseList(attrs.requires, REQUIRES_RULE, report);
   const expect = attrs.expect === undefined ? undefined : parseExpectation(attrs.expect, report);
-  const files =
-    attrs.files === undefined ? [] : parseList('files', attrs.files, FILE_PATH, FILES_RULE, report);
+  const files = attrs.files === undefined ? [] : parseList(attrs.files, FILES_RULE, report);
   if (!env || !requires || !files || !ok || (attrs.expect !== undefined && !expect)) return undefined;
   return {
     script: body,

@@ -5,7 +5,7 @@ import type { CheckResult } from '../../contract/action.js';
 import { formatValue, TemplateError } from '../../runbook/template.js';
 import { boundedTest, RegexTimeoutError } from './bounded-regex.js';
 import type { CheckLine, Operator } from './parse.js';
-import { followTarget, isPlain } from './target.js';
+import { type Found, followTarget, isPlain } from './target.js';
 import { isNumeric, type Operand, operandReferences, renderOperandText } from './values.js';
 
 export interface EvaluationContext {
@@ -14,9 +14,6 @@ export interface EvaluationContext {
   /** Masks secrets in what the results show (ActionContext.redact). */
   redact(text: string): string;
 }
-
-/** missing: why the value is not there, in words. */
-type Lookup = { found: true; value: unknown } | { found: false; missing: string };
 
 /**
  * How the two sides compared; a note explains a type mismatch on the side it belongs to. incomparable: the
@@ -38,7 +35,7 @@ function missingText(error: TemplateError): string {
   return parent ? `segment "${segment}" not found in ${parent}` : `segment "${segment}" not found`;
 }
 
-function lookup(path: string, context: EvaluationContext): Lookup {
+function lookup(path: string, context: EvaluationContext): Found {
   try {
     return { found: true, value: context.resolve(path) };
   } catch (error) {
@@ -134,7 +131,7 @@ function contains(actual: unknown, expected: unknown): Verdict {
   };
 }
 
-function operandValue(operand: Operand, context: EvaluationContext): Lookup {
+function operandValue(operand: Operand, context: EvaluationContext): Found {
   switch (operand.type) {
     case 'reference':
       return lookup(operand.path, context);
@@ -172,7 +169,7 @@ function readsResults(operand: Operand): boolean {
 }
 
 /** The value the line is about: the base path, then its [field=value] selectors and length(). */
-function lookupSubject(line: CheckLine, context: EvaluationContext): Lookup {
+function lookupSubject(line: CheckLine, context: EvaluationContext): Found {
   const base = lookup(line.path, context);
   if (!base.found || isPlain(line.target)) return base;
   return followTarget(

@@ -34,17 +34,26 @@ export function relayThroughAgent(
   options: { console?: boolean } = {},
 ): void {
   const relay = net.connect(relaySocket);
-  open.add(client).add(relay);
   relay.write(relayHeader(address, port, options.console === true));
-  client.pipe(relay);
-  relay.pipe(client);
+  spliceTracked(client, relay, open);
+}
+
+/**
+ * Pipes two sockets into each other, tracking both in `open` until either side closes or fails, which ends
+ * both: the owner destroys what is still in `open` when it stops (server.close() alone would wait for a
+ * client's keep-alive connection as long as the client keeps it).
+ */
+export function spliceTracked(one: net.Socket, other: net.Socket, open: Set<net.Socket>): void {
+  open.add(one).add(other);
+  one.pipe(other);
+  other.pipe(one);
   const end = () => {
-    client.destroy();
-    relay.destroy();
-    open.delete(client);
-    open.delete(relay);
+    one.destroy();
+    other.destroy();
+    open.delete(one);
+    open.delete(other);
   };
-  for (const socket of [client, relay]) {
+  for (const socket of [one, other]) {
     socket.on('error', end);
     socket.on('close', end);
   }

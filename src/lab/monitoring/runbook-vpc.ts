@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { spliceTracked } from '../container/vpc-agent.js';
 import { loadState } from '../emulator/store.js';
 import type { StoredDroplet } from '../emulator/types.js';
 import { assertPortFree } from '../processes.js';
@@ -81,8 +82,7 @@ function passwordsDigest(passwords: Record<string, string>): string {
 
 /**
  * Forwards host:port to the droplet's public address once it serves; until then a connection is closed.
- * Both sockets of every forwarded connection stay in `open` until either side closes, so stopping can cut
- * them: server.close() alone waits for a client's keep-alive connection as long as the client keeps it.
+ * Both sockets of every forwarded connection stay in `open` (spliceTracked), so stopping can cut them.
  */
 function forwarder(
   host: string,
@@ -96,19 +96,7 @@ function forwarder(
       socket.destroy();
       return;
     }
-    const outbound = net.connect(port, to);
-    open.add(socket).add(outbound);
-    socket.pipe(outbound).pipe(socket);
-    const close = () => {
-      socket.destroy();
-      outbound.destroy();
-      open.delete(socket);
-      open.delete(outbound);
-    };
-    for (const end of [socket, outbound]) {
-      end.on('error', close);
-      end.on('close', close);
-    }
+    spliceTracked(socket, net.connect(port, to), open);
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -111,14 +111,8 @@ describe("run --monitoring following the runbook's VPC", () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  it('replaces a droplet whose services never came up, says so, and forwards once the new one serves', async () => {
-    const prometheus = await fakePrometheus();
-    cleanups.push(() => new Promise((resolve) => prometheus.close(resolve)));
-    let waits = 0;
-    const lab = fakeLab(async () => {
-      waits += 1;
-      if (waits === 1) throw new Error('the monitoring droplet did not serve redis-exporter within 180 s');
-    });
+  /** Follows the fake lab's cluster on FORWARD_HOST, logging into lines; stopped after the test. */
+  async function follow(lab: FakeLab) {
     const lines: string[] = [];
     const monitoring = await followRunbookMonitoring({
       stateDir: '/nonexistent',
@@ -127,6 +121,18 @@ describe("run --monitoring following the runbook's VPC", () => {
       lab,
     });
     cleanups.push(() => monitoring.stop());
+    return { monitoring, lines };
+  }
+
+  it('replaces a droplet whose services never came up, says so, and forwards once the new one serves', async () => {
+    const prometheus = await fakePrometheus();
+    cleanups.push(() => new Promise((resolve) => prometheus.close(resolve)));
+    let waits = 0;
+    const lab = fakeLab(async () => {
+      waits += 1;
+      if (waits === 1) throw new Error('the monitoring droplet did not serve redis-exporter within 180 s');
+    });
+    const { monitoring, lines } = await follow(lab);
     await vi.waitFor(
       () => expect(lines).toContain("monitoring the runbook's cluster from droplet monitoring (10.10.0.30)"),
       {
@@ -151,14 +157,7 @@ describe("run --monitoring following the runbook's VPC", () => {
           signal.addEventListener('abort', () => reject(signal.reason));
         }),
     );
-    const lines: string[] = [];
-    const monitoring = await followRunbookMonitoring({
-      stateDir: '/nonexistent',
-      host: FORWARD_HOST,
-      log: (line) => lines.push(line),
-      lab,
-    });
-    cleanups.push(() => monitoring.stop());
+    const { monitoring, lines } = await follow(lab);
     await vi.waitFor(() => expect(waitSignal).toBeDefined());
     await monitoring.stop();
     expect(waitSignal?.aborted).toBe(true);
@@ -177,14 +176,7 @@ describe("run --monitoring following the runbook's VPC", () => {
     await new Promise<void>((resolve) => alertmanager.listen(9093, monitoringDroplet.publicIp, resolve));
     cleanups.push(() => new Promise((resolve) => alertmanager.close(resolve)));
     const lab = fakeLab(async () => {});
-    const lines: string[] = [];
-    const monitoring = await followRunbookMonitoring({
-      stateDir: '/nonexistent',
-      host: FORWARD_HOST,
-      log: (line) => lines.push(line),
-      lab,
-    });
-    cleanups.push(() => monitoring.stop());
+    const { monitoring, lines } = await follow(lab);
     await vi.waitFor(() =>
       expect(lines.some((line) => line.startsWith("monitoring the runbook's"))).toBe(true),
     );

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IDroplet } from 'dots-wrapper/dist/droplet/index.js';
 import { stringify } from 'yaml';
+import type { ApiSession } from '../../targets/digitalocean/session.js';
 import { openLabSession } from '../api.js';
 import { isMounted, machinePaths, writeSecretOntoDisk } from '../container/machine.js';
 import { containerStateDir } from '../container/state.js';
@@ -130,15 +131,8 @@ export async function ensureMonitoringDroplet(options: MonitoringDropletOptions)
   if (droplet && options.replace) {
     // Its targets and passwords came with its cloud-init, which runs once: a new set needs a new droplet.
     options.onProgress?.(`replacing ${MONITORING_DROPLET}: the lab's droplets changed`);
-    const old = droplet.id;
-    await session.call((c) => c.droplet.deleteDroplet({ droplet_id: old }), 'rejected-only');
-    const gone = Date.now() + 60_000;
-    do {
-      await sleep(200);
-      droplet = await find();
-    } while (droplet?.id === old && Date.now() < gone);
-    if (droplet?.id === old)
-      throw new Error(`droplet ${MONITORING_DROPLET} (id ${old}) is not deleted after 60 s`);
+    await deleteAndWait(session, droplet.id);
+    droplet = await find();
   }
   if (!droplet) {
     options.onProgress?.(`creating ${MONITORING_DROPLET} (Prometheus, Alertmanager, redis_exporter)`);
@@ -205,7 +199,11 @@ export async function deliverPasswordFile(disk: string, cluster: MonitoredCluste
 export async function deleteMonitoringDroplet(stateDir: string, id: number): Promise<void> {
   const daemon = await runningDaemon(stateDir);
   if (!daemon) return;
-  const session = await openLabSession({ apiUrl: daemon.url, token: daemon.token });
+  await deleteAndWait(await openLabSession({ apiUrl: daemon.url, token: daemon.token }), id);
+}
+
+/** Deletes the monitoring droplet with this id and resolves once the lab no longer lists it (at most 60 s). */
+async function deleteAndWait(session: ApiSession, id: number): Promise<void> {
   await session.call((c) => c.droplet.deleteDroplet({ droplet_id: id }), 'rejected-only');
   const deadline = Date.now() + 60_000;
   for (;;) {

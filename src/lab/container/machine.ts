@@ -7,7 +7,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { run, runQuietly } from './exec.js';
 import { REPO_MOUNT } from './image.js';
-import { labPrefix } from './netns.js';
+import { dropletNamespace, labPrefix } from './netns.js';
 
 /** The cgroup hierarchies a launcher joins (this machine kind: cgroup v1 hybrid, with the unified one). */
 export const CGROUP_ROOTS = ['/sys/fs/cgroup/systemd', '/sys/fs/cgroup/unified'];
@@ -42,11 +42,12 @@ export const machineCgroup = (key: string, dropletId: number): string => `drillb
 export const labCgroup = (key: string): string => `drillbook/${key}`;
 
 /**
- * systemd-nspawn's name for a droplet's machine, unique to the lab and the droplet (the droplet's own name
- * is its hostname): nspawn keeps host-wide state by machine name (/run/systemd/nspawn/propagate/<name>,
- * which it deletes when that machine exits), so two labs' redis-2 must not share one.
+ * systemd-nspawn's name for a droplet's machine, its network namespace's name: unique to the lab and the
+ * droplet (the droplet's own name is its hostname), as nspawn keeps host-wide state by machine name
+ * (/run/systemd/nspawn/propagate/<name>, which it deletes when that machine exits) and two labs' redis-2
+ * must not share one.
  */
-export const machineName = (key: string, dropletId: number): string => `${labPrefix(key)}d${dropletId}`;
+export const machineName = dropletNamespace;
 
 /** Where systemd-nspawn keeps each running machine's mount-propagation folder, by machine name. */
 export const NSPAWN_PROPAGATE_DIR = '/run/systemd/nspawn/propagate';

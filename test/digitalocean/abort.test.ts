@@ -18,8 +18,12 @@ describe('abort', () => {
     t.abort();
     const outcome = await running.catch((error: unknown) => ({ ok: false, error: String(error) }));
     expect(outcome.ok).toBe(false);
+    // The emulator shares this process's event loop: a request already on the wire when the step aborted
+    // is recorded only once the loop reads it, so let those land before counting.
+    await new Promise((resolve) => setTimeout(resolve, 200));
     const settled = api.emulator.requests.length;
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Many times the poll interval a round would have waited: a loop still running would have sent more.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(api.emulator.requests.length).toBe(settled);
     expect(t.progress.at(-1)?.message).toMatch(/^0 of 2 droplets active, \d+ s$/);
     await t.close();

@@ -248,7 +248,7 @@ function fail(
     ok: false,
     description: context.redact(line.text),
     expected: context.redact(expected),
-    actual,
+    actual: context.redact(actual),
     undecided: context.redact(missing),
   };
 }

@@ -115,6 +115,17 @@ export async function runRunCommand(argv: string[]): Promise<number> {
     const { ensureLabBinaries } = await import('../lab/binaries.js');
     await ensureLabBinaries({ installDeps: 'yes' }, (line) => process.stderr.write(`${line}\n`));
   }
+  const ipRange = values['ip-range'];
+  if (ipRange !== undefined) {
+    if (target !== 'lab')
+      throw new UsageError(`--ip-range chooses the lab's range; this run targets ${target}`, 'run');
+    // Before anything starts (monitoring included): a range that is not a lab range, or the lab here on
+    // another range, is a usage error.
+    const { requireLabRange, LabSettingsError } = await import('../lab/index.js');
+    await requireLabRange(ipRange, labMode ? { mode: labMode } : {}).catch((error: unknown) => {
+      throw error instanceof LabSettingsError ? new UsageError(error.message, 'run') : error;
+    });
+  }
   // Container mode: monitoring that follows the runbook's VPC lives as long as this run.
   let monitoring: { stop(): Promise<void> } | undefined;
   if (values.monitoring || values['monitoring-host'] !== undefined) {
@@ -127,16 +138,6 @@ export async function runRunCommand(argv: string[]): Promise<number> {
     });
   }
   try {
-    const ipRange = values['ip-range'];
-    if (ipRange !== undefined) {
-      if (target !== 'lab')
-        throw new UsageError(`--ip-range chooses the lab's range; this run targets ${target}`, 'run');
-      // Before anything runs: a range that is not a lab range, or the lab here on another range, is a usage error.
-      const { requireLabRange, LabSettingsError } = await import('../lab/index.js');
-      await requireLabRange(ipRange, labMode ? { mode: labMode } : {}).catch((error: unknown) => {
-        throw error instanceof LabSettingsError ? new UsageError(error.message, 'run') : error;
-      });
-    }
     const { resolveTarget, knownTargetSecrets } = await import('./targets.js');
     const targetName = target as TargetName;
     const dryRun = values['dry-run'] ?? false;

@@ -1,6 +1,6 @@
 // Flags that keep secrets out of argv and refuse what would be silently ignored (issue #15 items 9, 21).
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -106,6 +106,13 @@ describe('flags that used to be ignored silently', () => {
     expect(beside.code).toBe(2);
     expect(beside.stderr).toContain(`--ip-range 127.60.0.0/24: the lab in ${labDir} is on 127.10.0.0/24`);
     expect(beside.stdout).not.toContain('Say hello');
+    // Refused before --monitoring starts anything: no lab daemon, no Prometheus left behind.
+    const monitored = await runCli([...args, '--monitoring', '--ip-range', '127.60.0.0/24'], {
+      XDG_STATE_HOME: stateHome,
+    });
+    expect(monitored.code).toBe(2);
+    expect(monitored.stderr).not.toContain('Monitoring:');
+    expect(readdirSync(labDir)).toEqual(['lab.json']);
     const notLoopback = await runCli([...args, '--ip-range', '10.0.0.0/24']);
     expect(notLoopback.code).toBe(2);
     expect(notLoopback.stderr).toMatch(/must be a loopback network/);

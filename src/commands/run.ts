@@ -183,7 +183,8 @@ export async function runRunCommand(argv: string[]): Promise<number> {
     }
     const { headlessInteraction } = await import('./headless.js');
     const engine = await createEngine(headlessInteraction({ yes: values.yes ?? false }));
-    return drive(engine, mode, selection);
+    // Awaited here: the finally below stops monitoring, which must outlive the whole run.
+    return await drive(engine, mode, selection);
   } finally {
     await monitoring?.stop();
   }

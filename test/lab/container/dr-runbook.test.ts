@@ -156,7 +156,8 @@ describe('the DR runbook in the container lab', () => {
     // Monitoring ran on a droplet run --monitoring added to the runbook's VPC: Prometheus saw every node up
     // and the failovers fired their alerts (none of these checks skipped as unreachable).
     for (const id of ['scraped', 'failover_alert', 'link_recovered', 'failover_alert2']) {
-      expect(finished(first.events, id)?.skipped, id).toBeUndefined();
+      const data = finished(first.events, id);
+      expect(data?.skipped, `${id}: ${data?.reason} (${data?.url})\n${failures(first)}`).toBeUndefined();
     }
     const alerts = finished(first.events, 'failover_alert')?.json as
       | Array<{ labels: { alertname: string }; status: { state: string } }>

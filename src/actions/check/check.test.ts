@@ -225,7 +225,9 @@ describe('check run', () => {
     // Why a value is missing can quote the runbook's selector, which may hold the secret itself.
     const missing = await check('info.tags[name=hunter2] == 1');
     expect(JSON.stringify(missing)).not.toContain('hunter2');
-    expect(missing.checks?.[0]?.actual).toBe(`<missing: no element of info.tags has name == ${TEST_SECRET_MASK}>`);
+    expect(missing.checks?.[0]?.actual).toBe(
+      `<missing: no element of info.tags has name == ${TEST_SECRET_MASK}>`,
+    );
   });
 
   it('is pure: evaluating again sees new results', async () => {

@@ -203,4 +203,29 @@ describe('sentinel action', () => {
       `client discovery: wrote and read a key on ${cluster.node('redis-1').address}`,
     );
   });
+
+  it('verify=health fails while one Sentinel keeps a raised down-after-milliseconds (a switchover cut short)', async () => {
+    const sentinel = await cluster.client('sentinel-2');
+    const fields = (await sentinel.call('SENTINEL', 'MASTER', cluster.masterName)) as string[];
+    const own = fields[fields.indexOf('down-after-milliseconds') + 1] as string;
+    const set = (ms: string) =>
+      sentinel.call('SENTINEL', 'SET', cluster.masterName, 'down-after-milliseconds', ms);
+    await set(String(Number(own) + 10_000));
+    try {
+      const { outcome } = await run(sentinelAction, { node: 'all', verify: 'health' });
+      expect(outcome.ok).toBe(false);
+      expect(outcome.checks?.filter((c) => !c.ok)).toEqual([
+        expect.objectContaining({
+          description: `Sentinels agree on down-after-milliseconds for ${cluster.masterName}`,
+          actual: expect.stringContaining(
+            `sentinel-2 (${cluster.node('sentinel-2').address}) ${Number(own) + 10_000}`,
+          ),
+        }),
+      ]);
+    } finally {
+      await set(own);
+    }
+    const { outcome } = await run(sentinelAction, { node: 'all', verify: 'health' });
+    expect(outcome.ok).toBe(true);
+  });
 });

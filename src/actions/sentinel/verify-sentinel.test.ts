@@ -1,9 +1,10 @@
 // judgeAgreement with a Sentinel down: by default a failing check of its own; answering=majority judges the ones
-// that answer, as long as they are more than half.
+// that answer, as long as they are more than half. judgeSentinelHealth across the Sentinels: the same
+// down-after-milliseconds on each.
 import { describe, expect, it } from 'vitest';
 import type { ConnectionSettings, RedisPool } from '../../targets/redis/connection.js';
 import type { SentinelState } from '../../targets/redis/sentinel-survey.js';
-import { judgeAgreement } from './verify-sentinel.js';
+import { judgeAgreement, judgeSentinelHealth } from './verify-sentinel.js';
 
 const settings: ConnectionSettings = { connectTimeoutMs: 100, commandTimeoutMs: 100, reach: 'loopback-only' };
 
@@ -61,6 +62,53 @@ describe('judgeAgreement', () => {
       expect.objectContaining({
         description: 'Sentinels answering',
         actual: '1 (not answering: a: down; b: down)',
+      }),
+    ]);
+  });
+});
+
+describe('judgeSentinelHealth', () => {
+  /** A healthy Sentinel of three, with its own down-after-milliseconds. */
+  function healthy(node: string, downAfterMs: number): SentinelState {
+    return {
+      ...sentinel(node),
+      ckquorum: { ok: true, message: 'OK 3 usable Sentinels' },
+      master: {
+        flags: 'master',
+        'num-other-sentinels': 2,
+        'num-slaves': 1,
+        'down-after-milliseconds': downAfterMs,
+      },
+      sentinels: [],
+      replicas: [{ ip: '127.0.0.13', port: 6379, flags: 'slave', 'master-link-status': 'ok' }],
+    };
+  }
+
+  it('passes when every Sentinel judges the master down after the same time', () => {
+    const checks = judgeSentinelHealth(
+      [healthy('s1', 5000), healthy('s2', 5000), healthy('s3', 5000)],
+      'mymaster',
+      1,
+    );
+    expect(checks.filter((c) => !c.ok)).toEqual([]);
+    expect(checks.at(-1)).toMatchObject({
+      description: 'Sentinels agree on down-after-milliseconds for mymaster',
+      actual: '5000 on all 3',
+    });
+  });
+
+  it('names a Sentinel a switchover cut short left raised, and the command that puts it back', () => {
+    const checks = judgeSentinelHealth(
+      [healthy('s1', 5000), healthy('s2', 10500), healthy('s3', 5000)],
+      'mymaster',
+      1,
+    );
+    expect(checks.filter((c) => !c.ok)).toEqual([
+      expect.objectContaining({
+        description: 'Sentinels agree on down-after-milliseconds for mymaster',
+        actual: expect.stringMatching(
+          /^s1 5000, s2 10500, s3 5000; .*SENTINEL SET mymaster down-after-milliseconds <the others' value> on the odd one out$/,
+        ),
       }),
     ]);
   });

@@ -107,7 +107,32 @@ export function judgeSentinelHealth(
       where,
     });
   }
+  checks.push(...downAfterAgreement(states, masterName));
   return checks;
+}
+
+/**
+ * Every Sentinel judges the master down after the same time. A switchover raises down-after-milliseconds for
+ * its pause and puts it back; one cut short (drillbook killed mid-pause) leaves some Sentinels slower to
+ * notice a dead master than the rest, which nothing else would show.
+ */
+function downAfterAgreement(states: readonly SentinelState[], masterName: string): CheckResult[] {
+  const values = states.flatMap((state) => {
+    const ms = state.error ? undefined : state.master?.['down-after-milliseconds'];
+    return ms === undefined ? [] : [{ who: label(state), ms: String(ms) }];
+  });
+  if (values.length < 2) return [];
+  const agreed = new Set(values.map((value) => value.ms)).size === 1;
+  return [
+    {
+      ok: agreed,
+      description: `Sentinels agree on down-after-milliseconds for ${masterName}`,
+      expected: 'the same on every Sentinel',
+      actual: agreed
+        ? `${values[0]?.ms} on all ${values.length}`
+        : `${values.map((value) => `${value.who} ${value.ms}`).join(', ')}; a switchover cut short leaves it raised: SENTINEL SET ${masterName} down-after-milliseconds <the others' value> on the odd one out`,
+    },
+  ];
 }
 
 /**

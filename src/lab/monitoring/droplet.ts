@@ -10,7 +10,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { IDroplet } from 'dots-wrapper/dist/droplet/index.js';
 import { stringify } from 'yaml';
-import type { ApiSession } from '../../targets/digitalocean/session.js';
+import { type ApiSession, DoStepError } from '../../targets/digitalocean/session.js';
 import { openLabSession } from '../api.js';
 import { isMounted, machinePaths, writeSecretOntoDisk } from '../container/machine.js';
 import { containerStateDir } from '../container/state.js';
@@ -110,13 +110,25 @@ export interface MonitoringDropletOptions {
   /** Tags besides MONITORING_TAG and lab-host (default: the lab's own tag). */
   tags?: string[];
   onProgress?: (line: string) => void;
+  /** Ends every wait and request: the run is stopping. */
+  signal?: AbortSignal;
+  /**
+   * Told the id of the droplet as soon as there is one (adopted or created), and undefined once a replaced
+   * one is deleted, so a caller stopped part-way knows what to delete.
+   */
+  onDroplet?: (id: number | undefined) => void;
 }
 
 /** Creates the monitoring droplet (or adopts the one there is) and waits until it is active. */
 export async function ensureMonitoringDroplet(options: MonitoringDropletOptions): Promise<MonitoringDroplet> {
   const daemon = await runningDaemon(options.stateDir);
   if (!daemon) throw new Error(`no lab runs in ${options.stateDir}; run \`drillbook lab up\` first`);
-  const session = await openLabSession({ apiUrl: daemon.url, token: daemon.token });
+  const { signal } = options;
+  const session = await openLabSession({
+    apiUrl: daemon.url,
+    token: daemon.token,
+    ...(signal ? { signal } : {}),
+  });
   const { droplet: neighbour } = await session.call((c) =>
     c.droplet.getDroplet({ droplet_id: options.nextTo }),
   );
@@ -132,11 +144,13 @@ export async function ensureMonitoringDroplet(options: MonitoringDropletOptions)
     // Its targets and passwords came with its cloud-init, which runs once: a new set needs a new droplet.
     options.onProgress?.(`replacing ${MONITORING_DROPLET}: the lab's droplets changed`);
     await deleteAndWait(session, droplet.id);
+    options.onDroplet?.(undefined);
     droplet = await find();
   }
-  if (!droplet) {
+  if (droplet) options.onDroplet?.(droplet.id);
+  else {
     options.onProgress?.(`creating ${MONITORING_DROPLET} (Prometheus, Alertmanager, redis_exporter)`);
-    await session.call(
+    const { droplet: created } = await session.call(
       async (c) =>
         c.droplet.createDroplet({
           name: MONITORING_DROPLET,
@@ -151,6 +165,7 @@ export async function ensureMonitoringDroplet(options: MonitoringDropletOptions)
         }),
       'rejected-only',
     );
+    options.onDroplet?.(created.id);
   }
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -161,7 +176,7 @@ export async function ensureMonitoringDroplet(options: MonitoringDropletOptions)
         `droplet ${MONITORING_DROPLET} is not active after 60 s (${droplet?.status ?? 'gone'}); see \`drillbook lab status\``,
       );
     }
-    await sleep(200);
+    await sleep(200, undefined, { signal });
   }
   const privateIp = ipOf(droplet, 'private');
   const publicIp = ipOf(droplet, 'public');
@@ -204,7 +219,13 @@ export async function deleteMonitoringDroplet(stateDir: string, id: number): Pro
 
 /** Deletes the monitoring droplet with this id and resolves once the lab no longer lists it (at most 60 s). */
 async function deleteAndWait(session: ApiSession, id: number): Promise<void> {
-  await session.call((c) => c.droplet.deleteDroplet({ droplet_id: id }), 'rejected-only');
+  try {
+    await session.call((c) => c.droplet.deleteDroplet({ droplet_id: id }), 'rejected-only');
+  } catch (error) {
+    // Already gone (the run's follower deleted it with the cluster): nothing is left to wait for.
+    if (error instanceof DoStepError && error.apiError?.status === 404) return;
+    throw error;
+  }
   const deadline = Date.now() + 60_000;
   for (;;) {
     const { droplets } = await session.call((c) =>
@@ -215,7 +236,7 @@ async function deleteAndWait(session: ApiSession, id: number): Promise<void> {
       throw new Error(
         `droplet ${MONITORING_DROPLET} (id ${id}) is not deleted after 60 s; \`drillbook lab down\` removes it`,
       );
-    await sleep(200);
+    await sleep(200, undefined, { signal: session.signal });
   }
 }
 

@@ -165,6 +165,40 @@ describe("run --monitoring following the runbook's VPC", () => {
     expect(lines.filter((line) => line.startsWith('monitoring:'))).toEqual([]);
   });
 
+  it('stop() aborts an ensure still waiting for the droplet it created, and deletes that droplet', async () => {
+    const lab = fakeLab(async () => {});
+    let ensureSignal: AbortSignal | undefined;
+    lab.ensure = (options) =>
+      new Promise((_resolve, reject) => {
+        options.onDroplet?.(41);
+        ensureSignal = options.signal;
+        options.signal?.addEventListener('abort', () => reject(options.signal?.reason));
+      });
+    const { monitoring, lines } = await follow(lab);
+    await vi.waitFor(() => expect(ensureSignal).toBeDefined());
+    await monitoring.stop();
+    expect(ensureSignal?.aborted).toBe(true);
+    expect(lab.removed).toEqual([41]);
+    expect(lines.filter((line) => line.startsWith('monitoring:'))).toEqual([]);
+  });
+
+  it("deletes a droplet whose ensure failed part-way once the runbook's cluster is gone, so the VPC can go", async () => {
+    let nodes = [droplet(10, ['redis']), droplet(20, ['sentinel'])];
+    const lab = fakeLab(async () => {});
+    lab.droplets = () => nodes;
+    lab.ensure = async (options) => {
+      options.onDroplet?.(42);
+      throw new Error('droplet monitoring is not active after 60 s (new)');
+    };
+    const { lines } = await follow(lab);
+    await vi.waitFor(() =>
+      expect(lines).toContain('monitoring: droplet monitoring is not active after 60 s (new)'),
+    );
+    nodes = [];
+    await vi.waitFor(() => expect(lab.removed).toEqual([42]), { timeout: 5_000 });
+    expect(lines).toContain("deleted droplet monitoring (id 42): the runbook's cluster is gone");
+  });
+
   it('stop() cuts a forwarded connection its client keeps open, on both sides', async () => {
     // Alertmanager's port on the droplet: a connection that stays open until the other side ends it.
     const upstreamSockets = new Set<net.Socket>();

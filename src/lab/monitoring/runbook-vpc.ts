@@ -135,6 +135,8 @@ export async function followRunbookMonitoring(options: {
   const url = (port: number) => `http://${host}:${port}`;
   for (const service of FORWARDED) await assertPortFree(host, DEFAULT_MONITORING_PORTS[service]);
   let droplet: MonitoringDroplet | undefined;
+  /** The droplet this run made or adopted, known as soon as it exists: stopping mid-ensure still deletes it. */
+  let ownedId: number | undefined;
   /** The cluster whose droplet serves: set only once its services answer, so a droplet that never does is tried again. */
   let following: Cluster | undefined;
   const open = new Set<net.Socket>();
@@ -170,7 +172,12 @@ export async function followRunbookMonitoring(options: {
         replace: droplet !== undefined,
         tags: [CLIENT_TAG],
         onProgress: log,
+        signal: stopping.signal,
+        onDroplet: (id) => {
+          ownedId = id;
+        },
       });
+      ownedId = droplet.id;
       try {
         await lab.waitForServices(droplet, stopping.signal);
       } catch (error) {
@@ -181,10 +188,12 @@ export async function followRunbookMonitoring(options: {
       }
       following = cluster;
       log(`monitoring the runbook's cluster from droplet ${droplet.name} (${droplet.privateIp})`);
-    } else if (!cluster && droplet && runbookNodes(droplets).length === 0) {
-      // The runbook deleted its cluster: the VPC can be deleted only once monitoring has left it too.
-      const gone = droplet.id;
+    } else if (!cluster && ownedId !== undefined && runbookNodes(droplets).length === 0) {
+      // The runbook deleted its cluster: the VPC can be deleted only once monitoring has left it too (also a
+      // droplet whose ensure failed part-way: it is still in the VPC).
+      const gone = ownedId;
       droplet = undefined;
+      ownedId = undefined;
       following = undefined;
       await lab.remove(gone);
       log(`deleted droplet monitoring (id ${gone}): the runbook's cluster is gone`);
@@ -217,7 +226,7 @@ export async function followRunbookMonitoring(options: {
       await loop;
       for (const socket of open) socket.destroy();
       await closeServers();
-      if (droplet) await lab.remove(droplet.id);
+      if (ownedId !== undefined) await lab.remove(ownedId);
     },
   };
 }

@@ -141,8 +141,9 @@ export async function ensureMonitoringDroplet(options: MonitoringDropletOptions)
   };
   let droplet = await find();
   if (droplet && options.replace) {
-    // Its targets and passwords came with its cloud-init, which runs once: a new set needs a new droplet.
-    options.onProgress?.(`replacing ${MONITORING_DROPLET}: the lab's droplets changed`);
+    options.onProgress?.(
+      `replacing ${MONITORING_DROPLET} (id ${droplet.id}): its cloud-init ran once, so these targets need a new droplet`,
+    );
     await deleteAndWait(session, droplet.id);
     options.onDroplet?.(undefined);
     droplet = await find();

@@ -139,7 +139,7 @@ describe("run --monitoring following the runbook's VPC", () => {
         timeout: 10_000,
       },
     );
-    expect(lab.ensured).toEqual([{ replace: false }, { replace: true }]);
+    expect(lab.ensured).toEqual([{ replace: true }, { replace: true }]);
     const failure = lines.find((line) => line.includes('did not serve redis-exporter'));
     expect(failure).toContain('This run replaces the droplet and waits again');
     expect(failure).toContain(`http://${FORWARD_HOST}:9090`);

@@ -164,12 +164,13 @@ export async function followRunbookMonitoring(options: {
     const cluster = runbookCluster(droplets);
     if (cluster && cluster.key !== following?.key) {
       following = undefined;
-      // A droplet there serves another cluster or never served this one; its cloud-init ran once: a new one.
+      // A droplet there serves another cluster, never served this one, or was left by a run that crashed
+      // (its targets may be another cluster's); its cloud-init ran once: always a new one.
       droplet = await lab.ensure({
         cluster: cluster.monitored,
         nextTo: cluster.nextTo,
         host: MONITORING_OCTET,
-        replace: droplet !== undefined,
+        replace: true,
         tags: [CLIENT_TAG],
         onProgress: log,
         signal: stopping.signal,

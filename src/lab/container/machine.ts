@@ -276,9 +276,20 @@ export async function launch(options: LaunchOptions): Promise<LaunchedMachine> {
 export async function nspawnPid(paths: MachinePaths): Promise<number | undefined> {
   const pid = Number((await readFile(paths.pidfile, 'utf8').catch(() => '')).trim());
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
-  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  return cmdline.includes('systemd-nspawn') && cmdline.includes(paths.merged) ? pid : undefined;
+  for (let attempt = 0; ; attempt++) {
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => undefined);
+    if (cmdline === undefined) return undefined;
+    if (cmdline !== '')
+      return cmdline.includes('systemd-nspawn') && cmdline.includes(paths.merged) ? pid : undefined;
+    // Empty for a moment while the launcher's sh execs systemd-nspawn (and for good once it is a zombie):
+    // a machine just launched is not dead, so look again before saying so.
+    if (attempt >= EMPTY_CMDLINE_LOOKS) return undefined;
+    await sleep(10);
+  }
 }
+
+/** How many times (10 ms apart) nspawnPid reads an empty command line before calling the machine gone. */
+const EMPTY_CMDLINE_LOOKS = 20;
 
 /** The container's PID 1 (systemd), the only child of nspawn. */
 export async function containerInit(nspawn: number): Promise<number | undefined> {

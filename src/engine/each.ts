@@ -16,15 +16,19 @@ export interface ElementOutcome {
    * that could not be evaluated for it fails the element instead.
    */
   passedOver?: string;
+  /** Set when its where= line could not be evaluated: the element failed and nothing ran for it. */
+  whereUndecided?: true;
   data?: unknown;
 }
 
 export interface EachData {
   path: string;
   elements: ElementOutcome[];
+  /** Elements the block ran for: neither passed over nor failed by a where= line it could not evaluate. */
   ran: number;
   failed: number;
   passedOver: number;
+  whereUndecided: number;
 }
 
 /** An element's name: its own name field, else ip:port, else address or node, else its position. */
@@ -97,7 +101,13 @@ export async function executeEach(input: ExecuteInput, deps: EachDeps): Promise<
       if (input.signal.aborted) break;
       if (where && 'undecided' in where) {
         const error = undecidedWhere(input.action, name, where.undecided);
-        outcomes.push({ name, ok: false, summary: 'where= could not be evaluated', error });
+        outcomes.push({
+          name,
+          ok: false,
+          summary: 'where= could not be evaluated',
+          error,
+          whereUndecided: true,
+        });
         deps.say(`${name}: failed: ${error}`);
         continue;
       }
@@ -156,14 +166,15 @@ function undecidedWhere(action: ActionBlock, name: string, why: string): string 
 }
 
 function aggregate(path: string, elements: ElementOutcome[], checks: CheckResult[]): ActionOutcome {
-  const ran = elements.filter((e) => !e.passedOver);
-  const failed = ran.filter((e) => !e.ok);
+  const ran = elements.filter((e) => !e.passedOver && !e.whereUndecided);
+  const failed = elements.filter((e) => !e.ok);
   const data: EachData = {
     path,
     elements,
     ran: ran.length,
     failed: failed.length,
-    passedOver: elements.length - ran.length,
+    passedOver: elements.filter((e) => e.passedOver).length,
+    whereUndecided: elements.filter((e) => e.whereUndecided).length,
   };
   const over = data.passedOver > 0 ? `, ${data.passedOver} passed over` : '';
   const view = checks.length > 0 ? { view: { kind: 'checks' as const }, checks } : {};

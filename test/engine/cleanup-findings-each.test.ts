@@ -325,11 +325,19 @@ describe('each=: once per element, by name', () => {
       `step "each", action 1 (fake links, fake.md:10): 127.0.0.1:6381: ${why}`,
     );
     expect(engine.results().links).toMatchObject({
+      ran: 1,
       failed: 1,
       passedOver: 1,
+      whereUndecided: 1,
       elements: [
         { name: '127.0.0.1:6380', ok: true },
-        { name: '127.0.0.1:6381', ok: false, summary: 'where= could not be evaluated', error: why },
+        {
+          name: '127.0.0.1:6381',
+          ok: false,
+          summary: 'where= could not be evaluated',
+          error: why,
+          whereUndecided: true,
+        },
         { name: '127.0.0.1:6379', ok: true, passedOver: expect.any(String) },
       ],
     });

@@ -28,6 +28,13 @@ describe('agreementOf', () => {
     expect(agreement.sameMaster).toBe(true);
   });
 
+  it('puts a Sentinel in TILT last among those that answered: it would take a command and not act on it', () => {
+    const tilted = { ...answered('sentinel-1', 3), tilt: true };
+    const agreement = agreementOf([tilted, answered('sentinel-2', 3), answered('sentinel-3', 3)]);
+    expect(agreement.reachable).toEqual(['sentinel-2', 'sentinel-3', 'sentinel-1']);
+    expect(agreement.tilt).toEqual(['sentinel-1']);
+  });
+
   it("keeps each answering Sentinel's config-epoch and the highest, the configuration they all converge on", () => {
     const agreement = agreementOf([answered('sentinel-1', 4), down, answered('sentinel-3', 3)]);
     expect(agreement.configEpochs).toEqual({ 'sentinel-1': 4, 'sentinel-3': 3 });

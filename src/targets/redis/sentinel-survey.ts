@@ -33,8 +33,9 @@ export interface Agreement {
   tilt: string[];
   unreachable: string[];
   /**
-   * The Sentinels that answered, in the order the run knows them (the others are in unreachable): where a
-   * command for one Sentinel goes when the first of the list may be the one that is down.
+   * The Sentinels that answered (the others are in unreachable), those not in TILT first, each group in the
+   * order the run knows them: where a command for one Sentinel goes when the first of the list may be the one
+   * that is down, or in TILT (it accepts a command but does not act on it until TILT ends).
    */
   reachable: string[];
   /** Sentinel name → the config-epoch it reports for the master (those that answered and report one). */
@@ -149,7 +150,7 @@ export function agreementOf(states: readonly SentinelState[]): Agreement {
     odownSeenBy: reachable.filter((s) => flags[s.node]?.includes('o_down')).map((s) => s.node),
     tilt: reachable.filter((s) => s.tilt).map((s) => s.node),
     unreachable: states.filter((s) => s.error).map((s) => s.node),
-    reachable: reachable.map((s) => s.node),
+    reachable: [...reachable.filter((s) => !s.tilt), ...reachable.filter((s) => s.tilt)].map((s) => s.node),
     configEpochs,
     configEpoch: epochs.length ? Math.max(...epochs) : null,
   };

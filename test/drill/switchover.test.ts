@@ -153,6 +153,39 @@ describe('sentinel op=switchover', () => {
     }
   }, 60_000);
 
+  it('a pause too short for the failover follows it to its end, demotes the old master and says the pause ran out', async () => {
+    const c = await cluster('127.54.2');
+    const t = clusterContext(c);
+    try {
+      const before = await c.currentMaster();
+      // 600 ms, less the 500 ms margin for the demotion: the Sentinels cannot switch within it, but they do
+      // switch; unpausing and leaving would let the old master take writes until Sentinel converts it.
+      const outcome = await runInContext(t, sentinelAction, {
+        node: 'sentinel-1',
+        op: 'switchover',
+        'pause-timeout': '600ms',
+        'catch-up': '300ms',
+        'redis-password': 'redis_password',
+      });
+      const result = outcome.data as SwitchoverResult;
+      expect(outcome.ok).toBe(false);
+      expect(result).toMatchObject({ outcome: 'switched', pause_expired: true, master_before: before });
+      expect(result.master_after).not.toBe(before);
+      expect(result.masters).toEqual([result.master_after]);
+      expect(outcome.error).toMatch(
+        /^test\.md:1: the 600 ms pause ran out before 127\.54\.2\.1\d:6379 was demoted: writes it acknowledged after that are lost; allow a longer pause-timeout=/,
+      );
+      expect(t.output.map((entry) => entry.line)).toContain(
+        'no new master named by every Sentinel within the pause; following the failover 5 s longer',
+      );
+      expect(t.timeline.map((e) => e.name)).toEqual(
+        expect.arrayContaining(['switch-master-all', 'old-master-demoted', 'write-unpause']),
+      );
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+
   it('with no replica Sentinel may promote it pauses nothing and says why', async () => {
     const c = await cluster('127.54.2');
     const t = clusterContext(c);

@@ -12,6 +12,7 @@ import type { ConnectionSettings, RedisPool } from '../../targets/redis/connecti
 import { type NodeAddress, parseHostPort } from '../../targets/redis/inventory.js';
 import {
   candidates,
+  failoverStandOf,
   masterAddress,
   mastersAmong,
   nodeAt,
@@ -220,12 +221,22 @@ export async function switchover(options: SwitchoverOptions): Promise<Switchover
     failoverSent = true;
     options.phase('failover-sent', `SENTINEL FAILOVER ${masterName} on ${label(via)}`);
     const deadline = pausedAt + options.pauseTimeoutMs - PAUSE_MARGIN_MS;
-    const switched = await waitForSwitch(options, before, deadline);
+    let switched = await waitForSwitch(options, before, deadline);
+    if (!switched.address) {
+      // The failover Sentinel accepted may still be under way: unpausing now would let it finish behind the
+      // operator's back while the old master takes writes it then loses. Follow it a while longer; if the
+      // pause runs out meanwhile, the result says so.
+      options.say(
+        `no new master named by every Sentinel within the pause; following the failover ${RECOVERY_TIMEOUT_MS / 1000} s longer`,
+      );
+      switched = await waitForSwitch(options, before, options.now() + RECOVERY_TIMEOUT_MS);
+    }
     result.sentinels_switched = switched.switched;
     if (!switched.address) {
       result.outcome = 'not-confirmed';
+      const stand = await failoverStandOf(options);
       await settle();
-      result.error = `not every Sentinel named a new master within the ${options.pauseTimeoutMs} ms pause (switched: ${switched.switched.join(', ') || 'none'}); ${result.master_after === before ? `the Sentinels' majority still names ${before}` : `the majority names ${result.master_after}, so ${before} was made its replica`}; writes resumed`;
+      result.error = `not every Sentinel named a new master within the ${options.pauseTimeoutMs} ms pause, nor ${RECOVERY_TIMEOUT_MS / 1000} s after it (switched: ${switched.switched.join(', ') || 'none'}; ${label(via)}: ${stand}); ${result.master_after === before ? `the Sentinels' majority still names ${before}` : `the majority names ${result.master_after}, so ${before} was made its replica`}; writes resumed`;
       return result;
     }
     result.switch_ms = Math.round(options.now() - sentAt);

@@ -115,6 +115,29 @@ export async function waitForSwitch(
   }
 }
 
+/**
+ * Where the Sentinel the failover was sent to stands, in words for an error: the state its failover is in
+ * (from SENTINEL MASTER: wait_start, select_slave, wait_promotion, …), or that none is in progress any more
+ * (ended or aborted: its log's -failover-abort-* line says why).
+ */
+export async function failoverStandOf(options: SwitchoverOptions): Promise<string> {
+  try {
+    const reply = await options.pool.call(
+      options.via,
+      options.sentinelSettings,
+      ['SENTINEL', 'MASTER', options.masterName],
+      AbortSignal.timeout(RECOVERY_TIMEOUT_MS),
+    );
+    const fields = flatToMap(reply) as Record<string, unknown>;
+    const state = fields['failover-state'];
+    return state !== undefined
+      ? `its failover is at ${state} (flags ${fields.flags})`
+      : `it has no failover in progress (flags ${fields.flags}): it ended or was aborted, and its log's -failover-abort-* line says why`;
+  } catch (error) {
+    return `it did not say where its failover stands (${error instanceof Error ? error.message : String(error)})`;
+  }
+}
+
 /** Which of these nodes answer ROLE master (unreachable ones are left out). */
 export async function mastersAmong(
   options: SwitchoverOptions,

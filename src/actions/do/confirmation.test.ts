@@ -100,6 +100,30 @@ describe('do confirmations', () => {
     expect(details.message).toContain('creates 1 droplet (s-1vcpu-1gb in nyc1)');
   });
 
+  it("prices the whole run and the block's own droplets from one read of the sizes catalogue", async () => {
+    const { spec, action } = parsedAction(doKind, {
+      body: 'op: droplets.ensure\nnames: [redis-1, redis-2]\nregion: nyc1\nsize: s-1vcpu-1gb\nimage: ubuntu-24-04-x64\n',
+    });
+    const first = { ...action, safety: 'mutating' as const, loc: { file: 'test.md', line: 3, column: 1 } };
+    const t = createTestContext({
+      action: first,
+      target: target(),
+      secrets: [TOKEN],
+      runbook: { steps: [{ id: 'nodes', title: 'Nodes', actions: [first] } as never] },
+    });
+    const sizeReads = () => emulator.requests.filter((request) => request.path === '/v2/sizes').length;
+    const before = sizeReads();
+    try {
+      const details = await doKind.confirmation(spec, t.ctx);
+      expect(details.message).toMatch(
+        /^the whole run creates 2 droplets: .*; creates 2 droplets \(s-1vcpu-1gb in nyc1\)/,
+      );
+    } finally {
+      await t.close();
+    }
+    expect(sizeReads() - before).toBe(1);
+  });
+
   it('names the droplets to type for a destructive delete without asking the API', async () => {
     const details = await confirmationOf('op: droplets.delete\nnames: [redis-1, redis-2]\n');
     expect(details).toEqual({

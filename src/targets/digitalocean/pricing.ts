@@ -11,12 +11,22 @@ export interface SizePrice {
   price_monthly: number;
 }
 
+/** Each session's catalogue, read once: a step's confirmation prices the whole run and its own block from it. */
+const catalogues = new WeakMap<ApiSession, Promise<Size[]>>();
+
 /** The whole sizes catalogue: each size with its prices and the regions that offer it. */
 export function listSizes(session: ApiSession): Promise<Size[]> {
-  return allPages(
-    (query) => session.call((client) => client.size.listSizes(query)),
-    (data) => data.sizes,
-  );
+  let catalogue = catalogues.get(session);
+  if (!catalogue) {
+    catalogue = allPages(
+      (query) => session.call((client) => client.size.listSizes(query)),
+      (data) => data.sizes,
+    );
+    catalogues.set(session, catalogue);
+    // A read that failed is not kept: the next one asks again.
+    catalogue.catch(() => catalogues.delete(session));
+  }
+  return catalogue;
 }
 
 /** The price of one size in a catalogue listSizes read (undefined: the catalogue has no such size). */

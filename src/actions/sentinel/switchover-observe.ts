@@ -115,6 +115,21 @@ export async function waitForSwitch(
   }
 }
 
+/** SENTINEL MASTER on one Sentinel, as field → value. */
+export async function sentinelMasterFields(
+  options: Pick<SwitchoverOptions, 'pool' | 'sentinelSettings' | 'masterName'>,
+  sentinel: NodeAddress,
+  signal: AbortSignal,
+): Promise<Record<string, string>> {
+  const reply = await options.pool.call(
+    sentinel,
+    options.sentinelSettings,
+    ['SENTINEL', 'MASTER', options.masterName],
+    signal,
+  );
+  return flatToMap(reply) as Record<string, string>;
+}
+
 /**
  * Where the Sentinel the failover was sent to stands, in words for an error: the state its failover is in
  * (from SENTINEL MASTER: wait_start, select_slave, wait_promotion, …), or that none is in progress any more
@@ -122,13 +137,7 @@ export async function waitForSwitch(
  */
 export async function failoverStandOf(options: SwitchoverOptions): Promise<string> {
   try {
-    const reply = await options.pool.call(
-      options.via,
-      options.sentinelSettings,
-      ['SENTINEL', 'MASTER', options.masterName],
-      AbortSignal.timeout(RECOVERY_TIMEOUT_MS),
-    );
-    const fields = flatToMap(reply) as Record<string, unknown>;
+    const fields = await sentinelMasterFields(options, options.via, AbortSignal.timeout(RECOVERY_TIMEOUT_MS));
     const state = fields['failover-state'];
     return state !== undefined
       ? `its failover is at ${state} (flags ${fields.flags})`

@@ -5,9 +5,8 @@
 // Sentinel waits at least as long as the pause can last, and gets its own value back once the master
 // answers its PINGs again.
 import type { NodeAddress } from '../../targets/redis/inventory.js';
-import { flatToMap } from '../../targets/redis/replies.js';
 import type { SwitchoverOptions } from './coordinated-switchover.js';
-import { RECOVERY_TIMEOUT_MS } from './switchover-observe.js';
+import { RECOVERY_TIMEOUT_MS, sentinelMasterFields } from './switchover-observe.js';
 
 export interface RaisedPatience {
   sentinel: NodeAddress;
@@ -20,20 +19,6 @@ type PatienceOptions = Pick<
   SwitchoverOptions,
   'pool' | 'sentinels' | 'sentinelSettings' | 'masterName' | 'signal' | 'nameOf'
 >;
-
-async function masterFields(
-  options: PatienceOptions,
-  sentinel: NodeAddress,
-  signal: AbortSignal,
-): Promise<Record<string, string>> {
-  const reply = await options.pool.call(
-    sentinel,
-    options.sentinelSettings,
-    ['SENTINEL', 'MASTER', options.masterName],
-    signal,
-  );
-  return flatToMap(reply) as Record<string, string>;
-}
 
 function setDownAfter(options: PatienceOptions, sentinel: NodeAddress, ms: number, signal: AbortSignal) {
   return options.pool.call(
@@ -52,7 +37,7 @@ export async function raisePatience(options: PatienceOptions, atLeastMs: number)
   const raised: RaisedPatience[] = [];
   try {
     for (const sentinel of options.sentinels) {
-      const fields = await masterFields(options, sentinel, options.signal).catch(() => undefined);
+      const fields = await sentinelMasterFields(options, sentinel, options.signal).catch(() => undefined);
       const fromMs = Number(fields?.['down-after-milliseconds']);
       if (!Number.isFinite(fromMs) || fromMs >= atLeastMs) continue;
       await setDownAfter(options, sentinel, atLeastMs, options.signal);
@@ -76,7 +61,11 @@ export async function restorePatience(options: PatienceOptions, raised: RaisedPa
   for (const { sentinel, fromMs } of raised) {
     try {
       while (Date.now() < waitUntil) {
-        const fields = await masterFields(options, sentinel, AbortSignal.timeout(RECOVERY_TIMEOUT_MS));
+        const fields = await sentinelMasterFields(
+          options,
+          sentinel,
+          AbortSignal.timeout(RECOVERY_TIMEOUT_MS),
+        );
         if (Number(fields['last-ok-ping-reply']) < fromMs / 2) break;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }

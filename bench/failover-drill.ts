@@ -19,6 +19,8 @@ export interface DrillFigures {
 }
 
 const RATE = 200;
+/** A gap between acknowledged writes this long (40 write intervals) is an outage, not jitter. */
+const OUTAGE_GAP_MS = 200;
 
 /** A plain application client: Sentinel mode, ioredis defaults for retries and queueing. */
 function plainWriter(cluster: TestRedisCluster, now: () => number) {
@@ -38,7 +40,13 @@ function plainWriter(cluster: TestRedisCluster, now: () => number) {
     );
   }, 1000 / RATE);
   return {
-    firstAckAfter: (t: number) => acks.find((a) => a > t),
+    /**
+     * When writes came back after the outage that followed t: the first acknowledgement after t that ends a
+     * gap of OUTAGE_GAP_MS. Not simply the first acknowledgement after t, which can be a write sent before
+     * the fault landed (ioredis queues and retries rather than failing, so there may be no failure to see).
+     */
+    recoveredAfter: (t: number) =>
+      acks.find((a, i) => a > t && i > 0 && a - (acks[i - 1] as number) >= OUTAGE_GAP_MS),
     stop: () => {
       clearInterval(timer);
       client.disconnect();
@@ -99,7 +107,7 @@ export async function measureFailover(cluster: TestRedisCluster): Promise<DrillF
   await waitUntil('+switch-master', () => switches.length > 0);
   const switchAt = switches[0] ?? 0;
   await waitUntil('both clients writing again', () => {
-    return acks.some((a) => a > switchAt) && plain.firstAckAfter(faultAt) !== undefined;
+    return acks.some((a) => a > switchAt) && plain.recoveredAfter(faultAt) !== undefined;
   });
   // Both clients already wrote again: nothing to wait for.
   const run = await probe.stop({ recoverWithinMs: 0 });
@@ -112,7 +120,7 @@ export async function measureFailover(cluster: TestRedisCluster): Promise<DrillF
     .filter((r) => r.outcome === 'acknowledged' && r.sentAt > faultAt)
     .map((r) => r.doneAt)
     .sort((a, b) => a - b)[0];
-  const plainFirst = plain.firstAckAfter(faultAt) ?? Number.NaN;
+  const plainFirst = plain.recoveredAfter(faultAt) ?? Number.NaN;
   const probeRecovered = acks.find((a) => a > faultAt) ?? probeFirst ?? Number.NaN;
   return {
     switchMs: switchAt - faultAt,

@@ -7,18 +7,15 @@
 // (exit 3) and carries on; a replica a Sentinel reports down is a finding by its address and is never
 // connected to.
 import { createServer, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionKinds } from '../../src/actions/registry.js';
 import type { EngineEvent } from '../../src/contract/events.js';
 import { renderMarkdownReport, summarizeRun } from '../../src/engine/report.js';
-import { loadRunbook } from '../../src/runbook/parse.js';
 import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-cluster.js';
 import {
   buildCli,
   failures,
+  loadShippedRunbook,
   onlyJournal,
-  ROOT,
   removeCli,
   removeLabState,
   runCli,
@@ -33,12 +30,11 @@ let readOnlySteps: string[];
 const stateHomes: string[] = [];
 
 beforeAll(async () => {
-  const loaded = await loadRunbook(join(ROOT, runbook), { kinds: actionKinds });
-  if (!loaded.runbook) throw new Error(`${runbook} does not parse`);
-  const kinds = loaded.runbook.steps.flatMap((step) => step.actions.map((action) => action.kind));
+  const loaded = await loadShippedRunbook(runbook);
+  const kinds = loaded.steps.flatMap((step) => step.actions.map((action) => action.kind));
   // No shell for Redis or Sentinel: the checklist asks them through its own blocks.
   expect(kinds).not.toContain('sh');
-  readOnlySteps = loaded.runbook.steps.map((step) => step.id).filter((id) => id !== forcedFailover);
+  readOnlySteps = loaded.steps.map((step) => step.id).filter((id) => id !== forcedFailover);
   await buildCli();
   cluster = await startRedisCluster({
     subnet: '127.88.1',

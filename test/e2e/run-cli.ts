@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { actionKinds } from '../../src/actions/registry.js';
 import type { EngineEvent } from '../../src/contract/events.js';
+import type { Runbook } from '../../src/contract/runbook.js';
 import { readJournal } from '../../src/engine/journal.js';
 import { labDown } from '../../src/lab/lab-down.js';
 import { commandLine } from '../../src/lab/processes.js';
@@ -99,12 +100,17 @@ export function runCli(
   });
 }
 
-/** Step ids of a shipped runbook (a path under ROOT), in order. */
-export async function stepIds(runbook: string): Promise<string[]> {
+/** A shipped runbook (a path under ROOT), parsed with every action kind; throws when it does not parse. */
+export async function loadShippedRunbook(runbook: string): Promise<Runbook> {
   const { loadRunbook } = await import('../../src/runbook/parse.js');
   const loaded = await loadRunbook(join(ROOT, runbook), { kinds: actionKinds });
   if (!loaded.runbook) throw new Error(`${runbook} does not parse`);
-  return loaded.runbook.steps.map((step) => step.id);
+  return loaded.runbook;
+}
+
+/** Step ids of a shipped runbook (a path under ROOT), in order. */
+export async function stepIds(runbook: string): Promise<string[]> {
+  return (await loadShippedRunbook(runbook)).steps.map((step) => step.id);
 }
 
 /** Step id → status from a run's step.finished events (the last one wins, as on a retry). */

@@ -26,6 +26,7 @@ import {
   removeCli,
   removeLabState,
   runCli,
+  stepIds,
   stepStatuses,
   tempStateHome,
 } from '../../e2e/run-cli.js';
@@ -102,17 +103,9 @@ function outputOf(events: readonly EngineEvent[], step?: string): string[] {
   return events.flatMap((e) => (e.type === 'action.output' && (!step || e.step === step) ? [e.line] : []));
 }
 
-async function stepIds(): Promise<string[]> {
-  const { loadRunbook } = await import('../../../src/runbook/parse.js');
-  const { actionKinds } = await import('../../../src/actions/registry.js');
-  const loaded = await loadRunbook(join(process.cwd(), runbook), { kinds: actionKinds });
-  if (!loaded.runbook) throw new Error(`${runbook} does not parse`);
-  return loaded.runbook.steps.map((step) => step.id);
-}
-
 describe('the DR runbook in the container lab', () => {
   it('runs through the jump host it provisions with --target lab, then --target digitalocean adopts it, drills and tears down past the 403', async () => {
-    const ids = await stepIds();
+    const ids = await stepIds(runbook);
     const teardown = ids.at(-1) as string;
 
     const first = await run(

@@ -10,7 +10,7 @@ import { startRedisCluster, type TestRedisCluster } from '../helpers/redis-clust
 let cluster: TestRedisCluster;
 
 beforeAll(async () => {
-  cluster = await startRedisCluster({ subnet: '127.50.3', replicas: 2 });
+  cluster = await startRedisCluster({ subnet: '127.50.5', replicas: 2 });
 });
 
 afterAll(async () => {

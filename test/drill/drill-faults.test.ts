@@ -51,7 +51,7 @@ describe('probe through other faults', () => {
   }, 90_000);
 
   it('a cluster whose quorum cannot be reached reports no failover instead of hanging', async () => {
-    const c = await cluster('127.50.4');
+    const c = await cluster('127.50.6');
     for (const sentinel of c.sentinels) {
       const client = await c.client(sentinel.name);
       await client.call('SENTINEL', 'SET', c.masterName, 'quorum', '4');

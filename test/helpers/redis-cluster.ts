@@ -19,7 +19,8 @@
  *   await cluster.stop()               // kills every process by pid, closes clients, removes the temp dir
  *
  * Addresses: redis-K = <subnet>.(10+K):redisPort, sentinel-K = <subnet>.(20+K):sentinelPort. Use a distinct
- * third octet per test file so parallel files never collide. Defaults: 1 replica, 3 Sentinels, quorum 2,
+ * subnet per test file: a cluster claims its subnet while it runs (subnet-claim.ts), so a second file starting
+ * one there at the same time fails naming the first. Defaults: 1 replica, 3 Sentinels, quorum 2,
  * master name "mymaster", down-after 1000 ms, failover-timeout 6000 ms, passwords generated per cluster.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -29,6 +30,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { Inventory } from '../../src/targets/redis/inventory.js';
+import { claimSubnet } from './subnet-claim.js';
 import { requirePackages } from './system.js';
 
 export interface RedisClusterOptions {
@@ -144,6 +146,8 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   });
 }
 
+class OtherProcessAnswers extends Error {}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startRedisCluster(input: RedisClusterOptions): Promise<TestRedisCluster> {
@@ -204,7 +208,7 @@ export async function startRedisCluster(input: RedisClusterOptions): Promise<Tes
         target.pid = undefined;
       }
     });
-    await waitForPing(target);
+    await waitForPing(target, child);
   };
 
   const connect = (target: ClusterNode, retry: boolean): Redis => {
@@ -223,7 +227,7 @@ export async function startRedisCluster(input: RedisClusterOptions): Promise<Tes
     return client;
   };
 
-  const waitForPing = async (target: ClusterNode): Promise<void> => {
+  const waitForPing = async (target: ClusterNode, child: ChildProcess): Promise<void> => {
     const deadline = Date.now() + 10_000;
     let lastError: unknown;
     while (Date.now() < deadline) {
@@ -231,8 +235,16 @@ export async function startRedisCluster(input: RedisClusterOptions): Promise<Tes
       try {
         await client.connect();
         await client.ping();
+        const answering = /process_id:(\d+)/.exec(await client.info('server'))?.[1];
+        if (Number(answering) !== child.pid) {
+          throw new OtherProcessAnswers(
+            `${target.name} (${target.address}) is answered by pid ${answering}, not the ${child.pid} this cluster started: ` +
+              'another cluster holds the address (a subnet shared between test files, or a leftover process)',
+          );
+        }
         return;
       } catch (error) {
+        if (error instanceof OtherProcessAnswers) throw error;
         lastError = error;
         await sleep(50);
       } finally {
@@ -311,6 +323,7 @@ export async function startRedisCluster(input: RedisClusterOptions): Promise<Tes
     return problems;
   };
 
+  const claim = claimSubnet(options.subnet);
   const cluster: TestRedisCluster = {
     dir,
     masterName: options.masterName,
@@ -361,6 +374,7 @@ export async function startRedisCluster(input: RedisClusterOptions): Promise<Tes
       for (const client of clients.splice(0)) client.disconnect();
       await Promise.all([...processes.keys()].map((name) => signalAndWait(name, 'SIGKILL')));
       await rm(dir, { recursive: true, force: true });
+      claim.release();
     },
   };
 

@@ -7,7 +7,8 @@
 //      jump host — everything but the teardown;
 //   2. `--target digitalocean` pointed at the same lab's emulator (DIGITALOCEAN_API_URL, the code path of a
 //      real account: admin_cidr and ssh_key given, no lab defaults): adopts everything and creates nothing,
-//      drills again, and tears down past the VPC's 403 ("still has members").
+//      crashes the master again (Drill 1 alone: the planned drills cross the same connections and would
+//      only repeat run 1 for a minute), and tears down past the VPC's 403 ("still has members").
 // Run 1 asks for --monitoring: a monitoring droplet joins the runbook's VPC once its cluster is up, and the
 // runbook's Prometheus/Alertmanager checks run against it (the droplet is deleted when run 1 ends).
 // The region already has its default VPC (as most accounts do), so the runbook's VPC is an ordinary,
@@ -163,11 +164,12 @@ describe('the DR runbook in the container lab', () => {
       `running on the jump host ${label}`,
     );
 
-    // The same runbook against the same emulator as a real account: nothing created, drills again, teardown.
+    // The same runbook against the same emulator as a real account: nothing created, Drill 1, teardown.
+    const afterDrill1 = ids.slice(ids.indexOf('drill-2-forced-failover'), -1);
     const second = await run(
       ['--target', 'digitalocean'],
       [`admin_cidr=${PUBLIC_SIDE_GATEWAY}/32`, `ssh_key=${join(labDir, 'ssh', 'id_ed25519.pub')}`],
-      [],
+      ids.filter((id) => !afterDrill1.includes(id)).flatMap((id) => ['--only', id]),
       { DIGITALOCEAN_API_URL: api.apiUrl, DIGITALOCEAN_ACCESS_TOKEN: api.token as string },
     );
     expect(second.code, failures(second)).toBe(0);
@@ -181,7 +183,10 @@ describe('the DR runbook in the container lab', () => {
       expect(finished(second.events, id), id).toMatchObject({ outcome: 'unchanged' });
     }
     expect(finished(second.events, 'ready')).toMatchObject({ via: label });
-    expect(finished(second.events, 'php_after2')).toMatchObject({ json: { role: 'master' } });
+    expect(afterDrill1.map((id) => stepStatuses(second.events)[id])).toEqual(
+      afterDrill1.map(() => undefined),
+    );
+    expect(finished(second.events, 'php_before2')).toMatchObject({ json: { role: 'master' } });
     expect(outputOf(second.events)).toEqual(
       expect.arrayContaining([expect.stringMatching(/^VPC redis-dr-vpc not deletable yet \(403: /)]),
     );

@@ -1,8 +1,9 @@
 // The container lab as a user runs it (root, Linux): `drillbook lab up --mode container` boots the
 // article's cluster (1 master, 1 replica, 3 Sentinels) as systemd-nspawn machines, each configured by real
 // cloud-init from the shipped templates, on the private VPC 10.10.0.0/24 that the host never routes to.
-// One lab for the whole file (booting is the expensive part); the last test kills the daemon with -9 and
-// checks that `lab down` leaves nothing behind.
+// One lab for the whole file (booting is the expensive part), which the Cloud Firewall and partition tests of
+// network-faults.ts share; the last test kills the daemon with -9 and checks that `lab down` leaves nothing
+// behind.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -19,16 +20,20 @@ import {
   machinePaths,
   nspawnPid,
 } from '../../../src/lab/container/machine.js';
-import { dropletNamespace, labKey } from '../../../src/lab/container/netns.js';
+import { labKey } from '../../../src/lab/container/netns.js';
 import { labNamespaces, ROUTE_PROTO } from '../../../src/lab/container/network.js';
 import { containerLabFiles, containerStateDir } from '../../../src/lab/container/state.js';
 import { nodeState } from '../../../src/lab/health.js';
 import { labDown } from '../../../src/lab/lab-down.js';
 import { bundleLabCli } from '../cli-bundle.js';
 import { labStateDir, processesUnder, runLabCli } from '../helpers.js';
+import { inDroplet } from './in-droplet.js';
+import { networkFaultTests } from './network-faults.js';
 
 const execFileAsync = promisify(execFile);
 const PASSWORD = 'container-test-password-0123';
+const SENTINEL_PASSWORD = 'container-test-sentinel-password-0123';
+const dropletIds = new Map<string, number>();
 let state: { dir: string; remove: () => Promise<void> };
 let cli: string;
 let labDir: string;
@@ -37,7 +42,12 @@ let key: string;
 function lab(...args: string[]) {
   // A first run builds the image (about 2 minutes); later runs reuse the cached one.
   return runLabCli(
-    { cli, stateHome: state.dir, env: { REDIS_PASSWORD: PASSWORD }, timeoutMs: 300_000 },
+    {
+      cli,
+      stateHome: state.dir,
+      env: { REDIS_PASSWORD: PASSWORD, SENTINEL_PASSWORD },
+      timeoutMs: 300_000,
+    },
     ...args,
   );
 }
@@ -60,22 +70,6 @@ async function dropletId(name: string): Promise<number> {
 // biome-ignore lint/suspicious/noExplicitAny: the Prometheus and Alertmanager APIs' JSON, read by the test
 async function getJson(url: string): Promise<any> {
   return (await fetch(url, { signal: AbortSignal.timeout(5000) })).json();
-}
-
-/** Runs a command inside a droplet's network namespace (a peer's view of the VPC). */
-async function fromPeer(peerId: number, command: string[]): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await execFileAsync('ip', [
-      'netns',
-      'exec',
-      dropletNamespace(key, peerId),
-      ...command,
-    ]);
-    return { code: 0, output: stdout + stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, output: failed.stdout + failed.stderr };
-  }
 }
 
 beforeAll(async () => {
@@ -112,6 +106,8 @@ describe('container lab', () => {
       '10.10.0.21',
       '10.10.0.22',
     ]);
+    for (const droplet of result.droplets as { name: string; id: number }[])
+      dropletIds.set(droplet.name, droplet.id);
   }, 320_000);
 
   it('shows each droplet container, boot time and cloud-init output in lab status --json', async () => {
@@ -140,14 +136,14 @@ describe('container lab', () => {
 
   it('answers each droplet from the metadata service about itself', async () => {
     const replica = await dropletId('redis-2');
-    const address = await fromPeer(replica, [
+    const address = await inDroplet(key, replica, [
       'curl',
       '-fsS',
       'http://169.254.169.254/metadata/v1/interfaces/private/0/ipv4/address',
     ]);
     expect(address).toEqual({ code: 0, output: '10.10.0.11' });
     const document = JSON.parse(
-      (await fromPeer(replica, ['curl', '-fsS', 'http://169.254.169.254/metadata/v1.json'])).output,
+      (await inDroplet(key, replica, ['curl', '-fsS', 'http://169.254.169.254/metadata/v1.json'])).output,
     );
     expect(document).toMatchObject({ droplet_id: replica, hostname: 'redis-2' });
     expect(document.tags).toContain('redis');
@@ -180,7 +176,7 @@ describe('container lab', () => {
       await sleep(200);
     }
     // From the master's namespace: a connection to the powered-off replica hangs until timeout(1) ends it.
-    const probe = await fromPeer(master, [
+    const probe = await inDroplet(key, master, [
       'timeout',
       '3',
       'redis-cli',
@@ -230,6 +226,14 @@ describe('container lab', () => {
     expect(Number(restarts.stdout.trim())).toBeGreaterThan(0);
   }, 60_000);
 
+  networkFaultTests(() => ({
+    labDir,
+    key,
+    password: PASSWORD,
+    sentinelPassword: SENTINEL_PASSWORD,
+    dropletIds,
+  }));
+
   it('lab up --monitoring adds a monitoring droplet that scrapes the VPC and alerts on a failover', async () => {
     // A second `lab up` on the running lab keeps its droplets and adds the monitoring one.
     const up = await lab('up', '--monitoring', '--json');
@@ -263,14 +267,24 @@ describe('container lab', () => {
     expect(userData).not.toContain(PASSWORD);
     expect(userData).not.toContain(sentinelPassword);
 
+    expect(sentinelPassword).toBe(SENTINEL_PASSWORD);
+
+    // The partition test left redis-2 master: the failover promotes redis-1.
     const labConsole = new LabConsole(containerLabFiles(labDir).relaySocket);
     try {
       const at = await labConsole.open('10.10.0.20', 26379);
-      const failover = await execFileAsync(
-        'redis-cli',
-        ['-h', at.host, '-p', String(at.port), 'SENTINEL', 'FAILOVER', 'mymaster'],
-        { env: { ...process.env, REDISCLI_AUTH: sentinelPassword } },
-      );
+      const sentinel = (...args: string[]) =>
+        execFileAsync('redis-cli', ['-h', at.host, '-p', String(at.port), ...args], {
+          env: { ...process.env, REDISCLI_AUTH: sentinelPassword },
+        });
+      const before = await sentinel('SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'mymaster');
+      expect(before.stdout.split('\n')[0]).toBe('10.10.0.11');
+      // Sentinel promotes only a replica it has seen healthy since the heal: until then it says NOGOODSLAVE.
+      let failover = await sentinel('SENTINEL', 'FAILOVER', 'mymaster');
+      for (let i = 0; i < 120 && failover.stdout.includes('NOGOODSLAVE'); i++) {
+        await sleep(500);
+        failover = await sentinel('SENTINEL', 'FAILOVER', 'mymaster');
+      }
       expect(failover.stdout).toContain('OK');
     } finally {
       await labConsole.close();
@@ -281,8 +295,8 @@ describe('container lab', () => {
       await sleep(500);
       fired = await getJson(alerts);
     }
-    expect(fired.map((alert) => alert.labels.instance)).toEqual(['10.10.0.11:6379']);
-  }, 120_000);
+    expect(fired.map((alert) => alert.labels.instance)).toEqual(['10.10.0.10:6379']);
+  }, 180_000);
 
   it('lab down after kill -9 of the daemon leaves no namespace, mount, cgroup, route, nft table or process', async () => {
     const daemon = JSON.parse(await readFile(path.join(labDir, 'daemon.json'), 'utf8'));

@@ -1,71 +1,31 @@
-// The Cloud Firewall and a partition on real containers (`lab up --mode container`: systemd-nspawn machines
-// booted by real cloud-init): a firewall without the 6379 rule breaks the replica's link, and a partition of
-// the master from the rest makes the Sentinels fail over while the isolated master still takes writes from
-// its own side. Every probe runs inside a droplet's own namespace (its view of the VPC), never from the host.
-import { execFile } from 'node:child_process';
+// The Cloud Firewall and a partition on the container lab's droplets (systemd-nspawn machines booted by real
+// cloud-init): a firewall without the 6379 rule breaks the replica's link, and a partition of the master from
+// the rest makes the Sentinels fail over while the isolated master still takes writes from its own side.
+// Every probe runs inside a droplet's own namespace (its view of the VPC), never from the host. Registered by
+// container-lab.test.ts on its lab, where booting one is the expensive part: they start from redis-1 as master
+// with its replica linked, and leave redis-2 master with redis-1 its replica.
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import { createApiClient } from 'dots-wrapper';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labAction } from '../../src/actions/lab/index.js';
-import { createTestContext, parsedAction } from '../../src/actions/test-context.js';
-import { dropletNamespace, labKey } from '../../src/lab/container/netns.js';
-import { labDown } from '../../src/lab/lab-down.js';
-import { formatLabStatus, labStatus } from '../../src/lab/lab-status.js';
-import { bundleLabCli } from '../lab/cli-bundle.js';
-import { labStateDir, runLabCli } from '../lab/helpers.js';
+import { expect, it } from 'vitest';
+import { labAction } from '../../../src/actions/lab/index.js';
+import { createTestContext, parsedAction } from '../../../src/actions/test-context.js';
+import { formatLabStatus, labStatus } from '../../../src/lab/lab-status.js';
+import { redisCliIn } from './in-droplet.js';
 
-const execFileAsync = promisify(execFile);
-const PASSWORD = 'lab-network-container-password-42';
-const SENTINEL_PASSWORD = 'lab-network-container-sentinel-42';
 const MASTER = '10.10.0.10';
 const REPLICA = '10.10.0.11';
-let state: { dir: string; remove: () => Promise<void> };
-let labDir: string;
-let key: string;
-let cli: string;
-const ids = new Map<string, number>();
 
-function lab(...args: string[]) {
-  const env = { REDIS_PASSWORD: PASSWORD, SENTINEL_PASSWORD };
-  return runLabCli({ cli, stateHome: state.dir, env, timeoutMs: 300_000 }, ...args);
+export interface FaultLab {
+  labDir: string;
+  key: string;
+  password: string;
+  sentinelPassword: string;
+  /** Droplet name → id, as `lab up --json` listed them. */
+  dropletIds: ReadonlyMap<string, number>;
 }
-
-async function daemon(): Promise<{ url: string; token: string }> {
-  return JSON.parse(await readFile(path.join(labDir, 'daemon.json'), 'utf8'));
-}
-
-/** A command inside a droplet's namespace: its own view of the VPC. */
-async function inDroplet(name: string, command: string[]): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await execFileAsync('ip', [
-      'netns',
-      'exec',
-      dropletNamespace(key, ids.get(name) as number),
-      ...command,
-    ]);
-    return { code: 0, output: stdout + stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, output: (failed.stdout ?? '') + (failed.stderr ?? '') };
-  }
-}
-
-const redisCli = (name: string, host: string, port: number, ...args: string[]) =>
-  inDroplet(name, [
-    'timeout',
-    '3',
-    'redis-cli',
-    '--no-auth-warning',
-    '-h',
-    host,
-    '-p',
-    String(port),
-    ...args,
-  ]);
 
 async function until(what: string, check: () => Promise<boolean>, withinMs: number): Promise<void> {
   const deadline = Date.now() + withinMs;
@@ -95,33 +55,25 @@ function publicAnswer(host: string, port: number, withinMs = 2000): Promise<'ans
   });
 }
 
-const linkStatus = async () =>
-  /master_link_status:(\w+)/.exec(
-    (await redisCli('redis-2', REPLICA, 6379, '-a', PASSWORD, 'info', 'replication')).output,
-  )?.[1];
+export function networkFaultTests(lab: () => FaultLab): void {
+  const dropletId = (name: string): number => {
+    const id = lab().dropletIds.get(name);
+    if (id === undefined) throw new Error(`lab up listed no droplet named ${name}`);
+    return id;
+  };
+  const redisCli = (name: string, host: string, port: number, ...args: string[]) =>
+    redisCliIn(lab().key, dropletId(name), host, port, ...args);
+  const daemon = async (): Promise<{ url: string; token: string }> =>
+    JSON.parse(await readFile(path.join(lab().labDir, 'daemon.json'), 'utf8'));
+  const linkStatus = async () =>
+    /master_link_status:(\w+)/.exec(
+      (await redisCli('redis-2', REPLICA, 6379, '-a', lab().password, 'info', 'replication')).output,
+    )?.[1];
 
-beforeAll(async () => {
-  if (process.getuid?.() !== 0) throw new Error('the container lab needs root (systemd-nspawn, namespaces)');
-  state = labStateDir('drillbook-lab-network-');
-  labDir = path.join(state.dir, 'drillbook', 'lab');
-  key = labKey(labDir);
-  cli = await bundleLabCli('lab-network-container');
-  const up = await lab('up', '--mode', 'container', '--replicas', '1', '--json');
-  expect(up.code, up.stderr).toBe(0);
-  for (const droplet of JSON.parse(up.stdout).droplets as { name: string; id: number }[])
-    ids.set(droplet.name, droplet.id);
-}, 330_000);
-
-afterAll(async () => {
-  if (labDir) await labDown(labDir).catch(() => undefined);
-  await state?.remove();
-}, 60_000);
-
-describe('container lab network', () => {
   it('Sentinels booted by real cloud-init refuse a peer without their password (NOAUTH)', async () => {
     const set = ['sentinel', 'set', 'mymaster', 'quorum', '1'];
     expect((await redisCli('redis-2', '10.10.0.20', 26379, ...set)).output).toContain('NOAUTH');
-    expect((await redisCli('redis-2', '10.10.0.20', 26379, '-a', PASSWORD, ...set)).output).toMatch(
+    expect((await redisCli('redis-2', '10.10.0.20', 26379, '-a', lab().password, ...set)).output).toMatch(
       /WRONGPASS|invalid/,
     );
   });
@@ -140,10 +92,10 @@ describe('container lab network', () => {
       outbound_rules: [{ protocol: 'tcp', ports: 'all', destinations: { addresses: ['0.0.0.0/0'] } }],
     } as never);
     // A new connection from the replica to the master is dropped: a timeout, not a refusal.
-    const direct = await redisCli('redis-2', MASTER, 6379, '-a', PASSWORD, 'ping');
+    const direct = await redisCli('redis-2', MASTER, 6379, '-a', lab().password, 'ping');
     expect(direct.code).toBe(124);
     // The replica's own link: cut it (locally, inside the replica) and it cannot come back.
-    await redisCli('redis-2', REPLICA, 6379, '-a', PASSWORD, 'client', 'kill', 'type', 'master');
+    await redisCli('redis-2', REPLICA, 6379, '-a', lab().password, 'client', 'kill', 'type', 'master');
     await sleep(3000);
     expect(await linkStatus()).toBe('down');
     await client.firewall.deleteFirewall({ firewall_id: data.firewall.id as string });
@@ -153,8 +105,7 @@ describe('container lab network', () => {
   it("lab status sees the nodes through a tag-only 6379 rule and names the firewall; the operator's side stays filtered", async () => {
     const { url, token } = await daemon();
     const client = createApiClient({ endpoint: url, token });
-    const master = (await client.droplet.getDroplet({ droplet_id: ids.get('redis-1') as number })).data
-      .droplet;
+    const master = (await client.droplet.getDroplet({ droplet_id: dropletId('redis-1') })).data.droplet;
     const publicIp = master.networks.v4.find((network) => network.type === 'public')?.ip_address as string;
     expect(await publicAnswer(publicIp, 6379)).toBe('answered');
     const { data } = await client.firewall.createFirewall({
@@ -171,7 +122,7 @@ describe('container lab network', () => {
       // The operator's connections are judged: nothing of the host's is in the rule's tags.
       expect(await publicAnswer(publicIp, 6379)).toBe('silent');
       // The lab's own health view is not: each node's role, as before the firewall.
-      const status = await labStatus(labDir);
+      const status = await labStatus(lab().labDir);
       const node = (name: string) => status.droplets.find((droplet) => droplet.name === name);
       expect(node('redis-1')?.firewalls).toEqual(['redis-tags-only']);
       expect(node('sentinel-1')?.firewalls).toEqual([]);
@@ -211,7 +162,7 @@ describe('container lab network', () => {
           '10.10.0.20',
           26379,
           '-a',
-          SENTINEL_PASSWORD,
+          lab().sentinelPassword,
           'sentinel',
           'get-master-addr-by-name',
           'mymaster',
@@ -219,7 +170,16 @@ describe('container lab network', () => {
       ).output;
     await until('the Sentinels promote the replica', async () => (await named()).includes(REPLICA), 60_000);
     // The old master, alone on its side, still believes it is master and accepts a write from there.
-    const write = await redisCli('redis-1', MASTER, 6379, '-a', PASSWORD, 'set', 'drillbook:isolated', 'yes');
+    const write = await redisCli(
+      'redis-1',
+      MASTER,
+      6379,
+      '-a',
+      lab().password,
+      'set',
+      'drillbook:isolated',
+      'yes',
+    );
     expect(write.output.trim()).toBe('OK');
     const healed = await run({ op: 'heal', name: 'split' });
     expect(healed.outcome.ok, healed.outcome.error).toBe(true);
@@ -228,9 +188,9 @@ describe('container lab network', () => {
       'the old master rejoins as a replica',
       async () =>
         /role:slave/.test(
-          (await redisCli('redis-1', MASTER, 6379, '-a', PASSWORD, 'info', 'replication')).output,
+          (await redisCli('redis-1', MASTER, 6379, '-a', lab().password, 'info', 'replication')).output,
         ),
       60_000,
     );
   }, 150_000);
-});
+}

@@ -84,7 +84,7 @@ export async function waitForStopped(pid: number, stopped: boolean, timeoutMs = 
 }
 
 /** True once the process is gone or a zombie: only then have its sockets been closed. */
-async function hasExited(pid: number): Promise<boolean> {
+export async function hasExited(pid: number): Promise<boolean> {
   const state = await processState(pid);
   return state === undefined || state === 'Z' || state === 'X';
 }

@@ -323,7 +323,7 @@ export async function startRedisCluster(input: RedisClusterOptions): Promise<Tes
     return problems;
   };
 
-  const claim = claimSubnet(options.subnet);
+  const claim = await claimSubnet(options.subnet);
   const cluster: TestRedisCluster = {
     dir,
     masterName: options.masterName,

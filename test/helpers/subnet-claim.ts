@@ -6,21 +6,13 @@ import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { hasExited } from '../../src/lab/processes.js';
 
 const claimDir = join(tmpdir(), 'drillbook-test-subnets');
 
 interface Claim {
   pid: number;
   testFile: string;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function readClaim(file: string): Claim | undefined {
@@ -36,7 +28,7 @@ function currentTestFile(): string {
 }
 
 /** Claims `subnet` for this process until release() is called; throws naming the holder when it is taken. */
-export function claimSubnet(subnet: string): { release(): void } {
+export async function claimSubnet(subnet: string): Promise<{ release(): void }> {
   mkdirSync(claimDir, { recursive: true });
   const file = join(claimDir, subnet);
   const mine: Claim = { pid: process.pid, testFile: currentTestFile() };
@@ -44,13 +36,18 @@ export function claimSubnet(subnet: string): { release(): void } {
   const draft = `${file}.${process.pid}`;
   writeFileSync(draft, JSON.stringify(mine));
   try {
-    return takeClaim(subnet, file, draft, mine);
+    return await takeClaim(subnet, file, draft, mine);
   } finally {
     rmSync(draft, { force: true });
   }
 }
 
-function takeClaim(subnet: string, file: string, draft: string, mine: Claim): { release(): void } {
+async function takeClaim(
+  subnet: string,
+  file: string,
+  draft: string,
+  mine: Claim,
+): Promise<{ release(): void }> {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       linkSync(draft, file);
@@ -62,7 +59,7 @@ function takeClaim(subnet: string, file: string, draft: string, mine: Claim): { 
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = readClaim(file);
-      if (holder && isAlive(holder.pid)) {
+      if (holder && !(await hasExited(holder.pid))) {
         throw new Error(
           `loopback subnet ${subnet} is already used by a test cluster of ${holder.testFile} (pid ${holder.pid}); ` +
             `give ${mine.testFile} a subnet no other test uses (grep -rn "'${subnet}" test shows who uses this one)`,

@@ -1,11 +1,10 @@
 // failoverStandOf: what a switchover that was not confirmed says about the failover it started.
 import { describe, expect, it } from 'vitest';
 import type { RedisPool } from '../../targets/redis/connection.js';
-import type { SwitchoverOptions } from './coordinated-switchover.js';
 import { failoverStandOf } from './switchover-observe.js';
 
 /** Options whose one Sentinel answers SENTINEL MASTER with reply (or fails with it, when it is an Error). */
-function optionsAnswering(reply: unknown): SwitchoverOptions {
+function optionsAnswering(reply: unknown): Parameters<typeof failoverStandOf>[0] {
   const pool: RedisPool = {
     client: () => Promise.reject(new Error('not used')),
     call: (_node, _settings, command) => {
@@ -25,7 +24,7 @@ function optionsAnswering(reply: unknown): SwitchoverOptions {
       kind: 'sentinel',
     },
     sentinelSettings: { connectTimeoutMs: 100, commandTimeoutMs: 100, reach: 'loopback-only' },
-  } as unknown as SwitchoverOptions;
+  };
 }
 
 describe('failoverStandOf', () => {

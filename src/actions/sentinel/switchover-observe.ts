@@ -135,7 +135,9 @@ export async function sentinelMasterFields(
  * (from SENTINEL MASTER: wait_start, select_slave, wait_promotion, …), or that none is in progress any more
  * (ended or aborted: its log's -failover-abort-* line says why).
  */
-export async function failoverStandOf(options: SwitchoverOptions): Promise<string> {
+export async function failoverStandOf(
+  options: Pick<SwitchoverOptions, 'pool' | 'sentinelSettings' | 'masterName' | 'via'>,
+): Promise<string> {
   try {
     const fields = await sentinelMasterFields(options, options.via, AbortSignal.timeout(RECOVERY_TIMEOUT_MS));
     const state = fields['failover-state'];

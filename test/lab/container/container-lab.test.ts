@@ -25,6 +25,7 @@ import { labNamespaces, ROUTE_PROTO } from '../../../src/lab/container/network.j
 import { containerLabFiles, containerStateDir } from '../../../src/lab/container/state.js';
 import { nodeState } from '../../../src/lab/health.js';
 import { labDown } from '../../../src/lab/lab-down.js';
+import { type DaemonState, readDaemonState } from '../../../src/lab/state.js';
 import { bundleLabCli } from '../cli-bundle.js';
 import { labStateDir, processesUnder, runLabCli } from '../helpers.js';
 import { inDroplet } from './in-droplet.js';
@@ -57,14 +58,22 @@ async function statusJson() {
   return JSON.parse(status.stdout);
 }
 
-async function api() {
-  const daemon = JSON.parse(await readFile(path.join(labDir, 'daemon.json'), 'utf8'));
-  return createApiClient({ endpoint: daemon.url, token: daemon.token });
+async function daemon(): Promise<DaemonState> {
+  const state = await readDaemonState(labDir);
+  if (!state) throw new Error(`no lab daemon is recorded in ${labDir}`);
+  return state;
 }
 
-async function dropletId(name: string): Promise<number> {
-  const status = await statusJson();
-  return status.droplets.find((d: { name: string }) => d.name === name).id;
+async function api() {
+  const { url, token } = await daemon();
+  return createApiClient({ endpoint: url, token });
+}
+
+/** A droplet's id, as the first `lab up --json` listed it. */
+function dropletId(name: string): number {
+  const id = dropletIds.get(name);
+  if (id === undefined) throw new Error(`lab up listed no droplet named ${name}`);
+  return id;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the Prometheus and Alertmanager APIs' JSON, read by the test
@@ -135,7 +144,7 @@ describe('container lab', () => {
   });
 
   it('answers each droplet from the metadata service about itself', async () => {
-    const replica = await dropletId('redis-2');
+    const replica = dropletId('redis-2');
     const address = await inDroplet(key, replica, [
       'curl',
       '-fsS',
@@ -162,8 +171,8 @@ describe('container lab', () => {
 
   it('power_off makes peers time out (not refused), power_on brings Redis back through the bind race', async () => {
     const client = await api();
-    const master = await dropletId('redis-1');
-    const replica = await dropletId('redis-2');
+    const master = dropletId('redis-1');
+    const replica = dropletId('redis-2');
     const disk = machinePaths(containerStateDir(labDir), replica);
     const redisLog = path.join(disk.merged, 'var/log/redis/redis-server.log');
     const logBefore = (await readFile(redisLog, 'utf8')).length;
@@ -231,7 +240,8 @@ describe('container lab', () => {
     key,
     password: PASSWORD,
     sentinelPassword: SENTINEL_PASSWORD,
-    dropletIds,
+    dropletId,
+    daemon,
   }));
 
   it('lab up --monitoring adds a monitoring droplet that scrapes the VPC and alerts on a failover', async () => {
@@ -299,8 +309,7 @@ describe('container lab', () => {
   }, 180_000);
 
   it('lab down after kill -9 of the daemon leaves no namespace, mount, cgroup, route, nft table or process', async () => {
-    const daemon = JSON.parse(await readFile(path.join(labDir, 'daemon.json'), 'utf8'));
-    process.kill(daemon.pid, 'SIGKILL');
+    process.kill((await daemon()).pid, 'SIGKILL');
     await sleep(200);
     expect(await labNamespaces(key)).not.toEqual([]);
     expect(await leftPropagateDirs(key)).not.toEqual([]);

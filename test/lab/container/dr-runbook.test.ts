@@ -165,7 +165,10 @@ describe('the DR runbook in the container lab', () => {
     );
 
     // The same runbook against the same emulator as a real account: nothing created, Drill 1, teardown.
-    const afterDrill1 = ids.slice(ids.indexOf('drill-2-forced-failover'), -1);
+    const drill2 = ids.indexOf('drill-2-forced-failover');
+    if (drill2 < 0)
+      throw new Error(`${runbook} has no step drill-2-forced-failover to stop the second run before`);
+    const afterDrill1 = ids.slice(drill2, -1);
     const second = await run(
       ['--target', 'digitalocean'],
       [`admin_cidr=${PUBLIC_SIDE_GATEWAY}/32`, `ssh_key=${join(labDir, 'ssh', 'id_ed25519.pub')}`],

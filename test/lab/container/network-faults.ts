@@ -4,9 +4,7 @@
 // Every probe runs inside a droplet's own namespace (its view of the VPC), never from the host. Registered by
 // container-lab.test.ts on its lab, where booting one is the expensive part: they start from redis-1 as master
 // with its replica linked, and leave redis-2 master with redis-1 its replica.
-import { readFile } from 'node:fs/promises';
 import net from 'node:net';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createApiClient } from 'dots-wrapper';
 import { expect, it } from 'vitest';
@@ -23,8 +21,10 @@ export interface FaultLab {
   key: string;
   password: string;
   sentinelPassword: string;
-  /** Droplet name → id, as `lab up --json` listed them. */
-  dropletIds: ReadonlyMap<string, number>;
+  /** A droplet's id by its name. */
+  dropletId(name: string): number;
+  /** The lab's API: its emulator's URL and token. */
+  daemon(): Promise<{ url: string; token: string }>;
 }
 
 async function until(what: string, check: () => Promise<boolean>, withinMs: number): Promise<void> {
@@ -56,15 +56,8 @@ function publicAnswer(host: string, port: number, withinMs = 2000): Promise<'ans
 }
 
 export function networkFaultTests(lab: () => FaultLab): void {
-  const dropletId = (name: string): number => {
-    const id = lab().dropletIds.get(name);
-    if (id === undefined) throw new Error(`lab up listed no droplet named ${name}`);
-    return id;
-  };
   const redisCli = (name: string, host: string, port: number, ...args: string[]) =>
-    redisCliIn(lab().key, dropletId(name), host, port, ...args);
-  const daemon = async (): Promise<{ url: string; token: string }> =>
-    JSON.parse(await readFile(path.join(lab().labDir, 'daemon.json'), 'utf8'));
+    redisCliIn(lab().key, lab().dropletId(name), host, port, ...args);
   const linkStatus = async () =>
     /master_link_status:(\w+)/.exec(
       (await redisCli('redis-2', REPLICA, 6379, '-a', lab().password, 'info', 'replication')).output,
@@ -80,7 +73,8 @@ export function networkFaultTests(lab: () => FaultLab): void {
 
   it('a firewall without the 6379 rule breaks the replica link; deleting it restores the link', async () => {
     expect(await linkStatus()).toBe('up');
-    const client = createApiClient({ endpoint: (await daemon()).url, token: (await daemon()).token });
+    const { url, token } = await lab().daemon();
+    const client = createApiClient({ endpoint: url, token });
     const { data } = await client.firewall.createFirewall({
       name: 'redis-no-6379',
       tags: ['redis'],
@@ -103,9 +97,9 @@ export function networkFaultTests(lab: () => FaultLab): void {
   }, 60_000);
 
   it("lab status sees the nodes through a tag-only 6379 rule and names the firewall; the operator's side stays filtered", async () => {
-    const { url, token } = await daemon();
+    const { url, token } = await lab().daemon();
     const client = createApiClient({ endpoint: url, token });
-    const master = (await client.droplet.getDroplet({ droplet_id: dropletId('redis-1') })).data.droplet;
+    const master = (await client.droplet.getDroplet({ droplet_id: lab().dropletId('redis-1') })).data.droplet;
     const publicIp = master.networks.v4.find((network) => network.type === 'public')?.ip_address as string;
     expect(await publicAnswer(publicIp, 6379)).toBe('answered');
     const { data } = await client.firewall.createFirewall({
@@ -141,7 +135,7 @@ export function networkFaultTests(lab: () => FaultLab): void {
   }, 60_000);
 
   it('a partition of the master from the rest fails over while the isolated master still takes writes', async () => {
-    const { url, token } = await daemon();
+    const { url, token } = await lab().daemon();
     const run = async (attrs: Record<string, string>) => {
       const { spec, action } = parsedAction(labAction, { attrs });
       const t = createTestContext({ action, target: { name: 'lab', apiUrl: url, token } });

@@ -131,6 +131,8 @@ describe('the training runbook in a real terminal', () => {
         if ('choice' in answer) {
           keys(answer.choice);
         } else {
+          // An `a` sent to run on just as the question opened lands in its text field: clear it first.
+          keys('BSpace', 'BSpace');
           type(answer.text);
           keys('Enter');
         }
